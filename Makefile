@@ -1,0 +1,64 @@
+# Set-up and checks. Only python3 and make are assumed on the machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := demo
+DEMO_DB := $(DEMO_DIR)/opconsole.db
+DEMO_CONFIG := $(DEMO_DIR)/config.toml
+DEMO_CLIENTS ?= 5000
+
+.PHONY: all venv demo demo-data test check lint format typecheck layers pytest bench clean
+
+all: test
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+$(DEMO_CONFIG): $(STAMP) config.example.toml
+	mkdir -p $(DEMO_DIR)
+	$(BIN)/python -m console.demo_config --database $(DEMO_DB) --output $(DEMO_CONFIG)
+
+$(DEMO_DB): $(DEMO_CONFIG)
+	$(BIN)/opconsole --config $(DEMO_CONFIG) db upgrade
+	$(BIN)/opconsole --config $(DEMO_CONFIG) db seed --clients $(DEMO_CLIENTS)
+
+demo-data: $(DEMO_DB)
+
+## make demo: set up everything, seed a SQLite database, run the console against the built-in PBX simulator
+demo: $(DEMO_DB)
+	$(BIN)/opconsole --config $(DEMO_CONFIG) demo
+
+## make test: lint, types, layer contracts and the whole test suite
+test: check pytest
+
+check: lint typecheck layers
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.storage_bench
+	$(BIN)/python -m bench.ami_bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,5 @@
+"""`python -m console` is the `opconsole` command."""
+
+from console.cli import run
+
+run()

@@ -1,0 +1,320 @@
+"""The Textual app: wiring only. Screens and widgets do the showing.
+
+`ConsoleApp(settings, sessions, desk)` gets everything built by the factory (`console.cli`):
+it runs the desk in a worker, follows its events in another, and hands each event to the
+widgets that asked for them (`follow_desk`) as typed messages. Both workers are
+`exit_on_error=False`; one handler (`_worker_failed`) says what failed in words.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from console.click_to_call import describe_target, reason_text
+from console.commands import ConsoleCommands
+from console.config import Settings
+from console.i18n import fmt_time, set_language, to_local, tr
+from console.i18n.bindings import localize_bindings
+from console.messages import (
+    CallerKnown,
+    CallInLog,
+    CallsChanged,
+    CallUpdate,
+    ConnectionChanged,
+    DatabaseChanged,
+    OriginateUpdate,
+    RingingForMe,
+)
+from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
+
+if TYPE_CHECKING:
+    from console.desk import ConnectionStatus, DeskEvent
+
+DATABASE_CHECK_SECONDS = 15.0
+
+
+class DeskLike(Protocol):
+    """What the app uses of `console.desk.Desk` (tests pass a fake with the same shape)."""
+
+    async def run(self) -> None: ...
+    def listen(self) -> AsyncIterator[DeskEvent]: ...
+    def live_calls(self) -> list[LiveCall]: ...
+    def connections(self) -> dict[str, ConnectionStatus]: ...
+    async def click_to_call(self, *, phone_e164: str, client_name: str,
+                            extension: str | None = None) -> str: ...
+
+
+# mode -> (module, class name, catalog key of its name); other screens load lazily so the
+# app runs before (or without) them.
+MODE_SCREENS: dict[str, tuple[str, str, str]] = {
+    "dispatcher": ("console.screens.dispatcher", "DispatcherScreen", "mode.dispatcher"),
+    "clients": ("console.screens.clients", "ClientsScreen", "mode.clients"),
+    "supervisor": ("console.screens.supervisor", "SupervisorScreen", "mode.supervisor"),
+    "history": ("console.screens.history", "HistoryScreen", "mode.history"),
+}
+
+
+class MissingScreen(Screen[None]):
+    """Stands in for a screen whose module is not installed yet."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self._mode = mode
+
+    def compose(self) -> ComposeResult:
+        yield Static(tr("mode.missing", mode=tr(MODE_SCREENS[self._mode][2])), id="missing")
+        yield Footer()
+
+
+class ConsoleApp(App[None]):
+    """The operator console. `clock` is injectable so tests and snapshots are repeatable."""
+
+    CSS_PATH = ["styles/app.tcss", "styles/dispatcher.tcss", "styles/card.tcss"]
+    TITLE = "opconsole"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "switch_mode('dispatcher')", "key.mode.dispatcher",
+                tooltip="key.mode.dispatcher.tip", id="mode.dispatcher"),
+        Binding("f2", "switch_mode('clients')", "key.mode.clients",
+                tooltip="key.mode.clients.tip", id="mode.clients"),
+        Binding("f3", "switch_mode('supervisor')", "key.mode.supervisor",
+                tooltip="key.mode.supervisor.tip", id="mode.supervisor"),
+        Binding("f4", "switch_mode('history')", "key.mode.history",
+                tooltip="key.mode.history.tip", id="mode.history"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        desk: DeskLike,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        run_desk: bool = True,
+        keep_card_after_call: bool = True,
+        check_database: bool = True,
+    ) -> None:
+        set_language(settings.ui.language)
+        super().__init__()
+        localize_bindings(self)
+        self.settings = settings
+        self.sessions = sessions
+        self.desk = desk
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._run_desk = run_desk
+        self._check_database = check_database
+        self.keep_card_after_call = keep_card_after_call
+        self.database_ok: bool | None = None
+        self._followers: list[MessagePump] = []
+        self._originates: dict[str, str] = {}  # action_id -> who is being called
+        self.operator_names = {o.extension: o.name for o in settings.operators}
+        for mode in MODE_SCREENS:
+            self.add_mode(mode, self._screen_factory(mode))
+
+    # --- services for screens -----------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def epoch(self) -> float:
+        return self._clock().timestamp()
+
+    def today(self) -> date:
+        return to_local(self._clock()).date()
+
+    @property
+    def actor(self) -> str:
+        """Who the audit trail names for changes made here: «Анна (101)»."""
+        ext = self.settings.me.extension
+        me = self.settings.my_operator
+        if me is not None:
+            return f"{me.name} ({ext})"
+        return ext or "console"
+
+    def follow_desk(self, node: MessagePump) -> None:
+        """Post every desk message to `node` from now on (until it is unmounted)."""
+        if node not in self._followers:
+            self._followers.append(node)
+
+    def unfollow_desk(self, node: MessagePump) -> None:
+        if node in self._followers:
+            self._followers.remove(node)
+
+    def _screen_factory(self, mode: str) -> Callable[[], Screen[Any]]:
+        module_name, class_name, _key = MODE_SCREENS[mode]
+
+        def build() -> Screen[Any]:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                return MissingScreen(mode)
+            cls = getattr(module, class_name)
+            if mode == "dispatcher":
+                return cls()  # type: ignore[no-any-return]
+            return cls(self.settings, self.sessions)  # type: ignore[no-any-return]
+
+        return build
+
+    # --- start --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._follow_events()
+        if self._run_desk:
+            self._run_desk_worker()
+        if self._check_database:
+            self._ping_database()
+            self.set_interval(DATABASE_CHECK_SECONDS, self._ping_database)
+        self.switch_mode("dispatcher")
+
+    @work(group="desk", exit_on_error=False, description="desk: PBX connections")
+    async def _run_desk_worker(self) -> None:
+        await self.desk.run()
+
+    @work(group="desk-feed", exclusive=True, exit_on_error=False, description="desk events")
+    async def _follow_events(self) -> None:
+        async for event in self.desk.listen():
+            self.deliver(event)
+
+    @work(group="database", exclusive=True, exit_on_error=False, description="database check")
+    async def _ping_database(self) -> None:
+        try:
+            async with self.sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as exc:
+            self._database_state(False, type(exc).__name__)
+            return
+        self._database_state(True)
+
+    def _database_state(self, ok: bool, detail: str = "") -> None:
+        if self.database_ok is not None and ok != self.database_ok:
+            if ok:
+                self.notify(tr("status.db.back"), title=tr("status.db"))
+            else:
+                self.notify(tr("status.db.lost", detail=detail), title=tr("status.db"),
+                            severity="error", timeout=15)
+        self.database_ok = ok
+        self._broadcast([DatabaseChanged(ok, detail)])
+
+    # --- desk events -> messages --------------------------------------------------------
+
+    def deliver(self, event: DeskEvent) -> None:
+        """Turn one desk event into messages for the followers (synchronously: no await
+        between the event and the ring reaching the dispatcher)."""
+        received = time.monotonic()
+        # Imported here: the desk module pulls in the AMI client, which the app's own
+        # import (and the tests that pass a fake desk) does not need.
+        from console.desk import CallerIdentified, CallLogged, ConnectionStatus
+
+        if isinstance(event, ConnectionStatus):
+            self._announce(event)
+            self._broadcast([ConnectionChanged(event)])
+        elif isinstance(event, CallerIdentified):
+            self._broadcast([CallerKnown(event), CallsChanged()])
+        elif isinstance(event, CallLogged):
+            self._broadcast([CallInLog(event)])
+        elif isinstance(event, OriginateProgress | OriginateResult):
+            self._originate(event)
+            self._broadcast([OriginateUpdate(event)])
+        elif isinstance(event, CallRinging):
+            messages: list[Any] = []
+            if self.settings.me.extension in event.started:
+                messages.append(RingingForMe(event, received))
+            self._broadcast([*messages, CallsChanged()])
+        else:
+            self._broadcast([CallUpdate(event), CallsChanged()])
+
+    def _broadcast(self, messages: Iterable[Any]) -> None:
+        batch = list(messages)
+        for node in list(self._followers):
+            if not node.is_attached:
+                self._followers.remove(node)
+                continue
+            for message in batch:
+                node.post_message(message)
+
+    def _announce(self, status: ConnectionStatus) -> None:
+        """A lost link is announced loudly; its return too (quietly)."""
+        since = fmt_time(status.since)
+        if status.state == "up":
+            self.notify(tr("status.pbx.back", server=status.server, since=since),
+                        title=tr("status.pbx.title"))
+        elif status.state == "down":
+            self.notify(tr("status.pbx.lost", server=status.server, since=since,
+                           detail=status.detail or "—"),
+                        title=tr("status.pbx.title"), severity="error", timeout=20)
+        elif status.state == "login_refused":
+            self.notify(tr("status.pbx.refused", server=status.server,
+                           detail=status.detail or "—"),
+                        title=tr("status.pbx.title"), severity="error", timeout=30)
+
+    # --- click-to-call -------------------------------------------------------------------
+
+    async def place_call(self, e164: str, name: str) -> str | None:
+        """Ask the desk to ring my phone, then the client; None when it cannot start."""
+        target = describe_target(e164, name)
+        try:
+            action_id = await self.desk.click_to_call(phone_e164=e164, client_name=name)
+        except Exception as exc:  # the desk says why in words (ClickToCallError)
+            self.notify(tr("c2c.cannot_start", target=target, reason=str(exc)),
+                        title=tr("c2c.title"), severity="error", timeout=10)
+            return None
+        self._originates[action_id] = target
+        self.notify(tr("c2c.started", target=target), title=tr("c2c.title"))
+        return action_id
+
+    def _originate(self, event: OriginateProgress | OriginateResult) -> None:
+        target = self._originates.get(event.action_id)
+        if target is None:
+            return  # another console's call
+        if isinstance(event, OriginateProgress):
+            self.notify(tr(f"c2c.stage.{event.stage}", target=target), title=tr("c2c.title"))
+            return
+        del self._originates[event.action_id]
+        if event.success:
+            self.notify(tr("c2c.connected", target=target), title=tr("c2c.title"))
+        else:
+            self.notify(tr("c2c.failed", target=target,
+                           reason=reason_text(event.reason_code, event.reason)),
+                        title=tr("c2c.title"), severity="error", timeout=15)
+
+    # --- one place for worker failures ----------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is not WorkerState.ERROR:
+            return
+        error = worker.error
+        what = worker.description or worker.name
+        if worker.group == "desk" or worker.group == "desk-feed":
+            self.notify(tr("error.desk", what=what, error=str(error)), severity="error",
+                        timeout=30)
+            return
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(error, SQLAlchemyError | OSError):
+            self._database_state(False, type(error).__name__)
+        self.notify(tr("error.worker", what=what, error=str(error) or type(error).__name__),
+                    severity="error", timeout=10)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for mode, (_m, _c, key) in MODE_SCREENS.items():
+            yield SystemCommand(tr("palette.mode", mode=tr(key)), tr("palette.mode.help"),
+                                lambda mode=mode: self.switch_mode(mode))  # type: ignore[misc]

@@ -1,0 +1,126 @@
+"""`opconsole calls list | export` and `opconsole debts export`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from console.cli.common import Progress, open_database, print_json
+from console.config import Settings
+from storage.filters import CallFilter
+
+
+def register(sub: Any) -> None:
+    calls = sub.add_parser("calls", help="the desk's call log")
+    c_sub = calls.add_subparsers(title="calls commands", metavar="COMMAND", required=True)
+
+    lst = c_sub.add_parser("list", help="print the call log, oldest first")
+    _add_range(lst)
+    lst.add_argument("--json", action="store_true", help="print one JSON document (a list)")
+    lst.set_defaults(handler=list_command)
+
+    export = c_sub.add_parser("export", help="write the call log to an xlsx file")
+    export.add_argument("file", type=Path, metavar="FILE.xlsx")
+    _add_range(export)
+    export.set_defaults(handler=export_command)
+
+    debts = sub.add_parser("debts", help="clients' debts")
+    d_sub = debts.add_subparsers(title="debts commands", metavar="COMMAND", required=True)
+    dexp = d_sub.add_parser("export", help="write debts to an xlsx file")
+    dexp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    paid = dexp.add_mutually_exclusive_group()
+    paid.add_argument(
+        "--paid",
+        dest="paid",
+        action="store_const",
+        const=True,
+        default=None,
+        help="only paid debts",
+    )
+    paid.add_argument(
+        "--unpaid", dest="paid", action="store_const", const=False, help="only unpaid debts"
+    )
+    dexp.set_defaults(handler=export_debts_command)
+
+
+def parse_when(text: str) -> datetime:
+    """ISO 8601 date or date-time; without an offset it means this machine's local time."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO 8601 date or time such as 2026-11-22 or 2026-11-22T09:00+03:00, "
+            f"got {text!r}"
+        ) from None
+    return value if value.tzinfo else value.astimezone()
+
+
+def _add_range(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", type=parse_when, metavar="ISO", help="calls started at or after")
+    parser.add_argument("--until", type=parse_when, metavar="ISO", help="calls started before")
+    parser.add_argument("--operator", metavar="EXT", help="rung or answered by this extension")
+    parser.add_argument(
+        "--disposition", choices=["answered", "missed", "abandoned", "busy", "failed"]
+    )
+
+
+def _filter(args: argparse.Namespace) -> CallFilter:
+    return CallFilter(
+        since=args.since, until=args.until, operator=args.operator, disposition=args.disposition
+    )
+
+
+async def list_command(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.calls import call_to_json, iter_calls
+
+    documents: list[dict[str, Any]] = []
+    async with open_database(settings) as (_engine, sessions), sessions() as session:
+        async for batch in iter_calls(session, _filter(args)):
+            documents.extend(call_to_json(row) for row in batch)
+    if args.json:
+        print_json(documents)
+        return 0
+    for doc in documents:
+        who = doc["answered_by"] or ",".join(doc["operators_rung"]) or "-"
+        print(
+            f"{doc['started_at'][:19]}  {doc['direction']:<8} {doc['disposition']:<9} "
+            f"{doc['number'] or doc['number_raw'] or '-':<16} {who:<10} "
+            f"wait {doc['wait_s']:>5.1f}s talk {doc['talk_s']:>6.1f}s  {doc['name'] or ''}"
+        )
+    return 0
+
+
+async def export_command(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.xlsx.export import export_calls
+
+    progress = Progress("exporting")
+    async with open_database(settings) as (_engine, sessions):
+        try:
+            summary = await export_calls(
+                sessions, args.file, _filter(args), language=settings.ui.language, progress=progress
+            )
+        finally:
+            progress.close()
+    print(summary)
+    return 0
+
+
+async def export_debts_command(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.xlsx.export import export_debts
+
+    progress = Progress("exporting")
+    async with open_database(settings) as (_engine, sessions):
+        try:
+            summary = await export_debts(
+                sessions,
+                args.file,
+                paid=args.paid,
+                language=settings.ui.language,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+    print(summary)
+    return 0

@@ -1,0 +1,123 @@
+"""`opconsole record` (headless call recorder, runs as a service) and `opconsole pbx-sim`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+from console.cli.common import CommandError, open_database
+from console.config import Settings
+
+log = logging.getLogger("opconsole.record")
+
+
+def register(sub: Any) -> None:
+    record = sub.add_parser(
+        "record",
+        help="without a screen: track calls on every [[pbx]], create clients, write the call log",
+    )
+    record.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    record.set_defaults(handler=record_command)
+
+    sim = sub.add_parser("pbx-sim", help="run the built-in AMI (Asterisk) simulator")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=5038)
+    sim.add_argument("--username", default="console")
+    sim.add_argument(
+        "--secret", default="console-secret", help="the AMI secret clients must log in with"
+    )
+    sim.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="play a recorded AMI session instead of generating traffic",
+    )
+    sim.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="replay speed factor (2 = twice as fast, 0 = as fast as possible)",
+    )
+    sim.add_argument(
+        "--rate", type=float, default=6.0, metavar="N", help="generated inbound calls per minute"
+    )
+    sim.add_argument(
+        "--device",
+        action="append",
+        dest="devices",
+        metavar="DEVICE",
+        help="operator device to ring (repeatable; default: [[operators]])",
+    )
+    sim.set_defaults(handler=pbx_sim_command)
+
+
+async def record_command(args: argparse.Namespace, settings: Settings) -> int:
+    from console.desk import ConnectionStatus, Desk
+
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    if not settings.pbx:
+        raise CommandError("no [[pbx]] in the config: nothing to record")
+    async with open_database(settings) as (_engine, sessions):
+        desk = Desk(settings, sessions)
+        runner = asyncio.create_task(desk.run())
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+
+        async def log_states() -> None:
+            async for event in desk.listen():
+                if isinstance(event, ConnectionStatus):
+                    log.info(
+                        "pbx %s: %s%s",
+                        event.server,
+                        event.state,
+                        f" ({event.detail})" if event.detail else "",
+                    )
+
+        logger = asyncio.create_task(log_states())
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        log.info("stopping: flushing the call log")
+        for task in (runner, logger, stopper):
+            task.cancel()
+        for task in (runner, logger, stopper):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await desk.flush()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    log.info("stopped")
+    return 0
+
+
+async def pbx_sim_command(args: argparse.Namespace, settings: Settings) -> int:
+    from pbx.simulator import run_simulator
+
+    if args.replay is not None and not args.replay.is_file():
+        raise CommandError(f"{args.replay}: no such capture file")
+    devices = (
+        args.devices
+        or [o.device for o in settings.operators]
+        or ["IAX2/op101", "IAX2/op102", "IAX2/op103"]
+    )
+    print(f"AMI simulator on {args.host}:{args.port} (user {args.username})", flush=True)
+    await run_simulator(
+        host=args.host,
+        port=args.port,
+        username=args.username,
+        secret=args.secret,
+        replay=args.replay,
+        speed=args.speed,
+        rate_per_min=args.rate,
+        operators=devices,
+        known_numbers=[],
+    )
+    return 0

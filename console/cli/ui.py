@@ -1,0 +1,80 @@
+"""`opconsole` (the console itself) and `opconsole demo` (console + built-in PBX simulator).
+
+Textual is imported here only inside the handlers, so headless commands never load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+from typing import Any
+
+from console.cli.common import CommandError, open_database
+from console.config import Settings
+
+
+def register(sub: Any) -> None:
+    demo = sub.add_parser(
+        "demo",
+        help="run the console against the built-in PBX simulator (the config's first [[pbx]])",
+    )
+    demo.add_argument(
+        "--rate",
+        type=float,
+        default=6.0,
+        metavar="N",
+        help="simulated inbound calls per minute (default 6)",
+    )
+    demo.set_defaults(handler=run_demo)
+
+
+async def run_console(args: argparse.Namespace, settings: Settings) -> int:
+    from console.app import ConsoleApp
+    from console.desk import Desk
+
+    async with open_database(settings) as (_engine, sessions):
+        desk = Desk(settings, sessions)
+        app = ConsoleApp(settings, sessions, desk)
+        await app.run_async()
+    return app.return_code or 0
+
+
+async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from pbx.simulator import run_simulator
+
+    if not settings.pbx:
+        raise CommandError("demo needs a [[pbx]] table for the simulator to listen on")
+    server = settings.pbx[0]
+    async with open_database(settings) as (_engine, sessions):
+        known = await _known_numbers(sessions)
+    simulator = asyncio.create_task(
+        run_simulator(
+            host=server.host,
+            port=server.port,
+            username=server.username,
+            secret=server.secret.reveal(),
+            replay=None,
+            speed=1.0,
+            rate_per_min=args.rate,
+            operators=[o.device for o in settings.operators],
+            known_numbers=known,
+        )
+    )
+    try:
+        return await run_console(args, settings)
+    finally:
+        simulator.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await simulator
+
+
+async def _known_numbers(sessions: Any, limit: int = 200) -> list[str]:
+    """Numbers of existing clients, so the simulated traffic pops known cards too."""
+    from sqlalchemy import select
+
+    from storage.models import ClientPhone
+
+    async with sessions() as session:
+        rows = await session.scalars(select(ClientPhone.e164).order_by(ClientPhone.id).limit(limit))
+        return list(rows)

@@ -1,0 +1,72 @@
+"""Click-to-call from anywhere (a client row, the card, a missed call): one function.
+
+`start_click_to_call(app, client_id)` must run in a worker (it waits for the operator's
+choices in modal screens). It asks which phone when the client has several, asks for
+confirmation before calling a blacklisted client when `rules.confirm_call_blacklisted`,
+then asks the desk to originate. Progress and the outcome arrive later as desk events;
+the app follows them by ActionID (`ConsoleApp.on_originate_update`) and says each step in
+words, including why a call failed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.app import App
+
+from console.i18n import tr
+from console.screens.call_picker import CallPickerScreen
+from console.screens.confirm import ConfirmScreen
+from storage.cards import load_client_card
+from storage.errors import NotFound
+from storage.phones import format_display
+
+if TYPE_CHECKING:
+    from console.app import ConsoleApp
+
+# OriginateResponse Reason codes the console words itself (pbx gives English words).
+REASON_KEYS = {0: "c2c.reason.0", 1: "c2c.reason.1", 3: "c2c.reason.3", 5: "c2c.reason.5",
+               8: "c2c.reason.8"}
+
+
+def reason_text(reason_code: int | None, reason: str | None) -> str:
+    """Why a click-to-call failed, in the interface language."""
+    if reason_code in REASON_KEYS:
+        return tr(REASON_KEYS[reason_code])
+    if reason:
+        return tr("c2c.reason.other", reason=reason)
+    return tr("c2c.reason.unknown")
+
+
+async def start_click_to_call(app: App[Any], client_id: int) -> None:
+    console = cast("ConsoleApp", app)
+    settings = console.settings
+    try:
+        async with console.sessions() as session:
+            card = await load_client_card(session, client_id, today=console.today(),
+                                          max_unpaid_debts=settings.rules.max_unpaid_debts)
+    except NotFound:
+        app.notify(tr("card.error.not_found"), severity="error")
+        return
+    if not card.phones:
+        app.notify(tr("c2c.no_phone", name=card.name or "—"), severity="error")
+        return
+    e164: str | None = card.phones[0].e164
+    if len(card.phones) > 1:
+        e164 = await app.push_screen_wait(
+            CallPickerScreen(tr("c2c.pick", name=card.name or "—"),
+                             [(p.e164, p.label) for p in card.phones]))
+        if e164 is None:
+            return
+    if card.blacklisted and settings.rules.confirm_call_blacklisted:
+        question = tr("c2c.confirm_blacklisted", name=card.name or "—",
+                      reason=card.blacklist_reason or "—")
+        if not await app.push_screen_wait(
+            ConfirmScreen(question, yes=tr("c2c.call_anyway"), danger=True)
+        ):
+            return
+    await console.place_call(e164, card.name)
+
+
+def describe_target(e164: str, name: str) -> str:
+    return f"{name} ({format_display(e164)})" if name else format_display(e164)

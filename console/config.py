@@ -1,0 +1,399 @@
+"""The console's configuration: one TOML file, loaded into frozen typed objects.
+
+The file's shape is a published interface (deployments write it), so unknown keys are
+errors, never silently ignored: a typo like `secert` must not leave a desk without a PBX.
+Every problem is reported as one `ConfigError` line naming the file, the key and what was
+expected. Secrets are held in `Secret`, which never prints its value.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar, cast
+
+import platformdirs
+
+CONFIG_ENV: Final = "OPCONSOLE_CONFIG"
+APP_NAME: Final = "opconsole"
+
+DialFormat = Literal["national", "e164", "digits"]
+Language = Literal["en", "ru"]
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who edits the file."""
+
+
+class Secret:
+    """A password that cannot leak through repr(), str(), f-strings or logging."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{default_data_dir() / 'opconsole.db'}"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = field(default_factory=default_database_url)
+
+
+@dataclass(frozen=True)
+class PbxSettings:
+    name: str
+    host: str
+    port: int = 5038
+    username: str = "console"
+    secret: Secret = field(default_factory=lambda: Secret(""))
+    tls: bool = False
+    ping_interval: float = 5.0
+
+
+@dataclass(frozen=True)
+class MeSettings:
+    extension: str = ""
+
+
+@dataclass(frozen=True)
+class OperatorSettings:
+    extension: str
+    name: str
+    device: str
+
+
+@dataclass(frozen=True)
+class PhoneSettings:
+    region: str = "RU"
+    dial_format: DialFormat = "national"
+    outbound_context: str = "outbound"
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    language: Language = "ru"
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    max_unpaid_debts: int = 1
+    confirm_call_blacklisted: bool = True
+    service_level_seconds: int = 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    pbx: tuple[PbxSettings, ...] = ()
+    me: MeSettings = field(default_factory=MeSettings)
+    operators: tuple[OperatorSettings, ...] = ()
+    phone: PhoneSettings = field(default_factory=PhoneSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
+    source: Path | None = None
+
+    def operator(self, extension: str) -> OperatorSettings | None:
+        return next((o for o in self.operators if o.extension == extension), None)
+
+    @property
+    def my_operator(self) -> OperatorSettings | None:
+        return self.operator(self.me.extension)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class _Section:
+    """Reads one TOML table, remembering where it is for error messages."""
+
+    def __init__(self, where: str, path: str, data: object) -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{where}: [{path}] must be a table")
+        self.where = where
+        self.path = path
+        self.data: Mapping[str, Any] = data
+        self.used: set[str] = set()
+
+    def _key(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def fail(self, key: str, expected: str, value: object = None) -> ConfigError:
+        got = "" if value is None else f", got {value!r}"
+        return ConfigError(f"{self.where}: {self._key(key)}: expected {expected}{got}")
+
+    def get(
+        self,
+        key: str,
+        kind: type[T],
+        expected: str,
+        default: T | None = None,
+        check: Callable[[T], bool] | None = None,
+    ) -> T:
+        self.used.add(key)
+        if key not in self.data:
+            if default is None:
+                raise ConfigError(f"{self.where}: {self._key(key)}: missing, expected {expected}")
+            return default
+        value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok or (check is not None and not check(cast(T, value))):
+            raise self.fail(key, expected, value)
+        return cast(T, value)
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise ConfigError(
+                f"{self.where}: {self._key(unknown[0])}: unknown key "
+                f"(expected one of: {', '.join(sorted(self.used))})"
+            )
+
+
+_NONEMPTY = "a non-empty string"
+
+
+def _nonempty(value: str) -> bool:
+    return bool(value.strip())
+
+
+def _database(where: str, raw: object) -> DatabaseSettings:
+    s = _Section(where, "database", raw)
+    url = s.get(
+        "url",
+        str,
+        "a database url (sqlite+aiosqlite:///… or postgresql+asyncpg://…)",
+        default_database_url(),
+    )
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise s.fail(
+            "url", "a url starting sqlite+aiosqlite:// or postgresql+asyncpg://", _redact_url(url)
+        )
+    s.finish()
+    return DatabaseSettings(url=url)
+
+
+def _pbx(where: str, index: int, raw: object, environ: Mapping[str, str]) -> PbxSettings:
+    s = _Section(where, f"pbx[{index}]", raw)
+    name = s.get("name", str, _NONEMPTY, check=_nonempty)
+    host = s.get("host", str, "a host name or address", check=_nonempty)
+    port = s.get("port", int, "a port number 1-65535", 5038, lambda p: 0 < p < 65536)
+    username = s.get("username", str, _NONEMPTY, check=_nonempty)
+    has_secret, has_env = "secret" in s.data, "secret_env" in s.data
+    if has_secret == has_env:
+        raise ConfigError(f"{where}: pbx[{index}]: set exactly one of secret or secret_env")
+    if has_secret:
+        secret = Secret(s.get("secret", str, "the AMI secret as a string"))
+    else:
+        var = s.get("secret_env", str, "the name of an environment variable", check=_nonempty)
+        if var not in environ:
+            raise ConfigError(
+                f"{where}: pbx[{index}].secret_env: environment variable {var} is not set"
+            )
+        secret = Secret(environ[var])
+    tls = s.get("tls", bool, "true or false", False)
+    ping = s.get(
+        "ping_interval", float, "seconds between keepalive Pings (> 0)", 5.0, lambda v: v > 0
+    )
+    s.finish()
+    return PbxSettings(
+        name=name,
+        host=host,
+        port=port,
+        username=username,
+        secret=secret,
+        tls=tls,
+        ping_interval=ping,
+    )
+
+
+def _operator(where: str, index: int, raw: object) -> OperatorSettings:
+    s = _Section(where, f"operators[{index}]", raw)
+    op = OperatorSettings(
+        extension=s.get(
+            "extension", str, 'the operator\'s extension as a string, e.g. "101"', check=_nonempty
+        ),
+        name=s.get("name", str, _NONEMPTY, check=_nonempty),
+        device=s.get(
+            "device", str, 'the device the PBX rings, e.g. "PJSIP/101"', check=lambda d: "/" in d
+        ),
+    )
+    s.finish()
+    return op
+
+
+def _phone(where: str, raw: object) -> PhoneSettings:
+    import phonenumbers
+
+    s = _Section(where, "phone", raw)
+    regions = phonenumbers.SUPPORTED_REGIONS
+    phone = PhoneSettings(
+        region=s.get(
+            "region", str, 'a two-letter region code such as "RU"', "RU", lambda r: r in regions
+        ),
+        dial_format=cast(
+            DialFormat,
+            s.get(
+                "dial_format",
+                str,
+                "national, e164 or digits",
+                "national",
+                lambda v: v in ("national", "e164", "digits"),
+            ),
+        ),
+        outbound_context=s.get("outbound_context", str, _NONEMPTY, "outbound", _nonempty),
+    )
+    s.finish()
+    return phone
+
+
+def _ui(where: str, raw: object) -> UiSettings:
+    s = _Section(where, "ui", raw)
+    ui = UiSettings(
+        language=cast(
+            Language, s.get("language", str, "en or ru", "ru", lambda v: v in ("en", "ru"))
+        ),
+        page_size=s.get("page_size", int, "20, 50 or 100", 20, lambda v: v in (20, 50, 100)),
+    )
+    s.finish()
+    return ui
+
+
+def _rules(where: str, raw: object) -> RulesSettings:
+    s = _Section(where, "rules", raw)
+    rules = RulesSettings(
+        max_unpaid_debts=s.get("max_unpaid_debts", int, "a whole number >= 0", 1, lambda v: v >= 0),
+        confirm_call_blacklisted=s.get("confirm_call_blacklisted", bool, "true or false", True),
+        service_level_seconds=s.get(
+            "service_level_seconds", int, "seconds > 0", 20, lambda v: v > 0
+        ),
+    )
+    s.finish()
+    return rules
+
+
+def _tables(where: str, key: str, raw: object) -> list[object]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: {key}: expected an array of tables ([[{key}]])")
+    return raw
+
+
+def parse_settings(
+    data: Mapping[str, Any], where: str, environ: Mapping[str, str] | None = None
+) -> Settings:
+    env = os.environ if environ is None else environ
+    top = _Section(where, "", data)
+    for key in ("database", "pbx", "me", "operators", "phone", "ui", "rules"):
+        top.used.add(key)
+    top.finish()
+    pbx = tuple(
+        _pbx(where, i, t, env) for i, t in enumerate(_tables(where, "pbx", data.get("pbx")))
+    )
+    names = [p.name for p in pbx]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(f"{where}: pbx.name: {name!r} is used twice; names must differ")
+    operators = tuple(
+        _operator(where, i, t)
+        for i, t in enumerate(_tables(where, "operators", data.get("operators")))
+    )
+    exts = [o.extension for o in operators]
+    for ext in exts:
+        if exts.count(ext) > 1:
+            raise ConfigError(f"{where}: operators.extension: {ext!r} is listed twice")
+    me_section = _Section(where, "me", data.get("me", {}))
+    me = MeSettings(extension=me_section.get("extension", str, "an extension as a string", ""))
+    me_section.finish()
+    return Settings(
+        database=_database(where, data.get("database", {})),
+        pbx=pbx,
+        me=me,
+        operators=operators,
+        phone=_phone(where, data.get("phone", {})),
+        ui=_ui(where, data.get("ui", {})),
+        rules=_rules(where, data.get("rules", {})),
+    )
+
+
+def resolve_config_path(
+    cli_path: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[Path, bool]:
+    """The file to read and whether the person named it (a named file must exist)."""
+    env = os.environ if environ is None else environ
+    if cli_path:
+        return Path(cli_path).expanduser(), True
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser(), True
+    return default_config_path(), False
+
+
+def load_settings(
+    cli_path: str | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    path, named = resolve_config_path(cli_path, environ)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        if named:
+            raise ConfigError(f"{where}: no such file") from None
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    settings = parse_settings(data, where, environ)
+    return Settings(**{**settings.__dict__, "source": path})
+
+
+def _redact_url(url: str) -> str:
+    """A database url fit for a message: the password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url.split("@")[-1] if "@" in url else url

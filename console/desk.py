@@ -1,0 +1,312 @@
+"""The desk: every PBX connection, its call tracker, caller identification and the call log,
+wired together without a screen.
+
+The console and the headless recorder (`opconsole record`) both run a `Desk`, so a console
+and a recorder side by side write one row per call (the call log upserts by Linkedid) and
+create one client per new number (get-or-create is atomic). The UI subscribes with
+`listen()`; nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import TypeAlias
+from datetime import UTC, datetime
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from console.config import PbxSettings, Settings
+from pbx.ami_client import AmiClient, ConnectionStateChanged
+from pbx.ami_event import AmiEvent
+from pbx.call_events import CallEnded, CallEvent, CallRecord, CallRinging, LiveCall
+from pbx.originate import build_originate
+from pbx.tracker import CallTracker, OperatorDevice
+from storage.calls import CallLogEntry, upsert_call
+from storage.clients import get_or_create_client_for_call
+from storage.phones import NumberKind, classify_number, format_for_dial
+
+log = logging.getLogger("opconsole.desk")
+
+RESYNC_ACTIONS = ("CoreShowChannels", "QueueStatus")
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionStatus:
+    """One PBX link's state as people see it in the status bar."""
+
+    server: str
+    state: str  # connecting | up | login_refused | down
+    since: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallerIdentified:
+    """Who is calling: the client (created on a first call), a colleague, or nobody known."""
+
+    server: str
+    linkedid: str
+    client_id: int | None
+    created: bool
+    kind: str  # phone | internal | withheld | invalid
+    colleague: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallLogged:
+    """A finished call is in the call log (and so in the client's history and today's figures)."""
+
+    server: str
+    linkedid: str
+    client_id: int | None
+    call_id: int
+
+
+DeskEvent: TypeAlias = CallEvent | ConnectionStatus | CallerIdentified | CallLogged
+
+
+class Desk:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        client_factory: Callable[[PbxSettings], AmiClient] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self._client_factory = client_factory or self._make_client
+        operators = [OperatorDevice(o.extension, o.name, o.device) for o in settings.operators]
+        classify = partial(classify_number, region=settings.phone.region)
+        self._trackers = {
+            p.name: CallTracker(server=p.name, operators=operators, classify=classify)
+            for p in settings.pbx
+        }
+        self._clients: dict[str, AmiClient] = {}
+        self._connections = {
+            p.name: ConnectionStatus(p.name, "connecting", datetime.now(UTC)) for p in settings.pbx
+        }
+        self._subscribers: set[asyncio.Queue[DeskEvent]] = set()
+        # Identification of each call's caller, awaited before the call is logged.
+        self._callers: dict[tuple[str, str], asyncio.Task[int | None]] = {}
+        self._pending: set[asyncio.Task[object]] = set()
+
+    # --- what the UI and the recorder see ---------------------------------------------
+
+    def listen(self) -> AsyncIterator[DeskEvent]:
+        """Every event from now on, in order, for one subscriber."""
+        queue: asyncio.Queue[DeskEvent] = asyncio.Queue()
+        self._subscribers.add(queue)
+
+        async def stream() -> AsyncIterator[DeskEvent]:
+            try:
+                while True:
+                    yield await queue.get()
+            finally:
+                self._subscribers.discard(queue)
+
+        return stream()
+
+    def live_calls(self) -> list[LiveCall]:
+        return [call for tracker in self._trackers.values() for call in tracker.live_calls()]
+
+    def connections(self) -> dict[str, ConnectionStatus]:
+        return dict(self._connections)
+
+    def _publish(self, event: DeskEvent) -> None:
+        for queue in self._subscribers:
+            queue.put_nowait(event)
+
+    # --- running -----------------------------------------------------------------------
+
+    def _make_client(self, pbx: PbxSettings) -> AmiClient:
+        return AmiClient(
+            server=pbx.name,
+            host=pbx.host,
+            port=pbx.port,
+            username=pbx.username,
+            secret=pbx.secret.reveal(),
+            tls=pbx.tls,
+            ping_interval=pbx.ping_interval,
+        )
+
+    async def run(self) -> None:
+        """Connect to every [[pbx]] and keep going until cancelled."""
+        async with asyncio.TaskGroup() as group:
+            for pbx in self.settings.pbx:
+                group.create_task(self._run_server(pbx), name=f"desk-{pbx.name}")
+
+    async def _run_server(self, pbx: PbxSettings) -> None:
+        tracker = self._trackers[pbx.name]
+        async with self._client_factory(pbx) as client:
+            self._clients[pbx.name] = client
+            try:
+                async for item in client.events():
+                    if isinstance(item, ConnectionStateChanged):
+                        await self._on_connection(client, tracker, item)
+                    else:
+                        self._on_ami_event(tracker, item)
+            finally:
+                self._clients.pop(pbx.name, None)
+
+    async def _on_connection(
+        self, client: AmiClient, tracker: CallTracker, change: ConnectionStateChanged
+    ) -> None:
+        status = ConnectionStatus(change.server, change.state, change.since, change.detail)
+        self._connections[change.server] = status
+        self._publish(status)
+        if change.state == "up":
+            await self._resync(client, tracker)
+
+    async def _resync(self, client: AmiClient, tracker: CallTracker) -> None:
+        """After (re)connecting: rebuild live calls from what the PBX says is up now."""
+        items: list[AmiEvent] = []
+        try:
+            for action in RESYNC_ACTIONS:
+                items.extend(await client.list_action(action))
+        except Exception as exc:  # a failed resync must not take the link down
+            log.warning("pbx %s: resync failed: %s", client.server, exc)
+            return
+        for event in tracker.resync(items, time.time()):
+            self._on_call_event(event)
+
+    def _on_ami_event(self, tracker: CallTracker, event: AmiEvent) -> None:
+        for call_event in tracker.feed(event):
+            self._on_call_event(call_event)
+
+    def _on_call_event(self, event: CallEvent) -> None:
+        # Publish first: the card pops on this event, identification follows.
+        self._publish(event)
+        if isinstance(event, CallRinging):
+            key = (event.server, event.linkedid)
+            if key not in self._callers:
+                self._callers[key] = self._spawn(self._identify(event))
+        elif isinstance(event, CallEnded):
+            self._spawn(self._log_call(event.record))
+
+    def _spawn(self, coro: object) -> asyncio.Task[int | None]:
+        task: asyncio.Task[int | None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        self._pending.add(task)  # type: ignore[arg-type]
+        task.add_done_callback(self._pending.discard)
+        return task
+
+    async def _identify(self, event: CallRinging) -> int | None:
+        number = classify_number(event.number_raw, self.settings.phone.region)
+        colleague = None
+        client_id: int | None = None
+        created = False
+        if number.kind is NumberKind.INTERNAL:
+            operator = self.settings.operator(number.raw)
+            colleague = operator.name if operator else number.raw
+        elif number.kind is NumberKind.PHONE:
+            try:
+                result = await get_or_create_client_for_call(
+                    self.sessions,
+                    number.raw,
+                    caller_name=event.name,
+                    region=self.settings.phone.region,
+                    registered_by="PBX",
+                    at=datetime.now(UTC),
+                )
+            except Exception:
+                log.exception("could not identify caller of call %s", event.linkedid)
+                result = None
+            if result is not None:
+                client_id, created = result
+        self._publish(
+            CallerIdentified(
+                event.server, event.linkedid, client_id, created, str(number.kind), colleague
+            )
+        )
+        return client_id
+
+    async def _log_call(self, record: CallRecord) -> None:
+        key = (record.server, record.linkedid)
+        caller = self._callers.pop(key, None)
+        client_id = await caller if caller is not None else None
+        if client_id is None and record.number and record.direction != "internal":
+            client_id = await self._client_of(record.number)
+        entry = CallLogEntry(
+            server=record.server,
+            linkedid=record.linkedid,
+            direction=record.direction,
+            number=record.number,
+            number_raw=record.number_raw or "",
+            name=record.name,
+            client_id=client_id,
+            queue=record.queue,
+            operators_rung=list(record.operators_rung),
+            answered_by=record.answered_by,
+            transferred_to=list(record.transferred_to),
+            disposition=record.disposition,
+            reason=record.reason,
+            started_at=record.started_at,
+            answered_at=record.answered_at,
+            ended_at=record.ended_at,
+            wait_s=record.wait_s,
+            talk_s=record.talk_s,
+        )
+        try:
+            async with self.sessions.begin() as session:
+                call_id = await upsert_call(session, entry)
+        except Exception:
+            log.exception("could not log call %s", record.linkedid)
+            return
+        self._publish(CallLogged(record.server, record.linkedid, client_id, call_id))
+
+    async def _client_of(self, e164: str) -> int | None:
+        from storage.clients import find_client_by_phone
+
+        async with self.sessions() as session:
+            client = await find_client_by_phone(session, e164, self.settings.phone.region)
+            return client.id if client is not None else None
+
+    async def flush(self) -> None:
+        """Wait for identification and logging still in flight (on shutdown)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    # --- click-to-call -----------------------------------------------------------------
+
+    async def click_to_call(
+        self, *, phone_e164: str, client_name: str, extension: str | None = None
+    ) -> str:
+        """Ring the operator's own phone, then the client. Returns the ActionID that the
+        OriginateProgress/OriginateResult events carry."""
+        ext = extension or self.settings.me.extension
+        operator = self.settings.operator(ext)
+        if operator is None:
+            raise ClickToCallError(f"extension {ext!r} is not in [[operators]]: no device to ring")
+        if not self.settings.pbx:
+            raise ClickToCallError("no PBX configured")
+        server = self.settings.pbx[0].name
+        client = self._clients.get(server)
+        if client is None or self._connections[server].state != "up":
+            raise ClickToCallError(f"PBX {server} is not connected")
+        dial = format_for_dial(
+            phone_e164, self.settings.phone.dial_format, self.settings.phone.region
+        )
+        action_id = f"c2c-{uuid.uuid4().hex[:12]}"
+        self._trackers[server].expect_originate(action_id, ext, phone_e164)
+        action = build_originate(
+            action_id=action_id,
+            device=operator.device,
+            context=self.settings.phone.outbound_context,
+            exten=dial,
+            caller_name=client_name,
+            caller_number=dial,
+        )
+        with contextlib.suppress(asyncio.CancelledError):
+            self._spawn(client.originate_action(action))
+        return action_id
+
+
+class ClickToCallError(Exception):
+    """Click-to-call cannot start; the message says why, for the operator."""

@@ -1,0 +1,152 @@
+"""Every string people read, in English and Russian, and locale formatting of numbers,
+money, dates and durations.
+
+Strings live in catalog modules, one per feature, each defining
+``CATALOG: dict[str, dict[Language, str]]`` with every key in both languages side by side
+(so a missing translation shows in review, and `tests/test_i18n.py` fails on it).
+
+To add a catalog: create ``console/i18n/<feature>.py`` with a ``CATALOG`` like
+``console/i18n/common.py`` (keys prefixed ``<feature>.``), then append
+``"console.i18n.<feature>"`` to ``CATALOG_MODULES`` below. Keys must be unique across
+catalogs: a duplicate is an error at start-up, not a silent override.
+
+The language is process-wide (one console = one operator): ``set_language`` once at start.
+Times are shown in the machine's local zone unless ``set_timezone`` says otherwise (tests
+pin it so snapshots do not depend on where they run).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Final, Literal, cast
+
+Language = Literal["en", "ru"]
+LANGUAGES: Final[tuple[Language, ...]] = ("en", "ru")
+Catalog = Mapping[str, Mapping[Language, str]]
+
+# The registry: every catalog module, merged in this order. Add yours here.
+CATALOG_MODULES: Final[list[str]] = [
+    "console.i18n.common",
+    "console.i18n.dispatcher",
+    "console.i18n.clients",
+    "console.i18n.board",
+]
+
+NBSP: Final = "\u00a0"
+
+_language: Language = "ru"
+_timezone: tzinfo | None = None
+
+
+class CatalogError(Exception):
+    """A catalog is malformed: a duplicate key or a missing translation."""
+
+
+@cache
+def catalog() -> dict[str, Mapping[Language, str]]:
+    """All catalogs merged; raises CatalogError on duplicates so nothing is shadowed."""
+    merged: dict[str, Mapping[Language, str]] = {}
+    for name in CATALOG_MODULES:
+        module = importlib.import_module(name)
+        entries = cast(Catalog, module.CATALOG)
+        for key, texts in entries.items():
+            if key in merged:
+                raise CatalogError(f"{name}: key {key!r} is already defined by another catalog")
+            merged[key] = texts
+    return merged
+
+
+def set_language(language: str) -> None:
+    global _language
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; expected one of {LANGUAGES}")
+    _language = cast(Language, language)
+
+
+def language() -> Language:
+    return _language
+
+
+def set_timezone(tz: tzinfo | None) -> None:
+    """Zone for shown times; None means the machine's local zone."""
+    global _timezone
+    _timezone = tz
+
+
+def tr(key: str, **kw: object) -> str:
+    """The text for `key` in the current language, with `{placeholders}` filled from kw.
+
+    An unknown key comes back as itself, so a slip shows on screen instead of crashing a
+    dispatcher's shift (the catalog test catches it before that)."""
+    texts = catalog().get(key)
+    if texts is None:
+        return key
+    text = texts.get(_language) or texts.get("en") or key
+    return text.format(**kw) if kw else text
+
+
+# --- numbers and money ------------------------------------------------------------------
+
+
+def _group(digits: str, sep: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.append(digits[-3:])
+        digits = digits[:-3]
+    out.append(digits)
+    return sep.join(reversed(out))
+
+
+def fmt_number(value: int | float | Decimal, places: int | None = None) -> str:
+    """1 234 567 (ru, no-break spaces) or 1,234,567 (en); `places` fixes the decimals."""
+    number = Decimal(str(value))
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    whole, _, frac = text.partition(".")
+    thousands, point = (NBSP, ",") if _language == "ru" else (",", ".")
+    grouped = _group(whole, thousands)
+    return f"{sign}{grouped}{point}{frac}" if frac else f"{sign}{grouped}"
+
+
+def fmt_money(amount: Decimal) -> str:
+    """«1 234,50 ₽» in Russian, «RUB 1,234.50» in English."""
+    number = fmt_number(amount, places=2)
+    return f"{number}{NBSP}₽" if _language == "ru" else f"RUB{NBSP}{number}"
+
+
+# --- time ---------------------------------------------------------------------------------
+
+
+def to_local(value: datetime) -> datetime:
+    """`value` in the zone times are shown in."""
+    return value.astimezone(_timezone) if value.tzinfo else value
+
+
+def fmt_date(value: date | datetime) -> str:
+    """22.11.2026 (ru) or 2026-11-22 (en)."""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.strftime("%d.%m.%Y") if _language == "ru" else value.isoformat()
+
+
+def fmt_time(value: datetime) -> str:
+    """HH:MM in the shown zone: both languages use the 24-hour clock at a desk."""
+    return to_local(value).strftime("%H:%M")
+
+
+def fmt_datetime(value: datetime) -> str:
+    return f"{fmt_date(value)} {fmt_time(value)}"
+
+
+def fmt_duration(seconds: float) -> str:
+    """m:ss under an hour, h:mm:ss beyond; never negative."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

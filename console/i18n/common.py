@@ -1,0 +1,91 @@
+"""Strings shared by every screen: buttons, modes, the status bar, errors."""
+
+from __future__ import annotations
+
+from console.i18n import Catalog
+
+CATALOG: Catalog = {
+    "common.yes": {"en": "Yes", "ru": "Да"},
+    "common.no": {"en": "No", "ru": "Нет"},
+    "common.ok": {"en": "OK", "ru": "ОК"},
+    "common.cancel": {"en": "Cancel", "ru": "Отмена"},
+    "key.yes": {"en": "Yes", "ru": "Да"},
+    "key.yes.tip": {"en": "Answer yes", "ru": "Ответить «да»"},
+    "key.no": {"en": "No", "ru": "Нет"},
+    "key.no.tip": {"en": "Answer no and close", "ru": "Ответить «нет» и закрыть"},
+    "key.ok": {"en": "OK", "ru": "ОК"},
+    "key.ok.tip": {"en": "Accept what is typed", "ru": "Принять введённое"},
+    "key.cancel": {"en": "Cancel", "ru": "Отмена"},
+    "key.cancel.tip": {"en": "Close without changes", "ru": "Закрыть без изменений"},
+    # modes
+    "mode.dispatcher": {"en": "Dispatcher", "ru": "Диспетчер"},
+    "mode.clients": {"en": "Clients", "ru": "Клиенты"},
+    "mode.supervisor": {"en": "Supervisor", "ru": "Супервизор"},
+    "mode.history": {"en": "History", "ru": "История"},
+    "mode.missing": {
+        "en": "{mode}: this screen is not installed in this build.",
+        "ru": "{mode}: этот экран отсутствует в этой сборке.",
+    },
+    "key.mode.dispatcher": {"en": "Dispatcher", "ru": "Диспетчер"},
+    "key.mode.dispatcher.tip": {
+        "en": "Live calls and the caller's card",
+        "ru": "Текущие звонки и карточка звонящего",
+    },
+    "key.mode.clients": {"en": "Clients", "ru": "Клиенты"},
+    "key.mode.clients.tip": {
+        "en": "The client base: search, filters, cards",
+        "ru": "База клиентов: поиск, фильтры, карточки",
+    },
+    "key.mode.supervisor": {"en": "Supervisor", "ru": "Супервизор"},
+    "key.mode.supervisor.tip": {
+        "en": "Waiting calls, operators and today's figures",
+        "ru": "Ожидающие звонки, операторы и показатели за сегодня",
+    },
+    "key.mode.history": {"en": "History", "ru": "История"},
+    "key.mode.history.tip": {
+        "en": "Call history and missed calls",
+        "ru": "История звонков и пропущенные",
+    },
+    "palette.mode": {"en": "Go to: {mode}", "ru": "Перейти: {mode}"},
+    "palette.mode.help": {"en": "Switch screen", "ru": "Сменить экран"},
+    # status bar
+    "status.pbx": {"en": "PBX {server}: {state} since {since}",
+                   "ru": "АТС {server}: {state} с {since}"},
+    "status.pbx.connecting": {"en": "connecting", "ru": "подключение"},
+    "status.pbx.up": {"en": "up", "ru": "на связи"},
+    "status.pbx.down": {"en": "down", "ru": "нет связи"},
+    "status.pbx.login_refused": {"en": "login refused", "ru": "вход отклонён"},
+    "status.pbx.none": {"en": "No PBX configured", "ru": "АТС не настроена"},
+    "status.pbx.title": {"en": "PBX connection", "ru": "Связь с АТС"},
+    "status.pbx.lost": {
+        "en": "Lost the connection to PBX {server} at {since} ({detail}). Calls are not "
+              "shown until it is back; reconnecting.",
+        "ru": "Потеряна связь с АТС {server} в {since} ({detail}). Звонки не видны, пока "
+              "связь не вернётся; переподключаемся.",
+    },
+    "status.pbx.back": {
+        "en": "PBX {server} is connected again (since {since}).",
+        "ru": "Связь с АТС {server} восстановлена (с {since}).",
+    },
+    "status.pbx.refused": {
+        "en": "PBX {server} refused the login ({detail}): check the AMI user and secret.",
+        "ru": "АТС {server} отклонила вход ({detail}): проверьте пользователя и пароль AMI.",
+    },
+    "status.db": {"en": "Database", "ru": "База данных"},
+    "status.db.checking": {"en": "DB: checking", "ru": "БД: проверка"},
+    "status.db.ok": {"en": "DB: ok", "ru": "БД: в порядке"},
+    "status.db.down": {"en": "DB: unavailable ({detail})", "ru": "БД: недоступна ({detail})"},
+    "status.db.down_plain": {"en": "DB: unavailable", "ru": "БД: недоступна"},
+    "status.db.lost": {
+        "en": "The database is not answering ({detail}). Cards cannot load or save.",
+        "ru": "База данных не отвечает ({detail}). Карточки не загружаются и не сохраняются.",
+    },
+    "status.db.back": {"en": "The database is answering again.",
+                       "ru": "База данных снова отвечает."},
+    # errors
+    "error.worker": {"en": "{what} failed: {error}", "ru": "Не удалось: {what} — {error}"},
+    "error.desk": {
+        "en": "The PBX link stopped ({what}): {error}. Restart the console.",
+        "ru": "Связь с АТС остановилась ({what}): {error}. Перезапустите консоль.",
+    },
+}

@@ -1,0 +1,56 @@
+"""Choose one of a client's phones (to call it, or to remove it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from console.i18n.bindings import localize_bindings
+from storage.phones import format_display
+
+
+class CallPickerScreen(ModalScreen[str | None]):
+    """Dismisses with the chosen E.164 number, or None on Escape. Keys 1-9 pick directly."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tip", id="picker.cancel"),
+    ]
+
+    def __init__(self, title: str, phones: Sequence[tuple[str, str]]) -> None:
+        """`phones` are (e164, label) pairs in the order the card shows them."""
+        super().__init__(classes="dialog")
+        localize_bindings(self)
+        self._title = title
+        self._phones = list(phones)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-body"):
+            yield Static(self._title, id="title")
+            yield OptionList(
+                *[
+                    Option(f"{n}. {format_display(e164)}" + (f"  {label}" if label else ""),
+                           id=e164)
+                    for n, (e164, label) in enumerate(self._phones, start=1)
+                ],
+                id="phones",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "character", None)
+        if key and key.isdigit() and 1 <= int(key) <= len(self._phones):
+            self.dismiss(self._phones[int(key) - 1][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,66 @@
+"""A client's card as a screen of its own: opened from the client base, history, board.
+
+`ClientCardScreen(client_id=...)` shows the card with the same keys as the dispatcher's
+popup; `client_id=None` opens an empty form for a new client. Escape (when not editing)
+closes it and returns the client id shown (None if nothing was created), so the opener can
+refresh its row.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from console.i18n import tr
+from console.i18n.bindings import localize_bindings
+from console.widgets.card.keys import CARD_BINDINGS, CardActions
+from console.widgets.card.panel import ClientCardPanel
+
+
+class ClientCardScreen(CardActions, Screen[int | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *CARD_BINDINGS,
+        Binding("escape,q", "close", "key.card.close", tooltip="key.card.close.tip",
+                id="card.close"),
+    ]
+
+    def __init__(self, client_id: int | None = None, *, phone: str = "") -> None:
+        super().__init__(classes="card-screen")
+        localize_bindings(self)
+        self._client_id = client_id
+        self._phone = phone
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ClientCardPanel(client_id=self._client_id, id="card-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = tr("card.title")
+        if self._client_id is None:
+            self.query_one(ClientCardPanel).start_new(self._phone)
+
+    def card_panel(self) -> ClientCardPanel | None:
+        return self.query_one(ClientCardPanel)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card = self.check_card_action(action)
+        if card is not None:
+            return card
+        if action == "close":
+            panel = self.card_panel()
+            return panel is None or not panel.editing
+        return True
+
+    def action_close(self) -> None:
+        panel = self.card_panel()
+        if panel is not None and panel.editing:
+            return
+        self.dismiss(panel.client_id if panel is not None else None)
+
+    def on_client_saved(self) -> None:
+        self.refresh_bindings()

@@ -1,0 +1,314 @@
+"""The dispatcher's screen: live calls on top, the caller's card popping underneath.
+
+Pop path (the one that must take under 100 ms): the app's desk feed posts `RingingForMe`
+here; the handler mounts a popup showing the number at once and starts the card query in a
+worker; the card fills in when the query returns. Nothing on that path waits on the
+database or the network.
+
+Several calls can ring at once (a queue rings everyone, a busy evening): each gets its own
+popup, the newest is shown, and the others stay one key away (`]`/`[`, or the tabs).
+A popup closes by itself only when someone else answered the call; otherwise it stays
+until dismissed, so the dispatcher can finish the card after the call.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from sqlalchemy import select
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static, Tab, Tabs
+
+from console.i18n import tr
+from console.i18n.bindings import localize_bindings
+from console.messages import (
+    CallerKnown,
+    CallInLog,
+    CallsChanged,
+    CallUpdate,
+    ClientSaved,
+    RingingForMe,
+)
+from console.widgets.calls.strip import CallsStrip, build_rows, call_key
+from console.widgets.card.keys import CARD_BINDINGS, CardActions
+from console.widgets.card.panel import ClientCardPanel
+from console.widgets.card.popup import CallPopup
+from console.widgets.status_bar import StatusBar
+from pbx.call_events import CallAnswered, CallEnded, CallStoppedRinging, CallTransferred
+from storage.models import Client
+
+if TYPE_CHECKING:
+    from console.app import ConsoleApp
+
+
+class DispatcherScreen(CardActions, Screen[None]):
+    """Live strip, popups for calls at my phone, status bar, footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "next_popup", "key.popup.next",
+                tooltip="key.popup.next.tip", id="dispatcher.next", key_display="]"),
+        Binding("left_square_bracket", "previous_popup", "key.popup.previous",
+                tooltip="key.popup.previous.tip", id="dispatcher.previous", key_display="["),
+        Binding("ctrl+n", "next_popup", "key.popup.next", id="dispatcher.next_alt",
+                show=False),
+        Binding("x", "close_popup", "key.popup.close", tooltip="key.popup.close.tip",
+                id="dispatcher.close"),
+        Binding("ctrl+l", "focus_calls", "key.calls.focus", tooltip="key.calls.focus.tip",
+                id="dispatcher.calls", show=False),
+        *CARD_BINDINGS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="dispatcher")
+        localize_bindings(self)
+        self._popups: dict[str, CallPopup] = {}
+        self._serial = 0
+        self._names: dict[str, str] = {}  # call key -> client name, for the strip
+
+    @property
+    def console(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        app = self.console
+        yield CallsStrip(id="calls-strip", clock=app.epoch)
+        with Vertical(id="popups"):
+            yield Tabs(id="popup-tabs")
+            with ContentSwitcher(id="popup-switcher", initial="no-popup"):
+                yield Static(tr("dispatcher.idle", ext=app.settings.me.extension or "—"),
+                             id="no-popup")
+        yield StatusBar(app.desk.connections(), database_ok=app.database_ok, id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = tr("dispatcher.title")
+        self.console.follow_desk(self)
+        self.console.follow_desk(self.query_one(StatusBar))
+        self.query_one("#popup-tabs").display = False
+        self.refresh_calls()
+
+    def on_unmount(self) -> None:
+        self.console.unfollow_desk(self)
+
+    # --- live strip ---------------------------------------------------------------------
+
+    def refresh_calls(self) -> None:
+        app = self.console
+        rows = build_rows(app.desk.live_calls(), me=app.settings.me.extension,
+                          names=self._names, operator_names=app.operator_names)
+        self.query_one(CallsStrip).show(rows)
+
+    def on_calls_changed(self, _message: CallsChanged) -> None:
+        self.refresh_calls()
+
+    @on(DataTable.RowSelected, "#calls-strip")
+    def _strip_row(self, event: DataTable.RowSelected) -> None:
+        """Enter on a live call opens that caller's card as a popup."""
+        key = event.row_key.value
+        if key is None:
+            return
+        if key in self._popups:
+            self.show_popup(key)
+            return
+        call = next((c for c in self.console.desk.live_calls()
+                     if call_key(c.server, c.linkedid) == key), None)
+        if call is not None:
+            self._add_popup(CallPopup.from_live(key, call, id=self._next_id()))
+
+    # --- popups -------------------------------------------------------------------------
+
+    @property
+    def popups(self) -> dict[str, CallPopup]:
+        return dict(self._popups)
+
+    def current_popup(self) -> CallPopup | None:
+        current = self.query_one(ContentSwitcher).current
+        return next((p for p in self._popups.values() if p.id == current), None)
+
+    def card_panel(self) -> ClientCardPanel | None:
+        popup = self.current_popup()
+        return popup.panel if popup is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card = self.check_card_action(action)
+        if card is not None:
+            return card
+        if action in ("next_popup", "previous_popup"):
+            return len(self._popups) > 1
+        if action == "close_popup":
+            return bool(self._popups) and not (self.card_panel() or _NoPanel).editing
+        return True
+
+    def _next_id(self) -> str:
+        self._serial += 1
+        return f"popup-{self._serial}"
+
+    def on_ringing_for_me(self, message: RingingForMe) -> None:
+        call = message.call
+        key = call_key(call.server, call.linkedid)
+        app = self.console
+        if app.current_mode != "dispatcher":
+            app.switch_mode("dispatcher")
+        existing = self._popups.get(key)
+        if existing is not None:  # rang again here (queue round): show it, never twice
+            existing.set_state("ringing")
+            self.show_popup(key)
+            return
+        self._add_popup(CallPopup.from_ring(key, call, popped_at=message.received_at,
+                                            id=self._next_id()))
+
+    def _add_popup(self, popup: CallPopup) -> None:
+        self._popups[popup.key] = popup
+        switcher = self.query_one(ContentSwitcher)
+        switcher.mount(popup)
+        tabs = self.query_one(Tabs)
+        tabs.add_tab(Tab(popup.tab_label(), id=f"tab-{popup.id}"))
+        tabs.display = True
+        self.show_popup(popup.key)
+
+    def show_popup(self, key: str) -> None:
+        popup = self._popups[key]
+        self.query_one(ContentSwitcher).current = popup.id
+        self.query_one(Tabs).active = f"tab-{popup.id}"
+        self.refresh_bindings()
+
+    @on(Tabs.TabActivated, "#popup-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is None or event.tab.id is None:
+            return
+        popup_id = event.tab.id.removeprefix("tab-")
+        if self.query_one(ContentSwitcher).current != popup_id:
+            self.query_one(ContentSwitcher).current = popup_id
+            self.refresh_bindings()
+
+    def _cycle(self, step: int) -> None:
+        keys = list(self._popups)
+        current = self.current_popup()
+        if not keys or current is None:
+            return
+        self.show_popup(keys[(keys.index(current.key) + step) % len(keys)])
+
+    def action_next_popup(self) -> None:
+        self._cycle(1)
+
+    def action_previous_popup(self) -> None:
+        self._cycle(-1)
+
+    def action_close_popup(self) -> None:
+        popup = self.current_popup()
+        if popup is not None:
+            self.close_popup(popup.key)
+
+    def action_focus_calls(self) -> None:
+        self.query_one(CallsStrip).focus()
+
+    def close_popup(self, key: str) -> None:
+        popup = self._popups.pop(key, None)
+        if popup is None:
+            return
+        tabs = self.query_one(Tabs)
+        was_current = self.query_one(ContentSwitcher).current == popup.id
+        tabs.remove_tab(f"tab-{popup.id}")
+        popup.remove()
+        if not self._popups:
+            tabs.display = False
+            self.query_one(ContentSwitcher).current = "no-popup"
+        elif was_current:
+            self.show_popup(list(self._popups)[-1])
+        self.refresh_bindings()
+
+    def _retitle(self, popup: CallPopup) -> None:
+        tab_id = f"tab-{popup.id}"
+        for tab in self.query_one(Tabs).query(Tab):
+            if tab.id == tab_id:
+                tab.label = popup.tab_label()
+
+    # --- what the desk says about calls ---------------------------------------------------
+
+    def on_caller_known(self, message: CallerKnown) -> None:
+        info = message.info
+        key = call_key(info.server, info.linkedid)
+        popup = self._popups.get(key)
+        if popup is not None:
+            popup.identified(kind=info.kind, client_id=info.client_id, created=info.created,
+                             colleague=info.colleague)
+        if info.colleague:
+            self._names[key] = info.colleague
+            self.refresh_calls()
+        elif info.client_id is not None:
+            self._lookup_name(key, info.client_id)
+
+    @work(group="strip-names", exit_on_error=False, description="client name for the strip")
+    async def _lookup_name(self, key: str, client_id: int) -> None:
+        async with self.console.sessions() as session:
+            name = await session.scalar(select(Client.name).where(Client.id == client_id))
+        if name:
+            self._names[key] = name
+            self.post_message(CallsChanged())
+
+    def on_call_update(self, message: CallUpdate) -> None:
+        event = message.event
+        me = self.console.settings.me.extension
+        if isinstance(event, CallEnded):
+            key = call_key(event.record.server, event.record.linkedid)
+            popup = self._popups.get(key)
+            self._names.pop(key, None)
+            if popup is None:
+                return
+            if popup.state in ("ringing", "missed"):
+                popup.set_state("missed")
+            elif popup.state != "elsewhere":
+                popup.set_state("ended")
+            self._retitle(popup)
+            if not self.console.keep_card_after_call and not popup.panel.editing:
+                self.close_popup(key)
+            return
+        key = call_key(event.server, event.linkedid)  # type: ignore[union-attr]
+        popup = self._popups.get(key)
+        if popup is None:
+            return
+        if isinstance(event, CallStoppedRinging) and event.extension == me:
+            if event.reason == "answered_elsewhere" and event.answered_by != me:
+                popup.set_state("elsewhere")
+                if not popup.panel.editing:
+                    self.close_popup(key)  # a colleague took it: out of my way
+                return
+            popup.set_state("missed")
+        elif isinstance(event, CallAnswered):
+            if event.extension == me:
+                popup.set_state("talking")
+        elif isinstance(event, CallTransferred) and event.to_extension == me:
+            popup.set_state("talking")
+        self._retitle(popup)
+
+    def on_call_in_log(self, message: CallInLog) -> None:
+        """The finished call is in the log now: cards of that client show it."""
+        client_id = message.logged.client_id
+        for popup in self._popups.values():
+            panel = popup.panel
+            if client_id is not None and panel.client_id == client_id and not panel.editing:
+                panel.load(client_id)
+
+    def on_client_saved(self, message: ClientSaved) -> None:
+        for popup in self._popups.values():
+            panel = popup.panel
+            if panel.client_id == message.client_id and panel is not message._sender:
+                if not panel.editing and panel.card is not None:
+                    panel.load(message.client_id)
+
+
+class _NoPanel:
+    editing = False
+
+
+def pop_latency(popup: CallPopup) -> float | None:
+    """Seconds from the ring reaching the console to the popup on screen (for bench/)."""
+    return None if popup.shown_at is None else popup.shown_at - popup.popped_at
+
+
+_ = time  # time.monotonic is the clock popups are stamped with (see CallPopup)

@@ -1,0 +1,462 @@
+"""Missed and abandoned calls with one-key call-back, and the call history with filters.
+
+Both read the call log (`storage.calls`), never the live desk: a missed call must still be
+on the list after the console restarts. The history pages in the database like the client
+base; the missed list is bounded by time (the last day) and short by nature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from console.config import Settings
+from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
+from console.i18n.bindings import localize_bindings
+from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
+from storage.calls import MissedCall
+from storage.filters import CallFilter, Page
+from storage.models import Call, Disposition
+from storage.phones import format_display
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+MISSED_WINDOW: Final = timedelta(hours=24)
+HISTORY_PAGE_SIZE: Final = 50
+
+
+@dataclass
+class MissedLoaded(Message):
+    """The missed and abandoned calls of the last day, newest first."""
+
+    rows: list[MissedCall]
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, MissedLoaded)
+
+
+@dataclass
+class HistoryLoaded(Message):
+    """A page of the call history for `query`."""
+
+    query: HistoryQuery
+    page: Page[Call]
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, HistoryLoaded)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryQuery:
+    filter: CallFilter
+    page: int
+    page_size: int = HISTORY_PAGE_SIZE
+
+
+MISSED_COLUMNS: Final = (
+    "time",
+    "caller",
+    "client",
+    "queue",
+    "disposition",
+    "attempts",
+    "wait",
+    "back",
+)
+HISTORY_COLUMNS: Final = (
+    "time",
+    "direction",
+    "caller",
+    "client",
+    "queue",
+    "operator",
+    "disposition",
+    "wait",
+    "talk",
+)
+
+
+def _caller(number: str | None, raw: str) -> str:
+    return format_display(number) if number else (raw or tr("board.withheld"))
+
+
+def missed_key(row: MissedCall) -> str:
+    return f"{row.server}/{row.linkedid}"
+
+
+class HistoryScreen(Screen[None]):
+    """Missed calls (call back with one key) and the whole call log with filters."""
+
+    CSS_PATH = "../styles/board.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "m",
+            "show_tab('missed')",
+            "history.key.missed",
+            tooltip="history.tip.missed",
+            id="history.missed",
+        ),
+        Binding(
+            "l",
+            "show_tab('calls')",
+            "history.key.calls",
+            tooltip="history.tip.calls",
+            id="history.calls",
+        ),
+        Binding(
+            "c",
+            "call_back",
+            "history.key.call_back",
+            tooltip="history.tip.call_back",
+            id="history.call_back",
+        ),
+        Binding(
+            "x",
+            "mark_called_back",
+            "history.key.mark",
+            tooltip="history.tip.mark",
+            id="history.mark",
+        ),
+        Binding(
+            "enter", "open_card", "history.key.open", tooltip="history.tip.open", id="history.open"
+        ),
+        Binding(
+            "pageup",
+            "previous_page",
+            "history.key.prev_page",
+            tooltip="history.tip.prev_page",
+            id="history.prev_page",
+        ),
+        Binding(
+            "pagedown",
+            "next_page",
+            "history.key.next_page",
+            tooltip="history.tip.next_page",
+            id="history.next_page",
+        ),
+        Binding(
+            "f5", "reload", "history.key.reload", tooltip="history.tip.reload", id="history.reload"
+        ),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock | None = None,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        localize_bindings(self)
+        self._settings = settings
+        self._sessions = sessions
+        self._clock_override = clock
+        self.missed: list[MissedCall] = []
+        self.called_back: set[str] = set()  # missed_key of calls marked by hand
+        self.history_query = HistoryQuery(CallFilter(), 0)
+        self.history: Page[Call] | None = None
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial="missed", id="history-tabs"):
+            with TabPane(tr("history.tab.missed"), id="missed"):
+                yield DataTable[Text](id="missed-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="missed-line")
+            with TabPane(tr("history.tab.calls"), id="calls"):
+                with Horizontal(id="history-filters"):
+                    yield Input(placeholder=tr("history.filter.since"), id="history-since")
+                    yield Input(placeholder=tr("history.filter.until"), id="history-until")
+                    yield Select[str](
+                        [
+                            (f"{o.name} ({o.extension})", o.extension)
+                            for o in self._settings.operators
+                        ],
+                        prompt=tr("history.filter.operator"),
+                        id="history-operator",
+                        compact=True,
+                    )
+                    yield Select[str](
+                        [(tr(f"history.disposition.{d.value}"), d.value) for d in Disposition],
+                        prompt=tr("history.filter.disposition"),
+                        id="history-disposition",
+                        compact=True,
+                    )
+                    yield Input(placeholder=tr("history.filter.client"), id="history-client")
+                yield DataTable[Text](id="history-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="history-line")
+        yield Footer()
+
+    def _clock(self) -> datetime:
+        if self._clock_override is not None:
+            return self._clock_override()
+        host = self.app
+        return host.now() if isinstance(host, DeskHost) else utc_now()
+
+    def on_mount(self) -> None:
+        self.title = tr("history.title")
+        missed = self.query_one("#missed-table", DataTable)
+        for key in MISSED_COLUMNS:
+            missed.add_column(tr(f"history.col.{key}"), key=key)
+        history = self.query_one("#history-table", DataTable)
+        for key in HISTORY_COLUMNS:
+            history.add_column(tr(f"history.col.{key}"), key=key)
+        self.reload_missed()
+        self._load_history(self.history_query)
+
+    # --- tabs -------------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.query_one("#missed-table" if tab == "missed" else "#history-table").focus()
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_reload(self) -> None:
+        self.reload_missed()
+        self._load_history(self.history_query)
+
+    # --- missed calls ----------------------------------------------------------------------
+
+    def reload_missed(self) -> None:
+        self._load_missed(self._clock() - MISSED_WINDOW)
+
+    @work(exclusive=True, group="history-missed", exit_on_error=False, description="missed calls")
+    async def _load_missed(self, since: datetime) -> None:
+        from storage.calls import missed_calls
+
+        async with self._sessions() as session:
+            rows = await missed_calls(session, since)
+        self.post_message(MissedLoaded(list(rows)))
+
+    @on(MissedLoaded)
+    def _missed_loaded(self, message: MissedLoaded) -> None:
+        self.missed = message.rows
+        self._show_missed()
+
+    def _show_missed(self) -> None:
+        table = self.query_one("#missed-table", DataTable)
+        cursor = table.cursor_row
+        with self.app.batch_update():
+            table.clear()
+            for row in self.missed:
+                back = missed_key(row) in self.called_back
+                style = "dim" if back else ""
+                table.add_row(
+                    Text(fmt_datetime(row.last_at), style=style),
+                    Text(_caller(row.number, row.number_raw), style=style),
+                    Text(row.client_name or row.name or "", style=style),
+                    Text(row.queue or "", style=style),
+                    Text(tr(f"history.disposition.{row.disposition}"), style=style),
+                    Text(fmt_number(row.attempts), style=style, justify="right"),
+                    Text(fmt_duration(row.wait_s), style=style, justify="right"),
+                    Text("✓" if back else "", style="green"),
+                    key=missed_key(row),
+                )
+            if self.missed:
+                table.move_cursor(row=min(max(cursor, 0), len(self.missed) - 1), animate=False)
+        waiting = sum(1 for r in self.missed if missed_key(r) not in self.called_back)
+        self.query_one("#missed-line", Static).update(
+            tr(
+                "history.missed_line",
+                count=fmt_number(len(self.missed)),
+                waiting=fmt_number(waiting),
+            )
+        )
+
+    def _selected_missed(self) -> MissedCall | None:
+        table = self.query_one("#missed-table", DataTable)
+        if self.active_tab != "missed" or not self.missed:
+            return None
+        index = table.cursor_row
+        return self.missed[index] if 0 <= index < len(self.missed) else None
+
+    def action_call_back(self) -> None:
+        row = self._selected_missed()
+        if row is None:
+            return
+        if row.client_id is None:
+            self.notify(tr("history.no_client"), severity="warning")
+            return
+        from console.click_to_call import start_click_to_call
+
+        self.run_worker(
+            start_click_to_call(self.app, row.client_id),
+            group="click-to-call",
+            exit_on_error=False,
+            description="call back",
+        )
+        self._mark(row)
+
+    def action_mark_called_back(self) -> None:
+        row = self._selected_missed()
+        if row is not None:
+            if missed_key(row) in self.called_back:
+                self.called_back.discard(missed_key(row))
+                self._show_missed()
+            else:
+                self._mark(row)
+
+    def _mark(self, row: MissedCall) -> None:
+        self.called_back.add(missed_key(row))
+        self._show_missed()
+
+    # --- history -----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="history-page", exit_on_error=False, description="call history")
+    async def _load_history(self, query: HistoryQuery) -> None:
+        from storage.calls import list_calls
+
+        async with self._sessions() as session:
+            page = await list_calls(session, query.filter, query.page, query.page_size)
+        self.post_message(HistoryLoaded(query, page))
+
+    @on(HistoryLoaded)
+    def _history_loaded(self, message: HistoryLoaded) -> None:
+        if message.query != self.history_query:
+            return
+        self.history = message.page
+        self._show_history(message.page.rows)
+
+    def _show_history(self, rows: Sequence[Call]) -> None:
+        names = {o.extension: o.name for o in self._settings.operators}
+        table = self.query_one("#history-table", DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for row in rows:
+                operator = row.answered_by or ", ".join(row.operators_rung)
+                missed = row.disposition != Disposition.ANSWERED
+                table.add_row(
+                    Text(fmt_datetime(row.started_at)),
+                    Text(tr(f"history.direction.{row.direction}")),
+                    Text(_caller(row.number, row.number_raw)),
+                    Text(row.name or ""),
+                    Text(row.queue or ""),
+                    Text(names.get(operator, operator)),
+                    Text(
+                        tr(f"history.disposition.{row.disposition}"),
+                        style="yellow" if missed else "",
+                    ),
+                    Text(fmt_duration(row.wait_s), justify="right"),
+                    Text(fmt_duration(row.talk_s), justify="right"),
+                    key=str(row.id),
+                )
+        page = self.history
+        line = tr("history.page", page=fmt_number((page.page if page else 0) + 1))
+        if page is not None and page.total is not None:
+            line += " · " + tr("history.total", count=fmt_number(page.total))
+        self.query_one("#history-line", Static).update(line)
+
+    @on(Input.Changed, "#history-since, #history-until, #history-client")
+    @on(Select.Changed, "#history-operator, #history-disposition")
+    def _history_filters_changed(self) -> None:
+        flt = self._history_filter()
+        if flt is None or flt == self.history_query.filter:
+            return
+        self.history_query = HistoryQuery(flt, 0)
+        self._load_history(self.history_query)
+
+    def _history_filter(self) -> CallFilter | None:
+        """The filter the inputs describe, or None while one of them is half-typed."""
+        since = _parse_day(self.query_one("#history-since", Input).value)
+        until = _parse_day(self.query_one("#history-until", Input).value)
+        if since is False or until is False:
+            return None
+        operator = self.query_one("#history-operator", Select).value
+        disposition = self.query_one("#history-disposition", Select).value
+        client_text = self.query_one("#history-client", Input).value.strip()
+        client_id: int | None = None
+        if client_text:
+            if not client_text.isdigit():
+                return None
+            client_id = int(client_text)
+        midnight = local_midnight(self._clock())
+        return CallFilter(
+            since=_at_midnight(since, midnight) if isinstance(since, date) else None,
+            until=(_at_midnight(until, midnight) + timedelta(days=1))
+            if isinstance(until, date)
+            else None,
+            operator=operator if isinstance(operator, str) else None,
+            disposition=disposition if isinstance(disposition, str) else None,
+            client_id=client_id,
+        )
+
+    def filter_by_client(self, client_id: int) -> None:
+        """Show one client's calls (e.g. opened from a card)."""
+        self.query_one("#history-client", Input).value = str(client_id)
+        self.action_show_tab("calls")
+
+    def action_next_page(self) -> None:
+        page = self.history
+        if self.active_tab != "calls" or page is None or not page.has_next:
+            return
+        self.history_query = replace(self.history_query, page=self.history_query.page + 1)
+        self._load_history(self.history_query)
+
+    def action_previous_page(self) -> None:
+        if self.active_tab != "calls" or self.history_query.page == 0:
+            return
+        self.history_query = replace(self.history_query, page=self.history_query.page - 1)
+        self._load_history(self.history_query)
+
+    # --- cards ---------------------------------------------------------------------------------
+
+    def action_open_card(self) -> None:
+        client_id: int | None = None
+        if self.active_tab == "missed":
+            row = self._selected_missed()
+            client_id = row.client_id if row else None
+        elif self.history is not None:
+            index = self.query_one("#history-table", DataTable).cursor_row
+            rows = self.history.rows
+            client_id = rows[index].client_id if 0 <= index < len(rows) else None
+        if client_id is None:
+            return
+        from console.screens.card import ClientCardScreen
+
+        self.app.push_screen(ClientCardScreen(client_id=client_id))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_card()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                tr("history.error", error=str(error) or type(error).__name__), severity="error"
+            )
+
+
+def _parse_day(text: str) -> date | bool | None:
+    """A typed date (2026-11-22 or 22.11.2026); None when empty, False while incomplete."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return False
+
+
+def _at_midnight(day: date, reference: datetime) -> datetime:
+    return datetime.combine(day, reference.timetz())

@@ -1,0 +1,259 @@
+"""The supervisor's live board: who waits, what each operator is doing, and today's figures.
+
+*Now* comes from the desk's live calls (re-read on every desk event, collapsed by
+`CallsChanged.can_replace`); *today* comes from the call log through
+`storage.calls.desk_stats`, re-read when a call is logged and on a slow timer, so the
+figures survive a restart of the console or of Asterisk. One one-second timer per screen
+re-renders the ticking columns from the last snapshot; the clock is injectable so tests
+and snapshots freeze it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from console.config import Settings
+from console.desk import CallerIdentified, CallLogged, ConnectionStatus
+from console.i18n import fmt_date, fmt_number, tr
+from console.i18n.bindings import localize_bindings
+from console.messages import CallerKnown, CallInLog, CallsChanged
+from console.widgets.board.model import DeskTotals, LiveView, OperatorFigures
+from console.widgets.board.panels import OperatorPanel, TotalsPanel, WaitingPanel
+from console.widgets.board.sources import (
+    Clock,
+    DeskFeed,
+    DeskHost,
+    live_view,
+    local_midnight,
+    numbers_to_name,
+    stats_view,
+    utc_now,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+STATS_REFRESH_SECONDS: Final = 60.0
+
+
+@dataclass
+class BoardStatsLoaded(Message):
+    """Today's figures as the call log has them now; newer supersedes older."""
+
+    day: datetime
+    totals: DeskTotals
+    operators: dict[str, OperatorFigures]
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, BoardStatsLoaded)
+
+
+@dataclass
+class BoardNamesLoaded(Message):
+    """Client names for caller numbers on the board."""
+
+    names: dict[str, str]
+
+
+class SupervisorScreen(Screen[None]):
+    """Live board of the desk for the supervisor."""
+
+    CSS_PATH = "../styles/board.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f5",
+            "refresh_figures",
+            "board.key.refresh",
+            tooltip="board.tip.refresh",
+            id="board.refresh",
+        ),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        desk: DeskFeed | None = None,
+        *,
+        clock: Clock | None = None,
+        tick_seconds: float = 1.0,
+        stats_refresh_seconds: float = STATS_REFRESH_SECONDS,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id)
+        localize_bindings(self)
+        self._settings = settings
+        self._sessions = sessions
+        self._own_desk = desk
+        self._clock_override = clock
+        self._tick_seconds = tick_seconds
+        self._stats_refresh_seconds = stats_refresh_seconds
+        self._names: dict[str, str] = {}  # E.164 -> client name
+        self.live = LiveView([], {})
+        self.totals = DeskTotals()
+        self.figures: dict[str, OperatorFigures] = {}
+        self.stats_day: datetime | None = None
+        self.stats_loads = 0  # how many times today's figures were read (tests wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-title")
+        yield TotalsPanel(id="board-totals")
+        with Vertical(id="board-live"):
+            with Vertical(id="board-waiting-box"):
+                yield Static(id="board-waiting-title", classes="panel-title")
+                yield WaitingPanel(id="board-waiting")
+            with Vertical(id="board-ops-box"):
+                yield Static(tr("board.ops.title"), id="board-ops-title", classes="panel-title")
+                yield OperatorPanel(id="board-ops")
+        yield Footer()
+
+    @property
+    def _desk(self) -> DeskFeed:
+        if self._own_desk is not None:
+            return self._own_desk
+        host = self.app
+        assert isinstance(host, DeskHost), "SupervisorScreen needs a desk or a ConsoleApp"
+        return host.desk
+
+    def _clock(self) -> datetime:
+        if self._clock_override is not None:
+            return self._clock_override()
+        host = self.app
+        return host.now() if isinstance(host, DeskHost) else utc_now()
+
+    def on_mount(self) -> None:
+        self.title = tr("board.title")
+        if self._own_desk is not None:
+            self._listen(self._own_desk)
+        else:
+            host = self.app
+            assert isinstance(host, DeskHost), "SupervisorScreen needs a desk or a ConsoleApp"
+            host.follow_desk(self)
+        self.refresh_live()
+        self.refresh_figures()
+        self.set_interval(self._tick_seconds, self.tick, name="board-clock")
+        self.set_interval(self._stats_refresh_seconds, self.refresh_figures, name="board-stats")
+
+    # --- sources --------------------------------------------------------------------------
+
+    @work(exclusive=True, group="board-desk", exit_on_error=False, description="desk feed")
+    async def _listen(self, desk: DeskFeed) -> None:
+        """Without a ConsoleApp (which would deliver these messages through `follow_desk`),
+        follow the desk directly and turn its events into the same messages."""
+        async for event in desk.listen():
+            if isinstance(event, CallLogged):
+                self.post_message(CallInLog(event))
+            elif isinstance(event, CallerIdentified):
+                self.post_message(CallerKnown(event))
+            elif not isinstance(event, ConnectionStatus):
+                self.post_message(CallsChanged())
+
+    @on(CallInLog)
+    def _call_logged(self) -> None:
+        """A call reached the call log: today's figures changed."""
+        self.refresh_figures()
+
+    @on(CallerKnown)
+    def _caller_known(self) -> None:
+        self._names_missing()
+
+    @on(CallsChanged)
+    def refresh_live(self) -> None:
+        self.live = live_view(self._desk.live_calls(), self._names)
+        self._names_missing()
+        self.render_board()
+
+    def _names_missing(self) -> None:
+        missing = {n for n in numbers_to_name(self._desk.live_calls()) if n not in self._names}
+        if missing:
+            self._load_names(sorted(missing))
+
+    @work(group="board-names", exit_on_error=False, description="caller names")
+    async def _load_names(self, numbers: list[str]) -> None:
+        from storage.clients import phone_owner
+
+        found: dict[str, str] = {}
+        async with self._sessions() as session:
+            for number in numbers:
+                owner = await phone_owner(session, number)
+                if owner is not None:
+                    found[number] = owner.name
+        if found:
+            self.post_message(BoardNamesLoaded(found))
+
+    @on(BoardNamesLoaded)
+    def _names_loaded(self, message: BoardNamesLoaded) -> None:
+        self._names.update(message.names)
+        self.refresh_live()
+
+    def action_refresh_figures(self) -> None:
+        self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        """Re-read today's figures from the call log (exclusive: a newer read wins)."""
+        self._load_stats(self._clock())
+
+    @work(exclusive=True, group="board-stats", exit_on_error=False, description="today's figures")
+    async def _load_stats(self, now: datetime) -> None:
+        from storage.calls import desk_stats
+
+        day = local_midnight(now)
+        async with self._sessions() as session:
+            stats = await desk_stats(
+                session, day, now + timedelta(seconds=1), self._settings.rules.service_level_seconds
+            )
+        totals, figures = stats_view(stats)
+        self.post_message(BoardStatsLoaded(day, totals, figures))
+
+    @on(BoardStatsLoaded)
+    def _stats_loaded(self, message: BoardStatsLoaded) -> None:
+        self.stats_day, self.totals, self.figures = message.day, message.totals, message.operators
+        self.stats_loads += 1
+        self.render_board()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                tr("board.error", error=str(error) or type(error).__name__), severity="error"
+            )
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """The board's one clock: waiting and talking times move on; a new day resets."""
+        now = self._clock()
+        if self.stats_day is not None and local_midnight(now) != self.stats_day:
+            self.refresh_figures()
+        self.render_board(now)
+
+    def render_board(self, now: datetime | None = None) -> None:
+        now = now or self._clock()
+        self.query_one("#board-title", Static).update(tr("board.heading", date=fmt_date(now)))
+        waiting = self.live.waiting
+        per_queue: dict[str, int] = {}
+        for call in waiting:
+            label = call.queue or tr("board.waiting.direct")
+            per_queue[label] = per_queue.get(label, 0) + 1
+        summary = ", ".join(f"{q} {fmt_number(n)}" for q, n in sorted(per_queue.items()))
+        self.query_one("#board-waiting-title", Static).update(
+            tr("board.waiting.title", count=fmt_number(len(waiting)))
+            + (f" — {summary}" if summary else "")
+        )
+        self.query_one(WaitingPanel).show(waiting, now)
+        operators = [(o.extension, o.name) for o in self._settings.operators]
+        self.query_one(OperatorPanel).show(operators, self.live.operators, self.figures, now)
+        self.query_one(TotalsPanel).show(self.totals, self._settings.rules.service_level_seconds)

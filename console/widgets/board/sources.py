@@ -1,0 +1,114 @@
+"""Turning the desk's live calls and the call log's figures into the board's view rows.
+
+Pure functions with no Textual in them: the screen calls them, tests can call them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from datetime import UTC, datetime, time, tzinfo
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from console.widgets.board.model import (
+    DeskTotals,
+    LiveView,
+    OperatorFigures,
+    OperatorLive,
+    WaitingCall,
+    client_label,
+    merge_operator_states,
+)
+from storage.phones import format_display
+
+if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
+    from console.desk import DeskEvent
+    from pbx.call_events import LiveCall
+    from storage.calls import DeskStats
+
+Clock = Callable[[], datetime]
+
+
+class DeskFeed(Protocol):
+    """The part of `console.desk.Desk` the board reads (tests pass a scripted one)."""
+
+    def listen(self) -> AsyncIterator[DeskEvent]: ...
+
+    def live_calls(self) -> list[LiveCall]: ...
+
+
+@runtime_checkable
+class DeskHost(Protocol):
+    """What a screen uses of `console.app.ConsoleApp`: the desk, its clock, and delivery of
+    desk events as messages (`follow_desk`)."""
+
+    @property
+    def desk(self) -> DeskFeed: ...
+
+    def now(self) -> datetime: ...
+
+    def follow_desk(self, node: MessagePump) -> None: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_midnight(now: datetime, zone: tzinfo | None = None) -> datetime:
+    """Start of «today» at the desk: midnight in the shown zone (machine-local by default)."""
+    local = now.astimezone(zone) if zone is not None else now.astimezone()
+    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _caller(call: LiveCall) -> str:
+    if call.number:
+        return format_display(call.number)
+    return call.number_raw or ""
+
+
+def numbers_to_name(calls: Iterable[LiveCall]) -> set[str]:
+    """The E.164 numbers on the board whose client name the board would like to show."""
+    return {c.number for c in calls if c.number and c.direction != "internal"}
+
+
+def live_view(calls: Iterable[LiveCall], names: Mapping[str, str]) -> LiveView:
+    """Who waits (every unanswered inbound call) and what each operator is doing."""
+    waiting: list[WaitingCall] = []
+    states: list[tuple[str, OperatorLive]] = []
+    for call in calls:
+        key = f"{call.server}/{call.linkedid}"
+        client = client_label(names, call.number or "", call.name)
+        caller = _caller(call)
+        party = " ".join(p for p in (caller, f"«{client}»" if client else "") if p)
+        if call.talking:
+            states.append((call.talking, OperatorLive("talking", party, _aware(call.since))))
+            continue
+        if call.direction == "inbound":
+            waiting.append(WaitingCall(key, call.queue, caller, client, _aware(call.started_at)))
+        for extension in call.ringing:
+            states.append((extension, OperatorLive("ringing", party, _aware(call.since))))
+    return LiveView(waiting, merge_operator_states(states))
+
+
+def stats_view(stats: DeskStats) -> tuple[DeskTotals, dict[str, OperatorFigures]]:
+    """Today's totals and per-operator figures as the board shows them."""
+    totals = DeskTotals(
+        inbound=stats.inbound,
+        answered=stats.answered,
+        missed=stats.missed_or_abandoned,
+        avg_wait_s=stats.avg_wait_s if stats.inbound else None,
+        avg_talk_s=stats.avg_talk_s if stats.answered else None,
+        service_level_pct=stats.service_level_pct,
+    )
+    figures = {
+        op.extension: OperatorFigures(
+            answered=op.answered, missed=op.missed, talk_total_s=op.talk_total_s
+        )
+        for op in stats.operators
+    }
+    return totals, figures

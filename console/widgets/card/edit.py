@@ -1,0 +1,187 @@
+"""The card's edit mode: every field a person may change, in one form.
+
+The form knows the values it was loaded with, so a save sends only what changed, and the
+version it was loaded at, so a save over someone else's newer save is refused by storage
+(EditConflict) instead of silently overwriting it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Input, Label, Select, Static
+
+from console.i18n import fmt_date, tr
+from console.widgets.card.dialogs import parse_amount, parse_date
+from storage.models import ClientKind, ClientStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    kind: str  # text | money | count | date | kind | status | tariff
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("last_name", "text"),
+    Field("first_name", "text"),
+    Field("middle_name", "text"),
+    Field("kind", "kind"),
+    Field("organisation", "text"),
+    Field("city", "text"),
+    Field("street", "text"),
+    Field("house", "text"),
+    Field("entrance", "text"),
+    Field("email", "text"),
+    Field("birthday", "date"),
+    Field("status", "status"),
+    Field("tariff_id", "tariff"),
+    Field("comment", "text"),
+    Field("balance", "money"),
+    Field("bonus_balance", "money"),
+    Field("credit_limit", "money"),
+    Field("discount_percent", "money"),
+    Field("completed_orders", "count"),
+    Field("false_orders", "count"),
+    Field("bonus_orders", "count"),
+    Field("complaints", "count"),
+)
+
+
+def field_label(name: str) -> str:
+    return tr(f"card.field.{name}")
+
+
+def shown_value(field: Field, value: Any) -> str:
+    """A stored value as the form shows it."""
+    if value is None:
+        return ""
+    if field.kind == "date" and isinstance(value, date):
+        return fmt_date(value)
+    if field.kind == "money" and isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+class FormError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class CardEditForm(VerticalScroll):
+    """Inputs for one client; `changes()` returns only what differs from `load()`."""
+
+    DEFAULT_CSS = """
+    CardEditForm { height: 1fr; }
+    CardEditForm Grid { grid-size: 2; grid-columns: 18 1fr; grid-rows: auto;
+                        height: auto; grid-gutter: 0 1; }
+    CardEditForm Label { padding: 1 0 0 0; }
+    CardEditForm #new-phone-row { display: none; }
+    CardEditForm.-new #new-phone-row { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._original: dict[str, Any] = {}
+        self._tariffs: list[tuple[int, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(tr("card.edit.hint"), classes="card-edit-hint")
+        with Grid():
+            yield Label(tr("card.field.phone"), id="new-phone-row")
+            yield Input(id="edit-phone", classes="-phone")
+            for field in FIELDS:
+                yield Label(field_label(field.name))
+                yield self._widget(field)
+
+    def _widget(self, field: Field) -> Input | Select[str] | Select[int]:
+        wid = f"edit-{field.name}"
+        if field.kind == "kind":
+            return Select([(tr(f"card.kind.{k.value}"), k.value) for k in ClientKind],
+                          allow_blank=False, id=wid)
+        if field.kind == "status":
+            return Select([(tr(f"card.status.{s.value}"), s.value) for s in ClientStatus],
+                          allow_blank=False, id=wid)
+        if field.kind == "tariff":
+            return Select[int]([], prompt=tr("card.tariff.none"), id=wid)
+        if field.kind == "count":
+            return Input(type="integer", id=wid)
+        return Input(id=wid)
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-phone").display = False
+
+    def load(self, values: Mapping[str, Any], tariffs: list[tuple[int, str]], *,
+             new_phone: str | None = None) -> None:
+        """Fill the form; `new_phone` is shown (and required) when creating a client."""
+        self._original = dict(values)
+        self._tariffs = tariffs
+        self.set_class(new_phone is not None, "-new")
+        phone = self.query_one("#edit-phone", Input)
+        phone.display = new_phone is not None
+        phone.value = new_phone or ""
+        for field in FIELDS:
+            widget = self.query_one(f"#edit-{field.name}")
+            value = values.get(field.name)
+            if isinstance(widget, Select):
+                if field.kind == "tariff":
+                    widget.set_options(tariffs)
+                    widget.value = value if value is not None else Select.NULL
+                elif value is not None:
+                    widget.value = value
+            elif isinstance(widget, Input):
+                widget.value = shown_value(field, value)
+
+    def focus_field(self, name: str) -> None:
+        self.query_one(f"#edit-{name}").focus()
+        self.call_after_refresh(self.scroll_to_widget, self.query_one(f"#edit-{name}"))
+
+    @property
+    def new_phone(self) -> str:
+        return self.query_one("#edit-phone", Input).value.strip()
+
+    def values(self) -> dict[str, Any]:
+        """Everything in the form, parsed; FormError names the first bad field."""
+        out: dict[str, Any] = {}
+        for field in FIELDS:
+            widget = self.query_one(f"#edit-{field.name}")
+            if isinstance(widget, Select):
+                value = widget.value
+                out[field.name] = None if value is Select.NULL else value
+                continue
+            assert isinstance(widget, Input)
+            text = widget.value.strip()
+            if field.kind == "date":
+                parsed = parse_date(text) if text else None
+                if text and parsed is None:
+                    raise FormError(field.name, tr("card.edit.bad_date"))
+                out[field.name] = parsed
+            elif field.kind == "money":
+                if not text:
+                    out[field.name] = Decimal("0.00")
+                    continue
+                sign = -1 if text.startswith("-") else 1
+                amount = parse_amount(text.lstrip("-"))
+                if amount is None and text.lstrip("-").strip() not in ("0", "0.00", "0,00"):
+                    raise FormError(field.name, tr("card.edit.bad_number"))
+                out[field.name] = (amount or Decimal("0.00")) * sign
+            elif field.kind == "count":
+                out[field.name] = int(text) if text else 0
+            else:
+                out[field.name] = text
+        return out
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields whose value differs from what the form was loaded with."""
+        return {k: v for k, v in self.values().items() if self._original.get(k) != v}
+
+    def set_baseline(self, values: Mapping[str, Any]) -> None:
+        """After a conflict the operator chose to keep editing: compare with theirs now."""
+        self._original = dict(values)

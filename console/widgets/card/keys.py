@@ -1,0 +1,96 @@
+"""The card's keys, shared by the dispatcher (acting on the popup shown) and the card
+screen, so a dispatcher's fingers learn one set of keys for a card wherever it is."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+
+if TYPE_CHECKING:
+    from console.widgets.card.panel import ClientCardPanel
+
+CARD_BINDINGS: list[BindingType] = [
+    Binding("e", "card_edit", "key.card.edit", tooltip="key.card.edit.tip", id="card.edit"),
+    Binding("ctrl+s", "card_save", "key.card.save", tooltip="key.card.save.tip",
+            id="card.save", priority=True),
+    Binding("escape", "card_cancel", "key.card.cancel", tooltip="key.card.cancel.tip",
+            id="card.cancel"),
+    Binding("c", "card_call", "key.card.call", tooltip="key.card.call.tip", id="card.call"),
+    Binding("b", "card_blacklist", "key.card.blacklist", tooltip="key.card.blacklist.tip",
+            id="card.blacklist"),
+    Binding("p", "card_add_phone", "key.card.add_phone", tooltip="key.card.add_phone.tip",
+            id="card.add_phone"),
+    Binding("shift+p", "card_remove_phone", "key.card.remove_phone",
+            tooltip="key.card.remove_phone.tip", id="card.remove_phone", show=False),
+    Binding("d", "card_add_debt", "key.card.add_debt", tooltip="key.card.add_debt.tip",
+            id="card.add_debt"),
+    Binding("m", "card_mark_paid", "key.card.mark_paid", tooltip="key.card.mark_paid.tip",
+            id="card.mark_paid"),
+]
+
+_NEEDS_CARD = {"card_edit", "card_call", "card_blacklist", "card_add_phone",
+               "card_remove_phone", "card_add_debt", "card_mark_paid"}
+_NEEDS_EDIT = {"card_save", "card_cancel"}
+
+
+class CardActions(DOMNode):
+    """Mixin: `action_card_*` run on `card_panel()`; footer shows what applies now."""
+
+    CARD_KEYS: ClassVar[list[BindingType]] = CARD_BINDINGS
+
+    def card_panel(self) -> ClientCardPanel | None:
+        raise NotImplementedError
+
+    def check_card_action(self, action: str) -> bool | None:
+        """True/False for card actions; None when `action` is not one of them."""
+        if action not in _NEEDS_CARD and action not in _NEEDS_EDIT:
+            return None
+        panel = self.card_panel()
+        if panel is None:
+            return False
+        if action in _NEEDS_EDIT:
+            return panel.editing
+        return panel.card is not None and not panel.editing
+
+    def action_card_edit(self) -> None:
+        if (panel := self.card_panel()) is not None:
+            panel.start_edit()
+
+    def action_card_save(self) -> None:
+        if (panel := self.card_panel()) is not None and panel.editing:
+            panel.save()
+
+    def action_card_cancel(self) -> None:
+        if (panel := self.card_panel()) is not None and panel.editing:
+            panel.cancel_edit()
+
+    def action_card_call(self) -> None:
+        panel = self.card_panel()
+        if panel is None or panel.card is None:
+            return
+        from console.click_to_call import start_click_to_call
+
+        self.app.run_worker(start_click_to_call(self.app, panel.card.id), group="click-to-call",
+                            exit_on_error=False, description="click-to-call")
+
+    def action_card_blacklist(self) -> None:
+        if (panel := self.card_panel()) is not None:
+            panel.toggle_blacklist()
+
+    def action_card_add_phone(self) -> None:
+        if (panel := self.card_panel()) is not None:
+            panel.add_phone()
+
+    def action_card_remove_phone(self) -> None:
+        if (panel := self.card_panel()) is not None:
+            panel.remove_phone()
+
+    def action_card_add_debt(self) -> None:
+        if (panel := self.card_panel()) is not None:
+            panel.add_debt()
+
+    def action_card_mark_paid(self) -> None:
+        if (panel := self.card_panel()) is not None:
+            panel.mark_debt_paid()

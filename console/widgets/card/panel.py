@@ -1,0 +1,489 @@
+"""One client card with its actions: view, edit, phones, blacklist, debts, call.
+
+Used by the dispatcher's popups (one panel per ringing call) and by `ClientCardScreen`.
+Every query and write runs in a worker (`exit_on_error=False`); results come back as
+messages, so the UI never waits on the database. Writes are one transaction each, with the
+operator as the actor; refusals from storage (the number belongs to another client, the
+client was changed meanwhile) are explained in words, never swallowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import select
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from console.i18n import fmt_datetime, tr
+from console.messages import CardLoaded, ClientSaved
+from console.widgets.card.dialogs import (
+    AddDebtDialog,
+    ConflictDialog,
+    MarkPaidDialog,
+    NewDebt,
+    Payment,
+    TextPrompt,
+)
+from console.widgets.card.edit import FIELDS, CardEditForm, FormError, field_label
+from console.widgets.card.view import ClientCardView
+from storage.cards import ClientCard, load_card_by_phone, load_client_card
+from storage.errors import (
+    DebtAlreadyPaid,
+    DomainError,
+    DuplicatePhone,
+    EditConflict,
+    InvalidChange,
+    InvalidPhone,
+    LastPhone,
+    NotFound,
+)
+from storage.models import Tariff
+from storage.phones import format_display
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from console.app import ConsoleApp
+
+Write = Callable[["AsyncSession"], Awaitable[Any]]
+
+
+@dataclass
+class TariffsLoaded(Message, bubble=False):
+    """The active tariffs the edit form offers."""
+
+    tariffs: list[tuple[int, str]]
+
+
+def card_values(card: ClientCard) -> dict[str, Any]:
+    """The card's editable values, as the form compares them."""
+    return {f.name: getattr(card, f.name) for f in FIELDS}
+
+
+def explain(exc: DomainError) -> str:
+    """A storage refusal in the operator's words."""
+    if isinstance(exc, DuplicatePhone):
+        return tr("card.error.duplicate_phone", phone=format_display(exc.e164),
+                  owner=exc.owner_name or f"#{exc.owner_id}", id=exc.owner_id)
+    if isinstance(exc, InvalidPhone):
+        return tr("card.error.invalid_phone", raw=exc.raw or "—")
+    if isinstance(exc, LastPhone):
+        return tr("card.error.last_phone", phone=format_display(exc.e164))
+    if isinstance(exc, DebtAlreadyPaid):
+        when = fmt_datetime(exc.paid_at) if exc.paid_at else "—"
+        return tr("card.error.already_paid", by=exc.paid_by or "—", at=when)
+    if isinstance(exc, InvalidChange):
+        return tr("card.error.invalid", field=field_label(exc.field), message=exc.message)
+    if isinstance(exc, NotFound):
+        return tr("card.error.not_found")
+    return str(exc)
+
+
+class ClientCardPanel(Vertical):
+    """A card that loads itself; `card` is None until the query returns."""
+
+    DEFAULT_CSS = """
+    ClientCardPanel { height: 1fr; }
+    ClientCardPanel #card-notice { padding: 0 1; color: $text-muted; }
+    ClientCardPanel #card-notice.-loud { color: $text; background: $boost; text-style: bold; }
+    ClientCardPanel CardEditForm { display: none; }
+    ClientCardPanel.-editing CardEditForm { display: block; }
+    ClientCardPanel.-editing ClientCardView { display: none; }
+    ClientCardPanel.-empty ClientCardView { display: none; }
+    """
+
+    def __init__(self, *, client_id: int | None = None, id: str | None = None) -> None:
+        super().__init__(id=id, classes="-empty")
+        self.client_id = client_id
+        self.card: ClientCard | None = None
+        self.editing = False
+        self._token = 0
+        self._edit_after_load: str | None = None
+        self._new_phone: str | None = None
+
+    @property
+    def console(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="card-notice")
+        yield ClientCardView(id="card-view")
+        # The edit form (two dozen inputs) is mounted on first edit: the pop path stays light.
+
+    def on_mount(self) -> None:
+        if self.client_id is not None:
+            self.load(self.client_id)
+
+    # --- loading ----------------------------------------------------------------------
+
+    def notice(self, text: str, *, loud: bool = False) -> None:
+        label = self.query_one("#card-notice", Static)
+        label.update(text)
+        label.set_class(loud, "-loud")
+        label.display = bool(text)
+
+    def load(self, client_id: int, *, edit_focus: str | None = None) -> None:
+        """(Re)load the card by id; with `edit_focus`, open edit mode on that field."""
+        self.client_id = client_id
+        if edit_focus is not None:
+            self._edit_after_load = edit_focus
+        self._token += 1
+        if self.card is None:
+            self.notice(tr("card.loading"))
+        self._fetch(self._token, client_id, None)
+
+    def load_phone(self, e164: str) -> None:
+        """Find the card by the caller's number (the fast path for known callers)."""
+        self._token += 1
+        self.notice(tr("card.loading"))
+        self._fetch(self._token, None, e164)
+
+    @work(group="card-load", exclusive=True, exit_on_error=False, description="load client card")
+    async def _fetch(self, token: int, client_id: int | None, e164: str | None) -> None:
+        app = self.console
+        settings = app.settings
+        async with app.sessions() as session:
+            if client_id is not None:
+                try:
+                    card: ClientCard | None = await load_client_card(
+                        session, client_id, today=app.today(),
+                        max_unpaid_debts=settings.rules.max_unpaid_debts)
+                except NotFound:
+                    card = None
+            else:
+                assert e164 is not None
+                card = await load_card_by_phone(
+                    session, e164, settings.phone.region, today=app.today(),
+                    max_unpaid_debts=settings.rules.max_unpaid_debts)
+        self.post_message(CardLoaded(token, card))
+
+    def on_card_loaded(self, message: CardLoaded) -> None:
+        if message.token != self._token:
+            return  # a newer load is on its way
+        card = message.card
+        if card is None:
+            if self.client_id is not None:
+                self.notice(tr("card.error.not_found"), loud=True)
+            return  # by phone: nobody yet; CallerIdentified will bring the new client
+        self.card = card
+        self.client_id = card.id
+        self.remove_class("-empty")
+        if self._edit_after_load is None:
+            self.notice("")
+        self.query_one(ClientCardView).show(card)
+        if self._edit_after_load is not None:
+            focus, self._edit_after_load = self._edit_after_load, None
+            self.start_edit(focus)
+
+    # --- edit mode ----------------------------------------------------------------------
+
+    async def _form(self) -> CardEditForm:
+        found = self.query(CardEditForm)
+        if found:
+            return found.first()
+        form = CardEditForm(id="card-edit")
+        await self.mount(form)
+        return form
+
+    def start_edit(self, focus: str = "last_name") -> None:
+        if self.card is None:
+            if self.client_id is not None:
+                self._edit_after_load = focus
+            return
+        self.editing = True
+        self._open_form(card_values(self.card), None, focus)
+
+    @work(group="card-form", exclusive=True, exit_on_error=False, description="edit form")
+    async def _open_form(self, values: dict[str, Any], new_phone: str | None,
+                         focus: str) -> None:
+        form = await self._form()
+        form.load(values, [], new_phone=new_phone)
+        self.add_class("-editing")
+        form.focus_field(focus)
+        self._load_tariffs()
+
+    def start_new(self, phone: str = "") -> None:
+        """A new client typed in by hand (from the client base)."""
+        self.card = None
+        self.client_id = None
+        self._new_phone = phone
+        self.remove_class("-empty")
+        self.notice(tr("card.new"), loud=True)
+        self.editing = True
+        self._open_form({"kind": "personal", "status": "new"}, phone,
+                        "phone" if not phone else "last_name")
+
+    @work(group="card-tariffs", exclusive=True, exit_on_error=False, description="load tariffs")
+    async def _load_tariffs(self) -> None:
+        async with self.console.sessions() as session:
+            rows = await session.execute(
+                select(Tariff.id, Tariff.name).where(Tariff.active).order_by(Tariff.name))
+            tariffs = [(name, tid) for tid, name in rows.tuples()]
+        self.post_message(TariffsLoaded([(tid, name) for name, tid in tariffs]))
+
+    def on_tariffs_loaded(self, message: TariffsLoaded) -> None:
+        form = self.query_one(CardEditForm)
+        select_widget = form.query_one("#edit-tariff_id")
+        from textual.widgets import Select
+
+        assert isinstance(select_widget, Select)
+        current = self.card.tariff_id if self.card else None
+        select_widget.set_options([(name, tid) for tid, name in message.tariffs])
+        if current is not None:
+            select_widget.value = current
+
+    def cancel_edit(self) -> None:
+        self.editing = False
+        self.remove_class("-editing")
+        if self.card is None:
+            self.add_class("-empty")
+        self.notice("")
+
+    def save(self) -> None:
+        form = self.query_one(CardEditForm)
+        try:
+            changes = form.changes() if self.card is not None else form.values()
+        except FormError as exc:
+            self.app.notify(f"{field_label(exc.field)}: {exc}", severity="error")
+            form.focus_field(exc.field)
+            return
+        if self.card is None:
+            self._create(changes, form.new_phone)
+            return
+        if not changes:
+            self.cancel_edit()
+            return
+        self._save(self.card.id, self.card.version, changes)
+
+    @work(group="card-write", exit_on_error=False, description="save client")
+    async def _save(self, client_id: int, version: int, changes: dict[str, Any]) -> None:
+        from storage.clients import update_client
+
+        app = self.console
+        try:
+            async with app.sessions.begin() as session:
+                await update_client(session, client_id, version, changes, app.actor,
+                                    at=app.now())
+        except EditConflict as conflict:
+            self._show_conflict(conflict, changes)
+            return
+        except DomainError as exc:
+            self.app.notify(explain(exc), severity="error")
+            return
+        self.app.notify(tr("card.saved"))
+        self.cancel_edit()
+        self.post_message(ClientSaved(client_id))
+        self.load(client_id)
+
+    @work(group="card-write", exit_on_error=False, description="create client")
+    async def _create(self, values: dict[str, Any], phone: str) -> None:
+        from storage.clients import create_client
+
+        app = self.console
+        if not phone:
+            self.app.notify(tr("card.error.phone_required"), severity="error")
+            return
+        values = {k: v for k, v in values.items() if v not in (None, "")}
+        try:
+            async with app.sessions.begin() as session:
+                client = await create_client(session, values, [phone], actor=app.actor,
+                                             region=app.settings.phone.region, at=app.now())
+                client_id = client.id
+        except DomainError as exc:
+            self.app.notify(explain(exc), severity="error")
+            return
+        self.app.notify(tr("card.created"))
+        self.cancel_edit()
+        self.post_message(ClientSaved(client_id))
+        self.load(client_id)
+
+    def _show_conflict(self, conflict: EditConflict, mine: dict[str, Any]) -> None:
+        fields = list(dict.fromkeys([*conflict.their_changes, *mine]))
+        rows = [
+            (field_label(f), _shown(conflict.current.get(f)), _shown(mine.get(f, "—")))
+            for f in fields if f in {x.name for x in FIELDS}
+        ]
+        dialog = ConflictDialog(changed_by=conflict.changed_by, changed_at=conflict.changed_at,
+                                rows=rows)
+
+        def decided(reload: bool | None) -> None:
+            if reload:
+                self.cancel_edit()
+                if self.client_id is not None:
+                    self.load(self.client_id)
+            elif self.card is not None:
+                # Keep editing, knowingly on top of their version now.
+                from dataclasses import replace
+
+                self.card = replace(self.card, version=conflict.current_version)
+                form = self.query_one(CardEditForm)
+                form.set_baseline({**card_values(self.card), **conflict.current})
+
+        self.app.push_screen(dialog, decided)
+
+    # --- actions on a loaded card ---------------------------------------------------------
+
+    def _write(self, description: str, op: Write, done: str) -> None:
+        if self.card is None:
+            return
+        self._run_write(self.card.id, op, done, description)
+
+    @work(group="card-write", exit_on_error=False, description="change client")
+    async def _run_write(self, client_id: int, op: Write, done: str, _what: str) -> None:
+        try:
+            async with self.console.sessions.begin() as session:
+                await op(session)
+        except DomainError as exc:
+            self.app.notify(explain(exc), severity="error", timeout=8)
+            return
+        self.app.notify(done)
+        self.post_message(ClientSaved(client_id))
+        self.load(client_id)
+
+    def add_phone(self) -> None:
+        if self.card is None:
+            return
+        card = self.card
+
+        def got(raw: str | None) -> None:
+            if not raw:
+                return
+            from storage.clients import add_phone
+
+            app = self.console
+
+            async def op(session: AsyncSession) -> None:
+                await add_phone(session, card.id, raw, actor=app.actor,
+                                region=app.settings.phone.region, at=app.now())
+
+            self._write("add phone", op, tr("card.phone.added"))
+
+        self.app.push_screen(
+            TextPrompt(tr("card.phone.add.title", name=card.name or "—"),
+                       tr("card.phone.add.label"), placeholder="+7 916 123-45-67"), got)
+
+    def remove_phone(self) -> None:
+        if self.card is None:
+            return
+        card = self.card
+        from console.screens.call_picker import CallPickerScreen
+
+        def got(e164: str | None) -> None:
+            if not e164:
+                return
+            from storage.clients import remove_phone
+
+            app = self.console
+
+            async def op(session: AsyncSession) -> None:
+                await remove_phone(session, card.id, e164, actor=app.actor,
+                                   region=app.settings.phone.region, at=app.now())
+
+            self._write("remove phone", op, tr("card.phone.removed"))
+
+        self.app.push_screen(
+            CallPickerScreen(tr("card.phone.remove.title"),
+                             [(p.e164, p.label) for p in card.phones]), got)
+
+    def toggle_blacklist(self) -> None:
+        if self.card is None:
+            return
+        card = self.card
+        from storage.clients import set_blacklist
+
+        app = self.console
+        if card.blacklisted:
+            from console.screens.confirm import ConfirmScreen
+
+            def lift(yes: bool | None) -> None:
+                if not yes:
+                    return
+
+                async def op(session: AsyncSession) -> None:
+                    await set_blacklist(session, card.id, False, "", app.actor, at=app.now())
+
+                self._write("lift blacklist", op, tr("card.blacklist.lifted"))
+
+            self.app.push_screen(
+                ConfirmScreen(tr("card.blacklist.lift.question", name=card.name or "—")), lift)
+            return
+
+        def got(reason: str | None) -> None:
+            if not reason:
+                return
+
+            async def op(session: AsyncSession) -> None:
+                await set_blacklist(session, card.id, True, reason, app.actor, at=app.now())
+
+            self._write("blacklist", op, tr("card.blacklist.done"))
+
+        self.app.push_screen(
+            TextPrompt(tr("card.blacklist.title", name=card.name or "—"),
+                       tr("card.blacklist.reason")), got)
+
+    def add_debt(self) -> None:
+        if self.card is None:
+            return
+        card = self.card
+
+        def got(debt: NewDebt | None) -> None:
+            if debt is None:
+                return
+            from storage.debts import add_debt
+
+            app = self.console
+
+            async def op(session: AsyncSession) -> None:
+                await add_debt(session, card.id, debt.amount, reason=debt.reason,
+                               actor=app.actor, order_ref=debt.order_ref,
+                               comment=debt.comment, at=app.now())
+
+            self._write("add debt", op, tr("card.debt.added"))
+
+        self.app.push_screen(AddDebtDialog(tr("card.debt.add.title", name=card.name or "—")),
+                             got)
+
+    def mark_debt_paid(self) -> None:
+        if self.card is None:
+            return
+        debt_id = self.query_one(ClientCardView).selected_debt_id()
+        if debt_id is None:
+            self.app.notify(tr("card.debt.none_selected"), severity="warning")
+            return
+        app = self.console
+
+        def got(payment: Payment | None) -> None:
+            if payment is None:
+                return
+            from storage.debts import mark_debt_paid
+
+            at = paid_moment(payment, app.now())
+
+            async def op(session: AsyncSession) -> None:
+                await mark_debt_paid(session, debt_id, actor=app.actor, at=at,
+                                     comment=payment.comment)
+
+            self._write("mark debt paid", op, tr("card.debt.paid"))
+
+        self.app.push_screen(MarkPaidDialog(tr("card.debt.pay.title"), app.today()), got)
+
+
+def paid_moment(payment: Payment, now: datetime) -> datetime:
+    """Today's payment is stamped now; an earlier day at local noon (a date was asked)."""
+    local_now = now.astimezone()
+    if payment.paid_on == local_now.date():
+        return now
+    return datetime.combine(payment.paid_on, time(12, 0)).astimezone().astimezone(UTC)
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)

@@ -1,0 +1,216 @@
+"""The client card, read-only: what the dispatcher reads to the caller, loudest first.
+
+Order on screen is order of importance during a call: a blacklist banner nobody can miss,
+"orders blocked" when debts are over the limit, the name and the default tariff (read
+aloud), then phones, address, comment, counters, money, debts and the last calls.
+Each part is its own small widget with `show(card)`, so a reload touches text, not layout.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from console.i18n import fmt_date, fmt_datetime, fmt_duration, fmt_money, fmt_number, tr
+from storage.phones import format_display
+
+if TYPE_CHECKING:
+    from storage.cards import ClientCard
+
+
+class BlacklistBanner(Static):
+    """Red, full width, first line of the card; hidden for clients not blacklisted."""
+
+    DEFAULT_CSS = """
+    BlacklistBanner { display: none; width: 1fr; background: $error; color: $text;
+                      text-style: bold; padding: 0 1; }
+    BlacklistBanner.-shown { display: block; }
+    """
+
+    def show(self, card: ClientCard) -> None:
+        client = card
+        self.set_class(client.blacklisted, "-shown")
+        if not client.blacklisted:
+            return
+        since = fmt_datetime(client.blacklisted_at) if client.blacklisted_at else "—"
+        self.update(
+            tr("card.blacklist.banner", reason=client.blacklist_reason or "—", since=since,
+               by=client.blacklisted_by or "—")
+        )
+
+
+class DebtsBanner(Static):
+    """Amber line when unpaid debts are over `rules.max_unpaid_debts`: no new orders."""
+
+    DEFAULT_CSS = """
+    DebtsBanner { display: none; width: 1fr; background: $warning; color: $background;
+                  text-style: bold; padding: 0 1; }
+    DebtsBanner.-shown { display: block; }
+    """
+
+    def show(self, card: ClientCard) -> None:
+        self.set_class(card.orders_blocked, "-shown")
+        if card.orders_blocked:
+            self.update(tr("card.debts.blocked", count=len(card.unpaid_debts),
+                           total=fmt_money(card.unpaid_debt_total)))
+
+
+class TariffBadge(Static):
+    """The default tariff, reversed colours: the dispatcher reads it aloud on every order."""
+
+    DEFAULT_CSS = """
+    TariffBadge { width: auto; min-width: 16; background: $accent; color: $text;
+                  text-style: bold; padding: 0 2; content-align: center middle; }
+    """
+
+    def show(self, card: ClientCard) -> None:
+        name = card.tariff or tr("card.tariff.none")
+        self.update(tr("card.tariff.badge", tariff=name))
+
+
+class Counters(Static):
+    """Orders and complaints at a glance."""
+
+    def show(self, card: ClientCard) -> None:
+        c = card
+        self.update(
+            tr("card.counters", completed=fmt_number(c.completed_orders),
+               false=fmt_number(c.false_orders), bonus=fmt_number(c.bonus_orders),
+               complaints=fmt_number(c.complaints))
+        )
+
+
+class DebtsList(Vertical):
+    """Unpaid debts: the total, then each with order reference and date."""
+
+    DEFAULT_CSS = """
+    DebtsList { height: auto; }
+    DebtsList > DataTable { height: auto; max-height: 6; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="debts-total")
+        table: DataTable[str] = DataTable(cursor_type="row", id="debts-table")
+        yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in ("order", "date", "amount", "reason"):
+            table.add_column(tr(f"card.debts.col.{column}"), key=column)
+
+    def show(self, card: ClientCard) -> None:
+        debts = card.unpaid_debts
+        total = self.query_one("#debts-total", Static)
+        if debts:
+            total.update(tr("card.debts.total", count=len(debts),
+                            total=fmt_money(card.unpaid_debt_total)))
+        else:
+            total.update(tr("card.debts.none"))
+        table: DataTable[str] = self.query_one(DataTable)
+        table.clear()
+        table.display = bool(debts)
+        for debt in debts:
+            table.add_row(debt.order_ref or "—", fmt_date(debt.created_at),
+                          fmt_money(debt.amount), tr(f"card.debt.reason.{debt.reason}"),
+                          key=str(debt.id))
+
+    def selected_debt_id(self) -> int | None:
+        table: DataTable[str] = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+
+class RecentCalls(Vertical):
+    """The client's last calls, newest first (a finished call shows up here once logged)."""
+
+    DEFAULT_CSS = """
+    RecentCalls { height: auto; }
+    RecentCalls > DataTable { height: auto; max-height: 6; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(tr("card.calls.title"), classes="card-section")
+        table: DataTable[str] = DataTable(cursor_type="row", id="calls-table")
+        yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in ("when", "direction", "result", "operator", "talk"):
+            table.add_column(tr(f"card.calls.col.{column}"), key=column)
+
+    def show(self, card: ClientCard) -> None:
+        table: DataTable[str] = self.query_one(DataTable)
+        table.clear()
+        for n, call in enumerate(card.recent_calls):
+            table.add_row(
+                fmt_datetime(call.started_at),
+                tr(f"card.call.direction.{call.direction}"),
+                tr(f"card.call.disposition.{call.disposition}"),
+                call.answered_by or "—",
+                fmt_duration(call.talk_s) if call.talk_s else "—",
+                key=str(n),
+            )
+        if not card.recent_calls:
+            table.add_row(tr("card.calls.none"), "", "", "", "")
+
+
+class ClientCardView(VerticalScroll):
+    """Everything about one client, read-only."""
+
+    DEFAULT_CSS = """
+    ClientCardView { height: 1fr; }
+    ClientCardView .card-head { height: auto; }
+    ClientCardView #card-name { width: 1fr; text-style: bold; }
+    ClientCardView .card-section { text-style: bold; margin-top: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield BlacklistBanner(id="blacklist-banner")
+        yield DebtsBanner(id="debts-banner")
+        with Horizontal(classes="card-head"):
+            yield Static(id="card-name")
+            yield TariffBadge(id="tariff-badge")
+        yield Static(id="card-phones")
+        yield Static(id="card-address")
+        yield Static(id="card-comment")
+        yield Static(id="card-status")
+        yield Static(id="card-money")
+        yield Counters(id="card-counters")
+        yield Static(tr("card.debts.title"), classes="card-section")
+        yield DebtsList(id="card-debts")
+        yield RecentCalls(id="card-calls")
+
+    def show(self, card: ClientCard) -> None:
+        c = card
+        name = c.name or tr("card.name.unnamed")
+        if c.kind == "corporate" and c.organisation and c.organisation != name:
+            name = f"{name} · {c.organisation}"
+        self.query_one("#card-name", Static).update(name)
+        phones = ", ".join(
+            format_display(p.e164) + (f" ({p.label})" if p.label else "") for p in card.phones
+        )
+        self.query_one("#card-phones", Static).update(tr("card.phones", phones=phones or "—"))
+        address = ", ".join(
+            part for part in (c.city, c.street, c.house,
+                              tr("card.entrance", entrance=c.entrance) if c.entrance else "")
+            if part
+        )
+        self.query_one("#card-address", Static).update(tr("card.address", address=address or "—"))
+        self.query_one("#card-comment", Static).update(
+            tr("card.comment", comment=c.comment or "—"))
+        self.query_one("#card-status", Static).update(
+            tr("card.status", status=tr(f"card.status.{c.status}"),
+               activity=tr(f"card.activity.{card.activity}"),
+               registered=fmt_date(c.registered_at)))
+        self.query_one("#card-money", Static).update(
+            tr("card.money", balance=fmt_money(c.balance), bonus=fmt_money(c.bonus_balance)))
+        for part in (BlacklistBanner, DebtsBanner, TariffBadge, Counters, DebtsList, RecentCalls):
+            self.query_one(part).show(card)
+
+    def selected_debt_id(self) -> int | None:
+        return self.query_one(DebtsList).selected_debt_id()

@@ -1,0 +1,94 @@
+"""One line at the bottom: each PBX link's state and the database's.
+
+"Down since 14:02" rather than "down": a dispatcher glancing at it needs to know whether
+the outage is a blip or the reason calls stopped twenty minutes ago.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from console.i18n import fmt_time, tr
+from console.messages import ConnectionChanged, DatabaseChanged
+
+if TYPE_CHECKING:
+    from console.desk import ConnectionStatus
+
+STATE_CLASSES = ("-up", "-connecting", "-down", "-login_refused")
+
+
+def describe_connection(status: ConnectionStatus) -> str:
+    """«PBX main: up since 09:00» in the interface language."""
+    state = tr(f"status.pbx.{status.state}")
+    text = tr("status.pbx", server=status.server, state=state, since=fmt_time(status.since))
+    return text
+
+
+class StatusBar(Horizontal):
+    """Connection states; follows the desk through the app (see `ConsoleApp.follow_desk`)."""
+
+    DEFAULT_CSS = """
+    StatusBar { dock: bottom; height: 1; background: $panel; }
+    StatusBar > Static { width: auto; padding: 0 1; }
+    StatusBar > .-up { color: $success; }
+    StatusBar > .-connecting { color: $warning; }
+    StatusBar > .-down, StatusBar > .-login_refused { background: $error; color: $text; }
+    """
+
+    def __init__(
+        self,
+        connections: dict[str, ConnectionStatus],
+        *,
+        database_ok: bool | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._connections = dict(connections)
+        self._database_ok = database_ok
+
+    def compose(self) -> ComposeResult:
+        for status in self._connections.values():
+            yield Static(describe_connection(status), id=f"pbx-{_safe(status.server)}",
+                         classes=f"-{status.state}")
+        if not self._connections:
+            yield Static(tr("status.pbx.none"), classes="-connecting")
+        yield Static(self._db_text(""), id="database", classes=self._db_class())
+
+    def _db_text(self, detail: str) -> str:
+        if self._database_ok is None:
+            return tr("status.db.checking")
+        if self._database_ok:
+            return tr("status.db.ok")
+        return tr("status.db.down", detail=detail) if detail else tr("status.db.down_plain")
+
+    def _db_class(self) -> str:
+        return {None: "-connecting", True: "-up", False: "-down"}[self._database_ok]
+
+    def on_connection_changed(self, message: ConnectionChanged) -> None:
+        status = message.status
+        self._connections[status.server] = status
+        widget_id = f"pbx-{_safe(status.server)}"
+        found = self.query(f"#{widget_id}")
+        if found:
+            label = found.first(Static)
+            label.update(describe_connection(status))
+            label.remove_class(*STATE_CLASSES)
+            label.add_class(f"-{status.state}")
+        else:
+            self.mount(Static(describe_connection(status), id=widget_id,
+                              classes=f"-{status.state}"), before=self.query_one("#database"))
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        self._database_ok = message.ok
+        label = self.query_one("#database", Static)
+        label.update(self._db_text(message.detail))
+        label.remove_class(*STATE_CLASSES)
+        label.add_class(self._db_class())
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)

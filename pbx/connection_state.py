@@ -1,0 +1,63 @@
+"""Connection state of one AMI server as the UI shows it, and the reconnect backoff.
+
+State changes travel in the same stream as AMI events, so a consumer sees them in order
+with the events around them (a drop, then the resync after the next ``up``).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from pbx.ami_event import AmiEvent
+
+
+class LinkState(StrEnum):
+    CONNECTING = "connecting"
+    UP = "up"
+    LOGIN_REFUSED = "login_refused"
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """One server's connection changed state.
+
+    ``since`` is when it entered this state (aware, UTC). An ``up`` state means: logged in
+    (again). It carries ``snapshot``: the live channels and queue entries (CoreShowChannels
+    and QueueStatus items) taken right after login, placed in the stream after every event
+    that arrived before it, so ``tracker.resync(snapshot, since)`` at this point is
+    consistent with what follows. ``snapshot`` is None when no resync was asked for or it
+    failed (``detail`` says why).
+    """
+
+    server: str
+    state: LinkState
+    since: datetime
+    detail: str = ""
+    snapshot: tuple[AmiEvent, ...] | None = field(default=None, repr=False)
+
+    @property
+    def is_up(self) -> bool:
+        return self.state is LinkState.UP
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Capped exponential backoff with jitter (each delay is base .. base * (1 + jitter)).
+
+    Attempt 0 waits ``initial`` .. ``initial * 1.5``: the first retry comes within a second
+    or two with the defaults, later ones spread out so that many consoles restarting
+    together do not hit the PBX in step.
+    """
+
+    initial: float = 1.0
+    factor: float = 2.0
+    maximum: float = 30.0
+    jitter: float = 0.5
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        base = self.initial * self.factor ** min(max(0, attempt), 32)
+        return min(self.maximum, base * (1.0 + self.jitter * rng.random()))

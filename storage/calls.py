@@ -1,0 +1,491 @@
+"""The call log: one row per call, whoever records it, and the supervisor's figures.
+
+Every console and the headless recorder see the same calls, so each records what it saw
+with `upsert_call`: INSERT … ON CONFLICT (server, linkedid) DO UPDATE, in one statement
+on SQLite and PostgreSQL. The merge keeps the most complete version — an answered one
+over an unanswered one, else the one that ended later — and never loses a value only the
+other version had (who answered, the client, the queue, the operators rung).
+
+Nothing here commits; the caller owns the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Final, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    case,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.clients import dialect_insert
+from storage.filters import CallFilter, Page
+from storage.models import Call, CallDirection, Client, ClientPhone, Disposition
+
+CALLS = cast(Table, Call.__table__)
+CLIENTS = cast(Table, Client.__table__)
+PHONES = cast(Table, ClientPhone.__table__)
+
+CALL_JSON_KEYS: Final = (
+    "server",
+    "linkedid",
+    "direction",
+    "number",
+    "number_raw",
+    "name",
+    "client_id",
+    "queue",
+    "operators_rung",
+    "answered_by",
+    "transferred_to",
+    "disposition",
+    "reason",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "wait_s",
+    "talk_s",
+)
+
+
+@dataclass(frozen=True)
+class CallLogEntry:
+    """One finished call as a console or the recorder saw it; the fields are the keys of
+    `opconsole calls list --json`. `number` is the outside party's E.164 (None when
+    withheld or internal), `number_raw` what the PBX gave."""
+
+    server: str
+    linkedid: str
+    direction: str
+    number: str | None
+    number_raw: str
+    name: str | None
+    client_id: int | None
+    queue: str | None
+    operators_rung: Sequence[str]
+    answered_by: str | None
+    transferred_to: Sequence[str]
+    disposition: str
+    reason: str | None
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime
+    wait_s: float
+    talk_s: float
+
+
+# ------------------------------------------------------------------------ writing
+
+
+def _merge_on_conflict(stmt: Any) -> Any:
+    """The DO UPDATE of the upsert: the more complete version wins, gaps are filled."""
+    new, old = stmt.excluded, CALLS.c
+    new_answered = or_(new.answered_at.is_not(None), new.disposition == Disposition.ANSWERED)
+    old_answered = or_(old.answered_at.is_not(None), old.disposition == Disposition.ANSWERED)
+    # The incoming version wins if it is answered and the stored one is not; or, when
+    # both are alike in that, if it ended no earlier (equal: idempotent re-recording).
+    wins = or_(
+        and_(new_answered, not_(old_answered)),
+        and_(or_(new_answered, not_(old_answered)), new.ended_at >= old.ended_at),
+    )
+
+    def pick(name: str) -> Any:
+        return case((wins, new[name]), else_=old[name])
+
+    def fill(name: str) -> Any:
+        return case(
+            (wins, func.coalesce(new[name], old[name])), else_=func.coalesce(old[name], new[name])
+        )
+
+    def listed(name: str) -> Any:
+        new_len, old_len = func.json_array_length(new[name]), func.json_array_length(old[name])
+        return case(
+            (and_(wins, new_len > 0), new[name]), (old_len == 0, new[name]), else_=old[name]
+        )
+
+    return stmt.on_conflict_do_update(
+        index_elements=["server", "linkedid"],
+        set_={
+            "direction": pick("direction"),
+            "number": fill("number"),
+            "number_raw": case(
+                (and_(wins, new.number_raw != ""), new.number_raw), else_=old.number_raw
+            ),
+            "name": fill("name"),
+            "client_id": fill("client_id"),
+            "queue": fill("queue"),
+            "operators_rung": listed("operators_rung"),
+            "answered_by": fill("answered_by"),
+            "transferred_to": listed("transferred_to"),
+            "disposition": pick("disposition"),
+            "reason": fill("reason"),
+            "started_at": case(
+                (new.started_at < old.started_at, new.started_at), else_=old.started_at
+            ),
+            "answered_at": fill("answered_at"),
+            "ended_at": case((new.ended_at > old.ended_at, new.ended_at), else_=old.ended_at),
+            "wait_s": pick("wait_s"),
+            "talk_s": pick("talk_s"),
+        },
+    )
+
+
+async def upsert_call(session: AsyncSession, entry: CallLogEntry) -> int:
+    """Record a call (idempotent per server and linkedid); returns the row id.
+
+    A call without a client id is attached to the owner of its number when there is one.
+    The client's `last_call_at` moves forward (a plain UPDATE: no version bump, so an
+    open edit of the card is not turned into a conflict by the call ending).
+    """
+    client_id: Any = entry.client_id
+    if client_id is None and entry.number and entry.direction != CallDirection.INTERNAL:
+        client_id = (
+            select(PHONES.c.client_id).where(PHONES.c.e164 == entry.number).scalar_subquery()
+        )
+    stmt = dialect_insert(session, CALLS).values(
+        server=entry.server,
+        linkedid=entry.linkedid,
+        direction=entry.direction,
+        number=entry.number,
+        number_raw=entry.number_raw[:64],
+        name=entry.name,
+        client_id=client_id,
+        queue=entry.queue,
+        operators_rung=list(entry.operators_rung),
+        answered_by=entry.answered_by,
+        transferred_to=list(entry.transferred_to),
+        disposition=entry.disposition,
+        reason=entry.reason,
+        started_at=entry.started_at,
+        answered_at=entry.answered_at,
+        ended_at=entry.ended_at,
+        wait_s=float(entry.wait_s),
+        talk_s=float(entry.talk_s),
+    )
+    stmt = _merge_on_conflict(stmt).returning(CALLS.c.id, CALLS.c.client_id, CALLS.c.started_at)
+    call_id, owner, started_at = (await session.execute(stmt)).one()
+    if owner is not None:
+        await session.execute(
+            update(CLIENTS)
+            .where(
+                CLIENTS.c.id == owner,
+                or_(CLIENTS.c.last_call_at.is_(None), CLIENTS.c.last_call_at < started_at),
+            )
+            .values(last_call_at=started_at)
+        )
+    return int(call_id)
+
+
+# ------------------------------------------------------------------------ reading
+
+
+def _rung_by(session: AsyncSession, extension: str) -> ColumnElement[bool]:
+    """`extension` is in the call's operators_rung JSON list (json_each / json_array_…)."""
+    if session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements_text(CALLS.c.operators_rung)
+    else:
+        elements = func.json_each(CALLS.c.operators_rung)
+    rung = elements.table_valued("value").alias("rung")
+    return select(rung.c.value).where(rung.c.value == extension).exists()
+
+
+def _conditions(session: AsyncSession, flt: CallFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if flt.since is not None:
+        conditions.append(CALLS.c.started_at >= flt.since)
+    if flt.until is not None:
+        conditions.append(CALLS.c.started_at < flt.until)
+    if flt.disposition is not None:
+        conditions.append(CALLS.c.disposition == flt.disposition)
+    if flt.client_id is not None:
+        conditions.append(CALLS.c.client_id == flt.client_id)
+    if flt.direction is not None:
+        conditions.append(CALLS.c.direction == flt.direction)
+    if flt.operator is not None:
+        conditions.append(or_(CALLS.c.answered_by == flt.operator, _rung_by(session, flt.operator)))
+    return conditions
+
+
+async def list_calls(
+    session: AsyncSession, flt: CallFilter, page: int = 0, page_size: int = 50
+) -> Page[Call]:
+    """One page of the call history, newest first, with the matching total."""
+    conditions = _conditions(session, flt)
+    stmt = (
+        select(Call)
+        .where(*conditions)
+        .order_by(Call.started_at.desc(), Call.id.desc())
+        .offset(page * page_size)
+        .limit(page_size + 1)
+    )
+    rows = list((await session.scalars(stmt)).all())
+    total = await session.execute(select(func.count()).select_from(CALLS).where(*conditions))
+    return Page(
+        rows=rows[:page_size],
+        page=page,
+        page_size=page_size,
+        total=int(total.scalar_one()),
+        has_next=len(rows) > page_size,
+    )
+
+
+async def iter_calls(
+    session: AsyncSession, flt: CallFilter, *, batch_size: int = 1000
+) -> AsyncIterator[list[Call]]:
+    """Every matching call, oldest first, in batches (keyset paging on started_at, id)."""
+    conditions = _conditions(session, flt)
+    last: tuple[datetime, int] | None = None
+    while True:
+        stmt = select(Call).where(*conditions)
+        if last is not None:
+            stmt = stmt.where(tuple_(Call.started_at, Call.id) > tuple_(*last))
+        stmt = stmt.order_by(Call.started_at, Call.id).limit(batch_size)
+        batch = list((await session.scalars(stmt)).all())
+        if not batch:
+            return
+        yield batch
+        if len(batch) < batch_size:
+            return
+        last = (batch[-1].started_at, batch[-1].id)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def call_to_json(row: Call | CallLogEntry) -> dict[str, Any]:
+    """One call as `opconsole calls list --json` prints it: exactly CALL_JSON_KEYS."""
+    return {
+        "server": row.server,
+        "linkedid": row.linkedid,
+        "direction": row.direction,
+        "number": row.number,
+        "number_raw": row.number_raw,
+        "name": row.name,
+        "client_id": row.client_id,
+        "queue": row.queue,
+        "operators_rung": list(row.operators_rung),
+        "answered_by": row.answered_by,
+        "transferred_to": list(row.transferred_to),
+        "disposition": row.disposition,
+        "reason": row.reason,
+        "started_at": _iso(row.started_at),
+        "answered_at": _iso(row.answered_at),
+        "ended_at": _iso(row.ended_at),
+        "wait_s": round(float(row.wait_s), 1),
+        "talk_s": round(float(row.talk_s), 1),
+    }
+
+
+# ------------------------------------------------------------------ supervisor figures
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorStats:
+    """One operator's inbound figures. `missed` counts calls that rang this operator and
+    that nobody answered; a queue call another operator took is not a miss."""
+
+    extension: str
+    rung: int = 0
+    answered: int = 0
+    missed: int = 0
+    talk_total_s: float = 0.0
+    outbound: int = 0
+    outbound_talk_s: float = 0.0
+
+    @property
+    def avg_talk_s(self) -> float:
+        return self.talk_total_s / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DeskStats:
+    """The desk's inbound totals over [since, until) from the call log."""
+
+    since: datetime
+    until: datetime
+    inbound: int
+    answered: int
+    missed: int
+    abandoned: int
+    avg_wait_s: float  # over every inbound call, answered or not
+    avg_answer_wait_s: float  # over answered calls only (speed of answer)
+    avg_talk_s: float  # over answered calls
+    longest_wait_s: float
+    answered_within_sl: int
+    service_level_seconds: int
+    operators: tuple[OperatorStats, ...]
+
+    @property
+    def missed_or_abandoned(self) -> int:
+        return self.missed + self.abandoned
+
+    @property
+    def service_level_pct(self) -> float | None:
+        """Answered within the threshold, as a share of every inbound call; None if none."""
+        return 100.0 * self.answered_within_sl / self.inbound if self.inbound else None
+
+
+async def desk_stats(
+    session: AsyncSession, since: datetime, until: datetime, service_level_seconds: int
+) -> DeskStats:
+    """Supervisor totals and per-operator figures, aggregated in SQL (three statements)."""
+    window = and_(CALLS.c.started_at >= since, CALLS.c.started_at < until)
+    inbound = and_(window, CALLS.c.direction == CallDirection.INBOUND)
+    answered = CALLS.c.disposition == Disposition.ANSWERED
+
+    def count_if(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    totals = (
+        await session.execute(
+            select(
+                func.count(),
+                count_if(answered),
+                count_if(CALLS.c.disposition == Disposition.MISSED),
+                count_if(CALLS.c.disposition == Disposition.ABANDONED),
+                func.coalesce(func.avg(CALLS.c.wait_s), 0.0),
+                func.coalesce(func.avg(case((answered, CALLS.c.wait_s))), 0.0),
+                func.coalesce(func.avg(case((answered, CALLS.c.talk_s))), 0.0),
+                func.coalesce(func.max(CALLS.c.wait_s), 0.0),
+                count_if(and_(answered, CALLS.c.wait_s <= service_level_seconds)),
+            ).where(inbound)
+        )
+    ).one()
+    operators: dict[str, dict[str, Any]] = {}
+
+    def of(extension: str) -> dict[str, Any]:
+        return operators.setdefault(extension, {"extension": extension})
+
+    for extension, rung, missed in await _rung_counts(session, inbound):
+        of(extension).update(rung=int(rung), missed=int(missed))
+    took = select(
+        CALLS.c.answered_by, CALLS.c.direction, func.count(), func.sum(CALLS.c.talk_s)
+    ).where(window, answered, CALLS.c.answered_by.is_not(None))
+    took = took.group_by(CALLS.c.answered_by, CALLS.c.direction)
+    for extension, direction, count, talk in await session.execute(took):
+        if direction == CallDirection.INBOUND:
+            of(extension).update(answered=int(count), talk_total_s=float(talk or 0.0))
+        elif direction == CallDirection.OUTBOUND:
+            of(extension).update(outbound=int(count), outbound_talk_s=float(talk or 0.0))
+    return DeskStats(
+        since=since,
+        until=until,
+        inbound=int(totals[0]),
+        answered=int(totals[1]),
+        missed=int(totals[2]),
+        abandoned=int(totals[3]),
+        avg_wait_s=float(totals[4]),
+        avg_answer_wait_s=float(totals[5]),
+        avg_talk_s=float(totals[6]),
+        longest_wait_s=float(totals[7]),
+        answered_within_sl=int(totals[8]),
+        service_level_seconds=service_level_seconds,
+        operators=tuple(OperatorStats(**operators[k]) for k in sorted(operators)),
+    )
+
+
+async def _rung_counts(
+    session: AsyncSession, inbound: ColumnElement[bool]
+) -> Sequence[tuple[str, int, int]]:
+    """(extension, calls rung, of those unanswered) from the operators_rung JSON lists."""
+    if session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements_text(CALLS.c.operators_rung)
+    else:
+        elements = func.json_each(CALLS.c.operators_rung)
+    rung = elements.table_valued("value").alias("rung")
+    # DISTINCT: an operator listed twice for one call still counts once.
+    per_call = (
+        select(rung.c.value.label("extension"), CALLS.c.id, CALLS.c.disposition)
+        .select_from(CALLS.join(rung, true()))  # a function of the row: implicitly lateral
+        .where(inbound)
+        .distinct()
+        .subquery()
+    )
+    unanswered = case((per_call.c.disposition != Disposition.ANSWERED, 1), else_=0)
+    stmt = select(per_call.c.extension, func.count(), func.sum(unanswered)).group_by(
+        per_call.c.extension
+    )
+    return list(await session.execute(stmt))
+
+
+@dataclass(frozen=True, slots=True)
+class MissedCall:
+    """A number waiting to be called back: its latest unanswered call and how many."""
+
+    number: str
+    number_raw: str
+    name: str | None
+    client_id: int | None
+    client_name: str | None
+    last_at: datetime
+    attempts: int
+    disposition: str
+    queue: str | None
+    wait_s: float
+    server: str
+    linkedid: str
+
+
+async def missed_calls(
+    session: AsyncSession, since: datetime, *, limit: int = 500
+) -> list[MissedCall]:
+    """Missed and abandoned inbound calls since `since`, one entry per number, newest first;
+    a number drops off once a later call with it (theirs or our call-back) was answered.
+    Withheld numbers cannot be called back and are left out."""
+    later = CALLS.alias("later")
+    handled = (
+        select(later.c.id)
+        .where(
+            later.c.number == CALLS.c.number,
+            later.c.disposition == Disposition.ANSWERED,
+            later.c.started_at > CALLS.c.started_at,
+        )
+        .exists()
+    )
+    stmt = (
+        select(CALLS, CLIENTS.c.name.label("client_name"))
+        .select_from(CALLS.outerjoin(CLIENTS, CLIENTS.c.id == CALLS.c.client_id))
+        .where(
+            CALLS.c.direction == CallDirection.INBOUND,
+            CALLS.c.disposition.in_((Disposition.MISSED, Disposition.ABANDONED)),
+            CALLS.c.started_at >= since,
+            CALLS.c.number.is_not(None),
+            not_(handled),
+        )
+        .order_by(CALLS.c.started_at.desc(), CALLS.c.id.desc())
+    )
+    latest: dict[str, MissedCall] = {}
+    attempts: dict[str, int] = {}
+    for row in (await session.execute(stmt)).mappings():
+        number = row["number"]
+        attempts[number] = attempts.get(number, 0) + 1
+        if number not in latest:
+            latest[number] = MissedCall(
+                number=number,
+                number_raw=row["number_raw"],
+                name=row["name"],
+                client_id=row["client_id"],
+                client_name=row["client_name"],
+                last_at=row["started_at"],
+                attempts=0,
+                disposition=row["disposition"],
+                queue=row["queue"],
+                wait_s=float(row["wait_s"]),
+                server=row["server"],
+                linkedid=row["linkedid"],
+            )
+    return [replace(m, attempts=attempts[m.number]) for m in latest.values()][:limit]

@@ -1,0 +1,393 @@
+"""The client card: everything the popup shows when a call rings, in two round trips.
+
+The card pops within 100 ms of the ring, so it is read with exactly two statements: the
+client with its tariff name and every phone (one joined row per phone), then its unpaid
+debts and last calls together (UNION ALL). Columns are read through Core, not the ORM,
+because the pop path is hot and nothing here is edited in place.
+
+`card_to_json` is the `opconsole clients find --json` document; its keys are a contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Select,
+    String,
+    Table,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotFound
+from storage.filters import Activity
+from storage.models import Call, Client, ClientPhone, Debt, Tariff
+from storage.phones import classify_number
+from storage.types import CENT
+
+CLIENTS = cast(Table, Client.__table__)
+PHONES = cast(Table, ClientPhone.__table__)
+TARIFFS = cast(Table, Tariff.__table__)
+DEBTS = cast(Table, Debt.__table__)
+CALLS = cast(Table, Call.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class CardPhone:
+    e164: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardDebt:
+    id: int
+    amount: Decimal
+    currency: str
+    reason: str
+    order_ref: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CardCall:
+    started_at: datetime
+    direction: str
+    disposition: str
+    answered_by: str | None
+    talk_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCard:
+    """A client as the popup shows it. Immutable: safe to hand to the UI thread as is."""
+
+    id: int
+    name: str
+    kind: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    organisation: str
+    phones: tuple[CardPhone, ...]
+    city: str
+    street: str
+    house: str
+    entrance: str
+    email: str
+    birthday: date | None
+    language: str
+    comment: str
+    tariff: str | None
+    tariff_id: int | None
+    blacklisted: bool
+    blacklist_reason: str
+    blacklisted_at: datetime | None
+    blacklisted_by: str
+    unpaid_debt_total: Decimal
+    unpaid_debts: tuple[CardDebt, ...]
+    orders_blocked: bool
+    completed_orders: int
+    false_orders: int
+    bonus_orders: int
+    complaints: int
+    rating: Decimal
+    balance: Decimal
+    bonus_balance: Decimal
+    credit_limit: Decimal
+    discount_percent: Decimal
+    status: str
+    activity: Activity
+    registered_at: datetime
+    registered_by: str
+    last_call_at: datetime | None
+    last_order_at: datetime | None
+    recent_calls: tuple[CardCall, ...]
+    version: int
+    updated_at: datetime
+    updated_by: str
+
+    @property
+    def address(self) -> str:
+        """Street, house and entrance as one line, e.g. «Тверская, 7, под. 2»."""
+        parts = [self.street, self.house]
+        if self.entrance:
+            parts.append(f"под. {self.entrance}")
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def e164s(self) -> list[str]:
+        return [p.e164 for p in self.phones]
+
+
+def derive_activity(
+    registered_at: datetime,
+    last_call_at: datetime | None,
+    last_order_at: datetime | None,
+    today: date,
+) -> Activity:
+    """New if registered under 30 days ago; else by the last call or order: Active within
+    30 days, Recent within 90, Inactive beyond (or never)."""
+    if (today - registered_at.date()).days < 30:
+        return Activity.NEW
+    moments = [m for m in (last_call_at, last_order_at) if m is not None]
+    if not moments:
+        return Activity.INACTIVE
+    days = (today - max(moments).date()).days
+    if days <= 30:
+        return Activity.ACTIVE
+    if days <= 90:
+        return Activity.RECENT
+    return Activity.INACTIVE
+
+
+def _client_rows() -> Select[Any]:
+    return select(
+        *CLIENTS.c,
+        TARIFFS.c.name.label("tariff_name"),
+        PHONES.c.e164.label("phone_e164"),
+        PHONES.c.label.label("phone_label"),
+    ).order_by(PHONES.c.id)
+
+
+async def load_client_card(
+    session: AsyncSession,
+    client_id: int,
+    *,
+    today: date,
+    max_unpaid_debts: int,
+    recent_calls: int = 10,
+) -> ClientCard:
+    """The card of a client by id (two statements); NotFound if there is no such client."""
+    stmt = (
+        _client_rows()
+        .select_from(
+            CLIENTS.outerjoin(TARIFFS, TARIFFS.c.id == CLIENTS.c.tariff_id).outerjoin(
+                PHONES, PHONES.c.client_id == CLIENTS.c.id
+            )
+        )
+        .where(CLIENTS.c.id == client_id)
+    )
+    rows = (await session.execute(stmt)).mappings().all()
+    if not rows:
+        raise NotFound("client", client_id)
+    return await _finish(session, rows, today, max_unpaid_debts, recent_calls)
+
+
+async def load_card_by_phone(
+    session: AsyncSession,
+    raw: str,
+    region: str = "RU",
+    *,
+    today: date,
+    max_unpaid_debts: int,
+    recent_calls: int = 10,
+) -> ClientCard | None:
+    """The card of whoever owns a number in any form (two statements); None if nobody."""
+    e164 = classify_number(raw, region).e164
+    if e164 is None:
+        return None
+    called = PHONES.alias("called")
+    stmt = (
+        _client_rows()
+        .select_from(
+            called.join(CLIENTS, CLIENTS.c.id == called.c.client_id)
+            .outerjoin(TARIFFS, TARIFFS.c.id == CLIENTS.c.tariff_id)
+            .outerjoin(PHONES, PHONES.c.client_id == CLIENTS.c.id)
+        )
+        .where(called.c.e164 == e164)
+    )
+    rows = (await session.execute(stmt)).mappings().all()
+    if not rows:
+        return None
+    return await _finish(session, rows, today, max_unpaid_debts, recent_calls)
+
+
+def _debts_and_calls(client_id: int, recent_calls: int) -> Any:
+    """Unpaid debts and the last calls in one statement; a `kind` column tells them apart."""
+    debts = select(
+        literal_column("'d'", String).label("kind"),
+        DEBTS.c.id,
+        DEBTS.c.amount,
+        DEBTS.c.currency.label("t1"),
+        DEBTS.c.reason.label("t2"),
+        DEBTS.c.order_ref.label("t3"),
+        DEBTS.c.created_at.label("at"),
+        sql_cast(null(), Float).label("talk_s"),
+    ).where(DEBTS.c.client_id == client_id, DEBTS.c.paid_at.is_(None))
+    last = (
+        select(CALLS)
+        .where(CALLS.c.client_id == client_id)
+        .order_by(CALLS.c.started_at.desc(), CALLS.c.id.desc())
+        .limit(recent_calls)
+        .subquery("last_calls")
+    )
+    calls = select(
+        literal_column("'c'", String),
+        last.c.id,
+        sql_cast(null(), BigInteger),
+        last.c.direction,
+        last.c.disposition,
+        last.c.answered_by,
+        last.c.started_at,
+        last.c.talk_s,
+    )
+    return union_all(debts, calls)
+
+
+async def _finish(
+    session: AsyncSession,
+    rows: Any,
+    today: date,
+    max_unpaid_debts: int,
+    recent_calls: int,
+) -> ClientCard:
+    client: Mapping[str, Any] = rows[0]
+    phones = tuple(
+        CardPhone(r["phone_e164"], r["phone_label"]) for r in rows if r["phone_e164"] is not None
+    )
+    debts: list[CardDebt] = []
+    calls: list[CardCall] = []
+    result = await session.execute(_debts_and_calls(client["id"], max(recent_calls, 0)))
+    for kind, id_, amount, t1, t2, t3, at, talk_s in result:
+        if kind == "d":
+            debts.append(CardDebt(id_, amount, t1, t2, t3, at))
+        else:
+            calls.append(CardCall(at, t1, t2, t3, float(talk_s or 0.0)))
+    debts.sort(key=lambda d: (d.created_at, d.id))
+    calls.sort(key=lambda c: c.started_at, reverse=True)
+    total = sum((d.amount for d in debts), Decimal("0")).quantize(CENT)
+    return ClientCard(
+        id=client["id"],
+        name=client["name"],
+        kind=client["kind"],
+        last_name=client["last_name"],
+        first_name=client["first_name"],
+        middle_name=client["middle_name"],
+        organisation=client["organisation"],
+        phones=phones,
+        city=client["city"],
+        street=client["street"],
+        house=client["house"],
+        entrance=client["entrance"],
+        email=client["email"],
+        birthday=client["birthday"],
+        language=client["language"],
+        comment=client["comment"],
+        tariff=client["tariff_name"],
+        tariff_id=client["tariff_id"],
+        blacklisted=bool(client["blacklisted"]),
+        blacklist_reason=client["blacklist_reason"],
+        blacklisted_at=client["blacklisted_at"],
+        blacklisted_by=client["blacklisted_by"],
+        unpaid_debt_total=total,
+        unpaid_debts=tuple(debts),
+        orders_blocked=len(debts) > max_unpaid_debts,
+        completed_orders=client["completed_orders"],
+        false_orders=client["false_orders"],
+        bonus_orders=client["bonus_orders"],
+        complaints=client["complaints"],
+        rating=client["rating"],
+        balance=client["balance"],
+        bonus_balance=client["bonus_balance"],
+        credit_limit=client["credit_limit"],
+        discount_percent=client["discount_percent"],
+        status=client["status"],
+        activity=derive_activity(
+            client["registered_at"], client["last_call_at"], client["last_order_at"], today
+        ),
+        registered_at=client["registered_at"],
+        registered_by=client["registered_by"],
+        last_call_at=client["last_call_at"],
+        last_order_at=client["last_order_at"],
+        recent_calls=tuple(calls),
+        version=client["version"],
+        updated_at=client["updated_at"],
+        updated_by=client["updated_by"],
+    )
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(CENT))
+
+
+def card_to_json(card: ClientCard) -> dict[str, Any]:
+    """The `opconsole clients find --json` document. Required keys are never renamed;
+    money is a string with two decimals, times ISO 8601 with offset."""
+    return {
+        "id": card.id,
+        "name": card.name,
+        "kind": card.kind,
+        "last_name": card.last_name,
+        "first_name": card.first_name,
+        "middle_name": card.middle_name,
+        "organisation": card.organisation,
+        "phones": [p.e164 for p in card.phones],
+        "phone_labels": {p.e164: p.label for p in card.phones},
+        "city": card.city,
+        "address": card.address,
+        "street": card.street,
+        "house": card.house,
+        "entrance": card.entrance,
+        "email": card.email,
+        "birthday": _iso(card.birthday),
+        "language": card.language,
+        "comment": card.comment,
+        "tariff": card.tariff,
+        "blacklisted": card.blacklisted,
+        "blacklist_reason": card.blacklist_reason,
+        "blacklisted_at": _iso(card.blacklisted_at),
+        "blacklisted_by": card.blacklisted_by,
+        "unpaid_debt_total": _money(card.unpaid_debt_total),
+        "unpaid_debts": [
+            {
+                "id": d.id,
+                "amount": _money(d.amount),
+                "currency": d.currency,
+                "reason": d.reason,
+                "order_ref": d.order_ref,
+                "created_at": _iso(d.created_at),
+            }
+            for d in card.unpaid_debts
+        ],
+        "orders_blocked": card.orders_blocked,
+        "completed_orders": card.completed_orders,
+        "false_orders": card.false_orders,
+        "bonus_orders": card.bonus_orders,
+        "complaints": card.complaints,
+        "rating": _money(card.rating),
+        "balance": _money(card.balance),
+        "bonus_balance": _money(card.bonus_balance),
+        "credit_limit": _money(card.credit_limit),
+        "discount_percent": _money(card.discount_percent),
+        "status": card.status,
+        "activity": card.activity.value,
+        "registered_at": _iso(card.registered_at),
+        "registered_by": card.registered_by,
+        "last_call_at": _iso(card.last_call_at),
+        "recent_calls": [
+            {
+                "started_at": _iso(c.started_at),
+                "direction": c.direction,
+                "disposition": c.disposition,
+                "answered_by": c.answered_by,
+                "talk_s": round(c.talk_s, 1),
+            }
+            for c in card.recent_calls
+        ],
+        "version": card.version,
+    }

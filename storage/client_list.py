@@ -1,0 +1,376 @@
+"""The client base as a table: filters, sort and pages computed in the database, and a
+streaming reader for exports.
+
+A page is one query: the inner select picks `page_size + 1` ids by the filter and sort
+(index-ordered, so page 1 reads a few dozen index entries even at 1,000,000 clients), the
+outer one computes main phone, phone count and unpaid total for those ids only. The total
+is counted up to `count_cap` rows: exact for any narrow filter, "more than N" beyond, so a
+broad filter never costs a count over the whole table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.filters import Activity, ClientFilter, ClientSort, Page
+from storage.models import Client, ClientPhone, Debt, Tariff
+from storage.search import matching_ids
+from storage.types import Money, to_money
+
+ACTIVE_DAYS = 30
+RECENT_DAYS = 90
+NEW_DAYS = 30
+COUNT_CAP = 10_000
+SEARCH_CAP = 10_000  # candidates a search filter considers; a broader query says so
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    """One line of the client table."""
+
+    id: int
+    name: str
+    phone: str | None  # main (first) phone, E.164
+    phone_count: int
+    city: str
+    status: str
+    activity: Activity
+    tariff: str | None
+    blacklisted: bool
+    unpaid_debt_total: Decimal
+    completed_orders: int
+    registered_at: datetime
+    last_call_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientExportRow:
+    """Everything an export writes about a client."""
+
+    id: int
+    kind: str
+    name: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    organisation: str
+    phones: tuple[str, ...]  # E.164, main first
+    birthday: date | None
+    email: str
+    city: str
+    street: str
+    house: str
+    entrance: str
+    status: str
+    activity: Activity
+    completed_orders: int
+    false_orders: int
+    unpaid_debt_total: Decimal
+    blacklisted: bool
+    blacklist_reason: str
+    tariff: str | None
+    registered_at: datetime
+    last_call_at: datetime | None
+    comment: str
+
+
+def reference_time(today: date | None) -> datetime:
+    """'Now' for activity: the start of `today` (UTC) when given, so tests are stable."""
+    if today is None:
+        return datetime.now(UTC)
+    return datetime.combine(today, time.min, UTC)
+
+
+def activity_of(
+    registered_at: datetime,
+    last_call_at: datetime | None,
+    last_order_at: datetime | None,
+    now: datetime,
+) -> Activity:
+    """New if registered under 30 days ago; else by the last call or order: Active within
+    30 days, Recent within 90, Inactive beyond (or never). The SQL filter agrees."""
+    if registered_at > now - timedelta(days=NEW_DAYS):
+        return Activity.NEW
+    last = max((t for t in (last_call_at, last_order_at) if t is not None), default=None)
+    if last is not None and last >= now - timedelta(days=ACTIVE_DAYS):
+        return Activity.ACTIVE
+    if last is not None and last >= now - timedelta(days=RECENT_DAYS):
+        return Activity.RECENT
+    return Activity.INACTIVE
+
+
+def _seen_since(moment: datetime) -> ColumnElement[bool]:
+    """Last call or order at/after `moment`; never NULL (NULL timestamps count as never)."""
+    return func.coalesce(
+        or_(Client.last_call_at >= moment, Client.last_order_at >= moment), false()
+    ).is_(True)
+
+
+def activity_condition(activity: Activity, now: datetime) -> ColumnElement[bool]:
+    is_new = Client.registered_at > now - timedelta(days=NEW_DAYS)
+    if activity is Activity.NEW:
+        return is_new
+    active = _seen_since(now - timedelta(days=ACTIVE_DAYS))
+    recent = _seen_since(now - timedelta(days=RECENT_DAYS))
+    if activity is Activity.ACTIVE:
+        return and_(not_(is_new), active)
+    if activity is Activity.RECENT:
+        return and_(not_(is_new), not_(active), recent)
+    return and_(not_(is_new), not_(recent))
+
+
+def _unpaid_exists() -> ColumnElement[bool]:
+    return exists().where(Debt.client_id == Client.id, Debt.paid_at.is_(None))
+
+
+def filter_conditions(
+    flt: ClientFilter, now: datetime, dialect: str, *, search_cap: int | None
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if flt.city is not None:
+        conditions.append(Client.city == flt.city)
+    if flt.blacklisted is not None:
+        conditions.append(Client.blacklisted == flt.blacklisted)
+    if flt.status is not None:
+        conditions.append(Client.status == flt.status)
+    if flt.tariff_id is not None:
+        conditions.append(Client.tariff_id == flt.tariff_id)
+    if flt.activity is not None:
+        conditions.append(activity_condition(Activity(flt.activity), now))
+    if flt.has_unpaid_debts is not None:
+        unpaid = _unpaid_exists()
+        conditions.append(unpaid if flt.has_unpaid_debts else not_(unpaid))
+    if flt.search.strip():
+        ids = matching_ids(dialect, flt.search, limit=search_cap)
+        conditions.append(Client.id.in_(select(ids.c.id)) if ids is not None else false())
+    return conditions
+
+
+def _sort_keys(sort: ClientSort, descending: bool) -> list[Any]:
+    columns: list[Any] = {
+        ClientSort.NAME: [Client.name_key],
+        ClientSort.ORDERS: [Client.completed_orders],
+        ClientSort.REGISTERED: [Client.registered_at],
+        ClientSort.LAST_CALL: [Client.last_call_at],
+        ClientSort.CITY: [Client.city, Client.name_key],
+    }[ClientSort(sort)]
+    keys = []
+    for col in [*columns, Client.id]:
+        # Never-called clients count as the oldest: first ascending, last descending. That is
+        # SQLite's own NULL order, so its index still serves the sort.
+        key = col.desc() if descending else col.asc()
+        if col is Client.last_call_at:
+            key = key.nulls_last() if descending else key.nulls_first()
+        keys.append(key)
+    return keys
+
+
+def _page_columns() -> list[Any]:
+    phones = (
+        select(ClientPhone.e164)
+        .where(ClientPhone.client_id == Client.id)
+        .order_by(ClientPhone.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    phone_count = (
+        select(func.count()).where(ClientPhone.client_id == Client.id).scalar_subquery()
+    )
+    return [
+        Client.id, Client.name, phones, phone_count, Client.city, Client.status,
+        Tariff.name, Client.blacklisted, _unpaid_total(), Client.completed_orders,
+        Client.registered_at, Client.last_call_at, Client.last_order_at,
+    ]  # fmt: skip
+
+
+def _unpaid_total() -> Any:
+    # Money is stored in kopecks: SUM is exact; the Money type turns it back into Decimal.
+    return (
+        select(type_coerce(func.coalesce(func.sum(Debt.amount), 0), Money()))
+        .where(Debt.client_id == Client.id, Debt.paid_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+async def list_clients(
+    session: AsyncSession,
+    flt: ClientFilter,
+    sort: ClientSort = ClientSort.NAME,
+    descending: bool = False,
+    page: int = 0,
+    page_size: int = 20,
+    today: date | None = None,
+    *,
+    count_cap: int = COUNT_CAP,
+    search_cap: int = SEARCH_CAP,
+) -> Page[ClientRow]:
+    """One page of the client table. `Page.total` is exact up to `count_cap`; above it,
+    None with `extra["total_at_least"]`. A search broader than `search_cap` candidates
+    sets `extra["search_capped"]` (the table then shows the first matches only)."""
+    if page < 0 or page_size <= 0:
+        raise ValueError("page must be >= 0 and page_size > 0")
+    now = reference_time(today)
+    dialect = session.get_bind().dialect.name
+    conditions = filter_conditions(flt, now, dialect, search_cap=search_cap)
+    keys = _sort_keys(sort, descending)
+    ids = (
+        select(Client.id)
+        .where(*conditions)
+        .order_by(*keys)
+        .limit(page_size + 1)
+        .offset(page * page_size)
+        .subquery("page_ids")
+    )
+    stmt = (
+        select(*_page_columns())
+        .join(ids, ids.c.id == Client.id)
+        .outerjoin(Tariff, Tariff.id == Client.tariff_id)
+        .order_by(*keys)
+    )
+    rows = (await session.execute(stmt)).all()
+    has_next = len(rows) > page_size
+    result = [_row(r, now) for r in rows[:page_size]]
+    extra: dict[str, object] = {}
+    total = await _capped_count(session, conditions, count_cap)
+    if total > count_cap:
+        extra["total_at_least"] = count_cap
+    if flt.search.strip():
+        extra["search_capped"] = await _search_capped(session, flt.search, dialect, search_cap)
+    return Page(
+        rows=result,
+        page=page,
+        page_size=page_size,
+        total=total if total <= count_cap else None,
+        has_next=has_next,
+        extra=extra,
+    )
+
+
+async def _capped_count(
+    session: AsyncSession, conditions: list[ColumnElement[bool]], cap: int
+) -> int:
+    """Rows matching, counted no further than cap + 1."""
+    limited = select(Client.id).where(*conditions).limit(cap + 1).subquery()
+    return int((await session.execute(select(func.count()).select_from(limited))).scalar_one())
+
+
+async def _search_capped(session: AsyncSession, text: str, dialect: str, cap: int) -> bool:
+    ids = matching_ids(dialect, text, limit=cap + 1)
+    if ids is None:
+        return False
+    counted = (await session.execute(select(func.count()).select_from(ids))).scalar_one()
+    return int(counted) > cap
+
+
+def _row(r: Any, now: datetime) -> ClientRow:
+    return ClientRow(
+        id=r[0],
+        name=r[1],
+        phone=r[2],
+        phone_count=int(r[3]),
+        city=r[4],
+        status=r[5],
+        tariff=r[6],
+        blacklisted=bool(r[7]),
+        unpaid_debt_total=_money(r[8]),
+        completed_orders=r[9],
+        registered_at=r[10],
+        last_call_at=r[11],
+        activity=activity_of(r[10], r[11], r[12], now),
+    )
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return value if value is not None else to_money(0)
+
+
+# --------------------------------------------------------------------------- export
+
+
+async def iter_clients(
+    source: AsyncSession | async_sessionmaker[AsyncSession],
+    flt: ClientFilter,
+    batch_size: int = 1000,
+    today: date | None = None,
+) -> AsyncIterator[list[ClientExportRow]]:
+    """Every client the filter selects, in id order, `batch_size` at a time.
+
+    Keyset batches (`id > last`) so batch 1,000 costs what batch 1 does. Given a session
+    factory, each batch is its own short read transaction: a long export then never pins an
+    old snapshot (on SQLite that would stop WAL checkpoints for its whole duration). A
+    search filter is not capped here: an export takes every match.
+    """
+    now = reference_time(today)
+    last_id = 0
+    while True:
+        if isinstance(source, AsyncSession):
+            batch = await _export_batch(source, flt, now, last_id, batch_size)
+        else:
+            async with source() as session:
+                batch = await _export_batch(session, flt, now, last_id, batch_size)
+        if not batch:
+            return
+        yield batch
+        if len(batch) < batch_size:
+            return
+        last_id = batch[-1].id
+
+
+async def _export_batch(
+    session: AsyncSession, flt: ClientFilter, now: datetime, last_id: int, size: int
+) -> list[ClientExportRow]:
+    dialect = session.get_bind().dialect.name
+    conditions = filter_conditions(flt, now, dialect, search_cap=None)
+    stmt: Select[Any] = (
+        select(Client, Tariff.name, _unpaid_total())
+        .outerjoin(Tariff, Tariff.id == Client.tariff_id)
+        .where(Client.id > last_id, *conditions)
+        .order_by(Client.id)
+        .limit(size)
+    )
+    rows = (await session.execute(stmt)).all()
+    if not rows:
+        return []
+    phones: dict[int, list[str]] = {}
+    phone_rows = await session.execute(
+        select(ClientPhone.client_id, ClientPhone.e164)
+        .where(ClientPhone.client_id.in_([r[0].id for r in rows]))
+        .order_by(ClientPhone.client_id, ClientPhone.id)
+    )
+    for client_id, e164 in phone_rows.tuples():
+        phones.setdefault(client_id, []).append(e164)
+    return [_export_row(c, tariff, unpaid, phones.get(c.id, []), now) for c, tariff, unpaid in rows]
+
+
+def _export_row(
+    c: Client, tariff: str | None, unpaid: Any, phones: list[str], now: datetime
+) -> ClientExportRow:
+    return ClientExportRow(
+        id=c.id, kind=c.kind, name=c.name, last_name=c.last_name, first_name=c.first_name,
+        middle_name=c.middle_name, organisation=c.organisation, phones=tuple(phones),
+        birthday=c.birthday, email=c.email, city=c.city, street=c.street, house=c.house,
+        entrance=c.entrance, status=c.status,
+        activity=activity_of(c.registered_at, c.last_call_at, c.last_order_at, now),
+        completed_orders=c.completed_orders, false_orders=c.false_orders,
+        unpaid_debt_total=_money(unpaid), blacklisted=c.blacklisted,
+        blacklist_reason=c.blacklist_reason, tariff=tariff, registered_at=c.registered_at,
+        last_call_at=c.last_call_at, comment=c.comment,
+    )  # fmt: skip

@@ -1,0 +1,131 @@
+"""Engine and session factory, and the translation of driver errors into one clear line.
+
+SQLite is the embedded default (WAL so the console reads while the recorder writes,
+foreign keys on, a busy timeout instead of instant 'database is locked'); PostgreSQL via
+asyncpg for desks with many seats. The url decides.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+
+class StorageError(Exception):
+    """A database problem worded for a person: no driver traceback, no password."""
+
+
+def parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise StorageError(f"invalid database url: {safe_url(url)}") from None
+    if parsed.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+        raise StorageError(
+            f"unsupported database url {safe_url(url)}: "
+            "use sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB"
+        )
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The url with its password hidden, fit for logs and messages."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "<unparseable url>"
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    parsed = parse_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.drivername.startswith("sqlite"):
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+    else:
+        kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
+    try:
+        engine = create_async_engine(parsed, **kwargs)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise StorageError(f"cannot use database {safe_url(parsed)}: {exc}") from None
+    if parsed.drivername.startswith("sqlite"):
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def describe_error(exc: BaseException, url: str | URL | None = None) -> str:
+    """One line for a person, from whatever the driver raised."""
+    where = f" ({safe_url(url)})" if url is not None else ""
+    original: BaseException = exc
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        original = exc.orig
+    text = str(original).splitlines()[0] if str(original) else type(original).__name__
+    if isinstance(original, sqlite3.DatabaseError) or "sqlite" in type(original).__module__:
+        lowered = text.lower()
+        if "readonly" in lowered or "read-only" in lowered:
+            return f"database is read-only{where}: {text}"
+        if "not a database" in lowered or "malformed" in lowered:
+            return f"database file is corrupt or not a database{where}: {text}"
+        if "unable to open" in lowered:
+            return f"cannot open database file{where}: {text}"
+    if isinstance(original, OSError | ConnectionError):
+        return f"cannot reach the database server{where}: {text}"
+    if type(original).__name__ in ("InvalidCatalogNameError", "InvalidPasswordError"):
+        return f"database refused the connection{where}: {text}"
+    return f"database error{where}: {text}"
+
+
+@asynccontextmanager
+async def translate_errors(url: str | URL | None = None) -> AsyncIterator[None]:
+    """Turn driver and OS errors into `StorageError` with one readable line."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except (SQLAlchemyError, OSError, sqlite3.Error, *_driver_errors()) as exc:
+        raise StorageError(describe_error(exc, url)) from None
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """asyncpg raises its own errors on connect (wrong database, auth) outside DBAPIError."""
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return ()
+    return (asyncpg.PostgresError, asyncpg.InterfaceError)

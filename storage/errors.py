@@ -1,0 +1,105 @@
+"""Domain errors the storage layer raises for things a person can do wrong or collide on.
+
+Each carries what the screen needs to explain itself (the owner of a phone, the values
+another operator saved), so the console never has to run a second query to word a
+message. Driver and connection failures are a different matter: `storage.db.StorageError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every refusal the client base gives for a person's action."""
+
+
+class NotFound(DomainError):
+    """The client, debt or phone asked for does not exist (any more)."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key} not found")
+        self.entity = entity
+        self.key = key
+
+
+class InvalidPhone(DomainError, ValueError):
+    """Not a number a client can be called back on: an extension, withheld, garbage."""
+
+    def __init__(self, raw: str, kind: str) -> None:
+        super().__init__(f"{raw!r} is not a client phone ({kind})")
+        self.raw = raw
+        self.kind = kind
+
+
+class DuplicatePhone(DomainError):
+    """The number already belongs to another client: a number has at most one owner."""
+
+    def __init__(self, e164: str, owner_id: int, owner_name: str) -> None:
+        super().__init__(f"{e164} already belongs to client {owner_id} ({owner_name})")
+        self.e164 = e164
+        self.owner_id = owner_id
+        self.owner_name = owner_name
+
+
+class LastPhone(DomainError):
+    """Removing the only phone would leave a client no call can ever pop."""
+
+    def __init__(self, client_id: int, e164: str) -> None:
+        super().__init__(f"{e164} is the only phone of client {client_id}; add another first")
+        self.client_id = client_id
+        self.e164 = e164
+
+
+class InvalidChange(DomainError, ValueError):
+    """A field that cannot be edited, or a value it cannot take."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class EditConflict(DomainError):
+    """Someone saved the client after this edit was loaded; nothing was written.
+
+    `current` holds the saved values (editable fields, JSON-safe) so the screen can show
+    the other change side by side; `changed_by`/`changed_at` say who and when, and
+    `their_changes` is that save's field -> [old, new] from the audit trail when known.
+    """
+
+    def __init__(
+        self,
+        client_id: int,
+        *,
+        expected_version: int,
+        current_version: int,
+        current: Mapping[str, Any],
+        changed_by: str,
+        changed_at: datetime | None,
+        their_changes: Mapping[str, list[Any]] | None = None,
+    ) -> None:
+        super().__init__(
+            f"client {client_id} was changed by {changed_by or 'someone'} "
+            f"(version {current_version}, this edit was based on {expected_version})"
+        )
+        self.client_id = client_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.current = dict(current)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.their_changes = dict(their_changes or {})
+
+
+class DebtAlreadyPaid(DomainError):
+    """A debt is paid once; a second payment is refused, never recorded over the first."""
+
+    def __init__(self, debt_id: int, paid_at: datetime | None, paid_by: str) -> None:
+        when = paid_at.isoformat() if paid_at else "earlier"
+        super().__init__(f"debt {debt_id} was already paid {when} by {paid_by or 'someone'}")
+        self.debt_id = debt_id
+        self.paid_at = paid_at
+        self.paid_by = paid_by

@@ -1,0 +1,284 @@
+"""The client base of a dispatch desk, as typed SQLAlchemy 2 models.
+
+Schema changes go through Alembic (`storage/migrations`); `tests/test_migrations.py`
+fails when these models and the migrations disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import Money, UtcDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime(), Decimal: Money(), dict[str, Any]: JSON()}
+
+
+class ClientKind(StrEnum):
+    PERSONAL = "personal"
+    CORPORATE = "corporate"
+
+
+class ClientStatus(StrEnum):
+    """Set by people; activity (derived from calls and orders) is separate."""
+
+    NEW = "new"
+    REGULAR = "regular"
+    VIP = "vip"
+    INACTIVE = "inactive"
+
+
+class DebtReason(StrEnum):
+    LATE_CANCEL = "late_cancel"
+    UNPAID_ORDER = "unpaid_order"
+    MANUAL = "manual"
+
+
+class CallDirection(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+
+
+class Disposition(StrEnum):
+    ANSWERED = "answered"
+    MISSED = "missed"
+    ABANDONED = "abandoned"
+    BUSY = "busy"
+    FAILED = "failed"
+
+
+class OperatorRole(StrEnum):
+    DISPATCHER = "dispatcher"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+def _values(enum: type[StrEnum]) -> str:
+    return ", ".join(f"'{m.value}'" for m in enum)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    extension: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default=OperatorRole.DISPATCHER)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Tariff(Base):
+    __tablename__ = "tariffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_values(ClientKind)})", name="kind"),
+        CheckConstraint(f"status IN ({_values(ClientStatus)})", name="status"),
+        Index("ix_clients_name_key", "name_key"),
+        Index("ix_clients_city_name_key", "city", "name_key"),
+        Index("ix_clients_registered_at", "registered_at"),
+        Index("ix_clients_last_call_at", "last_call_at"),
+        Index("ix_clients_completed_orders", "completed_orders"),
+        Index("ix_clients_blacklisted", "blacklisted"),
+        Index("ix_clients_tariff_id", "tariff_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=ClientKind.PERSONAL)
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    middle_name: Mapped[str] = mapped_column(String(100), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    # Display name kept with the row (organisation, or "last first middle") and its casefolded
+    # form for sorting and prefix search; set by `Client.refresh_name()` on every write.
+    name: Mapped[str] = mapped_column(String(400), default="")
+    name_key: Mapped[str] = mapped_column(String(400), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    house: Mapped[str] = mapped_column(String(20), default="")
+    entrance: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    birthday: Mapped[date | None] = mapped_column(Date, default=None)
+    language: Mapped[str] = mapped_column(String(8), default="ru")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    tariff_id: Mapped[int | None] = mapped_column(ForeignKey("tariffs.id"), default=None)
+
+    blacklisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    blacklist_reason: Mapped[str] = mapped_column(Text, default="")
+    blacklisted_at: Mapped[datetime | None] = mapped_column(default=None)
+    blacklisted_by: Mapped[str] = mapped_column(String(200), default="")
+
+    status: Mapped[str] = mapped_column(String(16), default=ClientStatus.NEW)
+    completed_orders: Mapped[int] = mapped_column(Integer, default=0)
+    false_orders: Mapped[int] = mapped_column(Integer, default=0)
+    bonus_orders: Mapped[int] = mapped_column(Integer, default=0)
+    complaints: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[Decimal] = mapped_column(default=Decimal("5.00"))
+    balance: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    bonus_balance: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    credit_limit: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    discount_percent: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_by: Mapped[str] = mapped_column(String(200), default="")
+    last_call_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_order_at: Mapped[datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    # Optimistic locking: a save based on a stale read fails instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    tariff: Mapped[Tariff | None] = relationship(lazy="raise")
+    phones: Mapped[list[ClientPhone]] = relationship(
+        back_populates="client",
+        cascade="all, delete-orphan",
+        lazy="raise",
+        order_by="ClientPhone.id",
+    )
+    debts: Mapped[list[Debt]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", lazy="raise", order_by="Debt.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def refresh_name(self) -> None:
+        self.name = display_name(
+            self.kind, self.organisation, self.last_name, self.first_name, self.middle_name
+        )
+        self.name_key = self.name.casefold()
+
+
+def display_name(kind: str, organisation: str, last: str, first: str, middle: str) -> str:
+    if kind == ClientKind.CORPORATE and organisation:
+        return organisation
+    person = " ".join(p for p in (last, first, middle) if p)
+    return person or organisation
+
+
+class ClientPhone(Base):
+    __tablename__ = "client_phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    # A number belongs to at most one client: the unique constraint is what makes
+    # get-or-create on an incoming call safe when several consoles pop at once.
+    e164: Mapped[str] = mapped_column(String(20), unique=True)
+    raw: Mapped[str] = mapped_column(String(64), default="")
+    # Digits people may type when searching: international and national forms.
+    digits: Mapped[str] = mapped_column(String(64), default="")
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[Client] = relationship(back_populates="phones", lazy="raise")
+
+
+class Debt(Base):
+    __tablename__ = "debts"
+    __table_args__ = (
+        CheckConstraint(f"reason IN ({_values(DebtReason)})", name="reason"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_debts_unpaid", "client_id", "paid_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3), default="RUB")
+    reason: Mapped[str] = mapped_column(String(16), default=DebtReason.MANUAL)
+    order_ref: Mapped[str] = mapped_column(String(64), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    paid_at: Mapped[datetime | None] = mapped_column(default=None)
+    paid_by: Mapped[str] = mapped_column(String(200), default="")
+    payment_comment: Mapped[str] = mapped_column(Text, default="")
+
+    client: Mapped[Client] = relationship(back_populates="debts", lazy="raise")
+
+
+class Call(Base):
+    """One row per call, keyed by (PBX server, Linkedid): consoles and recorders upsert."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        UniqueConstraint("server", "linkedid", name="uq_calls_server_linkedid"),
+        CheckConstraint(f"direction IN ({_values(CallDirection)})", name="direction"),
+        CheckConstraint(f"disposition IN ({_values(Disposition)})", name="disposition"),
+        Index("ix_calls_started_at", "started_at"),
+        Index("ix_calls_client_started", "client_id", "started_at"),
+        Index("ix_calls_number", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server: Mapped[str] = mapped_column(String(100))
+    linkedid: Mapped[str] = mapped_column(String(100))
+    direction: Mapped[str] = mapped_column(String(16))
+    number: Mapped[str | None] = mapped_column(String(20), default=None)
+    number_raw: Mapped[str] = mapped_column(String(64), default="")
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), default=None
+    )
+    queue: Mapped[str | None] = mapped_column(String(100), default=None)
+    operators_rung: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answered_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    transferred_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+    disposition: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    started_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[datetime]
+    wait_s: Mapped[float] = mapped_column(default=0.0)
+    talk_s: Mapped[float] = mapped_column(default=0.0)
+
+
+class AuditEntry(Base):
+    """Who changed what on a client or a debt, and when. Written in the same transaction."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_client_at", "client_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    action: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

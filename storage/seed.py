@@ -1,0 +1,506 @@
+"""Realistic demo data in bulk: `opconsole db seed --clients N`, `make demo`, the benchmark.
+
+Exactly N clients, deterministic for a given `seed` (timestamps are relative to `now`).
+1,000,000 clients must take minutes, so rows go in as Core executemany batches inside one
+transaction, and phone numbers come from a permutation of the number space (unique without
+a lookup per number).
+
+The search index is built once at the end by `storage.search.bulk_index` (per-row index
+triggers off during the load, inside the same transaction): on SQLite the triggers would
+cost more than all the rest of the load.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage import seed_data as data
+from storage.models import (
+    Call,
+    Client,
+    ClientKind,
+    ClientPhone,
+    ClientStatus,
+    Debt,
+    DebtReason,
+    Operator,
+    Tariff,
+    display_name,
+)
+from storage.search import bulk_index
+from storage.types import utcnow
+
+Progress = Callable[[int, int], None]
+
+IVANOVA_PHONE = "+79161234567"
+ROMASHKA_PHONE = "+79031112233"
+_RESERVED = frozenset({IVANOVA_PHONE, ROMASHKA_PHONE})
+_MOBILE_SPACE = 10**9  # 9xx xxx-xx-xx
+_MOBILE_STEP = 387_420_489  # 3**18: coprime with 10**9, so k -> number is a permutation
+_LOCAL_SPACE = 8_000_000  # 2xx-xx-xx … 9xx-xx-xx
+_LOCAL_STEP = 1_594_323  # 3**13: coprime with 8,000,000
+
+
+class SeedError(Exception):
+    """Seeding refused or failed; the message is for a person."""
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    clients: int
+    phones: int
+    debts: int
+    calls: int
+    seconds: float
+    first_client_id: int | None = None
+    last_client_id: int | None = None
+
+    def __str__(self) -> str:
+        return (
+            f"seeded {self.clients} clients ({self.phones} phones, {self.debts} debts, "
+            f"{self.calls} calls) in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class _Batch:
+    clients: list[dict[str, Any]] = field(default_factory=list)
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    debts: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def seed_database(
+    engine: AsyncEngine,
+    *,
+    clients: int,
+    seed: int = 1,
+    append: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    batch_size: int = 10_000,
+) -> SeedSummary:
+    """Add exactly `clients` demo clients (plus tariffs, operators, debts, calls).
+
+    Refuses a database that already has clients unless `append`: demo data must never be
+    mixed into a real client base by accident. Everything is one transaction: on any error
+    nothing is left half-written.
+    """
+    if clients < 0:
+        raise SeedError("the number of clients must be >= 0")
+    started = time.perf_counter()
+    now = now or utcnow()
+    async with engine.begin() as conn:
+        existing = (await conn.execute(select(func.count()).select_from(Client))).scalar_one()
+        if existing and not append:
+            raise SeedError(
+                f"the database already has {existing} clients: seed an empty database "
+                "or pass --append"
+            )
+        tariffs = await _ensure_tariffs(conn)
+        operators = await _ensure_operators(conn)
+        first_id = int((await conn.execute(select(func.max(Client.id)))).scalar() or 0) + 1
+        gen = _Generator(
+            seed=seed,
+            now=now,
+            tariffs=tariffs,
+            operators=operators,
+            first_id=first_id,
+            phone_offset=int(
+                (await conn.execute(select(func.count()).select_from(ClientPhone))).scalar_one()
+            ),
+        )
+        totals = [0, 0, 0]
+
+        async def load() -> None:
+            done = 0
+            while done < clients:
+                batch = gen.batch(min(batch_size, clients - done))
+                if append:
+                    await _replace_taken_phones(conn, gen, batch)
+                await _insert_batch(conn, batch)
+                totals[0] += len(batch.phones)
+                totals[1] += len(batch.debts)
+                totals[2] += len(batch.calls)
+                done += len(batch.clients)
+                if progress is not None:
+                    progress(done, clients)
+
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            await conn.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB while loading
+        await bulk_index(conn, load)
+        if sqlite:
+            await conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default
+        else:
+            await conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('clients', 'id'), max(id)) FROM clients"
+            )
+    async with engine.connect() as conn:
+        # Planner statistics: without them a 1,000,000-row table gets poor plans.
+        await conn.execute(text("ANALYZE"))
+        await conn.commit()
+    return SeedSummary(
+        clients=clients,
+        phones=totals[0],
+        debts=totals[1],
+        calls=totals[2],
+        seconds=time.perf_counter() - started,
+        first_client_id=first_id if clients else None,
+        last_client_id=first_id + clients - 1 if clients else None,
+    )
+
+
+async def _ensure_tariffs(conn: AsyncConnection) -> dict[str, int]:
+    have = dict((await conn.execute(select(Tariff.name, Tariff.id))).tuples().all())
+    missing = [
+        {"name": n, "description": d, "active": True} for n, d in data.TARIFFS if n not in have
+    ]
+    if missing:
+        await conn.execute(insert(Tariff), missing)
+        have = dict((await conn.execute(select(Tariff.name, Tariff.id))).tuples().all())
+    return {name: have[name] for name, _ in data.TARIFFS}
+
+
+async def _ensure_operators(conn: AsyncConnection) -> list[tuple[str, str]]:
+    have = set((await conn.execute(select(Operator.extension))).scalars().all())
+    rows = [
+        {"extension": ext, "name": name, "role": role, "created_at": utcnow()}
+        for ext, name, role in data.OPERATORS
+        if ext not in have
+    ]
+    if rows:
+        await conn.execute(insert(Operator), rows)
+    return [(ext, name) for ext, name, _ in data.OPERATORS]
+
+
+async def _insert_batch(conn: AsyncConnection, batch: _Batch) -> None:
+    for model, rows in (
+        (Client, batch.clients),
+        (ClientPhone, batch.phones),
+        (Debt, batch.debts),
+        (Call, batch.calls),
+    ):
+        if rows:
+            await conn.execute(insert(_table(model)), rows)
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+async def _replace_taken_phones(conn: AsyncConnection, gen: _Generator, batch: _Batch) -> None:
+    """When appending, a generated number may already belong to someone: draw another."""
+    while True:
+        numbers = [p["e164"] for p in batch.phones]
+        taken: set[str] = set()
+        for i in range(0, len(numbers), 5000):
+            chunk = numbers[i : i + 5000]
+            taken.update(
+                (await conn.execute(select(ClientPhone.e164).where(ClientPhone.e164.in_(chunk))))
+                .scalars()
+                .all()
+            )
+        if not taken:
+            return
+        replaced: dict[str, str] = {}
+        for phone in batch.phones:
+            if phone["e164"] in taken:
+                replacement = replaced[phone["e164"]] = gen.mobile()
+                phone.update(e164=replacement, raw=replacement, digits=_digits(replacement))
+        for call in batch.calls:
+            call["number"] = replaced.get(call["number"], call["number"])
+
+
+def _digits(e164: str) -> str:
+    """`ClientPhone.digits` for a +7 number, as `storage.clients.phone_search_digits` makes it
+    (international and national digits) but without a phonenumbers parse per row."""
+    international = e164[1:]
+    return f"{international} 8{international[1:]}"
+
+
+class _Generator:
+    """Draws clients one after another from one `random.Random`: same seed, same data."""
+
+    def __init__(
+        self,
+        *,
+        seed: int,
+        now: datetime,
+        tariffs: dict[str, int],
+        operators: list[tuple[str, str]],
+        first_id: int,
+        phone_offset: int,
+    ) -> None:
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.now = now.astimezone(UTC)
+        self.tariffs = tariffs
+        self.operators = operators
+        self.next_id = first_id
+        self._mobile_k = phone_offset
+        self._mobile_shift = self.rng.randrange(_MOBILE_SPACE)
+        self._local_k: dict[str, int] = {}
+        self._local_shift = self.rng.randrange(_LOCAL_SPACE)
+        self._cities = [c for c, _, _ in data.CITIES]
+        self._city_weights = [w for _, _, w in data.CITIES]
+        self._codes = {c: codes for c, codes, _ in data.CITIES}
+        self._specials = first_id == 1  # the AMI demo numbers go to a fresh database
+
+    # -- numbers -------------------------------------------------------------------------
+
+    def mobile(self) -> str:
+        while True:
+            k = self._mobile_k
+            self._mobile_k += 1
+            number = f"+79{(k * _MOBILE_STEP + self._mobile_shift) % _MOBILE_SPACE:09d}"
+            if number not in _RESERVED:
+                return number
+
+    def landline(self, city: str) -> str:
+        code = self.rng.choice(self._codes[city])
+        k = self._local_k.get(code, 0)
+        self._local_k[code] = k + 1
+        local = 2_000_000 + (k * _LOCAL_STEP + self._local_shift) % _LOCAL_SPACE
+        return f"+7{code}{local:07d}"
+
+    # -- clients -------------------------------------------------------------------------
+
+    def batch(self, count: int) -> _Batch:
+        batch = _Batch()
+        for _ in range(count):
+            self._client(batch)
+        return batch
+
+    def _client(self, batch: _Batch) -> None:
+        cid = self.next_id
+        self.next_id += 1
+        rng = self.rng
+        special = cid - 1 if self._specials and cid <= 2 else None
+        corporate = special == 1 or (special is None and rng.random() < 0.05)
+        city = "Москва" if special is not None else rng.choices(self._cities, self._city_weights)[0]
+        row = self._person(city) if not corporate else self._company(city)
+        registered = self._registered()
+        row.update(self._activity(registered, corporate))
+        row.update(id=cid, city=city, **self._address(), **self._standing(registered, corporate))
+        numbers = self._numbers(city, corporate)
+        if special == 0:
+            row.update(
+                last_name="Иванова", first_name="Мария", middle_name="Петровна",
+                organisation="", email="maria.ivanova@mail.ru", blacklisted=False,
+                blacklist_reason="", blacklisted_at=None, blacklisted_by="",
+                tariff_id=self.tariffs["Комфорт"], comment="Ездит с собакой",
+            )  # fmt: skip
+            numbers = [IVANOVA_PHONE]
+        elif special == 1:
+            row.update(
+                organisation="ООО Ромашка", email="office@romashka.ru", blacklisted=False,
+                blacklist_reason="", blacklisted_at=None, blacklisted_by="",
+                tariff_id=self.tariffs["Бизнес"], credit_limit=Decimal("50000.00"),
+            )  # fmt: skip
+            numbers = [ROMASHKA_PHONE, *numbers[1:]]
+        row["name"] = display_name(
+            row["kind"], row["organisation"], row["last_name"], row["first_name"],
+            row["middle_name"],
+        )  # fmt: skip
+        row["name_key"] = row["name"].casefold()
+        batch.clients.append(row)
+        for i, number in enumerate(numbers):
+            batch.phones.append(self._phone(cid, number, i, corporate, registered))
+        debts = self._debts(cid, registered, force_unpaid=special == 0)
+        batch.debts.extend(debts)
+        batch.calls.extend(self._calls(cid, row, numbers[0]))
+
+    def _person(self, city: str) -> dict[str, Any]:
+        rng = self.rng
+        female = rng.random() < 0.52
+        surname_m = rng.choice(data.SURNAMES_M) if rng.random() < 0.9 else None
+        if surname_m is None:
+            last = rng.choice(data.SURNAMES_ANY)
+        elif female:
+            last = surname_m[:-2] + "ая" if surname_m.endswith("ой") else surname_m + "а"
+        else:
+            last = surname_m
+        first = rng.choice(data.FIRST_F if female else data.FIRST_M)
+        _, pat_m, pat_f = rng.choice(data.PATRONYMIC_FROM)
+        middle = (pat_f if female else pat_m) if rng.random() < 0.85 else ""
+        email = ""
+        if rng.random() < 0.4:
+            login = "".join(data.TRANSLIT.get(ch, ch) for ch in (first[0] + last).lower())
+            email = f"{login}{rng.randrange(1, 1000)}@{rng.choice(data.EMAIL_DOMAINS)}"
+        birthday = None
+        if rng.random() < 0.35:
+            birthday = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
+        return {
+            "kind": ClientKind.PERSONAL.value, "last_name": last, "first_name": first,
+            "middle_name": middle, "organisation": "", "email": email, "birthday": birthday,
+        }  # fmt: skip
+
+    def _company(self, city: str) -> dict[str, Any]:
+        rng = self.rng
+        word = rng.choice(data.ORG_WORDS)
+        suffix = f" {rng.randrange(2, 99)}" if rng.random() < 0.6 else ""
+        org = f"{rng.choice(data.ORG_FORMS)} {word}{suffix}"
+        login = "".join(data.TRANSLIT.get(ch, ch) for ch in word.lower())
+        return {
+            "kind": ClientKind.CORPORATE.value, "last_name": "", "first_name": "",
+            "middle_name": "", "organisation": org, "birthday": None,
+            "email": f"office@{login}{rng.randrange(1, 100)}.ru",
+        }  # fmt: skip
+
+    def _address(self) -> dict[str, Any]:
+        rng = self.rng
+        if rng.random() < 0.3:
+            return {"street": "", "house": "", "entrance": ""}
+        return {
+            "street": rng.choice(data.STREETS),
+            "house": str(rng.randrange(1, 150)) + ("" if rng.random() < 0.8 else "к2"),
+            "entrance": str(rng.randrange(1, 9)) if rng.random() < 0.6 else "",
+        }
+
+    def _registered(self) -> datetime:
+        rng = self.rng
+        days = rng.uniform(0, 30) if rng.random() < 0.05 else rng.uniform(30, 5 * 365)
+        return self.now - timedelta(days=days, seconds=rng.randrange(86400))
+
+    def _activity(self, registered: datetime, corporate: bool) -> dict[str, Any]:
+        rng = self.rng
+        span = (self.now - registered).total_seconds()
+        last_call = registered + timedelta(seconds=span * (1 - rng.random() ** 3))
+        orders = int(rng.expovariate(1 / (120 if corporate else 25)))
+        last_order = None
+        if orders:
+            last_order = min(self.now, last_call + timedelta(minutes=rng.randrange(5, 60)))
+        return {
+            "registered_at": registered,
+            "updated_at": registered,
+            "last_call_at": last_call,
+            "last_order_at": last_order,
+            "completed_orders": orders,
+            "false_orders": int(rng.expovariate(2.5)),
+            "bonus_orders": orders // 10,
+            "complaints": 1 if rng.random() < 0.03 else 0,
+        }
+
+    def _standing(self, registered: datetime, corporate: bool) -> dict[str, Any]:
+        rng = self.rng
+        if self.now - registered < timedelta(days=30):
+            status = ClientStatus.NEW
+        else:
+            status = rng.choices(
+                [ClientStatus.REGULAR, ClientStatus.VIP, ClientStatus.INACTIVE, ClientStatus.NEW],
+                [75, 5, 12, 8],
+            )[0]
+        black = rng.random() < 0.02
+        tariff = None
+        if rng.random() < 0.75:
+            names = ("Эконом", "Комфорт", "Бизнес", "Минивэн", "Доставка")
+            weights = (10, 20, 40, 10, 20) if corporate else (40, 35, 10, 8, 7)
+            tariff = self.tariffs[rng.choices(names, weights)[0]]
+        operator = rng.choice(self.operators)
+        return {
+            "status": status.value,
+            "tariff_id": tariff,
+            "blacklisted": black,
+            "blacklist_reason": rng.choice(data.BLACKLIST_REASONS) if black else "",
+            "blacklisted_at": self.now - timedelta(days=rng.uniform(1, 300)) if black else None,
+            "blacklisted_by": f"{operator[1]} ({operator[0]})" if black else "",
+            "registered_by": f"{operator[1]} ({operator[0]})",
+            "comment": rng.choice(data.COMMENTS) if rng.random() < 0.05 else "",
+            "language": "ru",
+            "rating": Decimal(rng.randrange(350, 501)) / 100,
+            "balance": Decimal(rng.randrange(0, 2_000_000)) / 100 if corporate else Decimal(0),
+            "bonus_balance": Decimal(rng.randrange(0, 50_000)) / 100 if rng.random() < 0.2
+            else Decimal(0),
+            "credit_limit": Decimal("30000.00") if corporate else Decimal(0),
+            "discount_percent": Decimal(rng.choice((5, 10, 15))) if corporate else Decimal(0),
+            "updated_by": "seed",
+            "version": 1,
+        }  # fmt: skip
+
+    def _numbers(self, city: str, corporate: bool) -> list[str]:
+        rng = self.rng
+        if corporate:
+            count = rng.randint(2, 10)
+        else:
+            count = rng.choices((1, 2, 3), (85, 13, 2))[0]
+        return [
+            self.landline(city) if rng.random() < (0.3 if corporate else 0.1) else self.mobile()
+            for _ in range(count)
+        ]
+
+    def _phone(
+        self, cid: int, e164: str, index: int, corporate: bool, at: datetime
+    ) -> dict[str, Any]:
+        national = "8" + e164[2:]
+        label = ("приёмная" if index == 0 else f"сотрудник {index}") if corporate else ""
+        return {
+            "client_id": cid, "e164": e164, "raw": national if index % 2 else e164,
+            "digits": _digits(e164), "label": label, "created_at": at,
+        }  # fmt: skip
+
+    def _debts(self, cid: int, registered: datetime, *, force_unpaid: bool) -> list[dict[str, Any]]:
+        rng = self.rng
+        if not force_unpaid and rng.random() >= 0.08:
+            return []
+        rows = []
+        for i in range(1 if force_unpaid else rng.choice((1, 1, 1, 2, 3))):
+            created = registered + (self.now - registered) * rng.random()
+            paid = not force_unpaid and rng.random() < 0.4
+            reason = rng.choice(list(DebtReason))
+            amount = Decimal(350) if force_unpaid else Decimal(rng.randrange(100, 1500, 50))
+            rows.append(
+                {
+                    "client_id": cid, "amount": amount, "currency": "RUB",
+                    "reason": DebtReason.LATE_CANCEL.value if force_unpaid else reason.value,
+                    "order_ref": f"{data.DEBT_ORDER_PREFIX}{cid}-{i + 1}", "comment": "",
+                    "created_at": created, "created_by": "seed",
+                    "paid_at": created + timedelta(days=rng.uniform(0.1, 20)) if paid else None,
+                    "paid_by": rng.choice(self.operators)[1] if paid else "",
+                    "payment_comment": "оплачено водителю" if paid else "",
+                }
+            )  # fmt: skip
+        return rows
+
+    def _calls(self, cid: int, client: dict[str, Any], number: str) -> list[dict[str, Any]]:
+        rng = self.rng
+        if cid > 2 and rng.random() >= 0.15:
+            return []
+        last: datetime = client["last_call_at"]
+        first: datetime = client["registered_at"]
+        rows = []
+        for j in range(rng.randint(1, 4)):
+            start = last if j == 0 else first + (last - first) * rng.random()
+            disposition = rng.choices(
+                ("answered", "missed", "abandoned", "busy", "failed"), (80, 8, 8, 2, 2)
+            )[0]
+            inbound = rng.random() < 0.85
+            wait = round(rng.uniform(1, 40), 1)
+            talk = round(rng.uniform(20, 300), 1) if disposition == "answered" else 0.0
+            operator = rng.choice(self.operators)[0]
+            answered_at = start + timedelta(seconds=wait) if disposition == "answered" else None
+            rows.append(
+                {
+                    "server": "main", "linkedid": f"seed{self.seed}-{cid}-{j}",
+                    "direction": "inbound" if inbound else "outbound", "number": number,
+                    "number_raw": number if inbound else "8" + number[2:],
+                    "name": client["name"], "client_id": cid,
+                    "queue": "taxi" if inbound else None,
+                    "operators_rung": ["101", "102", "103"] if inbound else [operator],
+                    "answered_by": operator if answered_at else None, "transferred_to": [],
+                    "disposition": disposition, "reason": None, "started_at": start,
+                    "answered_at": answered_at,
+                    "ended_at": start + timedelta(seconds=wait + talk),
+                    "wait_s": wait, "talk_s": talk,
+                }
+            )  # fmt: skip
+        return rows

@@ -1,0 +1,241 @@
+"""Exports of clients, calls and debts to xlsx, streamed from the database.
+
+Rows are fetched in keyset batches on the event loop; each batch is turned into cells and
+written by openpyxl (CPU-bound, synchronous) in a worker thread, so a console running the
+export stays responsive. The file appears only when complete; a cancel (the `cancel`
+event, or cancelling the task) removes what was written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.filters import CallFilter, ClientFilter
+from storage.xlsx import sources
+from storage.xlsx.fastphone import national_fast
+from storage.xlsx.headers import CALL_COLUMNS, CLIENT_COLUMNS, DEBT_COLUMNS, Column, Language
+from storage.xlsx.labels import word, yes_no
+from storage.xlsx.report import ExportSummary
+from storage.xlsx.writer import SheetWriter
+
+Progress = Callable[[int, int | None], None]
+R = TypeVar("R")
+
+BATCH_SIZE = 2000
+
+
+def _local(moment: datetime | None, tz: tzinfo | None) -> datetime | None:
+    """Excel has no time zones: write the wall-clock time of the desk (naive)."""
+    if moment is None:
+        return None
+    return moment.astimezone(tz).replace(tzinfo=None)
+
+
+def _client_cells(row: sources.ClientRow, language: Language, tz: tzinfo | None) -> tuple[Any, ...]:
+    return (
+        row.name,
+        "\n".join(row.phones),
+        "\n".join(national_fast(p) for p in row.phones),
+        row.birthday,
+        row.email,
+        row.city,
+        word("status", row.status, language),
+        word("activity", row.activity, language),
+        row.completed_orders,
+        row.false_orders,
+        row.unpaid_debt,
+        yes_no(row.blacklisted, language),
+        row.blacklist_reason,
+        row.tariff,
+        _local(row.registered_at, tz),
+        row.comment,
+        word("kind", row.kind, language),
+        row.last_name,
+        row.first_name,
+        row.middle_name,
+        row.organisation,
+        row.street,
+        row.house,
+        row.entrance,
+    )
+
+
+def _call_cells(row: sources.CallRow, language: Language, tz: tzinfo | None) -> tuple[Any, ...]:
+    return (
+        _local(row.started_at, tz),
+        word("direction", row.direction, language),
+        row.number or row.number_raw,
+        national_fast(row.number) if row.number else "",
+        row.caller_name,
+        row.client,
+        row.queue,
+        ", ".join(row.operators_rung or ()),
+        row.answered_by,
+        word("disposition", row.disposition, language),
+        round(row.wait_s, 1),
+        round(row.talk_s, 1),
+        _local(row.answered_at, tz),
+        _local(row.ended_at, tz),
+        row.server,
+    )
+
+
+def _debt_cells(row: sources.DebtRow, language: Language, tz: tzinfo | None) -> tuple[Any, ...]:
+    return (
+        _local(row.created_at, tz),
+        row.client,
+        row.phone,
+        row.amount,
+        row.currency,
+        word("debt_reason", row.reason, language),
+        row.order_ref,
+        row.comment,
+        row.created_by,
+        word("debt_state", "paid" if row.paid_at else "unpaid", language),
+        _local(row.paid_at, tz),
+        row.paid_by,
+        row.payment_comment,
+    )
+
+
+async def _stream(
+    path: Path,
+    title: str,
+    columns: Sequence[Column],
+    language: Language,
+    batches: AsyncIterator[list[R]],
+    cells: Callable[[R], tuple[Any, ...]],
+    total: int | None,
+    progress: Progress | None,
+    cancel: asyncio.Event | None,
+) -> ExportSummary:
+    """Fetch the next batch while the previous one is being written."""
+    started = time.perf_counter()
+    writer = await asyncio.to_thread(SheetWriter, path, title, columns, language)
+
+    def write(batch: list[R]) -> None:
+        writer.write_rows(map(cells, batch))
+
+    pending: asyncio.Future[None] | None = None
+    try:
+        if progress is not None:
+            progress(0, total)
+        async for batch in batches:
+            if pending is not None:
+                await asyncio.shield(pending)
+                if progress is not None:
+                    progress(writer.rows, total)
+            if cancel is not None and cancel.is_set():
+                break
+            pending = asyncio.ensure_future(asyncio.to_thread(write, batch))
+        if pending is not None:
+            await asyncio.shield(pending)
+            pending = None
+        if cancel is not None and cancel.is_set():
+            await asyncio.to_thread(writer.abort)
+            return ExportSummary(path, writer.rows, True, time.perf_counter() - started)
+        await asyncio.to_thread(writer.finish)
+    except BaseException:
+        if pending is not None:
+            # A worker thread cannot be interrupted (the shields above kept its task alive):
+            # let it finish its batch before the files are removed under it.
+            await asyncio.wait([pending])
+        writer.abort()
+        raise
+    if progress is not None:
+        progress(writer.rows, total)
+    return ExportSummary(path, writer.rows, False, time.perf_counter() - started)
+
+
+async def export_clients(
+    session_factory: async_sessionmaker[AsyncSession],
+    path: str | Path,
+    flt: ClientFilter,
+    *,
+    language: Language = "en",
+    progress: Progress | None = None,
+    cancel: asyncio.Event | None = None,
+    tz: tzinfo | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ExportSummary:
+    """The clients `flt` selects, one row each. `tz`: wall-clock zone for times (local)."""
+    target = Path(path)
+    async with session_factory() as session:
+        total = await sources.count_clients(session, flt)
+        return await _stream(
+            target,
+            "Клиенты" if language == "ru" else "Clients",
+            list(CLIENT_COLUMNS.values()),
+            language,
+            sources.iter_client_rows(session, flt, batch_size),
+            lambda row: _client_cells(row, language, tz),
+            total,
+            progress,
+            cancel,
+        )
+
+
+async def export_calls(
+    session_factory: async_sessionmaker[AsyncSession],
+    path: str | Path,
+    flt: CallFilter,
+    *,
+    language: Language = "en",
+    progress: Progress | None = None,
+    cancel: asyncio.Event | None = None,
+    tz: tzinfo | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ExportSummary:
+    """The call log for `flt` (since/until and the other filters), oldest first."""
+    target = Path(path)
+    async with session_factory() as session:
+        total = await sources.count_calls(session, flt)
+        return await _stream(
+            target,
+            "Звонки" if language == "ru" else "Calls",
+            list(CALL_COLUMNS.values()),
+            language,
+            sources.iter_call_rows(session, flt, batch_size),
+            lambda row: _call_cells(row, language, tz),
+            total,
+            progress,
+            cancel,
+        )
+
+
+async def export_debts(
+    session_factory: async_sessionmaker[AsyncSession],
+    path: str | Path,
+    *,
+    paid: bool | None = None,
+    language: Language = "en",
+    progress: Progress | None = None,
+    cancel: asyncio.Event | None = None,
+    tz: tzinfo | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ExportSummary:
+    """Debts: unpaid (`paid=False`), paid with who closed them (`True`), or all (`None`)."""
+    target = Path(path)
+    async with session_factory() as session:
+        total = await sources.count_debts(session, paid)
+        return await _stream(
+            target,
+            "Долги" if language == "ru" else "Debts",
+            list(DEBT_COLUMNS.values()),
+            language,
+            sources.iter_debt_rows(session, paid, batch_size),
+            lambda row: _debt_cells(row, language, tz),
+            total,
+            progress,
+            cancel,
+        )
+
+
+__all__ = ["export_calls", "export_clients", "export_debts"]

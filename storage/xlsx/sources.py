@@ -1,0 +1,333 @@
+"""Rows for the exports, fetched in keyset batches so no query ever returns a whole table.
+
+Each batch is a list of small named tuples; a batch of clients costs three round trips
+(clients, their phones, their unpaid totals) whatever its size. Filters mean what they mean
+in the console's tables (`storage.filters`). Calls and debts come from the shared
+iterators in `storage.calls` and `storage.debts`; clients from a private query until
+`storage.client_list.iter_clients` exists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.calls import iter_calls
+from storage.cards import derive_activity
+from storage.debts import iter_debts
+from storage.filters import Activity, CallFilter, ClientFilter
+from storage.models import Call, Client, ClientPhone, Debt, Tariff
+from storage.phones import phone_digits
+from storage.types import to_money, utcnow
+
+
+class ClientRow(NamedTuple):
+    id: int
+    kind: str
+    name: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    organisation: str
+    phones: tuple[str, ...]  # E.164, in the order they were added
+    birthday: date | None
+    email: str
+    city: str
+    street: str
+    house: str
+    entrance: str
+    status: str
+    activity: str
+    completed_orders: int
+    false_orders: int
+    unpaid_debt: Decimal
+    blacklisted: bool
+    blacklist_reason: str
+    tariff: str
+    registered_at: datetime
+    comment: str
+
+
+class CallRow(NamedTuple):
+    started_at: datetime
+    direction: str
+    number: str | None
+    number_raw: str
+    caller_name: str | None
+    client: str | None
+    queue: str | None
+    operators_rung: list[str]
+    answered_by: str | None
+    disposition: str
+    wait_s: float
+    talk_s: float
+    answered_at: datetime | None
+    ended_at: datetime
+    server: str
+
+
+class DebtRow(NamedTuple):
+    created_at: datetime
+    client: str
+    phone: str | None
+    amount: Decimal
+    currency: str
+    reason: str
+    order_ref: str
+    comment: str
+    created_by: str
+    paid_at: datetime | None
+    paid_by: str
+    payment_comment: str
+
+
+def _contact_since(moment: datetime) -> ColumnElement[bool]:
+    # IS NOT NULL keeps the result two-valued, so NOT(...) also selects never-called clients.
+    return or_(
+        and_(Client.last_call_at.is_not(None), Client.last_call_at >= moment),
+        and_(Client.last_order_at.is_not(None), Client.last_order_at >= moment),
+    )
+
+
+def _activity_clause(activity: Activity, now: datetime) -> ColumnElement[bool]:
+    d30, d90 = now - timedelta(days=30), now - timedelta(days=90)
+    contact_30 = _contact_since(d30)
+    contact_90 = _contact_since(d90)
+    is_new = Client.registered_at > d30
+    # Mirrors `storage.cards.derive_activity`: being new wins, then the last contact.
+    if activity is Activity.NEW:
+        return is_new
+    if activity is Activity.ACTIVE:
+        return and_(~is_new, contact_30)
+    if activity is Activity.RECENT:
+        return and_(~is_new, ~contact_30, contact_90)
+    return and_(~is_new, ~contact_90)
+
+
+def client_conditions(flt: ClientFilter, now: datetime) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if flt.search.strip():
+        text = flt.search.strip()
+        like = f"%{text.casefold()}%"
+        alternatives: list[ColumnElement[bool]] = [
+            Client.name_key.like(like),
+            func.lower(Client.email).like(like),
+        ]
+        digits = phone_digits(text)
+        if len(digits) >= 3:
+            alternatives.append(
+                exists().where(
+                    ClientPhone.client_id == Client.id, ClientPhone.digits.like(f"%{digits}%")
+                )
+            )
+        conds.append(or_(*alternatives))
+    if flt.city is not None:
+        conds.append(Client.city == flt.city)
+    if flt.blacklisted is not None:
+        conds.append(Client.blacklisted.is_(flt.blacklisted))
+    if flt.status is not None:
+        conds.append(Client.status == flt.status)
+    if flt.activity is not None:
+        conds.append(_activity_clause(flt.activity, now))
+    if flt.tariff_id is not None:
+        conds.append(Client.tariff_id == flt.tariff_id)
+    if flt.has_unpaid_debts is not None:
+        unpaid = exists().where(Debt.client_id == Client.id, Debt.paid_at.is_(None))
+        conds.append(unpaid if flt.has_unpaid_debts else ~unpaid)
+    return conds
+
+
+async def count_clients(session: AsyncSession, flt: ClientFilter) -> int:
+    stmt = select(func.count()).select_from(Client).where(*client_conditions(flt, utcnow()))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def iter_client_rows(
+    session: AsyncSession, flt: ClientFilter, batch_size: int = 1000
+) -> AsyncIterator[list[ClientRow]]:
+    """Clients in id order, `batch_size` at a time, with phones, tariff and unpaid total."""
+    now = utcnow()
+    today = now.date()
+    conds = client_conditions(flt, now)
+    tariffs = dict((await session.execute(select(Tariff.id, Tariff.name))).all())
+    cols = (
+        Client.id,
+        Client.kind,
+        Client.name,
+        Client.last_name,
+        Client.first_name,
+        Client.middle_name,
+        Client.organisation,
+        Client.birthday,
+        Client.email,
+        Client.city,
+        Client.street,
+        Client.house,
+        Client.entrance,
+        Client.status,
+        Client.completed_orders,
+        Client.false_orders,
+        Client.blacklisted,
+        Client.blacklist_reason,
+        Client.tariff_id,
+        Client.registered_at,
+        Client.comment,
+        Client.last_call_at,
+        Client.last_order_at,
+    )
+    after = 0
+    while True:
+        stmt = select(*cols).where(Client.id > after, *conds).order_by(Client.id).limit(batch_size)
+        records = (await session.execute(stmt)).all()
+        if not records:
+            return
+        ids = [r.id for r in records]
+        after = ids[-1]
+        phones = await _phones_for(session, ids)
+        debts = await _unpaid_for(session, ids)
+        yield [
+            ClientRow(
+                id=r.id,
+                kind=r.kind,
+                name=r.name,
+                last_name=r.last_name,
+                first_name=r.first_name,
+                middle_name=r.middle_name,
+                organisation=r.organisation,
+                phones=tuple(phones.get(r.id, ())),
+                birthday=r.birthday,
+                email=r.email,
+                city=r.city,
+                street=r.street,
+                house=r.house,
+                entrance=r.entrance,
+                status=r.status,
+                activity=derive_activity(r.registered_at, r.last_call_at, r.last_order_at, today),
+                completed_orders=r.completed_orders,
+                false_orders=r.false_orders,
+                unpaid_debt=debts.get(r.id, Decimal("0.00")),
+                blacklisted=r.blacklisted,
+                blacklist_reason=r.blacklist_reason,
+                tariff=tariffs.get(r.tariff_id, "") if r.tariff_id is not None else "",
+                registered_at=r.registered_at,
+                comment=r.comment,
+            )
+            for r in records
+        ]
+        if len(records) < batch_size:
+            return
+
+
+async def _phones_for(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[str]]:
+    stmt = (
+        select(ClientPhone.client_id, ClientPhone.e164)
+        .where(ClientPhone.client_id.between(ids[0], ids[-1]), ClientPhone.client_id.in_(ids))
+        .order_by(ClientPhone.client_id, ClientPhone.id)
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for client_id, e164 in await session.execute(stmt):
+        out[client_id].append(e164)
+    return out
+
+
+async def _unpaid_for(session: AsyncSession, ids: Sequence[int]) -> dict[int, Decimal]:
+    stmt = (
+        select(Debt.client_id, func.sum(Debt.amount))
+        .where(Debt.client_id.in_(ids), Debt.paid_at.is_(None))
+        .group_by(Debt.client_id)
+    )
+    # sum() keeps the Money type: the database adds kopecks, Python gets a Decimal.
+    return {
+        cid: to_money(total) for cid, total in await session.execute(stmt) if total is not None
+    }
+
+
+async def count_calls(session: AsyncSession, flt: CallFilter) -> int | None:
+    """How many calls the export will write (for the progress bar), None when the filter
+    needs the JSON operator match that only `storage.calls` spells per dialect."""
+    if flt.operator is not None:
+        return None
+    conds: list[ColumnElement[bool]] = []
+    if flt.since is not None:
+        conds.append(Call.started_at >= flt.since)
+    if flt.until is not None:
+        conds.append(Call.started_at < flt.until)
+    if flt.disposition is not None:
+        conds.append(Call.disposition == flt.disposition)
+    if flt.client_id is not None:
+        conds.append(Call.client_id == flt.client_id)
+    if flt.direction is not None:
+        conds.append(Call.direction == flt.direction)
+    stmt = select(func.count()).select_from(Call).where(*conds)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def iter_call_rows(
+    session: AsyncSession, flt: CallFilter, batch_size: int = 1000
+) -> AsyncIterator[list[CallRow]]:
+    """`storage.calls.iter_calls` (the same rows the console lists) plus client names."""
+    async for batch in iter_calls(session, flt, batch_size=batch_size):
+        ids = sorted({c.client_id for c in batch if c.client_id is not None})
+        names: dict[int, str] = {}
+        if ids:
+            stmt = select(Client.id, Client.name).where(Client.id.in_(ids))
+            names = dict((await session.execute(stmt)).all())
+        yield [
+            CallRow(
+                started_at=c.started_at,
+                direction=c.direction,
+                number=c.number,
+                number_raw=c.number_raw,
+                caller_name=c.name,
+                client=names.get(c.client_id) if c.client_id is not None else None,
+                queue=c.queue,
+                operators_rung=list(c.operators_rung or ()),
+                answered_by=c.answered_by,
+                disposition=c.disposition,
+                wait_s=c.wait_s,
+                talk_s=c.talk_s,
+                answered_at=c.answered_at,
+                ended_at=c.ended_at,
+                server=c.server,
+            )
+            for c in batch
+        ]
+        session.expunge_all()  # ORM rows of written batches are not kept
+
+
+async def count_debts(session: AsyncSession, paid: bool | None) -> int:
+    stmt = select(func.count()).select_from(Debt)
+    if paid is not None:
+        stmt = stmt.where(Debt.paid_at.is_not(None) if paid else Debt.paid_at.is_(None))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def iter_debt_rows(
+    session: AsyncSession, paid: bool | None, batch_size: int = 1000
+) -> AsyncIterator[list[DebtRow]]:
+    """`storage.debts.iter_debts` plus each client's first phone (one query a batch)."""
+    async for batch in iter_debts(session, paid=paid, batch_size=batch_size):
+        phones = await _phones_for(session, sorted({d.client_id for d in batch}))
+        yield [
+            DebtRow(
+                created_at=d.created_at,
+                client=d.client_name,
+                phone=next(iter(phones.get(d.client_id, ())), None),
+                amount=d.amount,
+                currency=d.currency,
+                reason=d.reason,
+                order_ref=d.order_ref,
+                comment=d.comment,
+                created_by=d.created_by,
+                paid_at=d.paid_at,
+                paid_by=d.paid_by,
+                payment_comment=d.payment_comment,
+            )
+            for d in batch
+        ]

@@ -1,0 +1,319 @@
+"""One spreadsheet row → one compact, checked `ParsedClient`, or errors naming the cell.
+
+Pure and synchronous (no database): the importer runs it in a worker thread as rows stream
+out of openpyxl, keeping only these small tuples. Unknown tariffs are errors, not new
+tariffs: a dispatcher's file must not silently invent prices, so the message lists the
+tariffs that exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any, Final, NamedTuple
+
+from openpyxl.utils.datetime import from_excel
+
+from storage.models import Client, ClientKind
+from storage.phones import NumberKind, classify_number
+from storage.xlsx.fastphone import normalize_fast
+from storage.xlsx.headers import normalize_header
+from storage.xlsx.labels import accepted, code_for
+from storage.xlsx.reader import Layout
+from storage.xlsx.report import ImportReport, RowError
+
+
+class ParsedClient(NamedTuple):
+    """A valid row. None means "not given": an update leaves that field as it is."""
+
+    row: int
+    phones: tuple[str, ...]  # E.164, unique within the file
+    raw_phones: tuple[str, ...]  # as written in the file, same order
+    kind: str | None
+    last_name: str | None
+    first_name: str | None
+    middle_name: str | None
+    organisation: str | None
+    email: str | None
+    city: str | None
+    street: str | None
+    house: str | None
+    entrance: str | None
+    birthday: date | None
+    comment: str | None
+    tariff_id: int | None
+    blacklisted: bool | None
+    blacklist_reason: str | None
+    status: str | None
+    registered_at: datetime | None
+
+    def values(self) -> dict[str, Any]:
+        """The client fields this row gives (phones and row number excluded)."""
+        return {
+            name: value
+            for name, value in zip(self._fields[3:], self[3:], strict=True)
+            if value is not None
+        }
+
+
+TEXT_FIELDS: Final = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "organisation",
+    "city",
+    "street",
+    "house",
+    "entrance",
+    "comment",
+    "blacklist_reason",
+)
+_MAX_LENGTH: Final[dict[str, int]] = {
+    name: length
+    for name in (*TEXT_FIELDS, "email")
+    if isinstance(length := getattr(Client.__table__.c[name].type, "length", None), int)
+}
+_PHONE_SPLIT: Final = re.compile(r"[,;\n\r]+")
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_LEGAL_FORM: Final = re.compile(
+    r"^(ооо|оао|зао|пао|ао|нко|гуп|муп|фгуп|llc|ltd|inc|gmbh)\b|[«\"]", re.IGNORECASE
+)
+_DATE_FORMATS: Final = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%y")
+_DATETIME_FORMATS: Final = (
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    *_DATE_FORMATS,
+)
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers typed into phone cells lose their ".0", dates read ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value < 2_958_466:
+            raise _Bad("bad_date")
+        moment = from_excel(value)
+        return moment.date() if isinstance(moment, datetime) else moment
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _Bad("bad_date")
+
+
+def _parse_moment(value: Any, tz: tzinfo | None) -> datetime:
+    """A wall-clock time in the desk's zone (as exported) → an aware UTC datetime."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value < 2_958_466:
+            raise _Bad("bad_date")
+        converted = from_excel(value)
+        if not isinstance(converted, datetime):
+            raise _Bad("bad_date")
+        moment = converted
+    else:
+        text = str(value).strip()
+        for fmt in _DATETIME_FORMATS:
+            try:
+                moment = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            raise _Bad("bad_date")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    return moment.astimezone(UTC)
+
+
+class RowParser:
+    """Checks rows of one file against its layout; remembers phones already seen."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        tariffs: Mapping[str, int],
+        report: ImportReport,
+        *,
+        region: str,
+        tz: tzinfo | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.layout = layout
+        self.report = report
+        self.region = region
+        self.tz = tz
+        self.today = today or date.today()
+        self._now = datetime.now(UTC) + timedelta(days=1)
+        self._tariffs = {normalize_header(name): tid for name, tid in tariffs.items()}
+        self._tariff_names = ", ".join(sorted(tariffs)) or "—"
+        self.seen_phones: dict[str, int] = {}  # E.164 -> first row
+        self._splits_names = not (
+            {"last_name", "first_name", "middle_name", "organisation"} & set(layout.fields)
+        )
+
+    def parse(self, number: int, values: tuple[Any, ...]) -> ParsedClient | None:
+        """The checked row; None when it is blank or bad (errors go to the report)."""
+        if not any(v is not None and str(v).strip() for v in values):
+            return None
+        self.report.rows += 1
+        errors_before = self.report.error_count
+        got: dict[str, Any] = {}
+        for key, index in self.layout.fields.items():
+            raw = values[index] if index < len(values) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            try:
+                got[key] = self._field(key, raw)
+            except _Bad as bad:
+                self._error(number, index, cell_text(raw), bad.code, bad.detail)
+        phones, raws = self._phones(number, values)
+        self._names(got)
+        if not phones and not any(
+            got.get(k) for k in ("last_name", "first_name", "middle_name", "organisation")
+        ):
+            first = self.layout.phone_columns[0] if self.layout.phone_columns else 0
+            if self.report.error_count == errors_before:
+                self._error(number, first, "", "empty_client")
+        if self.report.error_count != errors_before:
+            return None
+        return ParsedClient(
+            row=number,
+            phones=phones,
+            raw_phones=raws,
+            kind=got.get("kind"),
+            last_name=got.get("last_name"),
+            first_name=got.get("first_name"),
+            middle_name=got.get("middle_name"),
+            organisation=got.get("organisation"),
+            email=got.get("email"),
+            city=got.get("city"),
+            street=got.get("street"),
+            house=got.get("house"),
+            entrance=got.get("entrance"),
+            birthday=got.get("birthday"),
+            comment=got.get("comment"),
+            tariff_id=got.get("tariff"),
+            blacklisted=got.get("blacklisted"),
+            blacklist_reason=got.get("blacklist_reason"),
+            status=got.get("status"),
+            registered_at=got.get("registered_at"),
+        )
+
+    def _error(self, row: int, index: int, value: str, code: str, detail: str = "") -> None:
+        self.report.add_error(RowError(row, self.layout.header(index), value, code, detail))
+
+    def _field(self, key: str, raw: Any) -> Any:
+        if key in TEXT_FIELDS or key in ("name", "address"):
+            text = cell_text(raw)
+            limit = _MAX_LENGTH.get(key)
+            if limit is not None and len(text) > limit:
+                raise _Bad("too_long", str(limit))
+            return text
+        if key == "email":
+            text = cell_text(raw)
+            if not _EMAIL.fullmatch(text):
+                raise _Bad("bad_email")
+            if len(text) > _MAX_LENGTH["email"]:
+                raise _Bad("too_long", str(_MAX_LENGTH["email"]))
+            return text
+        if key == "birthday":
+            day = _parse_date(raw)
+            if not date(1900, 1, 1) <= day <= self.today:
+                raise _Bad("date_range")
+            return day
+        if key == "registered_at":
+            moment = _parse_moment(raw, self.tz)
+            if not datetime(1990, 1, 1, tzinfo=UTC) <= moment <= self._now:
+                raise _Bad("date_range")
+            return moment
+        if key == "tariff":
+            tariff_id = self._tariffs.get(normalize_header(cell_text(raw)))
+            if tariff_id is None:
+                raise _Bad("unknown_tariff", self._tariff_names)
+            return tariff_id
+        group = {"blacklisted": "bool", "status": "status", "kind": "kind"}.get(key)
+        if group is not None:
+            code = code_for(group, cell_text(raw))
+            if code is None:
+                raise _Bad("bad_choice", accepted(group, "en") + " / " + accepted(group, "ru"))
+            return code == "yes" if group == "bool" else code
+        return None  # derived columns (activity, orders, debt): recognised, not imported
+
+    def _names(self, got: dict[str, Any]) -> None:
+        """Fill the split name fields from a single "ФИО"/"Client" column when that is all."""
+        full = got.pop("name", None)
+        address = got.pop("address", None)
+        if address and "street" not in self.layout.fields:
+            got["street"] = address[: _MAX_LENGTH["street"]]
+        if not full or not self._splits_names:
+            return
+        if got.get("kind") == ClientKind.CORPORATE or _LEGAL_FORM.search(full):
+            got["organisation"] = full[: _MAX_LENGTH["organisation"]]
+            got.setdefault("kind", ClientKind.CORPORATE.value)
+            return
+        parts = full.split()
+        got["last_name"] = parts[0][: _MAX_LENGTH["last_name"]]
+        if len(parts) > 1:
+            got["first_name"] = parts[1][: _MAX_LENGTH["first_name"]]
+        if len(parts) > 2:
+            got["middle_name"] = " ".join(parts[2:])[: _MAX_LENGTH["middle_name"]]
+
+    def _phones(
+        self, number: int, values: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        phones: list[str] = []
+        raws: list[str] = []
+        for index in self.layout.phone_columns:
+            raw = values[index] if index < len(values) else None
+            if raw is None:
+                continue
+            for part in _PHONE_SPLIT.split(cell_text(raw)):
+                text = part.strip()
+                if not text:
+                    continue
+                e164 = normalize_fast(text, self.region)
+                if e164 is None:
+                    kind = classify_number(text, self.region).kind
+                    code = "invalid_phone" if kind is NumberKind.INVALID else "not_client_phone"
+                    self._error(number, index, text, code)
+                    continue
+                if e164 in phones:
+                    continue  # the same number twice in one row (e.g. two formats)
+                first = self.seen_phones.setdefault(e164, number)
+                if first != number:
+                    self._error(number, index, text, "duplicate_in_file", str(first))
+                    continue
+                phones.append(e164)
+                raws.append(text[:64])
+        return tuple(phones), tuple(raws)

@@ -1,0 +1,187 @@
+"""AmiClient against the simulator over real TCP on 127.0.0.1: login, keepalive, reconnect,
+timeouts, actions in flight at a drop, OriginateResponse delivery, secret hygiene."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from pbx.ami_event import AmiEvent
+from pbx.connection_state import ConnectionState, LinkState
+from pbx.errors import (
+    ActionFailedError,
+    ActionTimeoutError,
+    NotConnectedError,
+    OriginateOutcomeUnknownError,
+)
+from pbx.originate import ClickToCall
+from pbx.simulator import AmiSimulator
+from tests.ami_support import (
+    SECRET,
+    USER,
+    client_for,
+    collect,
+    events_only,
+    is_state,
+    states_only,
+)
+
+
+@pytest.fixture
+async def sim() -> AmiSimulator:
+    async with AmiSimulator(port=0, username=USER, secret=SECRET, auth_fail_delay=0.05) as s:
+        yield s  # type: ignore[misc]
+
+
+async def test_login_ok_reports_connecting_then_up_with_snapshot(sim: AmiSimulator) -> None:
+    async with client_for(sim) as ami:
+        items = await collect(ami, is_state(LinkState.UP))
+        assert states_only(items) == [LinkState.CONNECTING, LinkState.UP]
+        up = items[-1]
+        assert isinstance(up, ConnectionState) and up.snapshot is not None
+        assert [e.name for e in up.snapshot][:1] == ["QueueParams"]  # no channels yet
+        assert "FullyBooted" in [e.name for e in events_only(items)]
+        pong = await ami.send_action({"Action": "Ping"})
+        assert pong["Ping"] == "Pong"
+    assert sim.action_counts["logoff"] == 1  # closing logs off politely
+
+
+async def test_refused_login_reported_once_and_retried_slowly(
+    sim: AmiSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with client_for(sim, secret="wrong-secret", login_retry_delay=0.5) as ami:
+        items = await collect(ami, is_state(LinkState.LOGIN_REFUSED))
+        await asyncio.sleep(1.6)
+        with pytest.raises(NotConnectedError):
+            await ami.send_action({"Action": "Ping"})
+        assert ami.state.state is LinkState.LOGIN_REFUSED
+        assert "login refused" in ami.state.detail
+    # 0.5 s (+ up to 25 % jitter) between tries, 50 ms server penalty: at most 4 in ~1.7 s.
+    assert 2 <= sim.failed_logins <= 4
+    assert sim.connections == sim.failed_logins
+    assert states_only(items) == [LinkState.CONNECTING, LinkState.LOGIN_REFUSED]
+    refused_logs = [r for r in caplog.records if "login_refused" in r.getMessage()]
+    assert len(refused_logs) == 1
+    assert all("wrong-secret" not in r.getMessage() for r in caplog.records)
+
+
+async def test_keepalive_notices_black_holed_server(sim: AmiSimulator) -> None:
+    async with client_for(sim, ping_interval=0.2) as ami:
+        await ami.wait_until_up(3)
+        loop = asyncio.get_running_loop()
+        sim.black_hole = True  # stops answering, keeps the socket open, no FIN
+        started = loop.time()
+        items = await collect(ami, is_state(LinkState.DOWN), timeout_s=3)
+        took = loop.time() - started
+        down = items[-1]
+        assert isinstance(down, ConnectionState)
+        assert "keepalive" in down.detail
+        assert took <= 3 * 0.2 + 0.3  # two unanswered pings, plus up to one interval
+        sim.black_hole = False
+        sim.drop_connections()
+        await collect(ami, is_state(LinkState.UP), timeout_s=3)
+
+
+async def test_reconnects_after_server_drop_and_resyncs(sim: AmiSimulator) -> None:
+    async with client_for(sim) as ami:
+        await collect(ami, is_state(LinkState.UP))
+        linkedid = sim.start_call("direct_answered")
+        await asyncio.sleep(0.2)
+        sim.drop_connections()
+        items = await collect(ami, is_state(LinkState.UP), timeout_s=5)
+        assert states_only(items) == [LinkState.DOWN, LinkState.UP]
+        up = items[-1]
+        assert isinstance(up, ConnectionState) and up.snapshot is not None
+        live = {e.get("Linkedid") for e in up.snapshot if e.name == "CoreShowChannel"}
+        assert live == {linkedid}
+        await sim.restart(downtime=0.3)
+        items = await collect(ami, is_state(LinkState.UP), timeout_s=5)
+        assert states_only(items) == [LinkState.DOWN, LinkState.UP]
+    assert sim.connections == 3
+
+
+async def test_action_timeout(sim: AmiSimulator) -> None:
+    sim.hold_actions.add("status")
+    async with client_for(sim, action_timeout=0.3) as ami:
+        await ami.wait_until_up(3)
+        with pytest.raises(ActionTimeoutError, match="Status"):
+            await ami.send_action({"Action": "Status"})
+        assert ami.state.is_up  # a slow action is not a dead connection
+
+
+async def test_error_response_raises(sim: AmiSimulator) -> None:
+    async with client_for(sim) as ami:
+        await ami.wait_until_up(3)
+        with pytest.raises(ActionFailedError, match="No such channel"):
+            await ami.send_action({"Action": "Hangup", "Channel": "IAX2/op101-nope"})
+        with pytest.raises(ActionFailedError):
+            await ami.list_action("NoSuchList")
+
+
+async def test_originate_in_flight_at_drop_fails_and_is_never_resent(sim: AmiSimulator) -> None:
+    sim.hold_actions.add("originate")
+    async with client_for(sim) as ami:
+        await collect(ami, is_state(LinkState.UP))
+        call = ClickToCall("IAX2/op101", "89031112233", "outbound", "Клиент Смирнов")
+        pending = asyncio.create_task(ami.originate(call))
+        await asyncio.sleep(0.1)
+        assert sim.action_counts["originate"] == 1
+        sim.drop_connections()
+        with pytest.raises(OriginateOutcomeUnknownError, match="outcome unknown"):
+            await pending
+        await collect(ami, is_state(LinkState.UP), timeout_s=5)
+        await ami.send_action({"Action": "Ping"})  # a full round trip after the reconnect
+        await asyncio.sleep(0.2)
+    assert sim.action_counts["originate"] == 1
+
+
+async def test_originate_response_reaches_events(sim: AmiSimulator) -> None:
+    async with client_for(sim) as ami:
+        await ami.wait_until_up(3)
+        sim.call_speed = 20.0
+        call = ClickToCall("IAX2/op101", "89031112233", "outbound", "Клиент Смирнов")
+        assert await ami.originate(call) == call.action_id
+
+        def done(item: object) -> bool:
+            return isinstance(item, AmiEvent) and item.name == "OriginateResponse"
+
+        items = await collect(ami, done, timeout_s=5)
+        response = items[-1]
+        assert isinstance(response, AmiEvent)
+        assert response.get("ActionID") == call.action_id
+        assert response.get("Response") == "Success" and response.get("Reason") == "4"
+
+
+async def test_secret_never_in_repr_or_errors(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with AmiSimulator(port=0, username=USER, secret="s3cr3t-value") as sim:
+        ami = client_for(sim, secret="s3cr3t-value")
+        assert "s3cr3t-value" not in repr(ami)
+        async with ami:
+            await ami.wait_until_up(3)
+            with pytest.raises(ActionTimeoutError) as info:
+                await ami.send_action({"Action": "Ping"}, timeout_s=0.0)
+            assert "s3cr3t-value" not in str(info.value)
+            sim.drop_connections()
+            await asyncio.sleep(0.3)
+    assert all("s3cr3t-value" not in r.getMessage() for r in caplog.records)
+
+
+async def test_failing_consumer_code_does_not_drop_the_connection(sim: AmiSimulator) -> None:
+    """The sink is a plain enqueue; consumer exceptions stay in the consumer's task."""
+    async with client_for(sim) as ami:
+        await ami.wait_until_up(3)
+
+        async def bad_consumer() -> None:
+            async for item in ami.events():
+                if isinstance(item, AmiEvent) and item.name == "Marker":
+                    raise RuntimeError("consumer bug")
+
+        sim.emit("Event: Marker\r\n\r\n")
+        with pytest.raises(RuntimeError):
+            await bad_consumer()
+        assert ami.state.is_up
+        await ami.send_action({"Action": "Ping"})

@@ -1,0 +1,417 @@
+"""The supervisor board and the call history, driven with Textual's Pilot on a real
+migrated SQLite database.
+
+Today's figures must come from the call log, so these tests write calls with the real
+`storage.calls.upsert_call` (exactly what the desk's recorder path writes) and read the
+board; the live half is fed from a scripted desk whose `LiveCall` snapshots are what the
+tracker produces. The board's clock is a fixed, hand-advanced one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from textual.app import App
+from textual.widgets import DataTable, Select, Static
+
+from console import i18n
+from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
+from console.desk import CallLogged, DeskEvent
+from console.screens.history import HistoryScreen
+from console.screens.supervisor import SupervisorScreen
+from console.widgets.board.panels import LONGEST_STYLE, OperatorPanel, WaitingPanel
+from pbx.call_events import CallAnswered, LiveCall
+from storage.calls import CallLogEntry, upsert_call
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
+OPERATORS = (
+    OperatorSettings("101", "Анна", "IAX2/op101"),
+    OperatorSettings("102", "Борис", "IAX2/op102"),
+    OperatorSettings("103", "Вера", "IAX2/op103"),
+)
+
+
+def make_settings(language: str = "en") -> Settings:
+    return Settings(
+        operators=OPERATORS,
+        ui=UiSettings(language=language, page_size=20),  # type: ignore[arg-type]
+        rules=RulesSettings(service_level_seconds=20),
+    )
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    i18n.set_language("en")
+    i18n.set_timezone(UTC)
+    yield
+    i18n.set_language("ru")
+    i18n.set_timezone(None)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+class ScriptedDesk:
+    """Stands in for `console.desk.Desk`: live calls set by the test, events pushed by it."""
+
+    def __init__(self, calls: list[LiveCall] | None = None) -> None:
+        self.calls = list(calls or [])
+        self._queues: list[asyncio.Queue[DeskEvent]] = []
+
+    def live_calls(self) -> list[LiveCall]:
+        return list(self.calls)
+
+    def listen(self) -> AsyncIterator[DeskEvent]:
+        queue: asyncio.Queue[DeskEvent] = asyncio.Queue()
+        self._queues.append(queue)
+
+        async def stream() -> AsyncIterator[DeskEvent]:
+            while True:
+                yield await queue.get()
+
+        return stream()
+
+    def publish(self, event: DeskEvent) -> None:
+        for queue in self._queues:
+            queue.put_nowait(event)
+
+
+class BoardApp(App[None]):
+    def __init__(self, screen_factory: Any) -> None:
+        super().__init__()
+        self._factory = screen_factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self._factory())
+
+
+def live(
+    linkedid: str,
+    *,
+    state: str,
+    number: str | None,
+    name: str | None = None,
+    queue: str | None = None,
+    ringing: tuple[str, ...] = (),
+    talking: str | None = None,
+    started: datetime,
+    since: datetime | None = None,
+) -> LiveCall:
+    return LiveCall(
+        server="main",
+        linkedid=linkedid,
+        direction="inbound",
+        state=state,  # type: ignore[arg-type]
+        number=number,
+        number_raw=number or "",
+        name=name,
+        queue=queue,
+        ringing=ringing,
+        talking=talking,
+        started_at=started,
+        since=since or started,
+    )
+
+
+def entry(
+    linkedid: str,
+    *,
+    rung: list[str],
+    answered_by: str | None,
+    disposition: str,
+    wait: float,
+    talk: float,
+    queue: str | None = None,
+    at: datetime = NOW - timedelta(hours=1),
+) -> CallLogEntry:
+    """A call-log row as the desk writes it at the end of a call."""
+    return CallLogEntry(
+        server="main",
+        linkedid=linkedid,
+        direction="inbound",
+        number="+79161234567",
+        number_raw="+79161234567",
+        name="Иванова Мария",
+        client_id=None,
+        queue=queue,
+        operators_rung=rung,
+        answered_by=answered_by,
+        transferred_to=[],
+        disposition=disposition,
+        reason=None,
+        started_at=at,
+        answered_at=at + timedelta(seconds=wait) if answered_by else None,
+        ended_at=at + timedelta(seconds=wait + talk),
+        wait_s=wait,
+        talk_s=talk,
+    )
+
+
+# The conclusions of tests/fixtures/ami/README.md for these two captures.
+QUEUE_RINGALL = entry(
+    "1700000001.1",
+    rung=["103", "102", "101"],
+    answered_by="102",
+    disposition="answered",
+    wait=4.5,
+    talk=5.5,
+    queue="dispatch",
+)
+INBOUND_MISSED = entry(
+    "1700000002.1", rung=["101"], answered_by=None, disposition="missed", wait=6.0, talk=0.0
+)
+
+
+async def log_calls(sessions: async_sessionmaker[AsyncSession], *entries: CallLogEntry) -> None:
+    async with sessions.begin() as session:
+        for e in entries:
+            await upsert_call(session, e)
+
+
+async def until(pilot: Any, condition: Any, what: str, attempts: int = 100) -> None:
+    for _ in range(attempts):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def tile(screen: SupervisorScreen, name: str) -> str:
+    rendered = screen.query_one(f"#total-{name}", Static).render()
+    return str(rendered).split("\n")[0]
+
+
+async def test_todays_figures_come_from_the_call_log(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """queue_ringall + inbound_missed: inbound 2, answered 1, missed 1, per-operator right."""
+    await log_calls(sessions, QUEUE_RINGALL, INBOUND_MISSED)
+    desk = ScriptedDesk()
+    app = BoardApp(lambda: SupervisorScreen(make_settings(), sessions, desk, clock=Clock(NOW)))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await until(pilot, lambda: screen.stats_loads >= 1, "today's figures")
+        await pilot.pause()
+        assert tile(screen, "inbound") == "2"
+        assert tile(screen, "answered") == "1"
+        assert tile(screen, "missed") == "1"
+        assert tile(screen, "avg_wait") == "0:05"  # (4.5 + 6.0) / 2
+        assert tile(screen, "avg_talk") == "0:05"  # 5.5 over one answered call
+        assert tile(screen, "service_level") == "50%"  # 1 of 2 answered within 20 s
+        ops = screen.query_one(OperatorPanel)
+        assert [ops.cell_text(e, "answered") for e in ("101", "102", "103")] == ["0", "1", "0"]
+        # 101 rang on the missed call; the queue call 102 took is nobody's miss.
+        assert [ops.cell_text(e, "missed") for e in ("101", "102", "103")] == ["1", "0", "0"]
+        assert ops.cell_text("102", "talk_total") == "0:05"
+        assert ops.cell_text("102", "talk_avg") == "0:05"
+        assert ops.cell_text("101", "talk_avg") == "—"
+        assert [ops.cell_text(e, "state") for e in ("101", "102", "103")] == ["idle"] * 3
+
+
+async def test_figures_follow_the_log_when_a_call_is_logged(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    desk = ScriptedDesk()
+    app = BoardApp(lambda: SupervisorScreen(make_settings(), sessions, desk, clock=Clock(NOW)))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await until(pilot, lambda: screen.stats_loads >= 1, "first figures")
+        assert tile(screen, "inbound") == "0"
+        assert tile(screen, "avg_wait") == "—"
+        await log_calls(sessions, INBOUND_MISSED)
+        loads = screen.stats_loads
+        desk.publish(CallLogged("main", INBOUND_MISSED.linkedid, None, 1))
+        await until(pilot, lambda: screen.stats_loads > loads, "figures after CallLogged")
+        await pilot.pause()
+        assert tile(screen, "inbound") == "1"
+        assert tile(screen, "missed") == "1"
+        assert screen.query_one(OperatorPanel).cell_text("101", "missed") == "1"
+
+
+async def test_yesterdays_calls_are_not_today(sessions: async_sessionmaker[AsyncSession]) -> None:
+    old = entry(
+        "1699990000.1",
+        rung=["101"],
+        answered_by="101",
+        disposition="answered",
+        wait=2.0,
+        talk=30.0,
+        at=NOW - timedelta(days=1),
+    )
+    await log_calls(sessions, old, INBOUND_MISSED)
+    app = BoardApp(
+        lambda: SupervisorScreen(make_settings(), sessions, ScriptedDesk(), clock=Clock(NOW))
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await until(pilot, lambda: screen.stats_loads >= 1, "figures")
+        await pilot.pause()
+        assert tile(screen, "inbound") == "1"
+        assert tile(screen, "answered") == "0"
+
+
+async def test_waiting_time_ticks_and_the_longest_wait_stands_out(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    clock = Clock(NOW)
+    desk = ScriptedDesk(
+        [
+            live(
+                "w1",
+                state="queued",
+                number="+74957654321",
+                name="Кузнецов",
+                queue="dispatch",
+                ringing=("103",),
+                started=NOW - timedelta(seconds=12),
+            ),
+            live(
+                "w2",
+                state="ringing",
+                number="+79031112233",
+                ringing=("102",),
+                started=NOW - timedelta(seconds=3),
+            ),
+        ]
+    )
+    app = BoardApp(
+        lambda: SupervisorScreen(make_settings(), sessions, desk, clock=clock, tick_seconds=3600)
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await pilot.pause()
+        waiting = screen.query_one(WaitingPanel)
+        assert list(waiting.shown) == ["main/w1", "main/w2"]  # oldest first
+        assert waiting.cell_text("main/w1", "waiting") == "0:12"
+        assert waiting.cell_text("main/w2", "waiting") == "0:03"
+        assert waiting.cell_text("main/w1", "client") == "Кузнецов"
+        assert str(waiting.shown["main/w1"][0].style) == LONGEST_STYLE
+        assert str(waiting.shown["main/w2"][0].style) == ""
+        title = str(screen.query_one("#board-waiting-title", Static).render())
+        assert "Waiting: 2" in title and "dispatch 1" in title and "direct 1" in title
+
+        clock.at = NOW + timedelta(seconds=65)
+        screen.tick()
+        await pilot.pause()
+        assert waiting.cell_text("main/w1", "waiting") == "1:17"
+        assert waiting.cell_text("main/w2", "waiting") == "1:08"
+        ops = screen.query_one(OperatorPanel)
+        assert ops.cell_text("103", "state") == "ringing"
+        assert ops.cell_text("102", "state") == "ringing"
+        assert ops.cell_text("101", "state") == "idle"
+
+        # 102 answers w2: it leaves the waiting list, 102 is talking, times restart.
+        desk.calls[1] = live(
+            "w2",
+            state="talking",
+            number="+79031112233",
+            talking="102",
+            started=NOW - timedelta(seconds=3),
+            since=NOW + timedelta(seconds=60),
+        )
+        desk.publish(CallAnswered("main", "w2", "102", NOW + timedelta(seconds=60)))
+        await until(pilot, lambda: "main/w2" not in waiting.shown, "answered call to leave")
+        assert ops.cell_text("102", "state") == "talking"
+        assert ops.cell_text("102", "for") == "0:05"
+        assert ops.cell_text("102", "party") == "+7 903 111-22-33"
+
+
+async def test_operator_talking_and_ringing_states(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """resync_actions.jsonl's live picture: 2 talking calls and 1 waiting caller."""
+    desk = ScriptedDesk(
+        [
+            live(
+                "r1",
+                state="talking",
+                number="+79161234567",
+                name="Иванова Мария",
+                talking="101",
+                started=NOW - timedelta(seconds=14),
+                since=NOW - timedelta(seconds=12),
+            ),
+            live(
+                "r2",
+                state="talking",
+                number="+79032223344",
+                name="Кузнецов",
+                talking="102",
+                started=NOW - timedelta(seconds=13),
+                since=NOW - timedelta(seconds=12),
+            ),
+            live(
+                "r3",
+                state="queued",
+                number="+74957654321",
+                queue="dispatch",
+                ringing=("103",),
+                started=NOW - timedelta(seconds=12),
+            ),
+        ]
+    )
+    app = BoardApp(lambda: SupervisorScreen(make_settings(), sessions, desk, clock=Clock(NOW)))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await pilot.pause()
+        ops = screen.query_one(OperatorPanel)
+        assert [ops.cell_text(e, "state") for e in ("101", "102", "103")] == [
+            "talking",
+            "talking",
+            "ringing",
+        ]
+        assert ops.cell_text("101", "party") == "+7 916 123-45-67 «Иванова Мария»"
+        assert ops.cell_text("101", "for") == "0:12"
+        assert list(screen.query_one(WaitingPanel).shown) == ["main/r3"]
+
+
+async def test_missed_calls_call_back_and_history_filters(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The missed list shows the unanswered caller; `x` marks it called back; the history
+    tab filters by operator and result, paged from the call log."""
+    await log_calls(sessions, QUEUE_RINGALL, INBOUND_MISSED)
+    app = BoardApp(lambda: HistoryScreen(make_settings(), sessions, clock=Clock(NOW)))
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        await until(pilot, lambda: bool(screen.missed), "missed calls")
+        assert [m.linkedid for m in screen.missed] == [INBOUND_MISSED.linkedid]
+        missed = screen.query_one("#missed-table", DataTable)
+        missed.focus()
+        await pilot.press("x")
+        assert screen.called_back == {f"main/{INBOUND_MISSED.linkedid}"}
+        assert missed.get_row_at(0)[-1].plain == "✓"
+
+        await until(pilot, lambda: screen.history is not None, "history page")
+        assert screen.history is not None and screen.history.total == 2
+        await pilot.press("l")
+        screen.query_one("#history-disposition", Select).value = "answered"
+        await until(
+            pilot,
+            lambda: screen.history is not None and screen.history.total == 1,
+            "filtered history",
+        )
+        assert screen.history is not None
+        assert [c.linkedid for c in screen.history.rows] == [QUEUE_RINGALL.linkedid]
+        history = screen.query_one("#history-table", DataTable)
+        assert history.get_row_at(0)[5].plain == "Борис"  # answered by 102

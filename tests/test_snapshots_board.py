@@ -1,0 +1,228 @@
+"""Snapshots of the client base and the supervisor board, in English and Russian.
+
+Deterministic by construction: a fresh migrated SQLite database with a handful of known
+rows, a fixed clock, times shown in UTC, and a scripted desk. The database is filled
+before the app starts (in its own event loop) and the app gets its own engine, because
+`snap_compare` runs the app in a loop of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+
+from console import i18n
+from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
+from console.screens.supervisor import SupervisorScreen
+from pbx.call_events import LiveCall
+from storage.calls import CallLogEntry, upsert_call
+from storage.db import create_engine, make_sessionmaker
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
+SIZE = (150, 34)
+OPERATORS = (
+    OperatorSettings("101", "Анна", "IAX2/op101"),
+    OperatorSettings("102", "Борис", "IAX2/op102"),
+    OperatorSettings("103", "Вера", "IAX2/op103"),
+)
+
+
+@pytest.fixture(params=["en", "ru"])
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    lang: str = request.param
+    i18n.set_language(lang)
+    i18n.set_timezone(UTC)
+    yield lang
+    i18n.set_language("ru")
+    i18n.set_timezone(None)
+
+
+def settings(language: str) -> Settings:
+    return Settings(
+        operators=OPERATORS,
+        ui=UiSettings(language=language, page_size=20),  # type: ignore[arg-type]
+        rules=RulesSettings(service_level_seconds=20),
+    )
+
+
+class Host(App[None]):
+    def __init__(self, factory: Any) -> None:
+        super().__init__()
+        self._factory = factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self._factory())
+
+
+class StillDesk:
+    """A desk frozen mid-afternoon: two calls talking, one caller waiting in a queue."""
+
+    def __init__(self, calls: list[LiveCall]) -> None:
+        self.calls = calls
+
+    def live_calls(self) -> list[LiveCall]:
+        return list(self.calls)
+
+    async def _never(self) -> Any:
+        await asyncio.Event().wait()
+        yield  # pragma: no cover
+
+    def listen(self) -> Any:
+        return self._never()
+
+
+def _live(linkedid: str, number: str, name: str | None, **kw: Any) -> LiveCall:
+    base: dict[str, Any] = dict(
+        server="main",
+        linkedid=linkedid,
+        direction="inbound",
+        number=number,
+        number_raw=number,
+        name=name,
+        queue=None,
+        ringing=(),
+        talking=None,
+    )
+    base.update(kw)
+    return LiveCall(**base)
+
+
+LIVE = [
+    _live(
+        "r1",
+        "+79161234567",
+        "Иванова Мария",
+        state="talking",
+        talking="101",
+        started_at=NOW - timedelta(seconds=95),
+        since=NOW - timedelta(seconds=92),
+    ),
+    _live(
+        "r2",
+        "+79032223344",
+        "Кузнецов",
+        state="talking",
+        talking="102",
+        started_at=NOW - timedelta(seconds=40),
+        since=NOW - timedelta(seconds=33),
+    ),
+    _live(
+        "r3",
+        "+74957654321",
+        None,
+        state="queued",
+        queue="dispatch",
+        ringing=("103",),
+        started_at=NOW - timedelta(seconds=27),
+        since=NOW - timedelta(seconds=27),
+    ),
+    _live(
+        "r4",
+        "+79035556677",
+        "ООО Ромашка",
+        state="queued",
+        queue="dispatch",
+        ringing=("103",),
+        started_at=NOW - timedelta(seconds=8),
+        since=NOW - timedelta(seconds=8),
+    ),
+]
+
+
+def _logged(
+    linkedid: str,
+    minutes_ago: int,
+    *,
+    rung: list[str],
+    by: str | None,
+    disposition: str,
+    wait: float,
+    talk: float,
+    queue: str | None = "dispatch",
+) -> CallLogEntry:
+    at = NOW - timedelta(minutes=minutes_ago)
+    return CallLogEntry(
+        server="main",
+        linkedid=linkedid,
+        direction="inbound",
+        number="+79161234567",
+        number_raw="+79161234567",
+        name=None,
+        client_id=None,
+        queue=queue,
+        operators_rung=rung,
+        answered_by=by,
+        transferred_to=[],
+        disposition=disposition,
+        reason=None,
+        started_at=at,
+        answered_at=at + timedelta(seconds=wait) if by else None,
+        ended_at=at + timedelta(seconds=wait + talk),
+        wait_s=wait,
+        talk_s=talk,
+    )
+
+
+LOG = [
+    _logged(
+        "c1",
+        180,
+        rung=["101", "102", "103"],
+        by="102",
+        disposition="answered",
+        wait=4.5,
+        talk=125.0,
+    ),
+    _logged("c2", 150, rung=["101"], by=None, disposition="missed", wait=6.0, talk=0, queue=None),
+    _logged(
+        "c3", 120, rung=["101", "103"], by="101", disposition="answered", wait=31.0, talk=242.0
+    ),
+    _logged("c4", 60, rung=["103"], by=None, disposition="abandoned", wait=44.0, talk=0),
+    _logged("c5", 30, rung=["101", "102"], by="101", disposition="answered", wait=2.0, talk=61.0),
+]
+
+
+def _fill(db_url: str, entries: list[CallLogEntry]) -> None:
+    async def fill() -> None:
+        engine = create_engine(db_url)
+        try:
+            async with make_sessionmaker(engine).begin() as session:
+                for e in entries:
+                    await upsert_call(session, e)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(fill())
+
+
+def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None:
+    _fill(db_url, LOG)
+    sessions = make_sessionmaker(create_engine(db_url))
+    app = Host(
+        lambda: SupervisorScreen(
+            settings(language), sessions, StillDesk(LIVE), clock=lambda: NOW, tick_seconds=3600
+        )
+    )
+
+    async def loaded(pilot: Pilot[None]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, SupervisorScreen)
+        for _ in range(200):
+            if screen.stats_loads:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
+
+
+__all__ = ["Decimal"]

@@ -1,0 +1,195 @@
+"""Exports read back as files: header, formats, frozen pane, cancel, and the round trip."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.db import create_engine, make_sessionmaker
+from storage.filters import CallFilter, ClientFilter
+from storage.models import Call, Client, ClientPhone, Debt, Tariff
+from storage.seed import seed_database
+from storage.xlsx import export_calls, export_clients, export_debts, import_clients
+from tests.support import pg_admin
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def test_client_export_is_readable(
+    engine: AsyncEngine, sessions: Sessions, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    await seed_database(engine, clients=120)
+    async with sessions.begin() as s:
+        client = (await s.scalars(select(Client).order_by(Client.id).limit(1))).one()
+        client.comment = "=HYPERLINK(\"http://x\")\x07"
+        s.add(Debt(client_id=client.id, amount=Decimal("1234.50")))
+    seen: list[tuple[int, int | None]] = []
+    path = out / "clients.xlsx"
+    summary = await export_clients(
+        sessions, path, ClientFilter(), language="ru", progress=lambda d, t: seen.append((d, t)),
+        batch_size=50,
+    )
+    assert summary.rows == 120 and not summary.cancelled
+    assert seen[0] == (0, 120) and seen[-1] == (120, 120)
+    assert [p.name for p in out.iterdir()] == ["clients.xlsx"]  # no temp file left
+
+    wb = load_workbook(path)  # normal mode: styles and views
+    ws = wb.active
+    assert ws.title == "Клиенты" and ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["Клиент", "Телефоны", "Телефоны (местный формат)", "Дата рождения"]
+    assert ws[1][0].font.b and ws.column_dimensions["A"].width == 34
+    col = {name: i for i, name in enumerate(header)}
+    row = ws[2]
+    assert row[col["Комментарий"]].value == "=HYPERLINK(\"http://x\")"
+    assert row[col["Комментарий"]].data_type == "s"
+    debt = row[col["Долг"]]
+    assert debt.value >= 1234.5 and debt.number_format == "#,##0.00"
+    registered = row[col["Дата регистрации"]]
+    assert isinstance(registered.value, datetime) and registered.number_format == "DD.MM.YYYY HH:MM"
+    phones = row[col["Телефоны"]].value.split("\n")
+    assert all(p.startswith("+") for p in phones)
+    assert row[col["Телефоны (местный формат)"]].value.split("\n")[0].startswith("8 ")
+
+
+async def test_client_export_filters(engine: AsyncEngine, sessions: Sessions, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    await seed_database(engine, clients=200)
+    async with sessions() as s:
+        blacklisted = (
+            await s.scalars(select(Client.name).where(Client.blacklisted).order_by(Client.id))
+        ).all()
+    summary = await export_clients(
+        sessions, out / "bl.xlsx", ClientFilter(blacklisted=True), language="en"
+    )
+    assert summary.rows == len(blacklisted)
+    ws = load_workbook(out / "bl.xlsx", read_only=True).active
+    names = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert names == list(blacklisted)
+
+
+async def test_cancel_leaves_no_file(engine: AsyncEngine, sessions: Sessions, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    await seed_database(engine, clients=300)
+    target = out / "out.xlsx"
+    target.write_bytes(b"previous export")
+    cancel = asyncio.Event()
+
+    def progress(done: int, total: int | None) -> None:
+        if done >= 100:
+            cancel.set()
+
+    summary = await export_clients(
+        sessions, target, ClientFilter(), progress=progress, cancel=cancel, batch_size=50
+    )
+    assert summary.cancelled and summary.rows < 300
+    assert "no file written" in summary.format_lines()[0]
+    assert [p.name for p in out.iterdir()] == ["out.xlsx"]
+    assert target.read_bytes() == b"previous export"
+
+    task = asyncio.create_task(export_clients(sessions, target, ClientFilter(), batch_size=10))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert [p.name for p in out.iterdir()] == ["out.xlsx"]
+
+
+async def test_call_and_debt_exports(engine: AsyncEngine, sessions: Sessions, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    await seed_database(engine, clients=150)
+    async with sessions() as s:
+        calls = (await s.scalars(select(Call.started_at).order_by(Call.started_at))).all()
+        paid = (await s.scalars(select(Debt.paid_by).where(Debt.paid_at.is_not(None)))).all()
+    since = calls[len(calls) // 2]
+    summary = await export_calls(sessions, out / "calls.xlsx", CallFilter(since=since))
+    assert summary.rows == sum(1 for c in calls if c >= since) > 0
+    ws = load_workbook(out / "calls.xlsx").active
+    assert ws.freeze_panes == "A2" and ws["A1"].value == "Started at"
+    assert isinstance(ws["A2"].value, datetime)
+
+    summary = await export_debts(sessions, out / "paid.xlsx", paid=True, language="ru")
+    assert summary.rows == len(paid)
+    ws = load_workbook(out / "paid.xlsx").active
+    header = [c.value for c in ws[1]]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert {r[header.index("Состояние")] for r in rows} <= {"Оплачен"}
+    assert sorted(r[header.index("Закрыл")] or "" for r in rows) == sorted(paid)
+    assert ws.cell(2, header.index("Сумма") + 1).number_format == "#,##0.00"
+
+
+def _snapshot_query() -> object:
+    return select(
+        Client.kind, Client.last_name, Client.first_name, Client.middle_name,
+        Client.organisation, Client.email, Client.city, Client.street, Client.house,
+        Client.entrance, Client.birthday, Client.comment, Client.status, Client.blacklisted,
+        Client.blacklist_reason, Tariff.name, Client.registered_at,
+    ).outerjoin(Tariff, Tariff.id == Client.tariff_id)
+
+
+async def _snapshot(sessions: Sessions) -> dict[tuple[str, ...], tuple[object, ...]]:
+    """Clients keyed by their sorted phones; registered_at to the minute (the sheet's)."""
+    async with sessions() as s:
+        phones: dict[int, list[str]] = {}
+        for cid, e164 in await s.execute(select(ClientPhone.client_id, ClientPhone.e164)):
+            phones.setdefault(cid, []).append(e164)
+        stmt = _snapshot_query().add_columns(Client.id)  # type: ignore[attr-defined]
+        out = {}
+        for row in await s.execute(stmt):
+            *values, registered, cid = row
+            out[tuple(sorted(phones[cid]))] = (*values, registered.replace(second=0, microsecond=0))
+        return out
+
+
+async def test_round_trip_into_an_empty_database(
+    engine: AsyncEngine, sessions: Sessions, db_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    await seed_database(engine, clients=400, now=datetime.now(UTC) - timedelta(days=1))
+    path = out / "all.xlsx"
+    for language in ("ru", "en"):
+        await export_clients(sessions, path, ClientFilter(), language=language)  # type: ignore[arg-type]
+        empty_url = await _empty_twin(db_url, out / f"empty-{language}.db")
+        other = create_engine(empty_url)
+        try:
+            other_sessions = make_sessionmaker(other)
+            await seed_database(other, clients=0)  # the same tariffs, no clients
+            report = await import_clients(other_sessions, path, actor="import")
+            assert report.ok, report.format_lines()[:5]
+            assert report.created == 400
+            assert await _snapshot(other_sessions) == await _snapshot(sessions)
+        finally:
+            await other.dispose()
+            if empty_url.startswith("postgresql"):
+                await pg_admin.drop_database(empty_url)
+
+
+async def _empty_twin(db_url: str, sqlite_path: Path) -> str:
+    from storage.migrate import upgrade_database
+
+    if db_url.startswith("sqlite"):
+        url = f"sqlite+aiosqlite:///{sqlite_path}"
+    else:
+        from sqlalchemy.engine import make_url
+
+        admin = make_url(db_url).set(drivername="postgresql", database="postgres")
+        url = await pg_admin.create_database(dsn=admin.render_as_string(hide_password=False))
+    engine = create_engine(url)
+    try:
+        await upgrade_database(engine)
+    finally:
+        await engine.dispose()
+    return url
