@@ -12,6 +12,7 @@ import importlib
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy import text
@@ -54,8 +55,9 @@ class DeskLike(Protocol):
     def listen(self) -> AsyncIterator[DeskEvent]: ...
     def live_calls(self) -> list[LiveCall]: ...
     def connections(self) -> dict[str, ConnectionStatus]: ...
-    async def click_to_call(self, *, phone_e164: str, client_name: str,
-                            extension: str | None = None) -> str: ...
+    async def click_to_call(
+        self, *, phone_e164: str, client_name: str, extension: str | None = None
+    ) -> str: ...
 
 
 # mode -> (module, class name, catalog key of its name); other screens load lazily so the
@@ -87,14 +89,34 @@ class ConsoleApp(App[None]):
     TITLE = "opconsole"
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "switch_mode('dispatcher')", "key.mode.dispatcher",
-                tooltip="key.mode.dispatcher.tip", id="mode.dispatcher"),
-        Binding("f2", "switch_mode('clients')", "key.mode.clients",
-                tooltip="key.mode.clients.tip", id="mode.clients"),
-        Binding("f3", "switch_mode('supervisor')", "key.mode.supervisor",
-                tooltip="key.mode.supervisor.tip", id="mode.supervisor"),
-        Binding("f4", "switch_mode('history')", "key.mode.history",
-                tooltip="key.mode.history.tip", id="mode.history"),
+        Binding(
+            "f1",
+            "switch_mode('dispatcher')",
+            "key.mode.dispatcher",
+            tooltip="key.mode.dispatcher.tip",
+            id="mode.dispatcher",
+        ),
+        Binding(
+            "f2",
+            "switch_mode('clients')",
+            "key.mode.clients",
+            tooltip="key.mode.clients.tip",
+            id="mode.clients",
+        ),
+        Binding(
+            "f3",
+            "switch_mode('supervisor')",
+            "key.mode.supervisor",
+            tooltip="key.mode.supervisor.tip",
+            id="mode.supervisor",
+        ),
+        Binding(
+            "f4",
+            "switch_mode('history')",
+            "key.mode.history",
+            tooltip="key.mode.history.tip",
+            id="mode.history",
+        ),
     ]
 
     def __init__(
@@ -206,8 +228,12 @@ class ConsoleApp(App[None]):
             if ok:
                 self.notify(tr("status.db.back"), title=tr("status.db"))
             else:
-                self.notify(tr("status.db.lost", detail=detail), title=tr("status.db"),
-                            severity="error", timeout=15)
+                self.notify(
+                    tr("status.db.lost", detail=detail),
+                    title=tr("status.db"),
+                    severity="error",
+                    timeout=15,
+                )
         self.database_ok = ok
         self._broadcast([DatabaseChanged(ok, detail)])
 
@@ -252,16 +278,29 @@ class ConsoleApp(App[None]):
         """A lost link is announced loudly; its return too (quietly)."""
         since = fmt_time(status.since)
         if status.state == "up":
-            self.notify(tr("status.pbx.back", server=status.server, since=since),
-                        title=tr("status.pbx.title"))
+            self.notify(
+                tr("status.pbx.back", server=status.server, since=since),
+                title=tr("status.pbx.title"),
+            )
         elif status.state == "down":
-            self.notify(tr("status.pbx.lost", server=status.server, since=since,
-                           detail=status.detail or "—"),
-                        title=tr("status.pbx.title"), severity="error", timeout=20)
+            self.notify(
+                tr(
+                    "status.pbx.lost",
+                    server=status.server,
+                    since=since,
+                    detail=status.detail or "—",
+                ),
+                title=tr("status.pbx.title"),
+                severity="error",
+                timeout=20,
+            )
         elif status.state == "login_refused":
-            self.notify(tr("status.pbx.refused", server=status.server,
-                           detail=status.detail or "—"),
-                        title=tr("status.pbx.title"), severity="error", timeout=30)
+            self.notify(
+                tr("status.pbx.refused", server=status.server, detail=status.detail or "—"),
+                title=tr("status.pbx.title"),
+                severity="error",
+                timeout=30,
+            )
 
     # --- click-to-call -------------------------------------------------------------------
 
@@ -271,8 +310,12 @@ class ConsoleApp(App[None]):
         try:
             action_id = await self.desk.click_to_call(phone_e164=e164, client_name=name)
         except Exception as exc:  # the desk says why in words (ClickToCallError)
-            self.notify(tr("c2c.cannot_start", target=target, reason=str(exc)),
-                        title=tr("c2c.title"), severity="error", timeout=10)
+            self.notify(
+                tr("c2c.cannot_start", target=target, reason=str(exc)),
+                title=tr("c2c.title"),
+                severity="error",
+                timeout=10,
+            )
             return None
         self._originates[action_id] = target
         self.notify(tr("c2c.started", target=target), title=tr("c2c.title"))
@@ -289,9 +332,14 @@ class ConsoleApp(App[None]):
         if event.success:
             self.notify(tr("c2c.connected", target=target), title=tr("c2c.title"))
         else:
-            self.notify(tr("c2c.failed", target=target,
-                           reason=reason_text(event.reason_code, event.reason)),
-                        title=tr("c2c.title"), severity="error", timeout=15)
+            self.notify(
+                tr(
+                    "c2c.failed", target=target, reason=reason_text(event.reason_code, event.reason)
+                ),
+                title=tr("c2c.title"),
+                severity="error",
+                timeout=15,
+            )
 
     # --- one place for worker failures ----------------------------------------------------
 
@@ -303,18 +351,23 @@ class ConsoleApp(App[None]):
         error = worker.error
         what = worker.description or worker.name
         if worker.group == "desk" or worker.group == "desk-feed":
-            self.notify(tr("error.desk", what=what, error=str(error)), severity="error",
-                        timeout=30)
+            self.notify(tr("error.desk", what=what, error=str(error)), severity="error", timeout=30)
             return
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(error, SQLAlchemyError | OSError):
             self._database_state(False, type(error).__name__)
-        self.notify(tr("error.worker", what=what, error=str(error) or type(error).__name__),
-                    severity="error", timeout=10)
+        self.notify(
+            tr("error.worker", what=what, error=str(error) or type(error).__name__),
+            severity="error",
+            timeout=10,
+        )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for mode, (_m, _c, key) in MODE_SCREENS.items():
-            yield SystemCommand(tr("palette.mode", mode=tr(key)), tr("palette.mode.help"),
-                                lambda mode=mode: self.switch_mode(mode))  # type: ignore[misc]
+            yield SystemCommand(
+                tr("palette.mode", mode=tr(key)),
+                tr("palette.mode.help"),
+                partial(self.switch_mode, mode),
+            )

@@ -25,8 +25,13 @@ if TYPE_CHECKING:
     from console.app import ConsoleApp
 
 # OriginateResponse Reason codes the console words itself (pbx gives English words).
-REASON_KEYS = {0: "c2c.reason.0", 1: "c2c.reason.1", 3: "c2c.reason.3", 5: "c2c.reason.5",
-               8: "c2c.reason.8"}
+REASON_KEYS = {
+    0: "c2c.reason.0",
+    1: "c2c.reason.1",
+    3: "c2c.reason.3",
+    5: "c2c.reason.5",
+    8: "c2c.reason.8",
+}
 
 
 def reason_text(reason_code: int | None, reason: str | None) -> str:
@@ -43,8 +48,12 @@ async def start_click_to_call(app: App[Any], client_id: int) -> None:
     settings = console.settings
     try:
         async with console.sessions() as session:
-            card = await load_client_card(session, client_id, today=console.today(),
-                                          max_unpaid_debts=settings.rules.max_unpaid_debts)
+            card = await load_client_card(
+                session,
+                client_id,
+                today=console.today(),
+                max_unpaid_debts=settings.rules.max_unpaid_debts,
+            )
     except NotFound:
         app.notify(tr("card.error.not_found"), severity="error")
         return
@@ -54,13 +63,16 @@ async def start_click_to_call(app: App[Any], client_id: int) -> None:
     e164: str | None = card.phones[0].e164
     if len(card.phones) > 1:
         e164 = await app.push_screen_wait(
-            CallPickerScreen(tr("c2c.pick", name=card.name or "—"),
-                             [(p.e164, p.label) for p in card.phones]))
-        if e164 is None:
-            return
+            CallPickerScreen(
+                tr("c2c.pick", name=card.name or "—"), [(p.e164, p.label) for p in card.phones]
+            )
+        )
+    if e164 is None:
+        return
     if card.blacklisted and settings.rules.confirm_call_blacklisted:
-        question = tr("c2c.confirm_blacklisted", name=card.name or "—",
-                      reason=card.blacklist_reason or "—")
+        question = tr(
+            "c2c.confirm_blacklisted", name=card.name or "—", reason=card.blacklist_reason or "—"
+        )
         if not await app.push_screen_wait(
             ConfirmScreen(question, yes=tr("c2c.call_anyway"), danger=True)
         ):

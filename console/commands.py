@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
+from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
+from textual.screen import Screen
 
 
-def _entries(node: DOMNode) -> Iterator[tuple[DOMNode, Binding]]:
+def _entries(node: Screen[Any] | App[Any]) -> Iterator[tuple[Screen[Any] | App[Any], Binding]]:
     seen: set[str] = set()
     for _key, binding in node._bindings:
         if not binding.description or binding.system:
@@ -30,7 +32,7 @@ def _entries(node: DOMNode) -> Iterator[tuple[DOMNode, Binding]]:
 class ConsoleCommands(Provider):
     """Actions of the current screen, then the app's (mode switches)."""
 
-    def _available(self) -> Iterator[tuple[DOMNode, Binding]]:
+    def _available(self) -> Iterator[tuple[Screen[Any] | App[Any], Binding]]:
         screen = self.screen
         for node in (screen, self.app):
             for owner, binding in _entries(node):
@@ -41,16 +43,21 @@ class ConsoleCommands(Provider):
 
     async def discover(self) -> Hits:
         for owner, binding in self._available():
-            yield DiscoveryHit(binding.description, partial(owner.run_action, binding.action),
-                               help=_help(binding))
+            yield DiscoveryHit(
+                binding.description, partial(owner.run_action, binding.action), help=_help(binding)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for owner, binding in self._available():
             score = matcher.match(binding.description)
             if score > 0:
-                yield Hit(score, matcher.highlight(binding.description),
-                          partial(owner.run_action, binding.action), help=_help(binding))
+                yield Hit(
+                    score,
+                    matcher.highlight(binding.description),
+                    partial(owner.run_action, binding.action),
+                    help=_help(binding),
+                )
 
 
 def _help(binding: Binding) -> str:

@@ -10,31 +10,29 @@ create one client per new number (get-or-create is atomic). The UI subscribes wi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
-from typing import TypeAlias
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
-from pbx.ami_client import AmiClient, ConnectionStateChanged
+from pbx.ami_client import AmiClient
 from pbx.ami_event import AmiEvent
 from pbx.call_events import CallEnded, CallEvent, CallRecord, CallRinging, LiveCall
-from pbx.originate import build_originate
-from pbx.tracker import CallTracker, OperatorDevice
+from pbx.connection_state import ConnectionState, LinkState
+from pbx.errors import AmiError, OriginateOutcomeUnknownError
+from pbx.originate import ClickToCall
+from pbx.tracker import CallTracker
+from pbx.tracker_devices import OperatorDevice
 from storage.calls import CallLogEntry, upsert_call
 from storage.clients import get_or_create_client_for_call
 from storage.phones import NumberKind, classify_number, format_for_dial
 
 log = logging.getLogger("opconsole.desk")
-
-RESYNC_ACTIONS = ("CoreShowChannels", "QueueStatus")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +68,7 @@ class CallLogged:
 
 
 DeskEvent: TypeAlias = CallEvent | ConnectionStatus | CallerIdentified | CallLogged
+_T = TypeVar("_T")
 
 
 class Desk:
@@ -93,10 +92,11 @@ class Desk:
         self._connections = {
             p.name: ConnectionStatus(p.name, "connecting", datetime.now(UTC)) for p in settings.pbx
         }
+        self._lost_at: dict[str, float] = {}
         self._subscribers: set[asyncio.Queue[DeskEvent]] = set()
         # Identification of each call's caller, awaited before the call is logged.
         self._callers: dict[tuple[str, str], asyncio.Task[int | None]] = {}
-        self._pending: set[asyncio.Task[object]] = set()
+        self._pending: set[asyncio.Task[Any]] = set()
 
     # --- what the UI and the recorder see ---------------------------------------------
 
@@ -149,33 +149,30 @@ class Desk:
             self._clients[pbx.name] = client
             try:
                 async for item in client.events():
-                    if isinstance(item, ConnectionStateChanged):
-                        await self._on_connection(client, tracker, item)
+                    if isinstance(item, ConnectionState):
+                        self._on_connection(tracker, item)
                     else:
                         self._on_ami_event(tracker, item)
             finally:
                 self._clients.pop(pbx.name, None)
 
-    async def _on_connection(
-        self, client: AmiClient, tracker: CallTracker, change: ConnectionStateChanged
-    ) -> None:
-        status = ConnectionStatus(change.server, change.state, change.since, change.detail)
+    def _on_connection(self, tracker: CallTracker, change: ConnectionState) -> None:
+        """Publish the link state; on (re)connect rebuild live calls from the snapshot the
+        client took right after login, placed in the stream where it was taken."""
+        status = ConnectionStatus(change.server, change.state.value, change.since, change.detail)
+        previous = self._connections.get(change.server)
         self._connections[change.server] = status
-        self._publish(status)
-        if change.state == "up":
-            await self._resync(client, tracker)
-
-    async def _resync(self, client: AmiClient, tracker: CallTracker) -> None:
-        """After (re)connecting: rebuild live calls from what the PBX says is up now."""
-        items: list[AmiEvent] = []
-        try:
-            for action in RESYNC_ACTIONS:
-                items.extend(await client.list_action(action))
-        except Exception as exc:  # a failed resync must not take the link down
-            log.warning("pbx %s: resync failed: %s", client.server, exc)
-            return
-        for event in tracker.resync(items, time.time()):
-            self._on_call_event(event)
+        if previous is None or (previous.state, previous.detail) != (status.state, status.detail):
+            self._publish(status)
+        if change.state is LinkState.DOWN:
+            self._lost_at.setdefault(change.server, change.since.timestamp())
+        elif change.is_up:
+            lost_at = self._lost_at.pop(change.server, None)
+            if change.snapshot is None:
+                log.warning("pbx %s: no resync snapshot: %s", change.server, change.detail)
+                return
+            for event in tracker.resync(change.snapshot, change.since.timestamp(), lost_at=lost_at):
+                self._on_call_event(event)
 
     def _on_ami_event(self, tracker: CallTracker, event: AmiEvent) -> None:
         for call_event in tracker.feed(event):
@@ -191,9 +188,9 @@ class Desk:
         elif isinstance(event, CallEnded):
             self._spawn(self._log_call(event.record))
 
-    def _spawn(self, coro: object) -> asyncio.Task[int | None]:
-        task: asyncio.Task[int | None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
-        self._pending.add(task)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, _T]) -> asyncio.Task[_T]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return task
 
@@ -293,19 +290,25 @@ class Desk:
         dial = format_for_dial(
             phone_e164, self.settings.phone.dial_format, self.settings.phone.region
         )
-        action_id = f"c2c-{uuid.uuid4().hex[:12]}"
-        self._trackers[server].expect_originate(action_id, ext, phone_e164)
-        action = build_originate(
-            action_id=action_id,
+        call = ClickToCall(
             device=operator.device,
+            dial_string=dial,
             context=self.settings.phone.outbound_context,
-            exten=dial,
-            caller_name=client_name,
-            caller_number=dial,
+            client_name=client_name or None,
         )
-        with contextlib.suppress(asyncio.CancelledError):
-            self._spawn(client.originate_action(action))
-        return action_id
+        tracker = self._trackers[server]
+        tracker.expect_originate(call.action_id, ext, dial)
+        try:
+            return await client.originate(call)
+        except OriginateOutcomeUnknownError as exc:
+            tracker.forget_originate(call.action_id)
+            raise ClickToCallError(
+                "outcome unknown: the connection to the PBX failed while the call was being"
+                " placed; your phone may ring — check before calling again"
+            ) from exc
+        except AmiError as exc:
+            tracker.forget_originate(call.action_id)
+            raise ClickToCallError(str(exc)) from exc
 
 
 class ClickToCallError(Exception):

@@ -74,8 +74,7 @@ class ConnectionChanged(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         return (
-            isinstance(message, ConnectionChanged)
-            and message.status.server == self.status.server
+            isinstance(message, ConnectionChanged) and message.status.server == self.status.server
         )
 
 

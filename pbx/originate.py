@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from pbx.tracker_state import originate_reason
 
+
 def reason_words(reason: str | int | None) -> str:
     """Human words for an OriginateResponse Reason.
 

@@ -165,13 +165,14 @@ def filter_conditions(
 
 
 def _sort_keys(sort: ClientSort, descending: bool) -> list[Any]:
-    columns: list[Any] = {
+    table: dict[ClientSort, list[Any]] = {
         ClientSort.NAME: [Client.name_key],
         ClientSort.ORDERS: [Client.completed_orders],
         ClientSort.REGISTERED: [Client.registered_at],
         ClientSort.LAST_CALL: [Client.last_call_at],
         ClientSort.CITY: [Client.city, Client.name_key],
-    }[ClientSort(sort)]
+    }
+    columns = table[ClientSort(sort)]
     keys = []
     for col in [*columns, Client.id]:
         # Never-called clients count as the oldest: first ascending, last descending. That is
@@ -191,9 +192,7 @@ def _page_columns() -> list[Any]:
         .limit(1)
         .scalar_subquery()
     )
-    phone_count = (
-        select(func.count()).where(ClientPhone.client_id == Client.id).scalar_subquery()
-    )
+    phone_count = select(func.count()).where(ClientPhone.client_id == Client.id).scalar_subquery()
     return [
         Client.id, Client.name, phones, phone_count, Client.city, Client.status,
         Tariff.name, Client.blacklisted, _unpaid_total(), Client.completed_orders,

@@ -118,7 +118,7 @@ async def translate_errors(url: str | URL | None = None) -> AsyncIterator[None]:
         yield
     except StorageError:
         raise
-    except (SQLAlchemyError, OSError, sqlite3.Error, *_driver_errors()) as exc:
+    except CAUGHT_ERRORS as exc:
         raise StorageError(describe_error(exc, url)) from None
 
 
@@ -129,3 +129,11 @@ def _driver_errors() -> tuple[type[BaseException], ...]:
     except ImportError:  # pragma: no cover - asyncpg is a dependency
         return ()
     return (asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+CAUGHT_ERRORS: tuple[type[BaseException], ...] = (
+    SQLAlchemyError,
+    OSError,
+    sqlite3.Error,
+    *_driver_errors(),
+)

@@ -292,10 +292,10 @@ async def bulk_index(conn: AsyncConnection, write: Callable[[], Awaitable[None]]
     """
     first = int((await conn.execute(select(func.max(Client.id)))).scalar() or 0) + 1
     if conn.dialect.name == "sqlite":
-        rows = await conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+        rows = await conn.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         )
-        triggers = [(n, sql) for n, sql in rows.all() if _is_search_table(n)]
+        triggers = [(str(r[0]), str(r[1])) for r in rows.all() if _is_search_table(str(r[0]))]
         for name, _ in triggers:
             await conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         await write()
@@ -306,15 +306,15 @@ async def bulk_index(conn: AsyncConnection, write: Callable[[], Awaitable[None]]
         for _, sql in triggers:
             await conn.exec_driver_sql(sql)
         return
-    for table, trigger in _PG_TRIGGERS:
-        await conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+    for table_name, trigger in _PG_TRIGGERS:
+        await conn.exec_driver_sql(f"ALTER TABLE {table_name} DISABLE TRIGGER {trigger}")
     await write()
     await conn.execute(
         text("SELECT count(client_search_refresh(id)) FROM clients WHERE id >= :first"),
         {"first": first},
     )
-    for table, trigger in _PG_TRIGGERS:
-        await conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+    for table_name, trigger in _PG_TRIGGERS:
+        await conn.exec_driver_sql(f"ALTER TABLE {table_name} ENABLE TRIGGER {trigger}")
 
 
 _PG_TRIGGERS = (("clients", "client_search_client"), ("client_phones", "client_search_phone"))

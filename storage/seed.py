@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -429,10 +429,7 @@ class _Generator:
 
     def _numbers(self, city: str, corporate: bool) -> list[str]:
         rng = self.rng
-        if corporate:
-            count = rng.randint(2, 10)
-        else:
-            count = rng.choices((1, 2, 3), (85, 13, 2))[0]
+        count = rng.randint(2, 10) if corporate else rng.choices((1, 2, 3), (85, 13, 2))[0]
         return [
             self.landline(city) if rng.random() < (0.3 if corporate else 0.1) else self.mobile()
             for _ in range(count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -30,9 +31,9 @@ from tests.ami_support import (
 
 
 @pytest.fixture
-async def sim() -> AmiSimulator:
+async def sim() -> AsyncIterator[AmiSimulator]:
     async with AmiSimulator(port=0, username=USER, secret=SECRET, auth_fail_delay=0.05) as s:
-        yield s  # type: ignore[misc]
+        yield s
 
 
 async def test_login_ok_reports_connecting_then_up_with_snapshot(sim: AmiSimulator) -> None:

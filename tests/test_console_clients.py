@@ -22,7 +22,7 @@ from console.app import ConsoleApp
 from console.config import MeSettings, OperatorSettings, Settings, UiSettings
 from console.desk import ConnectionStatus, DeskEvent
 from console.screens.card import ClientCardScreen
-from console.screens.clients import ClientsScreen
+from console.screens.clients import ClientPageLoaded, ClientsScreen
 from console.widgets.clients.table import BLACKLIST_STYLE, ClientTable
 from pbx.call_events import LiveCall
 from storage.clients import create_client, set_blacklist
@@ -86,35 +86,85 @@ async def seed(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]:
             ids[key] = client.id
             return client.id
 
-        await add("ivanov", "+79161234567", last_name="Иванов", first_name="Иван",
-                  city="Москва", completed_orders=5, tariff_id=economy.id)
-        maria = await add("ivanova", "+79161234568", last_name="Иванова", first_name="Мария",
-                          city="Москва", completed_orders=1)
-        petrov = await add("petrov", "+79031112233", last_name="Петров", first_name="Пётр",
-                           city="Казань", completed_orders=12)
-        await add("sidorova", "+79035556677", last_name="Сидорова", first_name="Анна",
-                  city="Казань", completed_orders=3, email="anna@example.org")
-        await add("romashka", "+74951234567", kind="corporate", organisation="ООО Ромашка",
-                  city="Москва", completed_orders=40)
-        await add("abramov", "+79260000001", last_name="Абрамов", first_name="Олег",
-                  city="Тверь", completed_orders=0)
+        await add(
+            "ivanov",
+            "+79161234567",
+            last_name="Иванов",
+            first_name="Иван",
+            city="Москва",
+            completed_orders=5,
+            tariff_id=economy.id,
+        )
+        maria = await add(
+            "ivanova",
+            "+79161234568",
+            last_name="Иванова",
+            first_name="Мария",
+            city="Москва",
+            completed_orders=1,
+        )
+        petrov = await add(
+            "petrov",
+            "+79031112233",
+            last_name="Петров",
+            first_name="Пётр",
+            city="Казань",
+            completed_orders=12,
+        )
+        await add(
+            "sidorova",
+            "+79035556677",
+            last_name="Сидорова",
+            first_name="Анна",
+            city="Казань",
+            completed_orders=3,
+            email="anna@example.org",
+        )
+        await add(
+            "romashka",
+            "+74951234567",
+            kind="corporate",
+            organisation="ООО Ромашка",
+            city="Москва",
+            completed_orders=40,
+        )
+        await add(
+            "abramov",
+            "+79260000001",
+            last_name="Абрамов",
+            first_name="Олег",
+            city="Тверь",
+            completed_orders=0,
+        )
         for n in range(1, FILLERS + 1):
-            await add(f"filler{n}", f"+7926100{n:04d}", last_name="Яковлев", first_name=f"{n:02d}",
-                      city="Тверь")
+            await add(
+                f"filler{n}",
+                f"+7926100{n:04d}",
+                last_name="Яковлев",
+                first_name=f"{n:02d}",
+                city="Тверь",
+            )
         await set_blacklist(session, maria, True, "Ложные вызовы", "test", at=at)
         await add_debt(session, petrov, "150.00", reason="manual", actor="test")
     return ids
 
 
-def make_app(sessions: async_sessionmaker[AsyncSession], language: str = "en",
-             desk: IdleDesk | None = None) -> ConsoleApp:
+def make_app(
+    sessions: async_sessionmaker[AsyncSession], language: str = "en", desk: IdleDesk | None = None
+) -> ConsoleApp:
     settings = Settings(
         me=MeSettings("101"),
         operators=(OperatorSettings("101", "Анна", "IAX2/op101"),),
         ui=UiSettings(language=language, page_size=20),  # type: ignore[arg-type]
     )
-    return ConsoleApp(settings, sessions, desk or IdleDesk(), clock=lambda: NOW,
-                      run_desk=False, check_database=False)
+    return ConsoleApp(
+        settings,
+        sessions,
+        desk or IdleDesk(),
+        clock=lambda: NOW,
+        run_desk=False,
+        check_database=False,
+    )
 
 
 async def open_clients(app: ConsoleApp, pilot: Pilot[None]) -> ClientsScreen:
@@ -165,8 +215,12 @@ async def test_a_newer_keystroke_cancels_the_older_query(
     await seed(sessions)
     app = make_app(sessions)
     loaded: list[str] = []
-    async with app.run_test(size=(160, 40), message_hook=lambda m: loaded.append(
-        m.query.filter.search) if type(m).__name__ == "ClientPageLoaded" else None) as pilot:
+    async with app.run_test(
+        size=(160, 40),
+        message_hook=lambda m: (
+            loaded.append(m.query.filter.search) if isinstance(m, ClientPageLoaded) else None
+        ),
+    ) as pilot:
         screen = await open_clients(app, pilot)
         loaded.clear()
         await pilot.press(*"сидор")  # five keystrokes inside one debounce interval

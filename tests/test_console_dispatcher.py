@@ -13,27 +13,21 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.message import Message
 
 from console.app import ConsoleApp
 from console.config import MeSettings, OperatorSettings, PbxSettings, Settings, UiSettings
-from console.desk import CallerIdentified, CallLogged, ConnectionStatus, DeskEvent
+from console.desk import ConnectionStatus, DeskEvent
 from console.i18n import set_timezone
 from console.messages import RingingForMe
 from console.screens.dispatcher import DispatcherScreen
-from console.widgets.card.popup import CallPopup
-from pbx.call_events import CallEvent, CallRinging, LiveCall, OriginateProgress, OriginateResult
-from pbx.capture import capture_events, read_capture
-from pbx.tracker import CallTracker, OperatorDevice
-from storage.clients import create_client, get_or_create_client_for_call
-from storage.models import Client, ClientPhone
+from pbx.call_events import CallRinging, LiveCall
+from storage.clients import create_client
 from storage.phones import classify_number
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -90,8 +84,9 @@ class FakeDesk:
     def connections(self) -> dict[str, ConnectionStatus]:
         return dict(self.status)
 
-    async def click_to_call(self, *, phone_e164: str, client_name: str,
-                            extension: str | None = None) -> str:
+    async def click_to_call(
+        self, *, phone_e164: str, client_name: str, extension: str | None = None
+    ) -> str:
         if self.refuse:
             raise RuntimeError(self.refuse)
         self.originated.append({"phone": phone_e164, "name": client_name})
@@ -105,19 +100,39 @@ def _utc_times() -> Iterable[None]:
     set_timezone(None)
 
 
-def make_app(sessions: async_sessionmaker[AsyncSession], desk: FakeDesk, *,
-             extension: str = "101", language: str = "en") -> ConsoleApp:
-    return ConsoleApp(make_settings(extension, language), sessions, desk, clock=lambda: NOW,
-                      check_database=False)
+def make_app(
+    sessions: async_sessionmaker[AsyncSession],
+    desk: FakeDesk,
+    *,
+    extension: str = "101",
+    language: str = "en",
+) -> ConsoleApp:
+    return ConsoleApp(
+        make_settings(extension, language), sessions, desk, clock=lambda: NOW, check_database=False
+    )
 
 
-def ring(number_raw: str, *, linkedid: str = "1700000000.1", extensions: tuple[str, ...] = ("101",),
-         name: str | None = None, queue: str | None = None) -> CallRinging:
+def ring(
+    number_raw: str,
+    *,
+    linkedid: str = "1700000000.1",
+    extensions: tuple[str, ...] = ("101",),
+    name: str | None = None,
+    queue: str | None = None,
+) -> CallRinging:
     classified = classify_number(number_raw, "RU")
     return CallRinging(
-        server="main", linkedid=linkedid, extensions=extensions, started=extensions,
-        direction="inbound", number=classified.e164, number_raw=number_raw,
-        kind=str(classified.kind), name=name, queue=queue, at=NOW,  # type: ignore[arg-type]
+        server="main",
+        linkedid=linkedid,
+        extensions=extensions,
+        started=extensions,
+        direction="inbound",
+        number=classified.e164,
+        number_raw=number_raw,
+        kind=classified.kind.value,
+        name=name,
+        queue=queue,
+        at=NOW,
     )
 
 
@@ -135,8 +150,7 @@ def dispatcher(app: ConsoleApp) -> DispatcherScreen:
     return screen
 
 
-async def new_client(sessions: async_sessionmaker[AsyncSession], phone: str,
-                     **values: Any) -> int:
+async def new_client(sessions: async_sessionmaker[AsyncSession], phone: str, **values: Any) -> int:
     async with sessions.begin() as session:
         client = await create_client(session, values, [phone], actor="test")
         return client.id
@@ -145,8 +159,7 @@ async def new_client(sessions: async_sessionmaker[AsyncSession], phone: str,
 async def test_ring_at_my_phone_pops_the_callers_card(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    client_id = await new_client(sessions, "+79161234567", last_name="Иванова",
-                                 first_name="Мария")
+    client_id = await new_client(sessions, "+79161234567", last_name="Иванова", first_name="Мария")
     desk = FakeDesk()
     messages: list[Message] = []
     app = make_app(sessions, desk)

@@ -37,7 +37,9 @@ async def test_debt_paid_once_and_audited(sessions: Sessions) -> None:
         debt_id = debt.id
     paid_at = T0 + timedelta(hours=3)
     async with sessions.begin() as s:
-        paid = await mark_debt_paid(s, debt_id, actor="Борис (102)", at=paid_at, comment="наличными")
+        paid = await mark_debt_paid(
+            s, debt_id, actor="Борис (102)", at=paid_at, comment="наличными"
+        )
         assert (paid.paid_at, paid.paid_by, paid.payment_comment) == (
             paid_at,
             "Борис (102)",

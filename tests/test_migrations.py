@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.migrate import current_revision, head_revision, upgrade_database
 from storage.models import Base
+from storage.search import include_object
 
 
 async def test_database_is_at_head_and_has_every_table(engine: AsyncEngine) -> None:
@@ -23,7 +24,9 @@ async def test_database_is_at_head_and_has_every_table(engine: AsyncEngine) -> N
 
 async def test_models_and_migrations_agree(engine: AsyncEngine) -> None:
     def diff(conn: Connection) -> list[Any]:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         return list(compare_metadata(context, Base.metadata))
 
     async with engine.connect() as conn:

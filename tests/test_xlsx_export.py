@@ -17,6 +17,7 @@ from storage.filters import CallFilter, ClientFilter
 from storage.models import Call, Client, ClientPhone, Debt, Tariff
 from storage.seed import seed_database
 from storage.xlsx import export_calls, export_clients, export_debts, import_clients
+from storage.xlsx.headers import Language
 from tests.support import pg_admin
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -30,12 +31,16 @@ async def test_client_export_is_readable(
     await seed_database(engine, clients=120)
     async with sessions.begin() as s:
         client = (await s.scalars(select(Client).order_by(Client.id).limit(1))).one()
-        client.comment = "=HYPERLINK(\"http://x\")\x07"
+        client.comment = '=HYPERLINK("http://x")\x07'
         s.add(Debt(client_id=client.id, amount=Decimal("1234.50")))
     seen: list[tuple[int, int | None]] = []
     path = out / "clients.xlsx"
     summary = await export_clients(
-        sessions, path, ClientFilter(), language="ru", progress=lambda d, t: seen.append((d, t)),
+        sessions,
+        path,
+        ClientFilter(),
+        language="ru",
+        progress=lambda d, t: seen.append((d, t)),
         batch_size=50,
     )
     assert summary.rows == 120 and not summary.cancelled
@@ -50,7 +55,7 @@ async def test_client_export_is_readable(
     assert ws[1][0].font.b and ws.column_dimensions["A"].width == 34
     col = {name: i for i, name in enumerate(header)}
     row = ws[2]
-    assert row[col["Комментарий"]].value == "=HYPERLINK(\"http://x\")"
+    assert row[col["Комментарий"]].value == '=HYPERLINK("http://x")'
     assert row[col["Комментарий"]].data_type == "s"
     debt = row[col["Долг"]]
     assert debt.value >= 1234.5 and debt.number_format == "#,##0.00"
@@ -61,7 +66,9 @@ async def test_client_export_is_readable(
     assert row[col["Телефоны (местный формат)"]].value.split("\n")[0].startswith("8 ")
 
 
-async def test_client_export_filters(engine: AsyncEngine, sessions: Sessions, tmp_path: Path) -> None:
+async def test_client_export_filters(
+    engine: AsyncEngine, sessions: Sessions, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     await seed_database(engine, clients=200)
@@ -78,7 +85,9 @@ async def test_client_export_filters(engine: AsyncEngine, sessions: Sessions, tm
     assert names == list(blacklisted)
 
 
-async def test_cancel_leaves_no_file(engine: AsyncEngine, sessions: Sessions, tmp_path: Path) -> None:
+async def test_cancel_leaves_no_file(
+    engine: AsyncEngine, sessions: Sessions, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     await seed_database(engine, clients=300)
@@ -106,7 +115,9 @@ async def test_cancel_leaves_no_file(engine: AsyncEngine, sessions: Sessions, tm
     assert [p.name for p in out.iterdir()] == ["out.xlsx"]
 
 
-async def test_call_and_debt_exports(engine: AsyncEngine, sessions: Sessions, tmp_path: Path) -> None:
+async def test_call_and_debt_exports(
+    engine: AsyncEngine, sessions: Sessions, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     await seed_database(engine, clients=150)
@@ -132,10 +143,23 @@ async def test_call_and_debt_exports(engine: AsyncEngine, sessions: Sessions, tm
 
 def _snapshot_query() -> object:
     return select(
-        Client.kind, Client.last_name, Client.first_name, Client.middle_name,
-        Client.organisation, Client.email, Client.city, Client.street, Client.house,
-        Client.entrance, Client.birthday, Client.comment, Client.status, Client.blacklisted,
-        Client.blacklist_reason, Tariff.name, Client.registered_at,
+        Client.kind,
+        Client.last_name,
+        Client.first_name,
+        Client.middle_name,
+        Client.organisation,
+        Client.email,
+        Client.city,
+        Client.street,
+        Client.house,
+        Client.entrance,
+        Client.birthday,
+        Client.comment,
+        Client.status,
+        Client.blacklisted,
+        Client.blacklist_reason,
+        Tariff.name,
+        Client.registered_at,
     ).outerjoin(Tariff, Tariff.id == Client.tariff_id)
 
 
@@ -160,8 +184,9 @@ async def test_round_trip_into_an_empty_database(
     out.mkdir()
     await seed_database(engine, clients=400, now=datetime.now(UTC) - timedelta(days=1))
     path = out / "all.xlsx"
-    for language in ("ru", "en"):
-        await export_clients(sessions, path, ClientFilter(), language=language)  # type: ignore[arg-type]
+    languages: tuple[Language, ...] = ("ru", "en")
+    for language in languages:
+        await export_clients(sessions, path, ClientFilter(), language=language)
         empty_url = await _empty_twin(db_url, out / f"empty-{language}.db")
         other = create_engine(empty_url)
         try:

@@ -20,6 +20,7 @@ from storage.db import StorageError
 from storage.models import AuditEntry, Client, ClientPhone, Tariff
 from storage.xlsx import ImportFileError, import_clients
 from storage.xlsx import validation as validation_module
+from storage.xlsx.labels import code_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xlsx"
 Sessions = async_sessionmaker[AsyncSession]
@@ -62,9 +63,7 @@ async def test_libreoffice_file_imports(sessions: Sessions) -> None:
     """A file LibreOffice wrote from a CSV: numbers as numbers, dates as text and dates,
     several phones in one cell, Russian headers with ё."""
     await seed_tariffs(sessions)
-    report = await import_clients(
-        sessions, FIXTURES / "clients_libreoffice.xlsx", actor="tester"
-    )
+    report = await import_clients(sessions, FIXTURES / "clients_libreoffice.xlsx", actor="tester")
     assert report.ok, report.format_lines()
     assert (report.rows, report.created, report.updated) == (5, 5, 0)
     assert report.committed
@@ -171,12 +170,16 @@ async def test_update_existing_or_refuse_with_no_update(sessions: Sessions, tmp_
     assert (ivanov.last_name, ivanov.city, ivanov.updated_by) == ("Иванов", "Тверь", "b")
     assert ivanov.version == 2
     async with sessions() as s:
-        tariff = (await s.execute(select(Tariff.name).where(Tariff.id == ivanov.tariff_id)))
+        tariff = await s.execute(select(Tariff.name).where(Tariff.id == ivanov.tariff_id))
         assert tariff.scalar_one() == "Бизнес"
-        phones = (await s.scalars(select(ClientPhone.e164).where(ClientPhone.client_id == ivanov.id))).all()
+        phones = (
+            await s.scalars(select(ClientPhone.e164).where(ClientPhone.client_id == ivanov.id))
+        ).all()
         assert sorted(phones) == ["+79031112233", "+79161234567"]
         audit = (
-            await s.scalars(select(AuditEntry).where(AuditEntry.client_id == ivanov.id).order_by(AuditEntry.id))
+            await s.scalars(
+                select(AuditEntry).where(AuditEntry.client_id == ivanov.id).order_by(AuditEntry.id)
+            )
         ).all()
     assert [a.action for a in audit] == ["create", "update"]
     assert audit[1].actor == "b" and audit[1].changes["city"] == ["Москва", "Тверь"]
@@ -196,15 +199,19 @@ async def test_dry_run_writes_nothing(sessions: Sessions) -> None:
     assert await counts(sessions) == (0, 0, 0)
 
 
-async def test_two_phones_of_different_clients_in_one_row(sessions: Sessions, tmp_path: Path) -> None:
+async def test_two_phones_of_different_clients_in_one_row(
+    sessions: Sessions, tmp_path: Path
+) -> None:
     first = write_sheet(
         tmp_path / "a.xlsx",
-        [["Имя", "Фамилия", "Телефон"], ["Анна", "А", "+79160000001"], ["Борис", "Б", "+79160000002"]],
+        [
+            ["Имя", "Фамилия", "Телефон"],
+            ["Анна", "А", "+79160000001"],
+            ["Борис", "Б", "+79160000002"],
+        ],
     )
     assert (await import_clients(sessions, first, actor="t")).created == 2
-    merged = write_sheet(
-        tmp_path / "b.xlsx", [["Телефоны"], ["+79160000001, +79160000002"]]
-    )
+    merged = write_sheet(tmp_path / "b.xlsx", [["Телефоны"], ["+79160000001, +79160000002"]])
     report = await import_clients(sessions, merged, actor="t")
     assert [(e.code, e.detail) for e in report.errors] == [("owners_conflict", "#1, #2")]
 
@@ -213,24 +220,24 @@ async def test_failure_midway_leaves_database_unchanged(
     sessions: Sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A constraint violation in a late insert batch rolls back the earlier batches too."""
-    existing = write_sheet(tmp_path / "e.xlsx", [["ФИО", "Телефон"], ["Старый Клиент", "+79990000000"]])
+    existing = write_sheet(
+        tmp_path / "e.xlsx", [["ФИО", "Телефон"], ["Старый Клиент", "+79990000000"]]
+    )
     await import_clients(sessions, existing, actor="t")
     before = await counts(sessions)
     rows = [["ФИО", "Телефон", "Статус"]]
     rows += [[f"Клиент {i}", f"+7916{i:07d}", "VIP"] for i in range(2500)]
     path = write_sheet(tmp_path / "big.xlsx", rows)
 
-    real = validation_module.code_for
+    real = code_for
+    calls = 0
 
     def poisoned(group: str, text: str) -> str | None:
         # Row 2,400 gets a status the CHECK constraint refuses, past the first batches.
-        return "bogus" if group == "status" and poisoned.calls == 2400 else _count(real(group, text))
+        nonlocal calls
+        calls += 1
+        return "bogus" if group == "status" and calls == 2401 else real(group, text)
 
-    def _count(value: str | None) -> str | None:
-        poisoned.calls += 1
-        return value
-
-    poisoned.calls = 0  # type: ignore[attr-defined]
     monkeypatch.setattr(validation_module, "code_for", poisoned)
     with pytest.raises(StorageError):
         await import_clients(sessions, path, actor="t")

@@ -43,8 +43,17 @@ def test_headers(header: str | None, field: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("да", "yes"), ("Нет", "no"), ("YES", "yes"), ("1", "yes"), ("0", "no"), ("x", "yes"),
-     ("true", "yes"), ("False", "no"), ("может быть", None)],
+    [
+        ("да", "yes"),
+        ("Нет", "no"),
+        ("YES", "yes"),
+        ("1", "yes"),
+        ("0", "no"),
+        ("x", "yes"),
+        ("true", "yes"),
+        ("False", "no"),
+        ("может быть", None),
+    ],
 )
 def test_yes_no(text: str, code: str | None) -> None:
     assert code_for("bool", text) == code
@@ -68,5 +77,5 @@ def test_e164_shortcut_agrees_with_storage_phones() -> None:
         if e164 is not None:
             valid += 1
             assert national_fast(e164) == format_national(e164), e164
-    assert valid > 1000
+    assert valid > 500  # enough real numbers compared, not just rejects
     assert normalize_fast("8 (916) 123-45-67", "RU") == "+79161234567"

@@ -126,7 +126,8 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def import_command(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.xlsx.importer import ImportFileError, import_clients
+    from storage.xlsx import ImportFileError
+    from storage.xlsx.importer import import_clients
 
     async with open_database(settings) as (_engine, sessions):
         try:

@@ -64,7 +64,7 @@ def set_language(language: str) -> None:
     global _language
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; expected one of {LANGUAGES}")
-    _language = cast(Language, language)
+    _language = language
 
 
 def language() -> Language:

@@ -24,7 +24,6 @@ def localize_bindings(node: DOMNode) -> None:
     # Textual keeps a node's bindings in `_bindings` (copied per instance from the class).
     for key, bindings in node._bindings.key_to_bindings.items():
         keys[key] = [
-            replace(b, description=_text(b.description), tooltip=_text(b.tooltip))
-            for b in bindings
+            replace(b, description=_text(b.description), tooltip=_text(b.tooltip)) for b in bindings
         ]
     node._bindings = BindingsMap.from_keys(keys)

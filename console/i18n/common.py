@@ -49,8 +49,10 @@ CATALOG: Catalog = {
     "palette.mode": {"en": "Go to: {mode}", "ru": "Перейти: {mode}"},
     "palette.mode.help": {"en": "Switch screen", "ru": "Сменить экран"},
     # status bar
-    "status.pbx": {"en": "PBX {server}: {state} since {since}",
-                   "ru": "АТС {server}: {state} с {since}"},
+    "status.pbx": {
+        "en": "PBX {server}: {state} since {since}",
+        "ru": "АТС {server}: {state} с {since}",
+    },
     "status.pbx.connecting": {"en": "connecting", "ru": "подключение"},
     "status.pbx.up": {"en": "up", "ru": "на связи"},
     "status.pbx.down": {"en": "down", "ru": "нет связи"},
@@ -59,9 +61,9 @@ CATALOG: Catalog = {
     "status.pbx.title": {"en": "PBX connection", "ru": "Связь с АТС"},
     "status.pbx.lost": {
         "en": "Lost the connection to PBX {server} at {since} ({detail}). Calls are not "
-              "shown until it is back; reconnecting.",
+        "shown until it is back; reconnecting.",
         "ru": "Потеряна связь с АТС {server} в {since} ({detail}). Звонки не видны, пока "
-              "связь не вернётся; переподключаемся.",
+        "связь не вернётся; переподключаемся.",
     },
     "status.pbx.back": {
         "en": "PBX {server} is connected again (since {since}).",
@@ -80,8 +82,10 @@ CATALOG: Catalog = {
         "en": "The database is not answering ({detail}). Cards cannot load or save.",
         "ru": "База данных не отвечает ({detail}). Карточки не загружаются и не сохраняются.",
     },
-    "status.db.back": {"en": "The database is answering again.",
-                       "ru": "База данных снова отвечает."},
+    "status.db.back": {
+        "en": "The database is answering again.",
+        "ru": "База данных снова отвечает.",
+    },
     # errors
     "error.worker": {"en": "{what} failed: {error}", "ru": "Не удалось: {what} — {error}"},
     "error.desk": {

@@ -34,8 +34,9 @@ class CallPickerScreen(ModalScreen[str | None]):
             yield Static(self._title, id="title")
             yield OptionList(
                 *[
-                    Option(f"{n}. {format_display(e164)}" + (f"  {label}" if label else ""),
-                           id=e164)
+                    Option(
+                        f"{n}. {format_display(e164)}" + (f"  {label}" if label else ""), id=e164
+                    )
                     for n, (e164, label) in enumerate(self._phones, start=1)
                 ],
                 id="phones",

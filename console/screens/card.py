@@ -24,8 +24,9 @@ from console.widgets.card.panel import ClientCardPanel
 class ClientCardScreen(CardActions, Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *CARD_BINDINGS,
-        Binding("escape,q", "close", "key.card.close", tooltip="key.card.close.tip",
-                id="card.close"),
+        Binding(
+            "escape,q", "close", "key.card.close", tooltip="key.card.close.tip", id="card.close"
+        ),
     ]
 
     def __init__(self, client_id: int | None = None, *, phone: str = "") -> None:

@@ -20,8 +20,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "key.no", tooltip="key.no.tip", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None,
-                 danger: bool = False) -> None:
+    def __init__(
+        self, question: str, *, yes: str | None = None, no: str | None = None, danger: bool = False
+    ) -> None:
         super().__init__(classes="dialog")
         localize_bindings(self)
         self._question = question

@@ -50,16 +50,38 @@ class DispatcherScreen(CardActions, Screen[None]):
     """Live strip, popups for calls at my phone, status bar, footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right_square_bracket", "next_popup", "key.popup.next",
-                tooltip="key.popup.next.tip", id="dispatcher.next", key_display="]"),
-        Binding("left_square_bracket", "previous_popup", "key.popup.previous",
-                tooltip="key.popup.previous.tip", id="dispatcher.previous", key_display="["),
-        Binding("ctrl+n", "next_popup", "key.popup.next", id="dispatcher.next_alt",
-                show=False),
-        Binding("x", "close_popup", "key.popup.close", tooltip="key.popup.close.tip",
-                id="dispatcher.close"),
-        Binding("ctrl+l", "focus_calls", "key.calls.focus", tooltip="key.calls.focus.tip",
-                id="dispatcher.calls", show=False),
+        Binding(
+            "right_square_bracket",
+            "next_popup",
+            "key.popup.next",
+            tooltip="key.popup.next.tip",
+            id="dispatcher.next",
+            key_display="]",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_popup",
+            "key.popup.previous",
+            tooltip="key.popup.previous.tip",
+            id="dispatcher.previous",
+            key_display="[",
+        ),
+        Binding("ctrl+n", "next_popup", "key.popup.next", id="dispatcher.next_alt", show=False),
+        Binding(
+            "x",
+            "close_popup",
+            "key.popup.close",
+            tooltip="key.popup.close.tip",
+            id="dispatcher.close",
+        ),
+        Binding(
+            "ctrl+l",
+            "focus_calls",
+            "key.calls.focus",
+            tooltip="key.calls.focus.tip",
+            id="dispatcher.calls",
+            show=False,
+        ),
         *CARD_BINDINGS,
     ]
 
@@ -80,8 +102,9 @@ class DispatcherScreen(CardActions, Screen[None]):
         with Vertical(id="popups"):
             yield Tabs(id="popup-tabs")
             with ContentSwitcher(id="popup-switcher", initial="no-popup"):
-                yield Static(tr("dispatcher.idle", ext=app.settings.me.extension or "—"),
-                             id="no-popup")
+                yield Static(
+                    tr("dispatcher.idle", ext=app.settings.me.extension or "—"), id="no-popup"
+                )
         yield StatusBar(app.desk.connections(), database_ok=app.database_ok, id="status-bar")
         yield Footer()
 
@@ -99,8 +122,12 @@ class DispatcherScreen(CardActions, Screen[None]):
 
     def refresh_calls(self) -> None:
         app = self.console
-        rows = build_rows(app.desk.live_calls(), me=app.settings.me.extension,
-                          names=self._names, operator_names=app.operator_names)
+        rows = build_rows(
+            app.desk.live_calls(),
+            me=app.settings.me.extension,
+            names=self._names,
+            operator_names=app.operator_names,
+        )
         self.query_one(CallsStrip).show(rows)
 
     def on_calls_changed(self, _message: CallsChanged) -> None:
@@ -115,8 +142,10 @@ class DispatcherScreen(CardActions, Screen[None]):
         if key in self._popups:
             self.show_popup(key)
             return
-        call = next((c for c in self.console.desk.live_calls()
-                     if call_key(c.server, c.linkedid) == key), None)
+        call = next(
+            (c for c in self.console.desk.live_calls() if call_key(c.server, c.linkedid) == key),
+            None,
+        )
         if call is not None:
             self._add_popup(CallPopup.from_live(key, call, id=self._next_id()))
 
@@ -159,8 +188,9 @@ class DispatcherScreen(CardActions, Screen[None]):
             existing.set_state("ringing")
             self.show_popup(key)
             return
-        self._add_popup(CallPopup.from_ring(key, call, popped_at=message.received_at,
-                                            id=self._next_id()))
+        self._add_popup(
+            CallPopup.from_ring(key, call, popped_at=message.received_at, id=self._next_id())
+        )
 
     def _add_popup(self, popup: CallPopup) -> None:
         self._popups[popup.key] = popup
@@ -235,8 +265,12 @@ class DispatcherScreen(CardActions, Screen[None]):
         key = call_key(info.server, info.linkedid)
         popup = self._popups.get(key)
         if popup is not None:
-            popup.identified(kind=info.kind, client_id=info.client_id, created=info.created,
-                             colleague=info.colleague)
+            popup.identified(
+                kind=info.kind,
+                client_id=info.client_id,
+                created=info.created,
+                colleague=info.colleague,
+            )
         if info.colleague:
             self._names[key] = info.colleague
             self.refresh_calls()
@@ -268,7 +302,9 @@ class DispatcherScreen(CardActions, Screen[None]):
             if not self.console.keep_card_after_call and not popup.panel.editing:
                 self.close_popup(key)
             return
-        key = call_key(event.server, event.linkedid)  # type: ignore[union-attr]
+        if not isinstance(event, CallStoppedRinging | CallAnswered | CallTransferred):
+            return
+        key = call_key(event.server, event.linkedid)
         popup = self._popups.get(key)
         if popup is None:
             return
@@ -297,9 +333,13 @@ class DispatcherScreen(CardActions, Screen[None]):
     def on_client_saved(self, message: ClientSaved) -> None:
         for popup in self._popups.values():
             panel = popup.panel
-            if panel.client_id == message.client_id and panel is not message._sender:
-                if not panel.editing and panel.card is not None:
-                    panel.load(message.client_id)
+            if (
+                panel.client_id == message.client_id
+                and panel is not message._sender
+                and not panel.editing
+                and panel.card is not None
+            ):
+                panel.load(message.client_id)
 
 
 class _NoPanel:

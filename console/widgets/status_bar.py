@@ -52,8 +52,11 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for status in self._connections.values():
-            yield Static(describe_connection(status), id=f"pbx-{_safe(status.server)}",
-                         classes=f"-{status.state}")
+            yield Static(
+                describe_connection(status),
+                id=f"pbx-{_safe(status.server)}",
+                classes=f"-{status.state}",
+            )
         if not self._connections:
             yield Static(tr("status.pbx.none"), classes="-connecting")
         yield Static(self._db_text(""), id="database", classes=self._db_class())
@@ -79,8 +82,10 @@ class StatusBar(Horizontal):
             label.remove_class(*STATE_CLASSES)
             label.add_class(f"-{status.state}")
         else:
-            self.mount(Static(describe_connection(status), id=widget_id,
-                              classes=f"-{status.state}"), before=self.query_one("#database"))
+            self.mount(
+                Static(describe_connection(status), id=widget_id, classes=f"-{status.state}"),
+                before=self.query_one("#database"),
+            )
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self._database_ok = message.ok

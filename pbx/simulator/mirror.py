@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pbx.capture import parse_message
-from pbx.simulator.templates import member_name
 from pbx.simulator.wire import render
 
 SNAPSHOT = (

@@ -243,9 +243,7 @@ async def _unpaid_for(session: AsyncSession, ids: Sequence[int]) -> dict[int, De
         .group_by(Debt.client_id)
     )
     # sum() keeps the Money type: the database adds kopecks, Python gets a Decimal.
-    return {
-        cid: to_money(total) for cid, total in await session.execute(stmt) if total is not None
-    }
+    return {cid: to_money(total) for cid, total in await session.execute(stmt) if total is not None}
 
 
 async def count_calls(session: AsyncSession, flt: CallFilter) -> int | None:

@@ -113,8 +113,15 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
 class TextPrompt(_Dialog[str]):
     """One line of text (a phone number to add, a blacklist reason)."""
 
-    def __init__(self, title: str, label: str, *, value: str = "", required: bool = True,
-                 placeholder: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        *,
+        value: str = "",
+        required: bool = True,
+        placeholder: str = "",
+    ) -> None:
         super().__init__(title)
         self._label = label
         self._value = value
@@ -146,7 +153,9 @@ class AddDebtDialog(_Dialog[NewDebt]):
         yield Label(tr("card.debt.reason"))
         yield Select(
             [(tr(f"card.debt.reason.{r.value}"), r.value) for r in DebtReason],
-            value=DebtReason.UNPAID_ORDER.value, allow_blank=False, id="reason",
+            value=DebtReason.UNPAID_ORDER.value,
+            allow_blank=False,
+            id="reason",
         )
         yield Label(tr("card.debt.order_ref"))
         yield Input(id="order-ref")
@@ -195,14 +204,25 @@ class ConflictDialog(ModalScreen[bool]):
     editing with my values still in the form; nothing is ever written over theirs."""
 
     BINDINGS = [
-        Binding("r", "answer(True)", "card.conflict.reload", tooltip="card.conflict.reload.tip",
-                id="conflict.reload"),
-        Binding("escape", "answer(False)", "card.conflict.back",
-                tooltip="card.conflict.back.tip", id="conflict.back"),
+        Binding(
+            "r",
+            "answer(True)",
+            "card.conflict.reload",
+            tooltip="card.conflict.reload.tip",
+            id="conflict.reload",
+        ),
+        Binding(
+            "escape",
+            "answer(False)",
+            "card.conflict.back",
+            tooltip="card.conflict.back.tip",
+            id="conflict.back",
+        ),
     ]
 
-    def __init__(self, *, changed_by: str, changed_at: datetime | None,
-                 rows: list[tuple[str, str, str]]) -> None:
+    def __init__(
+        self, *, changed_by: str, changed_at: datetime | None, rows: list[tuple[str, str, str]]
+    ) -> None:
         """`rows` are (field label, their value, my value)."""
         super().__init__(classes="dialog")
         localize_bindings(self)
@@ -215,11 +235,13 @@ class ConflictDialog(ModalScreen[bool]):
 
         with Vertical(classes="dialog-body"):
             when = fmt_datetime(self._at) if self._at else "—"
-            yield Static(tr("card.conflict.title", by=self._by or "—", at=when),
-                         classes="dialog-title")
+            yield Static(
+                tr("card.conflict.title", by=self._by or "—", at=when), classes="dialog-title"
+            )
             table: DataTable[str] = DataTable(id="conflict-table", cursor_type="row")
-            table.add_columns(tr("card.conflict.field"), tr("card.conflict.theirs"),
-                              tr("card.conflict.mine"))
+            table.add_columns(
+                tr("card.conflict.field"), tr("card.conflict.theirs"), tr("card.conflict.mine")
+            )
             for row in self._rows:
                 table.add_row(*row)
             yield table

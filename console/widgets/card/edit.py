@@ -104,11 +104,17 @@ class CardEditForm(VerticalScroll):
     def _widget(self, field: Field) -> Input | Select[str] | Select[int]:
         wid = f"edit-{field.name}"
         if field.kind == "kind":
-            return Select([(tr(f"card.kind.{k.value}"), k.value) for k in ClientKind],
-                          allow_blank=False, id=wid)
+            return Select(
+                [(tr(f"card.kind.{k.value}"), k.value) for k in ClientKind],
+                allow_blank=False,
+                id=wid,
+            )
         if field.kind == "status":
-            return Select([(tr(f"card.status.{s.value}"), s.value) for s in ClientStatus],
-                          allow_blank=False, id=wid)
+            return Select(
+                [(tr(f"card.status.{s.value}"), s.value) for s in ClientStatus],
+                allow_blank=False,
+                id=wid,
+            )
         if field.kind == "tariff":
             return Select[int]([], prompt=tr("card.tariff.none"), id=wid)
         if field.kind == "count":
@@ -118,8 +124,13 @@ class CardEditForm(VerticalScroll):
     def on_mount(self) -> None:
         self.query_one("#edit-phone").display = False
 
-    def load(self, values: Mapping[str, Any], tariffs: list[tuple[int, str]], *,
-             new_phone: str | None = None) -> None:
+    def load(
+        self,
+        values: Mapping[str, Any],
+        tariffs: list[tuple[int, str]],
+        *,
+        new_phone: str | None = None,
+    ) -> None:
         """Fill the form; `new_phone` is shown (and required) when creating a client."""
         self._original = dict(values)
         self._tariffs = tariffs
@@ -132,7 +143,7 @@ class CardEditForm(VerticalScroll):
             value = values.get(field.name)
             if isinstance(widget, Select):
                 if field.kind == "tariff":
-                    widget.set_options(tariffs)
+                    widget.set_options([(name, tid) for tid, name in tariffs])
                     widget.value = value if value is not None else Select.NULL
                 elif value is not None:
                     widget.value = value

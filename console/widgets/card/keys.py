@@ -13,25 +13,65 @@ if TYPE_CHECKING:
 
 CARD_BINDINGS: list[BindingType] = [
     Binding("e", "card_edit", "key.card.edit", tooltip="key.card.edit.tip", id="card.edit"),
-    Binding("ctrl+s", "card_save", "key.card.save", tooltip="key.card.save.tip",
-            id="card.save", priority=True),
-    Binding("escape", "card_cancel", "key.card.cancel", tooltip="key.card.cancel.tip",
-            id="card.cancel"),
+    Binding(
+        "ctrl+s",
+        "card_save",
+        "key.card.save",
+        tooltip="key.card.save.tip",
+        id="card.save",
+        priority=True,
+    ),
+    Binding(
+        "escape", "card_cancel", "key.card.cancel", tooltip="key.card.cancel.tip", id="card.cancel"
+    ),
     Binding("c", "card_call", "key.card.call", tooltip="key.card.call.tip", id="card.call"),
-    Binding("b", "card_blacklist", "key.card.blacklist", tooltip="key.card.blacklist.tip",
-            id="card.blacklist"),
-    Binding("p", "card_add_phone", "key.card.add_phone", tooltip="key.card.add_phone.tip",
-            id="card.add_phone"),
-    Binding("shift+p", "card_remove_phone", "key.card.remove_phone",
-            tooltip="key.card.remove_phone.tip", id="card.remove_phone", show=False),
-    Binding("d", "card_add_debt", "key.card.add_debt", tooltip="key.card.add_debt.tip",
-            id="card.add_debt"),
-    Binding("m", "card_mark_paid", "key.card.mark_paid", tooltip="key.card.mark_paid.tip",
-            id="card.mark_paid"),
+    Binding(
+        "b",
+        "card_blacklist",
+        "key.card.blacklist",
+        tooltip="key.card.blacklist.tip",
+        id="card.blacklist",
+    ),
+    Binding(
+        "p",
+        "card_add_phone",
+        "key.card.add_phone",
+        tooltip="key.card.add_phone.tip",
+        id="card.add_phone",
+    ),
+    Binding(
+        "shift+p",
+        "card_remove_phone",
+        "key.card.remove_phone",
+        tooltip="key.card.remove_phone.tip",
+        id="card.remove_phone",
+        show=False,
+    ),
+    Binding(
+        "d",
+        "card_add_debt",
+        "key.card.add_debt",
+        tooltip="key.card.add_debt.tip",
+        id="card.add_debt",
+    ),
+    Binding(
+        "m",
+        "card_mark_paid",
+        "key.card.mark_paid",
+        tooltip="key.card.mark_paid.tip",
+        id="card.mark_paid",
+    ),
 ]
 
-_NEEDS_CARD = {"card_edit", "card_call", "card_blacklist", "card_add_phone",
-               "card_remove_phone", "card_add_debt", "card_mark_paid"}
+_NEEDS_CARD = {
+    "card_edit",
+    "card_call",
+    "card_blacklist",
+    "card_add_phone",
+    "card_remove_phone",
+    "card_add_debt",
+    "card_mark_paid",
+}
 _NEEDS_EDIT = {"card_save", "card_cancel"}
 
 
@@ -72,8 +112,12 @@ class CardActions(DOMNode):
             return
         from console.click_to_call import start_click_to_call
 
-        self.app.run_worker(start_click_to_call(self.app, panel.card.id), group="click-to-call",
-                            exit_on_error=False, description="click-to-call")
+        self.app.run_worker(
+            start_click_to_call(self.app, panel.card.id),
+            group="click-to-call",
+            exit_on_error=False,
+            description="click-to-call",
+        )
 
     def action_card_blacklist(self) -> None:
         if (panel := self.card_panel()) is not None:

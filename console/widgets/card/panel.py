@@ -70,8 +70,12 @@ def card_values(card: ClientCard) -> dict[str, Any]:
 def explain(exc: DomainError) -> str:
     """A storage refusal in the operator's words."""
     if isinstance(exc, DuplicatePhone):
-        return tr("card.error.duplicate_phone", phone=format_display(exc.e164),
-                  owner=exc.owner_name or f"#{exc.owner_id}", id=exc.owner_id)
+        return tr(
+            "card.error.duplicate_phone",
+            phone=format_display(exc.e164),
+            owner=exc.owner_name or f"#{exc.owner_id}",
+            id=exc.owner_id,
+        )
     if isinstance(exc, InvalidPhone):
         return tr("card.error.invalid_phone", raw=exc.raw or "—")
     if isinstance(exc, LastPhone):
@@ -153,15 +157,22 @@ class ClientCardPanel(Vertical):
             if client_id is not None:
                 try:
                     card: ClientCard | None = await load_client_card(
-                        session, client_id, today=app.today(),
-                        max_unpaid_debts=settings.rules.max_unpaid_debts)
+                        session,
+                        client_id,
+                        today=app.today(),
+                        max_unpaid_debts=settings.rules.max_unpaid_debts,
+                    )
                 except NotFound:
                     card = None
             else:
                 assert e164 is not None
                 card = await load_card_by_phone(
-                    session, e164, settings.phone.region, today=app.today(),
-                    max_unpaid_debts=settings.rules.max_unpaid_debts)
+                    session,
+                    e164,
+                    settings.phone.region,
+                    today=app.today(),
+                    max_unpaid_debts=settings.rules.max_unpaid_debts,
+                )
         self.post_message(CardLoaded(token, card))
 
     def on_card_loaded(self, message: CardLoaded) -> None:
@@ -201,8 +212,7 @@ class ClientCardPanel(Vertical):
         self._open_form(card_values(self.card), None, focus)
 
     @work(group="card-form", exclusive=True, exit_on_error=False, description="edit form")
-    async def _open_form(self, values: dict[str, Any], new_phone: str | None,
-                         focus: str) -> None:
+    async def _open_form(self, values: dict[str, Any], new_phone: str | None, focus: str) -> None:
         form = await self._form()
         form.load(values, [], new_phone=new_phone)
         self.add_class("-editing")
@@ -217,16 +227,18 @@ class ClientCardPanel(Vertical):
         self.remove_class("-empty")
         self.notice(tr("card.new"), loud=True)
         self.editing = True
-        self._open_form({"kind": "personal", "status": "new"}, phone,
-                        "phone" if not phone else "last_name")
+        self._open_form(
+            {"kind": "personal", "status": "new"}, phone, "phone" if not phone else "last_name"
+        )
 
     @work(group="card-tariffs", exclusive=True, exit_on_error=False, description="load tariffs")
     async def _load_tariffs(self) -> None:
         async with self.console.sessions() as session:
             rows = await session.execute(
-                select(Tariff.id, Tariff.name).where(Tariff.active).order_by(Tariff.name))
-            tariffs = [(name, tid) for tid, name in rows.tuples()]
-        self.post_message(TariffsLoaded([(tid, name) for name, tid in tariffs]))
+                select(Tariff.id, Tariff.name).where(Tariff.active).order_by(Tariff.name)
+            )
+            tariffs = [(tid, name) for tid, name in rows.tuples()]
+        self.post_message(TariffsLoaded(tariffs))
 
     def on_tariffs_loaded(self, message: TariffsLoaded) -> None:
         form = self.query_one(CardEditForm)
@@ -269,8 +281,7 @@ class ClientCardPanel(Vertical):
         app = self.console
         try:
             async with app.sessions.begin() as session:
-                await update_client(session, client_id, version, changes, app.actor,
-                                    at=app.now())
+                await update_client(session, client_id, version, changes, app.actor, at=app.now())
         except EditConflict as conflict:
             self._show_conflict(conflict, changes)
             return
@@ -293,8 +304,14 @@ class ClientCardPanel(Vertical):
         values = {k: v for k, v in values.items() if v not in (None, "")}
         try:
             async with app.sessions.begin() as session:
-                client = await create_client(session, values, [phone], actor=app.actor,
-                                             region=app.settings.phone.region, at=app.now())
+                client = await create_client(
+                    session,
+                    values,
+                    [phone],
+                    actor=app.actor,
+                    region=app.settings.phone.region,
+                    at=app.now(),
+                )
                 client_id = client.id
         except DomainError as exc:
             self.app.notify(explain(exc), severity="error")
@@ -308,10 +325,12 @@ class ClientCardPanel(Vertical):
         fields = list(dict.fromkeys([*conflict.their_changes, *mine]))
         rows = [
             (field_label(f), _shown(conflict.current.get(f)), _shown(mine.get(f, "—")))
-            for f in fields if f in {x.name for x in FIELDS}
+            for f in fields
+            if f in {x.name for x in FIELDS}
         ]
-        dialog = ConflictDialog(changed_by=conflict.changed_by, changed_at=conflict.changed_at,
-                                rows=rows)
+        dialog = ConflictDialog(
+            changed_by=conflict.changed_by, changed_at=conflict.changed_at, rows=rows
+        )
 
         def decided(reload: bool | None) -> None:
             if reload:
@@ -360,14 +379,25 @@ class ClientCardPanel(Vertical):
             app = self.console
 
             async def op(session: AsyncSession) -> None:
-                await add_phone(session, card.id, raw, actor=app.actor,
-                                region=app.settings.phone.region, at=app.now())
+                await add_phone(
+                    session,
+                    card.id,
+                    raw,
+                    actor=app.actor,
+                    region=app.settings.phone.region,
+                    at=app.now(),
+                )
 
             self._write("add phone", op, tr("card.phone.added"))
 
         self.app.push_screen(
-            TextPrompt(tr("card.phone.add.title", name=card.name or "—"),
-                       tr("card.phone.add.label"), placeholder="+7 916 123-45-67"), got)
+            TextPrompt(
+                tr("card.phone.add.title", name=card.name or "—"),
+                tr("card.phone.add.label"),
+                placeholder="+7 916 123-45-67",
+            ),
+            got,
+        )
 
     def remove_phone(self) -> None:
         if self.card is None:
@@ -383,14 +413,23 @@ class ClientCardPanel(Vertical):
             app = self.console
 
             async def op(session: AsyncSession) -> None:
-                await remove_phone(session, card.id, e164, actor=app.actor,
-                                   region=app.settings.phone.region, at=app.now())
+                await remove_phone(
+                    session,
+                    card.id,
+                    e164,
+                    actor=app.actor,
+                    region=app.settings.phone.region,
+                    at=app.now(),
+                )
 
             self._write("remove phone", op, tr("card.phone.removed"))
 
         self.app.push_screen(
-            CallPickerScreen(tr("card.phone.remove.title"),
-                             [(p.e164, p.label) for p in card.phones]), got)
+            CallPickerScreen(
+                tr("card.phone.remove.title"), [(p.e164, p.label) for p in card.phones]
+            ),
+            got,
+        )
 
     def toggle_blacklist(self) -> None:
         if self.card is None:
@@ -412,7 +451,8 @@ class ClientCardPanel(Vertical):
                 self._write("lift blacklist", op, tr("card.blacklist.lifted"))
 
             self.app.push_screen(
-                ConfirmScreen(tr("card.blacklist.lift.question", name=card.name or "—")), lift)
+                ConfirmScreen(tr("card.blacklist.lift.question", name=card.name or "—")), lift
+            )
             return
 
         def got(reason: str | None) -> None:
@@ -425,8 +465,11 @@ class ClientCardPanel(Vertical):
             self._write("blacklist", op, tr("card.blacklist.done"))
 
         self.app.push_screen(
-            TextPrompt(tr("card.blacklist.title", name=card.name or "—"),
-                       tr("card.blacklist.reason")), got)
+            TextPrompt(
+                tr("card.blacklist.title", name=card.name or "—"), tr("card.blacklist.reason")
+            ),
+            got,
+        )
 
     def add_debt(self) -> None:
         if self.card is None:
@@ -441,14 +484,20 @@ class ClientCardPanel(Vertical):
             app = self.console
 
             async def op(session: AsyncSession) -> None:
-                await add_debt(session, card.id, debt.amount, reason=debt.reason,
-                               actor=app.actor, order_ref=debt.order_ref,
-                               comment=debt.comment, at=app.now())
+                await add_debt(
+                    session,
+                    card.id,
+                    debt.amount,
+                    reason=debt.reason,
+                    actor=app.actor,
+                    order_ref=debt.order_ref,
+                    comment=debt.comment,
+                    at=app.now(),
+                )
 
             self._write("add debt", op, tr("card.debt.added"))
 
-        self.app.push_screen(AddDebtDialog(tr("card.debt.add.title", name=card.name or "—")),
-                             got)
+        self.app.push_screen(AddDebtDialog(tr("card.debt.add.title", name=card.name or "—")), got)
 
     def mark_debt_paid(self) -> None:
         if self.card is None:
@@ -467,8 +516,9 @@ class ClientCardPanel(Vertical):
             at = paid_moment(payment, app.now())
 
             async def op(session: AsyncSession) -> None:
-                await mark_debt_paid(session, debt_id, actor=app.actor, at=at,
-                                     comment=payment.comment)
+                await mark_debt_paid(
+                    session, debt_id, actor=app.actor, at=at, comment=payment.comment
+                )
 
             self._write("mark debt paid", op, tr("card.debt.paid"))
 

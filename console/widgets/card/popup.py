@@ -31,9 +31,21 @@ class CallPopup(Vertical):
     CallPopup.-missed #call-line { background: $warning 40%; }
     """
 
-    def __init__(self, key: str, *, server: str, linkedid: str, number: str | None,
-                 number_raw: str, name: str | None, queue: str | None, kind: str,
-                 at_text: str, popped_at: float, id: str | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        *,
+        server: str,
+        linkedid: str,
+        number: str | None,
+        number_raw: str,
+        name: str | None,
+        queue: str | None,
+        kind: str,
+        at_text: str,
+        popped_at: float,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes="-ringing")
         self.key = key
         self.server = server
@@ -50,18 +62,39 @@ class CallPopup(Vertical):
         self.colleague: str | None = None
 
     @classmethod
-    def from_ring(cls, key: str, call: CallRinging, *, popped_at: float,
-                  id: str | None = None) -> CallPopup:
-        return cls(key, server=call.server, linkedid=call.linkedid, number=call.number,
-                   number_raw=call.number_raw, name=call.name, queue=call.queue,
-                   kind=call.kind, at_text=fmt_time(call.at), popped_at=popped_at, id=id)
+    def from_ring(
+        cls, key: str, call: CallRinging, *, popped_at: float, id: str | None = None
+    ) -> CallPopup:
+        return cls(
+            key,
+            server=call.server,
+            linkedid=call.linkedid,
+            number=call.number,
+            number_raw=call.number_raw,
+            name=call.name,
+            queue=call.queue,
+            kind=call.kind,
+            at_text=fmt_time(call.at),
+            popped_at=popped_at,
+            id=id,
+        )
 
     @classmethod
     def from_live(cls, key: str, call: LiveCall, *, id: str | None = None) -> CallPopup:
         kind = "phone" if call.number else "withheld"
-        popup = cls(key, server=call.server, linkedid=call.linkedid, number=call.number,
-                    number_raw=call.number_raw, name=call.name, queue=call.queue, kind=kind,
-                    at_text=fmt_time(call.started_at), popped_at=time.monotonic(), id=id)
+        popup = cls(
+            key,
+            server=call.server,
+            linkedid=call.linkedid,
+            number=call.number,
+            number_raw=call.number_raw,
+            name=call.name,
+            queue=call.queue,
+            kind=kind,
+            at_text=fmt_time(call.started_at),
+            popped_at=time.monotonic(),
+            id=id,
+        )
         popup.state = "talking" if call.state == "talking" else "ringing"
         return popup
 
@@ -94,8 +127,13 @@ class CallPopup(Vertical):
         if self.kind == "internal":
             caller = tr("popup.colleague", who=self.colleague or self.number_raw)
         queue = tr("popup.queue", queue=self.queue) if self.queue else ""
-        return tr("popup.line", state=tr(f"popup.state.{self.state}"), caller=caller,
-                  queue=queue, at=self.at_text)
+        return tr(
+            "popup.line",
+            state=tr(f"popup.state.{self.state}"),
+            caller=caller,
+            queue=queue,
+            at=self.at_text,
+        )
 
     def set_state(self, state: PopupState) -> None:
         self.state = state
@@ -103,8 +141,9 @@ class CallPopup(Vertical):
             self.set_class(name == state, f"-{name}")
         self.query_one("#call-line", Static).update(self._line())
 
-    def identified(self, *, kind: str, client_id: int | None, created: bool,
-                   colleague: str | None) -> None:
+    def identified(
+        self, *, kind: str, client_id: int | None, created: bool, colleague: str | None
+    ) -> None:
         """The desk said who is calling: load the card (edit mode for a brand-new client)."""
         self.kind = kind
         if kind == "internal":

@@ -37,8 +37,12 @@ class BlacklistBanner(Static):
             return
         since = fmt_datetime(client.blacklisted_at) if client.blacklisted_at else "—"
         self.update(
-            tr("card.blacklist.banner", reason=client.blacklist_reason or "—", since=since,
-               by=client.blacklisted_by or "—")
+            tr(
+                "card.blacklist.banner",
+                reason=client.blacklist_reason or "—",
+                since=since,
+                by=client.blacklisted_by or "—",
+            )
         )
 
 
@@ -54,8 +58,13 @@ class DebtsBanner(Static):
     def show(self, card: ClientCard) -> None:
         self.set_class(card.orders_blocked, "-shown")
         if card.orders_blocked:
-            self.update(tr("card.debts.blocked", count=len(card.unpaid_debts),
-                           total=fmt_money(card.unpaid_debt_total)))
+            self.update(
+                tr(
+                    "card.debts.blocked",
+                    count=len(card.unpaid_debts),
+                    total=fmt_money(card.unpaid_debt_total),
+                )
+            )
 
 
 class TariffBadge(Static):
@@ -77,9 +86,13 @@ class Counters(Static):
     def show(self, card: ClientCard) -> None:
         c = card
         self.update(
-            tr("card.counters", completed=fmt_number(c.completed_orders),
-               false=fmt_number(c.false_orders), bonus=fmt_number(c.bonus_orders),
-               complaints=fmt_number(c.complaints))
+            tr(
+                "card.counters",
+                completed=fmt_number(c.completed_orders),
+                false=fmt_number(c.false_orders),
+                bonus=fmt_number(c.bonus_orders),
+                complaints=fmt_number(c.complaints),
+            )
         )
 
 
@@ -105,17 +118,22 @@ class DebtsList(Vertical):
         debts = card.unpaid_debts
         total = self.query_one("#debts-total", Static)
         if debts:
-            total.update(tr("card.debts.total", count=len(debts),
-                            total=fmt_money(card.unpaid_debt_total)))
+            total.update(
+                tr("card.debts.total", count=len(debts), total=fmt_money(card.unpaid_debt_total))
+            )
         else:
             total.update(tr("card.debts.none"))
         table: DataTable[str] = self.query_one(DataTable)
         table.clear()
         table.display = bool(debts)
         for debt in debts:
-            table.add_row(debt.order_ref or "—", fmt_date(debt.created_at),
-                          fmt_money(debt.amount), tr(f"card.debt.reason.{debt.reason}"),
-                          key=str(debt.id))
+            table.add_row(
+                debt.order_ref or "—",
+                fmt_date(debt.created_at),
+                fmt_money(debt.amount),
+                tr(f"card.debt.reason.{debt.reason}"),
+                key=str(debt.id),
+            )
 
     def selected_debt_id(self) -> int | None:
         table: DataTable[str] = self.query_one(DataTable)
@@ -196,21 +214,34 @@ class ClientCardView(VerticalScroll):
         )
         self.query_one("#card-phones", Static).update(tr("card.phones", phones=phones or "—"))
         address = ", ".join(
-            part for part in (c.city, c.street, c.house,
-                              tr("card.entrance", entrance=c.entrance) if c.entrance else "")
+            part
+            for part in (
+                c.city,
+                c.street,
+                c.house,
+                tr("card.entrance", entrance=c.entrance) if c.entrance else "",
+            )
             if part
         )
         self.query_one("#card-address", Static).update(tr("card.address", address=address or "—"))
-        self.query_one("#card-comment", Static).update(
-            tr("card.comment", comment=c.comment or "—"))
+        self.query_one("#card-comment", Static).update(tr("card.comment", comment=c.comment or "—"))
         self.query_one("#card-status", Static).update(
-            tr("card.status", status=tr(f"card.status.{c.status}"),
-               activity=tr(f"card.activity.{card.activity}"),
-               registered=fmt_date(c.registered_at)))
+            tr(
+                "card.status",
+                status=tr(f"card.status.{c.status}"),
+                activity=tr(f"card.activity.{card.activity}"),
+                registered=fmt_date(c.registered_at),
+            )
+        )
         self.query_one("#card-money", Static).update(
-            tr("card.money", balance=fmt_money(c.balance), bonus=fmt_money(c.bonus_balance)))
-        for part in (BlacklistBanner, DebtsBanner, TariffBadge, Counters, DebtsList, RecentCalls):
-            self.query_one(part).show(card)
+            tr("card.money", balance=fmt_money(c.balance), bonus=fmt_money(c.bonus_balance))
+        )
+        self.query_one(BlacklistBanner).show(card)
+        self.query_one(DebtsBanner).show(card)
+        self.query_one(TariffBadge).show(card)
+        self.query_one(Counters).show(card)
+        self.query_one(DebtsList).show(card)
+        self.query_one(RecentCalls).show(card)
 
     def selected_debt_id(self) -> int | None:
         return self.query_one(DebtsList).selected_debt_id()
