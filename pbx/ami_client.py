@@ -48,7 +48,13 @@ from pbx.errors import (
     OriginateOutcomeUnknownError,
 )
 from pbx.originate import ClickToCall
-from pbx.protocol import DEFAULT_MAX_MESSAGE, AmiProtocol, ProtocolStats, event_from_message
+from pbx.protocol import (
+    DEFAULT_MAX_MESSAGE,
+    AmiProtocol,
+    ProtocolStats,
+    arrival_time,
+    event_from_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -394,7 +400,7 @@ class AmiClient:
             raise ActionFailedError(name, str(first.get("Message", "")))
         stamp = self._clock()
         return [
-            event_from_message(self.server, m, stamp)
+            event_from_message(self.server, m, arrival_time(m, stamp))
             for m in messages
             if "event" in m and not str(m.get("Event", "")).endswith("Complete")
         ]

@@ -55,6 +55,12 @@ class ProtocolStats:
     handler_errors: int = 0
 
 
+def arrival_time(message: Message, default: float) -> float:
+    """When AmiProtocol received `message` (set on every message it handles)."""
+    stamp = getattr(message, "received_at", None)
+    return stamp if isinstance(stamp, float) else default
+
+
 def event_from_message(server: str, message: Message, received_at: float) -> AmiEvent:
     """Freeze a panoramisk Message into an AmiEvent.
 
@@ -90,6 +96,7 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
         self._on_event = on_event
         self._on_lost = on_lost
         self._clock = clock
+        self._last_stamp = 0.0
         self._max_message = max_message
         self.stats = stats if stats is not None else ProtocolStats()
         self.encoding = "utf-8"
@@ -156,6 +163,10 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
         self.responses.pop(action_id, None)
 
     def handle_message(self, message: Message, received_at: float | None = None) -> None:
+        stamp = self._stamp() if received_at is None else received_at
+        # List items are handed back to the caller later, as a whole: they keep the time
+        # they arrived (`arrival_time`), not the time the list completed.
+        message.received_at = stamp
         action = self.responses.get(message.id) if message.id else None
         if action is not None:
             is_event = "event" in message
@@ -169,7 +180,6 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
                 self.responses.pop(action.id, None)
         if "event" in message:
             self.stats.events += 1
-            stamp = self._clock() if received_at is None else received_at
             self._on_event(event_from_message(self.server, message, stamp))
 
     def close(self) -> None:
@@ -222,11 +232,21 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
             if message is None:
                 self.stats.malformed += 1
                 return
-            self.handle_message(message, self._clock())
+            self.handle_message(message, self._stamp())
         except Exception:
             self.stats.handler_errors += 1
             if self.stats.handler_errors <= _LOGGED_ERRORS:
                 log.exception("%s: error handling an AMI message (skipped)", self.server)
+
+    def _stamp(self) -> float:
+        """Arrival time, strictly increasing: messages of one TCP read get distinct stamps
+        in stream order, so time order is arrival order (a resync list and the events
+        that crossed it stay distinguishable)."""
+        now = self._clock()
+        if now <= self._last_stamp:
+            now = self._last_stamp + 1e-6
+        self._last_stamp = now
+        return now
 
     def _fail_pending(self, why: str) -> None:
         pending, self.responses = self.responses, {}

@@ -301,7 +301,7 @@ class CallTracker:
         return call
 
     def _add_chan(self, call: Call, uid: str, name: str) -> Chan:
-        chan = Chan(uid=uid, name=name, call=call)
+        chan = Chan(uid=uid, name=name, call=call, born=self._last_time)
         self._chans[uid] = chan
         call.channels.add(uid)
         return chan
@@ -793,12 +793,16 @@ class CallTracker:
         gone_at = lost_at if lost_at is not None and sane_lost else self._last_time
         gone_at = min(gone_at, now) if gone_at > 0 else now
         events: list[CallEvent] = []
-        for linkedid in [lid for lid in self._calls if lid not in snap.calls]:
-            events += self._end(self._calls[linkedid], gone_at, "lost")
+        # Events that arrived while the lists were being sent were applied before this
+        # resync: what they created is newer than the lists and must not be ended here.
+        taken_at = snap.taken_at if snap.taken_at is not None else now
+        for linkedid, call in list(self._calls.items()):
+            if linkedid not in snap.calls and call.started_at <= taken_at:
+                events += self._end(call, gone_at, "lost")
         queued = {q.uid: q for q in snap.queue_entries if q.uid}
         queued.update({q.channel: q for q in snap.queue_entries if q.channel})
         for linkedid, channels in snap.calls.items():
-            events += self._resync_call(linkedid, channels, queued, now)
+            events += self._resync_call(linkedid, channels, queued, now, taken_at)
         if now > self._last_time:
             self._last_time = now
         return events
@@ -809,6 +813,7 @@ class CallTracker:
         channels: list[ChannelItem],
         queued: Mapping[str, QueueItem],
         now: float,
+        taken_at: float,
     ) -> list[CallEvent]:
         call = self._calls.get(linkedid)
         if call is None:
@@ -818,7 +823,9 @@ class CallTracker:
             call = self._start(linkedid, channels[0].since)
         events: list[CallEvent] = []
         present = {c.uid for c in channels}
-        for uid in [u for u in call.channels if u not in present]:  # gone during the outage
+        old = {uid for uid, chan in self._chans.items() if chan.born <= taken_at}
+        gone_uids = [u for u in call.channels if u not in present and u in old]
+        for uid in gone_uids:  # gone during the outage
             gone = self._chans.pop(uid, None)
             call.channels.discard(uid)
             if gone is not None and gone.ext is not None and not self._has_leg(call, gone.ext):
@@ -832,7 +839,7 @@ class CallTracker:
             origin = next((c for c in channels if c.uid == linkedid), channels[0])
             self._set_origin(call, origin.uid, origin.name, origin.caller_num, origin.caller_name)
         events += self._resync_queue(call, channels, queued, now)
-        events += self._resync_legs(call, channels, now)
+        events += self._resync_legs(call, channels, now, taken_at)
         return events
 
     def _resync_queue(
@@ -849,7 +856,9 @@ class CallTracker:
         at = to_datetime(call.queued_at)
         return [CallQueued(self.server, call.linkedid, entry.queue, entry.position, at)]
 
-    def _resync_legs(self, call: Call, channels: list[ChannelItem], now: float) -> list[CallEvent]:
+    def _resync_legs(
+        self, call: Call, channels: list[ChannelItem], now: float, taken_at: float
+    ) -> list[CallEvent]:
         """Who rings and who talks now, from the channels' states."""
         events: list[CallEvent] = []
         ringing: dict[str, float] = {}
@@ -892,6 +901,11 @@ class CallTracker:
         for label, since in ringing.items():
             if label not in call.ringing:
                 events += self._ring(call, None, label, since)
-        for label in [lbl for lbl in call.ringing if lbl not in ringing]:
+        newer = {  # legs that began ringing after the lists were made: the lists can't know
+            chan.ext
+            for uid in call.channels
+            if (chan := self._chans.get(uid)) is not None and chan.born > taken_at
+        }
+        for label in [lbl for lbl in call.ringing if lbl not in ringing and lbl not in newer]:
             events += self._stop(call, label, "not_answered", now)
         return events

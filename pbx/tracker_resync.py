@@ -53,6 +53,7 @@ class Snapshot:
     queue_entries: list[QueueItem] = field(default_factory=list)
     members: list[tuple[str, str]] = field(default_factory=list)  # (interface, state iface)
     malformed: int = 0
+    taken_at: float | None = None  # when the earliest list item was produced
 
 
 def parse_age(text: str) -> float | None:
@@ -128,6 +129,8 @@ def collect(items: Iterable[AmiEvent], now: float) -> Snapshot:
     seen: set[str] = set()
     for item in items:
         name = item.name
+        at = listed_at(item, now)
+        snap.taken_at = at if snap.taken_at is None else min(snap.taken_at, at)
         if name in CHANNEL_ITEMS:
             channel = _channel(item, listed_at(item, now))
             if channel is None:

@@ -77,6 +77,7 @@ class Chan:
     call: Call
     ext: str | None = None  # the operator this leg rings (extension or device name)
     client: bool = False  # the outside party's leg of an outbound call
+    born: float = 0.0  # when the tracker first heard of it (a resync list may predate it)
 
 
 @dataclass(slots=True, eq=False)

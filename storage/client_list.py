@@ -354,7 +354,7 @@ async def _export_batch(
         .where(ClientPhone.client_id.in_([r[0].id for r in rows]))
         .order_by(ClientPhone.client_id, ClientPhone.id)
     )
-    for client_id, e164 in phone_rows.tuples():
+    for client_id, e164 in phone_rows:
         phones.setdefault(client_id, []).append(e164)
     return [_export_row(c, tariff, unpaid, phones.get(c.id, []), now) for c, tariff, unpaid in rows]
 

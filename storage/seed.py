@@ -48,6 +48,12 @@ _MOBILE_SPACE = 10**9  # 9xx xxx-xx-xx
 _MOBILE_STEP = 387_420_489  # 3**18: coprime with 10**9, so k -> number is a permutation
 _LOCAL_SPACE = 8_000_000  # 2xx-xx-xx … 9xx-xx-xx
 _LOCAL_STEP = 1_594_323  # 3**13: coprime with 8,000,000
+# Every seeded moment lies before the seed's `now`: a call starts at least this long before
+# it, and the longest seeded call (wait + talk) is well under it, so it has ended too.
+_CALL_MARGIN = timedelta(minutes=30)
+_MAX_WAIT_S = 120.0
+_MAX_TALK_S = 300.0
+_QUEUE = "taxi"
 
 
 class SeedError(Exception):
@@ -161,13 +167,13 @@ async def seed_database(
 
 
 async def _ensure_tariffs(conn: AsyncConnection) -> dict[str, int]:
-    have = dict((await conn.execute(select(Tariff.name, Tariff.id))).tuples().all())
+    have = {n: i for n, i in (await conn.execute(select(Tariff.name, Tariff.id))).all()}
     missing = [
         {"name": n, "description": d, "active": True} for n, d in data.TARIFFS if n not in have
     ]
     if missing:
         await conn.execute(insert(Tariff), missing)
-        have = dict((await conn.execute(select(Tariff.name, Tariff.id))).tuples().all())
+        have = {n: i for n, i in (await conn.execute(select(Tariff.name, Tariff.id))).all()}
     return {name: have[name] for name, _ in data.TARIFFS}
 
 
@@ -254,6 +260,8 @@ class _Generator:
         self._cities = [c for c, _, _ in data.CITIES]
         self._city_weights = [w for _, _, w in data.CITIES]
         self._codes = {c: codes for c, codes, _ in data.CITIES}
+        self._fail_reasons = [r for r, _ in data.OUTBOUND_FAILURES]
+        self._fail_weights = [w for _, w in data.OUTBOUND_FAILURES]
         self._specials = first_id == 1  # the AMI demo numbers go to a fresh database
 
     # -- numbers -------------------------------------------------------------------------
@@ -318,7 +326,7 @@ class _Generator:
             batch.phones.append(self._phone(cid, number, i, corporate, registered))
         debts = self._debts(cid, registered, force_unpaid=special == 0)
         batch.debts.extend(debts)
-        batch.calls.extend(self._calls(cid, row, numbers[0]))
+        batch.calls.extend(self._calls(cid, row, numbers))
 
     def _person(self, city: str) -> dict[str, Any]:
         rng = self.rng
@@ -368,18 +376,22 @@ class _Generator:
         }
 
     def _registered(self) -> datetime:
+        """The first call: registration is when a client first phoned (or was phoned)."""
         rng = self.rng
         days = rng.uniform(0, 30) if rng.random() < 0.05 else rng.uniform(30, 5 * 365)
-        return self.now - timedelta(days=days, seconds=rng.randrange(86400))
+        return self.now - _CALL_MARGIN - timedelta(days=days, seconds=rng.randrange(86400))
 
     def _activity(self, registered: datetime, corporate: bool) -> dict[str, Any]:
         rng = self.rng
-        span = (self.now - registered).total_seconds()
+        span = (self.now - _CALL_MARGIN - registered).total_seconds()
         last_call = registered + timedelta(seconds=span * (1 - rng.random() ** 3))
         orders = int(rng.expovariate(1 / (120 if corporate else 25)))
         last_order = None
         if orders:
-            last_order = min(self.now, last_call + timedelta(minutes=rng.randrange(5, 60)))
+            last_order = min(
+                self.now - timedelta(minutes=1),
+                last_call + timedelta(minutes=rng.randrange(5, 60)),
+            )
         return {
             "registered_at": registered,
             "updated_at": registered,
@@ -412,7 +424,8 @@ class _Generator:
             "tariff_id": tariff,
             "blacklisted": black,
             "blacklist_reason": rng.choice(data.BLACKLIST_REASONS) if black else "",
-            "blacklisted_at": self.now - timedelta(days=rng.uniform(1, 300)) if black else None,
+            "blacklisted_at": registered + (self.now - registered) * rng.uniform(0.05, 0.95)
+            if black else None,
             "blacklisted_by": f"{operator[1]} ({operator[0]})" if black else "",
             "registered_by": f"{operator[1]} ({operator[0]})",
             "comment": rng.choice(data.COMMENTS) if rng.random() < 0.05 else "",
@@ -453,6 +466,12 @@ class _Generator:
         for i in range(1 if force_unpaid else rng.choice((1, 1, 1, 2, 3))):
             created = registered + (self.now - registered) * rng.random()
             paid = not force_unpaid and rng.random() < 0.4
+            paid_at = None
+            if paid:
+                paid_at = min(
+                    created + timedelta(days=rng.uniform(0.1, 20)),
+                    created + (self.now - created) * rng.uniform(0.5, 0.99),
+                )
             reason = rng.choice(list(DebtReason))
             amount = Decimal(350) if force_unpaid else Decimal(rng.randrange(100, 1500, 50))
             rows.append(
@@ -461,14 +480,16 @@ class _Generator:
                     "reason": DebtReason.LATE_CANCEL.value if force_unpaid else reason.value,
                     "order_ref": f"{data.DEBT_ORDER_PREFIX}{cid}-{i + 1}", "comment": "",
                     "created_at": created, "created_by": "seed",
-                    "paid_at": created + timedelta(days=rng.uniform(0.1, 20)) if paid else None,
+                    "paid_at": paid_at,
                     "paid_by": rng.choice(self.operators)[1] if paid else "",
                     "payment_comment": "оплачено водителю" if paid else "",
                 }
             )  # fmt: skip
         return rows
 
-    def _calls(self, cid: int, client: dict[str, Any], number: str) -> list[dict[str, Any]]:
+    def _calls(self, cid: int, client: dict[str, Any], numbers: list[str]) -> list[dict[str, Any]]:
+        """A few calls of the client's, the latest at `last_call_at`, the earliest no
+        earlier than registration; each as the call tracker would have recorded it."""
         rng = self.rng
         if cid > 2 and rng.random() >= 0.15:
             return []
@@ -477,27 +498,67 @@ class _Generator:
         rows = []
         for j in range(rng.randint(1, 4)):
             start = last if j == 0 else first + (last - first) * rng.random()
-            disposition = rng.choices(
-                ("answered", "missed", "abandoned", "busy", "failed"), (80, 8, 8, 2, 2)
-            )[0]
-            inbound = rng.random() < 0.85
-            wait = round(rng.uniform(1, 40), 1)
-            talk = round(rng.uniform(20, 300), 1) if disposition == "answered" else 0.0
-            operator = rng.choice(self.operators)[0]
-            answered_at = start + timedelta(seconds=wait) if disposition == "answered" else None
-            rows.append(
-                {
-                    "server": "main", "linkedid": f"seed{self.seed}-{cid}-{j}",
-                    "direction": "inbound" if inbound else "outbound", "number": number,
-                    "number_raw": number if inbound else "8" + number[2:],
-                    "name": client["name"], "client_id": cid,
-                    "queue": "taxi" if inbound else None,
-                    "operators_rung": ["101", "102", "103"] if inbound else [operator],
-                    "answered_by": operator if answered_at else None, "transferred_to": [],
-                    "disposition": disposition, "reason": None, "started_at": start,
-                    "answered_at": answered_at,
-                    "ended_at": start + timedelta(seconds=wait + talk),
-                    "wait_s": wait, "talk_s": talk,
-                }
-            )  # fmt: skip
+            # A corporate client calls from any of its numbers; mostly the main one.
+            number = numbers[0] if len(numbers) == 1 or rng.random() < 0.6 else rng.choice(numbers)
+            call: dict[str, Any] = {
+                "server": "main", "linkedid": f"seed{self.seed}-{cid}-{j}", "number": number,
+                "client_id": cid, "transferred_to": [], "reason": None, "started_at": start,
+            }  # fmt: skip
+            if rng.random() < 0.85:
+                call.update(self._inbound(number, client["name"]))
+            else:
+                call.update(self._outbound(number, client["name"]))
+            wait, talk = call["wait_s"], call["talk_s"]
+            answered = call["disposition"] == "answered"
+            call["answered_at"] = start + timedelta(seconds=wait) if answered else None
+            call["ended_at"] = start + timedelta(seconds=wait + talk)
+            rows.append(call)
         return rows
+
+    def _inbound(self, number: str, name: str) -> dict[str, Any]:
+        """Through the queue (answered, or abandoned by a caller tired of waiting) or
+        straight to an operator's number (answered, missed, or busy)."""
+        rng = self.rng
+        extensions = [ext for ext, _ in self.operators]
+        rung: list[str]
+        if rng.random() < 0.8:
+            queue: str | None = _QUEUE
+            disposition = "answered" if rng.random() < 0.88 else "abandoned"
+            # The queue rings its members in turn from a random one; an abandoned caller
+            # may hang up before any phone rang.
+            start = rng.randrange(len(extensions))
+            order = extensions[start:] + extensions[:start]
+            rung = order[: rng.randint(0 if disposition == "abandoned" else 1, len(order))]
+            wait = rng.uniform(3, 60) if disposition == "answered" else rng.uniform(5, _MAX_WAIT_S)
+        else:
+            queue = None
+            disposition = rng.choices(("answered", "missed", "busy"), (80, 15, 5))[0]
+            rung = [rng.choice(extensions)]
+            wait = rng.uniform(0.2, 1.5) if disposition == "busy" else rng.uniform(2, 30)
+        answered = disposition == "answered"
+        raw = number if rng.random() < 0.7 else "8" + number[2:]  # as the trunk sends it
+        return {
+            "direction": "inbound", "number_raw": raw, "name": name, "queue": queue,
+            "operators_rung": rung,
+            "answered_by": rung[-1] if answered else None, "disposition": disposition,
+            "wait_s": round(wait, 1),
+            "talk_s": round(rng.uniform(15, _MAX_TALK_S) if answered else 0.0, 1),
+        }  # fmt: skip
+
+    def _outbound(self, number: str, name: str) -> dict[str, Any]:
+        """Click-to-call by one operator: the client answered, or the call failed (why, in
+        words, as the tracker puts it). Never missed, abandoned or busy; no queue."""
+        rng = self.rng
+        operator = rng.choice(self.operators)[0]
+        answered = rng.random() < 0.8
+        reason = None
+        if not answered:
+            reason = rng.choices(self._fail_reasons, self._fail_weights)[0]
+        return {
+            "direction": "outbound", "number_raw": "8" + number[2:], "name": name,
+            "queue": None, "operators_rung": [operator],
+            "answered_by": operator if answered else None,
+            "disposition": "answered" if answered else "failed", "reason": reason,
+            "wait_s": round(rng.uniform(5, 40), 1),
+            "talk_s": round(rng.uniform(10, _MAX_TALK_S) if answered else 0.0, 1),
+        }  # fmt: skip

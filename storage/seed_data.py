@@ -149,6 +149,16 @@ COMMENTS: Final = (
     "Часто меняет адрес в последний момент",
 )
 
+# Why a click-to-call failed, worded as the call tracker words it (pbx.tracker_state), with
+# rough shares.
+OUTBOUND_FAILURES: Final = (
+    ("no answer", 50),
+    ("client busy", 25),
+    ("operator did not answer", 10),
+    ("client's line unavailable", 10),
+    ("congestion", 5),
+)
+
 DEBT_ORDER_PREFIX: Final = "З-"
 
 # Cyrillic -> Latin for e-mail addresses (a simple passport-style table).

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pbx.ami_client import AmiClient, StreamItem
 from pbx.ami_event import AmiEvent
+from pbx.call_events import CallEvent
 from pbx.capture import parse_message, read_capture
 from pbx.connection_state import Backoff, ConnectionState, LinkState
+from pbx.originate import ClickToCall
+from pbx.protocol import ProtocolStats
 from pbx.simulator import AmiSimulator
+from pbx.tracker import CallTracker
+from pbx.tracker_feed import TrackerFeed
+from tests.tracker_support import ExpectedClick, make_tracker
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ami"
 CAPTURES = sorted(FIXTURES.glob("*.jsonl"))
@@ -78,3 +85,117 @@ def recorded_actions(path: Path) -> list[dict[str, str]]:
             if headers.get("Action", "").lower() not in ("login", "ping"):
                 actions.append(headers)
     return actions
+
+
+# -- A console that plays the recorded client's part of a capture ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleStep:
+    """One action the recorded console sent, once it had seen ``after`` events."""
+
+    after: int
+    action: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.action.get("Action", "").lower()
+
+
+def console_script(path: Path) -> list[ConsoleStep]:
+    """The recorded client's actions (Login and Ping aside: the client does its own), each
+    with the number of events Asterisk had sent before it."""
+    steps: list[ConsoleStep] = []
+    seen = 0
+    for record in read_capture(path):
+        if record.dir == "recv" and record.raw.startswith("Event:"):
+            seen += 1
+        elif record.dir == "send":
+            action = parse_message(record.raw)
+            if action.get("Action", "").lower() not in ("login", "ping"):
+                steps.append(ConsoleStep(seen, action))
+    return steps
+
+
+@dataclass
+class CaptureRun:
+    """What a client and its tracker saw while the simulator replayed a capture over TCP."""
+
+    tracker: CallTracker
+    items: list[StreamItem] = field(default_factory=list)
+    out: list[CallEvent] = field(default_factory=list)
+    action_ids: dict[str, str] = field(default_factory=dict)  # recorded -> sent
+    lists: dict[str, list[AmiEvent]] = field(default_factory=dict)  # list action -> items
+    stats: ProtocolStats | None = None
+
+    @property
+    def events(self) -> list[AmiEvent]:
+        return events_only(self.items)
+
+
+async def play_capture(
+    path: Path,
+    *,
+    speed: float = 0.0,
+    clicks: Sequence[ExpectedClick] = (),
+    timeout_s: float = 30.0,
+) -> CaptureRun:
+    """Replay ``path`` from the simulator over TCP to an AmiClient whose stream feeds a
+    CallTracker, the test playing the recorded console: after the events the console had
+    seen, it sends the same action (an Originate as the click-to-call code does, announced
+    to the tracker first; ``clicks`` say who clicked and whom). ``speed`` 0 is as fast as
+    the socket goes, 1 the recorded timing."""
+    run = CaptureRun(make_tracker())
+    feeder = TrackerFeed(run.tracker)
+    script = console_script(path)
+    by_action_id = {c.action_id: c for c in clicks}
+    async with AmiSimulator(port=0, username=USER, secret=SECRET) as sim:
+        replaying = asyncio.create_task(sim.replay(path, speed=speed))
+        await asyncio.sleep(0)  # the replay claims the next login before the client connects
+        ami = client_for(sim, resync_actions=(), ping_interval=30.0, action_timeout=10.0)
+        async with asyncio.timeout(timeout_s), ami:
+            seen = 0
+            async for item in ami.events():
+                run.items.append(item)
+                run.out += feeder.handle(item)
+                seen += isinstance(item, AmiEvent)
+                while script and seen >= script[0].after and ami.state.is_up:
+                    if script[0].name == "logoff":
+                        break  # leaving the block logs off, as the recorded console did
+                    await _perform(ami, run, script.pop(0), by_action_id)
+                if script and script[0].name == "logoff" and seen >= script[0].after:
+                    break
+            run.stats = ami.stats
+        async with asyncio.timeout(timeout_s):
+            await replaying
+    return run
+
+
+async def _perform(
+    ami: AmiClient, run: CaptureRun, step: ConsoleStep, clicks: Mapping[str, ExpectedClick]
+) -> None:
+    action = step.action
+    recorded_id = action.get("ActionID", "")
+    if step.name == "originate":
+        click = clicks[recorded_id]
+        call = ClickToCall(
+            device=action["Channel"],
+            dial_string=action["Exten"],
+            context=action["Context"],
+            client_name=click.client_name,
+            timeout_s=int(action.get("Timeout", "30000")) / 1000,
+        )
+        run.tracker.expect_originate(call.action_id, click.extension, click.dial)
+        run.action_ids[recorded_id] = await ami.originate(call)
+    else:
+        sent_id = f"console-{len(run.action_ids) + 1}"
+        run.action_ids[recorded_id] = sent_id
+        headers = {k: v for k, v in action.items() if k not in ("Action", "ActionID")}
+        headers["ActionID"] = sent_id
+        if step.name in LIST_ACTIONS:
+            run.lists[action["Action"]] = await ami.list_action(action["Action"], headers)
+        else:
+            await ami.send_action({"Action": action["Action"], **headers})
+
+
+LIST_ACTIONS = frozenset({"coreshowchannels", "status", "queuestatus", "queuesummary"})

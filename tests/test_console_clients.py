@@ -32,7 +32,9 @@ from storage.models import Tariff
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
-FILLERS = 25  # «Яковлев 01…25»: sorted after the named clients, so 30 clients in all
+NAMED = 6  # the named clients below
+FILLERS = 24  # «Яковлев 01…24»: sorted after the six named clients, so 30 clients in all
+TOTAL = NAMED + FILLERS
 
 
 @pytest.fixture(autouse=True)
@@ -197,7 +199,7 @@ async def test_search_as_you_type_narrows_the_table(
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_clients(app, pilot)
         assert len(shown_ids(screen)) == 20
-        assert screen.shown is not None and screen.shown.total == 30 + 0
+        assert screen.shown is not None and screen.shown.total == TOTAL
         await pilot.press(*"иван")  # the search box has the focus on arrival
         await settle(pilot, screen)
         assert screen.query_state.filter.search == "иван"
@@ -252,7 +254,7 @@ async def test_filters_show_the_expected_rows(sessions: async_sessionmaker[Async
         assert "150.00" in table.get_row_at(0)[7].plain
         await pilot.press("ctrl+r")  # reset: every client again
         await settle(pilot, screen)
-        assert screen.shown is not None and screen.shown.total == 30
+        assert screen.shown is not None and screen.shown.total == TOTAL
 
 
 async def test_sort_and_pages(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -265,7 +267,8 @@ async def test_sort_and_pages(sessions: async_sessionmaker[AsyncSession]) -> Non
         await pilot.press("pagedown")
         await settle(pilot, screen)
         assert screen.query_state.page == 1
-        assert shown_ids(screen) == [ids[f"filler{n}"] for n in range(16, 26)]
+        # page 2: the fillers after the 6 named clients and fillers 1…14 of page 1
+        assert shown_ids(screen) == [ids[f"filler{n}"] for n in range(15, FILLERS + 1)]
         await pilot.press("pagedown")  # no page 3: nothing happens
         await settle(pilot, screen)
         assert screen.query_state.page == 1
@@ -275,7 +278,7 @@ async def test_sort_and_pages(sessions: async_sessionmaker[AsyncSession]) -> Non
 
         await pilot.press("p")  # 50 per page: everyone fits
         await settle(pilot, screen)
-        assert len(shown_ids(screen)) == 30
+        assert len(shown_ids(screen)) == TOTAL
 
         await pilot.press("s")  # next sortable column after name: city
         await settle(pilot, screen)
@@ -287,7 +290,14 @@ async def test_sort_and_pages(sessions: async_sessionmaker[AsyncSession]) -> Non
         assert shown_ids(screen)[:3] == [ids["romashka"], ids["petrov"], ids["ivanov"]]
 
         # a click on a column header sorts by it
-        await pilot.click(ClientTable, offset=(40, 0))  # the City header
+        table = screen.query_one(ClientTable)
+        city_x = sum(
+            column.get_render_width(table)
+            for column in table.ordered_columns[
+                : [c.key.value for c in table.ordered_columns].index("city")
+            ]
+        )
+        await pilot.click(ClientTable, offset=(city_x + 2, 0))  # the City header
         await settle(pilot, screen)
         assert screen.query_state.sort.value == "city"
         assert shown_ids(screen)[:2] == [ids["petrov"], ids["sidorova"]]

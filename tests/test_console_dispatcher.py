@@ -9,7 +9,6 @@ of it. Assertions look at posted messages and at the database, not at timing.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -165,14 +164,13 @@ async def test_ring_at_my_phone_pops_the_callers_card(
     app = make_app(sessions, desk)
     async with app.run_test(message_hook=messages.append) as pilot:
         await pilot.pause()
-        started = time.monotonic()
         desk.emit(ring("+79161234567", name="Иванова Мария"))
         await pilot.pause()
         popups = dispatcher(app).popups
         assert list(popups) == ["main/1700000000.1"]
         popup = popups["main/1700000000.1"]
-        # The number is on screen before any query returned.
-        assert popup.shown_at is not None and popup.shown_at - started < 0.1
+        # The number is on screen before any query returned (how fast: bench/).
+        assert popup.shown_at is not None
         assert "+7 916 123-45-67" in str(popup.query_one("#call-line").render())
         await settle(app, pilot)
         assert popup.panel.card is not None

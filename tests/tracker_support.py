@@ -7,13 +7,13 @@ Times are anchored at an arbitrary epoch; tests compare durations, never wall-cl
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from pbx.ami_event import AmiEvent
-from pbx.call_events import CallEnded, CallEvent, CallRecord
+from pbx.call_events import CallEnded, CallEvent, CallRecord, OriginateResult
 from pbx.capture import capture_events, parse_message, read_capture, to_event
 from pbx.tracker import CallTracker, OperatorDevice
 from storage.phones import classify_number
@@ -80,9 +80,12 @@ def seconds(value: float, expected: float) -> bool:
     return abs(value - expected) <= 0.5
 
 
-def replay_clicks(name: str, clicks: dict[str, tuple[str, str]]) -> Replay:
+def replay_clicks(name: str, clicks: Mapping[str, tuple[str, str]] | None = None) -> Replay:
     """Replay a capture, announcing each recorded Originate (ActionID → extension, number)
-    to the tracker just before it was sent, as the click-to-call code does."""
+    to the tracker just before it was sent, as the click-to-call code does. By default the
+    clicks are the capture's own, from ``CONCLUSIONS``."""
+    if clicks is None:
+        clicks = {c.action_id: (c.extension, c.dial) for c in CONCLUSIONS[name].clicks}
     run = Replay(make_tracker())
     for record in read_capture(FIXTURES / name):
         if record.dir == "send":
@@ -151,3 +154,214 @@ class Script:
 
     def hangup(self, t: float, uid: str, channel: str, linkedid: str, cause: str = "16") -> Script:
         return self.add(t, "Hangup", Uniqueid=uid, Channel=channel, Linkedid=linkedid, Cause=cause)
+
+
+# -- What a correct console concludes from each capture (tests/fixtures/ami/README.md) ------
+# One table for both paths: the tracker fed straight from the file (test_tracker_captures)
+# and the same capture replayed by the simulator over TCP (test_pbx_capture_replay).
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedCall:
+    """One call-log row as the README describes it; times None are not stated there."""
+
+    number: str | None
+    number_raw: str
+    name: str | None
+    operators_rung: tuple[str, ...]
+    answered_by: str | None
+    disposition: str
+    direction: str = "inbound"
+    queue: str | None = None
+    transferred_to: tuple[str, ...] = ()
+    reason: str | None = None
+    wait_s: float | None = None
+    talk_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedClick:
+    """A recorded Originate: what the console announced and what it must conclude."""
+
+    action_id: str  # as recorded; a live console sends its own
+    extension: str
+    device: str
+    dial: str  # the client's number as sent in Exten
+    client_name: str | None
+    success: bool
+    reason: str | None = None
+    reason_code: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedCapture:
+    calls: tuple[ExpectedCall, ...]  # in the order they end
+    clicks: tuple[ExpectedClick, ...] = ()
+
+
+IVANOVA = ("+79161234567", "+79161234567", "Иванова Мария")
+CONCLUSIONS: dict[str, ExpectedCapture] = {
+    "inbound_answered.jsonl": ExpectedCapture(
+        (ExpectedCall(*IVANOVA, ("101",), "101", "answered", wait_s=3.0, talk_s=4.0),)
+    ),
+    "inbound_missed.jsonl": ExpectedCapture(
+        (ExpectedCall(*IVANOVA, ("101",), None, "missed", wait_s=6.0, talk_s=0.0),)
+    ),
+    "inbound_national_format.jsonl": ExpectedCapture(
+        (
+            ExpectedCall(
+                "+79161234567", "89161234567", None, ("101",), "101", "answered", wait_s=2.0,
+                talk_s=3.0,
+            ),
+            ExpectedCall(
+                "+79031112233", "79031112233", "ООО Ромашка", ("101",), "101", "answered",
+                wait_s=2.0, talk_s=3.0,
+            ),
+        )
+    ),
+    "queue_ringall.jsonl": ExpectedCapture(
+        (
+            ExpectedCall(
+                *IVANOVA, ("103", "102", "101"), "102", "answered", queue="dispatch", wait_s=4.5,
+                talk_s=5.5,
+            ),
+        )
+    ),
+    "queue_local_members.jsonl": ExpectedCapture(
+        (
+            ExpectedCall(
+                *IVANOVA, ("101", "102", "103"), "101", "answered", queue="dispatch-local",
+                wait_s=3.5, talk_s=5.5,
+            ),
+        )
+    ),
+    "click_to_call.jsonl": ExpectedCapture(
+        (
+            ExpectedCall(
+                "+79031112233", "89031112233", "Клиент Смирнов", ("101",), "101", "answered",
+                direction="outbound", talk_s=5.5,
+            ),
+        ),
+        (
+            ExpectedClick(
+                "c2c-1", "101", "IAX2/op101", "89031112233", "Клиент Смирнов", success=True
+            ),
+        ),
+    ),
+    "click_to_call_failed.jsonl": ExpectedCapture(
+        (  # the bad device never made a channel: nothing to log
+            ExpectedCall(
+                "+79031112233", "89031112233", "Клиент Смирнов", ("101",), None, "failed",
+                direction="outbound", reason="operator did not answer",
+            ),
+            ExpectedCall(
+                "+79035556677", "89035556677", None, ("101",), None, "failed",
+                direction="outbound", reason="client busy",
+            ),
+        ),
+        (
+            ExpectedClick(
+                "c2c-noanswer", "101", "IAX2/op101", "89031112233", "Клиент Смирнов",
+                success=False, reason="operator did not answer", reason_code=3,
+            ),
+            ExpectedClick(
+                "c2c-busy", "101", "IAX2/op101", "89035556677", None, success=False,
+                reason="client busy",
+            ),
+            ExpectedClick(
+                "c2c-baddevice", "199", "IAX2/op199", "89035556677", None, success=False,
+                reason="operator's device unavailable", reason_code=0,
+            ),
+        ),
+    ),
+    "blind_transfer.jsonl": ExpectedCapture(
+        (
+            ExpectedCall(
+                *IVANOVA, ("101", "102"), "101", "answered", transferred_to=("102",), talk_s=14.0
+            ),
+        )
+    ),
+    "resync_actions.jsonl": ExpectedCapture(
+        (
+            ExpectedCall(
+                "+74957654321", "+74957654321", None, ("103",), None, "abandoned",
+                queue="dispatch", wait_s=12.0,
+            ),
+            ExpectedCall(
+                "+79032223344", "+79032223344", "Кузнецов", ("102",), "102", "answered",
+                talk_s=12.0,
+            ),
+            ExpectedCall(*IVANOVA, ("101",), "101", "answered", talk_s=12.0),
+        )
+    ),
+    "login_failed.jsonl": ExpectedCapture(()),
+}  # fmt: skip
+
+
+def check_conclusions(
+    out: Sequence[CallEvent],
+    expected: ExpectedCapture,
+    *,
+    timing: bool = True,
+    action_ids: Mapping[str, str] | None = None,
+) -> None:
+    """Assert the README's conclusions on what a tracker said about one capture.
+
+    ``timing`` False skips wait/talk (a fast replay does not keep the recorded timing);
+    ``action_ids`` maps recorded ActionIDs to the ones a live console sent instead.
+    """
+    records = [e.record for e in out if isinstance(e, CallEnded)]
+    assert [_conclusion(r) for r in records] == [_wanted(c) for c in expected.calls]
+    for record, call in zip(records, expected.calls, strict=True):
+        assert record.started_at.utcoffset() is not None  # ISO 8601 with offset
+        assert record.started_at <= record.ended_at
+        if record.answered_at is not None:
+            assert record.started_at <= record.answered_at <= record.ended_at
+        if timing:
+            for label, got, want in (
+                ("wait", record.wait_s, call.wait_s),
+                ("talk", record.talk_s, call.talk_s),
+            ):
+                assert want is None or seconds(got, want), (record.linkedid, label, got, want)
+    ids = dict(action_ids or {})
+    results = {r.action_id: r for r in out if isinstance(r, OriginateResult)}
+    want_results = {
+        ids.get(c.action_id, c.action_id): (c.success, c.reason) for c in expected.clicks
+    }
+    assert {a: (r.success, r.reason) for a, r in results.items()} == want_results
+    for click in expected.clicks:
+        if click.reason_code is not None:
+            result = results[ids.get(click.action_id, click.action_id)]
+            assert result.reason_code == click.reason_code, click
+
+
+def _conclusion(record: CallRecord) -> dict[str, object]:
+    return {
+        "direction": record.direction,
+        "number": record.number,
+        "number_raw": record.number_raw,
+        "name": record.name,
+        "queue": record.queue,
+        "operators_rung": record.operators_rung,
+        "answered_by": record.answered_by,
+        "transferred_to": record.transferred_to,
+        "disposition": record.disposition,
+        "reason": record.reason,
+        "talked": record.answered_at is not None,
+    }
+
+
+def _wanted(call: ExpectedCall) -> dict[str, object]:
+    return {
+        "direction": call.direction,
+        "number": call.number,
+        "number_raw": call.number_raw,
+        "name": call.name,
+        "queue": call.queue,
+        "operators_rung": call.operators_rung,
+        "answered_by": call.answered_by,
+        "transferred_to": call.transferred_to,
+        "disposition": call.disposition,
+        "reason": call.reason,
+        "talked": call.disposition == "answered",
+    }

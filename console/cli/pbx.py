@@ -26,12 +26,15 @@ def register(sub: Any) -> None:
     )
     record.set_defaults(handler=record_command)
 
-    sim = sub.add_parser("pbx-sim", help="run the built-in AMI (Asterisk) simulator")
-    sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--port", type=int, default=5038)
-    sim.add_argument("--username", default="console")
+    sim = sub.add_parser(
+        "pbx-sim",
+        help="run the built-in AMI (Asterisk) simulator where the config's first [[pbx]] points",
+    )
+    sim.add_argument("--host", help="listen address (default: the first [[pbx]] host)")
+    sim.add_argument("--port", type=int, help="listen port (default: the first [[pbx]] port)")
+    sim.add_argument("--username", help="AMI user (default: the first [[pbx]] username)")
     sim.add_argument(
-        "--secret", default="console-secret", help="the AMI secret clients must log in with"
+        "--secret", help="the AMI secret clients must log in with (default: the first [[pbx]])"
     )
     sim.add_argument(
         "--replay",
@@ -85,15 +88,19 @@ async def record_command(args: argparse.Namespace, settings: Settings) -> int:
         logger = asyncio.create_task(log_states())
         stopper = asyncio.create_task(stop.wait())
         await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        failure = runner.exception() if runner.done() and not runner.cancelled() else None
         log.info("stopping: flushing the call log")
         for task in (runner, logger, stopper):
             task.cancel()
         for task in (runner, logger, stopper):
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await desk.flush()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+    if failure is not None:
+        log.error("recorder stopped by an error: %s", failure)
+        return 1
     log.info("stopped")
     return 0
 
@@ -108,12 +115,17 @@ async def pbx_sim_command(args: argparse.Namespace, settings: Settings) -> int:
         or [o.device for o in settings.operators]
         or ["IAX2/op101", "IAX2/op102", "IAX2/op103"]
     )
-    print(f"AMI simulator on {args.host}:{args.port} (user {args.username})", flush=True)
+    first = settings.pbx[0] if settings.pbx else None
+    host = args.host or (first.host if first else "127.0.0.1")
+    port = args.port if args.port is not None else (first.port if first else 5038)
+    username = args.username or (first.username if first else "console")
+    secret = args.secret or (first.secret.reveal() if first else "console-secret")
+    print(f"AMI simulator on {host}:{port} (user {username})", flush=True)
     await run_simulator(
-        host=args.host,
-        port=args.port,
-        username=args.username,
-        secret=args.secret,
+        host=host,
+        port=port,
+        username=username,
+        secret=secret,
         replay=args.replay,
         speed=args.speed,
         rate_per_min=args.rate,

@@ -59,7 +59,7 @@ async def replay(
                 continue
             try:
                 async with asyncio.timeout(action_wait):
-                    got = await session.inbox.get()
+                    got = await session.inbox(name).get()
             except TimeoutError:
                 session.expect[name] -= 1
                 skipped.add(recorded_id)

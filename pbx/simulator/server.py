@@ -17,7 +17,7 @@ import logging
 import ssl as ssl_module
 import time
 from collections import Counter
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -50,8 +50,12 @@ class Session:
         self.events_on = True
         self.claimed = False  # a replay owns this session's event stream
         self.expect: Counter[str] = Counter()  # action names a replay waits for
-        self.inbox: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+        self._inbox: dict[str, asyncio.Queue[dict[str, str]]] = {}
         self.closed = False
+
+    def inbox(self, action: str) -> asyncio.Queue[dict[str, str]]:
+        """Actions named ``action`` (lower case) the client sent for a replay to answer."""
+        return self._inbox.setdefault(action, asyncio.Queue())
 
     def write(self, raw: str) -> None:
         if self.closed or self.sim.black_hole:
@@ -121,8 +125,10 @@ class AmiSimulator:
         self.busy_numbers: set[str] = set()
         # counters
         self.connections = 0
+        self.connected_at: list[float] = []  # loop.time() of every accepted connection
         self.action_counts: Counter[str] = Counter()
         self.failed_logins = 0
+        self._counted = asyncio.Event()  # set whenever a counter above moves
         self._server: asyncio.Server | None = None
         self._sessions: set[Session] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -173,10 +179,22 @@ class AmiSimulator:
             session.close(abort=abort)
         self._sessions.clear()
 
-    async def restart(self, downtime: float = 0.5) -> None:
-        """Stop listening and drop everyone, wait, listen again on the same port."""
+    async def restart(
+        self,
+        downtime: float = 0.5,
+        *,
+        during: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """Stop listening and drop everyone, wait, listen again on the same port.
+
+        ``during`` runs while nobody is connected (calls go on in the meantime: events
+        ``emit``-ted then reach no client, as on a PBX whose AMI link is down); the
+        downtime is counted after it.
+        """
         await self._stop_listening()
         self.drop_connections()
+        if during is not None:
+            await during()
         await asyncio.sleep(downtime)
         await self.start()
 
@@ -189,6 +207,13 @@ class AmiSimulator:
         self._login_waiters.append(waiter)
         async with asyncio.timeout(timeout_s):
             return await waiter
+
+    async def wait_failed_logins(self, count: int, timeout_s: float = 10.0) -> None:
+        """Until ``count`` logins have been refused in all."""
+        async with asyncio.timeout(timeout_s):
+            while self.failed_logins < count:
+                self._counted.clear()
+                await self._counted.wait()
 
     def claim_next_login(self) -> asyncio.Future[Session]:
         """Reserve the next session that logs in for a replay (it gets no FullyBooted)."""
@@ -225,11 +250,22 @@ class AmiSimulator:
         caller_name: str | None = None,
     ) -> str:
         """Play one recorded call with fresh ids; returns its Linkedid."""
+        steps = self.call_steps(template, devices=devices, number=number, caller_name=caller_name)
+        return self.play(steps)
+
+    def call_steps(
+        self,
+        template: str,
+        *,
+        devices: Sequence[str] | None = None,
+        number: str | None = None,
+        caller_name: str | None = None,
+    ) -> list[Step]:
+        """The steps ``start_call`` would play, for a caller that plays them in parts."""
         tpl = templates()[template]
         chosen = list(devices) if devices is not None else self.operators
         mapping = dict(zip(tpl.devices, chosen, strict=False))
-        steps = instantiate(tpl, devices=mapping, number=number, caller_name=caller_name)
-        return self.play(steps)
+        return instantiate(tpl, devices=mapping, number=number, caller_name=caller_name)
 
     def play(self, steps: Sequence[Step]) -> str:
         linkedid = _linkedid(steps)
@@ -270,6 +306,7 @@ class AmiSimulator:
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        self.connected_at.append(asyncio.get_running_loop().time())
         session = Session(self, reader, writer)
         self._sessions.add(session)
         await session.serve()
@@ -288,7 +325,7 @@ class AmiSimulator:
             return
         if session.expect[name] > 0:
             session.expect[name] -= 1
-            session.inbox.put_nowait(h)
+            session.inbox(name).put_nowait(h)
             return
         handler = getattr(self, f"_action_{name}", None)
         if handler is None:
@@ -299,6 +336,7 @@ class AmiSimulator:
     async def _login(self, session: Session, h: dict[str, str], aid: str) -> None:
         if header(h, "Username") != self.username or header(h, "Secret") != self._secret:
             self.failed_logins += 1
+            self._counted.set()
             await asyncio.sleep(self.auth_fail_delay)
             session.write(response(aid, "Error", Message="Authentication failed"))
             session.close()

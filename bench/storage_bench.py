@@ -1,0 +1,469 @@
+"""Storage benchmark on SQLite: the console's hot reads over a seeded client base.
+
+    python -m bench.storage_bench [--clients N] [--db PATH] [--iterations K] [--reseed]
+
+Seeds `bench/data/storage-N.db` once (default N = 1,000,000; the seed time is kept beside
+it in `storage-N.db.json`) and reuses it on later runs. Then, for random targets, times
+what the console does through `storage` — each call in its own session, as the console
+opens one per action — and replays the very SQL statements those calls sent through the
+bare `sqlite3` module: the ceiling, i.e. the same work without SQLAlchemy, asyncio and the
+aiosqlite thread hop.
+
+- phone lookup: `storage.clients.find_client_by_phone` (the popup's who-is-calling), with
+  numbers in the forms a PBX hands over;
+- popup card: `storage.cards.load_card_by_phone`, the whole aggregate (two statements);
+- search as you type: the client base's `storage.client_list.list_clients` with a search
+  (page, capped count, capped-search flag), for Cyrillic name fragments, 3-4 phone digits
+  and e-mail fragments; and `storage.search.search_clients` (ranked) for the same mix;
+- client list: a page of `list_clients` with a filter and a sort.
+
+Goals (p99): lookup < 2 ms, search < 10 ms, popup card < 5 ms. Latency on a shared
+machine is noisy: p99 moves with whatever else runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import random
+import sqlite3
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bench._stats import Summary, ms, summarize, table, time_each, time_each_async
+from storage.cards import load_card_by_phone
+from storage.client_list import list_clients
+from storage.clients import find_client_by_phone
+from storage.db import create_engine, make_sessionmaker
+from storage.filters import Activity, ClientFilter, ClientSort
+from storage.migrate import upgrade_database
+from storage.search import search_clients
+from storage.seed import SeedSummary, seed_database
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_CLIENTS = 1_000_000
+REGION = "RU"
+
+Statement = tuple[str, Any]  # SQL and its DB-API parameters, as sent to sqlite3
+
+
+# --------------------------------------------------------------------------- database
+
+
+@dataclass(frozen=True)
+class SeedInfo:
+    clients: int
+    seconds: float
+    seeded_at: str
+    this_run: bool
+    summary: str
+
+
+def _meta_path(db: Path) -> Path:
+    return db.with_name(db.name + ".json")
+
+
+def _exists(path: Path) -> bool:
+    return path.exists()
+
+
+def _count_clients(db: Path) -> int | None:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return int(conn.execute("SELECT count(*) FROM clients").fetchone()[0])
+    except sqlite3.Error:
+        return None
+
+
+async def prepare_database(db: Path, clients: int, *, seed: int, reseed: bool) -> SeedInfo:
+    """Reuse a database seeded earlier with exactly `clients`, or seed a new one (into a
+    temporary file, renamed when complete: an interrupted seed is never reused)."""
+    meta = _meta_path(db)
+    if _exists(db) and not reseed:
+        have = _count_clients(db)
+        if have == clients:
+            info = json.loads(meta.read_text()) if meta.exists() else {}
+            return SeedInfo(
+                clients=clients,
+                seconds=float(info.get("seconds", float("nan"))),
+                seeded_at=str(info.get("seeded_at", "unknown")),
+                this_run=False,
+                summary=str(info.get("summary", "")),
+            )
+        raise SystemExit(
+            f"{db} holds {have if have is not None else 'no readable'} clients, not {clients}: "
+            "pass --reseed to replace it or --db for another file"
+        )
+    db.parent.mkdir(parents=True, exist_ok=True)
+    partial = db.with_name(db.name + ".partial")
+    for stale in (partial, *(partial.with_name(partial.name + s) for s in ("-wal", "-shm"))):
+        stale.unlink(missing_ok=True)
+    engine = create_engine(f"sqlite+aiosqlite:///{partial}")
+    started = time.perf_counter()
+    try:
+        await upgrade_database(engine)
+        summary: SeedSummary = await seed_database(
+            engine, clients=clients, seed=seed, progress=_progress(clients)
+        )
+    finally:
+        await engine.dispose()
+    seconds = time.perf_counter() - started
+    print(file=sys.stderr)
+    with sqlite3.connect(partial) as conn:  # fold the WAL in: one self-contained file
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for suffix in ("-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    partial.replace(db)
+    seeded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    meta.write_text(
+        json.dumps(
+            {
+                "clients": clients,
+                "seed": seed,
+                "seconds": round(seconds, 1),
+                "seed_seconds": round(summary.seconds, 1),
+                "seeded_at": seeded_at,
+                "summary": str(summary),
+            },
+            indent=2,
+        )
+    )
+    return SeedInfo(clients, seconds, seeded_at, True, str(summary))
+
+
+def _progress(total: int) -> Callable[[int, int], None]:
+    started = time.perf_counter()
+    step = max(total // 20, 1)
+    last = [0]
+
+    def report(done: int, _total: int) -> None:
+        if done - last[0] >= step or done == total:
+            last[0] = done
+            elapsed = time.perf_counter() - started
+            print(
+                f"\rseeding {done:,}/{total:,} clients, {elapsed:.0f} s",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return report
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _phone_forms(e164: str, rng: random.Random) -> str:
+    """The number as a PBX or a person may hand it over (national, international, spaced)."""
+    national = e164[2:]
+    forms = (
+        e164,
+        "8" + national,
+        "7" + national,
+        f"+7 ({national[:3]}) {national[3:6]}-{national[6:8]}-{national[8:]}",
+        f"8 {national[:3]} {national[3:6]}-{national[6:8]}-{national[8:]}",
+    )
+    return rng.choices(forms, (35, 35, 10, 10, 10))[0]
+
+
+@dataclass
+class Targets:
+    phones: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    digits: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    lists: list[tuple[ClientFilter, ClientSort, bool, int, int]] = field(default_factory=list)
+
+
+def pick_targets(db: Path, clients: int, count: int, rng: random.Random) -> Targets:
+    """Random real clients' numbers, and query fragments cut from real names and e-mails."""
+    targets = Targets()
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        max_id = int(conn.execute("SELECT max(id) FROM clients").fetchone()[0])
+        ids = [rng.randint(1, max_id) for _ in range(count)]
+        marks = ",".join("?" * len(ids))
+        phones = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT e164 FROM client_phones WHERE client_id IN ({marks})", ids
+            )
+        ]
+        people = conn.execute(
+            f"SELECT last_name, first_name, organisation, email FROM clients WHERE id IN ({marks})",
+            ids,
+        ).fetchall()
+        cities = [r[0] for r in conn.execute("SELECT DISTINCT city FROM clients")]
+        tariffs = [r[0] for r in conn.execute("SELECT id FROM tariffs")]
+    rng.shuffle(phones)
+    rng.shuffle(people)
+    targets.phones = [_phone_forms(p, rng) for p in phones[:count]]
+    for last, first, organisation, email in people:
+        targets.names.append(_name_fragment(last, first, organisation, rng))
+        if email:
+            targets.emails.append(_email_fragment(email, rng))
+    for e164 in phones:
+        national = e164[2:]
+        width = rng.choice((3, 4, 4))
+        start = rng.randrange(len(national) - width + 1)
+        targets.digits.append(national[start : start + width])
+    for _ in range(count):
+        targets.lists.append(_list_query(cities, tariffs, rng))
+    return targets
+
+
+def _name_fragment(last: str, first: str, organisation: str, rng: random.Random) -> str:
+    """What a dispatcher types to find someone: the start of a surname (any case), a piece
+    of it, surname and initial, or a word of a firm's name."""
+    if not last:
+        word = organisation.split(" ", 1)[-1]
+        return word[: rng.randint(3, max(3, len(word)))]
+    kind = rng.random()
+    if kind < 0.5:
+        text = last[: rng.randint(3, len(last))]
+    elif kind < 0.75:
+        width = rng.randint(3, min(5, len(last)))
+        start = rng.randrange(len(last) - width + 1)
+        text = last[start : start + width]
+    else:
+        text = f"{last} {first[:1]}"
+    return text.lower() if rng.random() < 0.6 else text
+
+
+def _email_fragment(email: str, rng: random.Random) -> str:
+    login, _, domain = email.partition("@")
+    if rng.random() < 0.75 and len(login) >= 3:
+        width = rng.randint(3, min(6, len(login)))
+        start = rng.randrange(len(login) - width + 1)
+        return login[start : start + width]
+    return domain.split(".")[0]
+
+
+def _list_query(
+    cities: Sequence[str], tariffs: Sequence[int], rng: random.Random
+) -> tuple[ClientFilter, ClientSort, bool, int, int]:
+    filters = (
+        ClientFilter(city=rng.choice(cities)),
+        ClientFilter(city=rng.choice(cities), status="vip"),
+        ClientFilter(blacklisted=True),
+        ClientFilter(has_unpaid_debts=True),
+        ClientFilter(tariff_id=rng.choice(tariffs)),
+        ClientFilter(activity=Activity.ACTIVE),
+        ClientFilter(city=rng.choice(cities), has_unpaid_debts=True),
+    )
+    sorts = (
+        (ClientSort.NAME, False),
+        (ClientSort.ORDERS, True),
+        (ClientSort.REGISTERED, True),
+        (ClientSort.LAST_CALL, True),
+    )
+    sort, descending = rng.choice(sorts)
+    return rng.choice(filters), sort, descending, rng.randint(0, 4), rng.choice((20, 50, 100))
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Operation:
+    name: str
+    goal_ms: float | None
+    targets: Sequence[Any]
+    run: Callable[[AsyncSession, Any], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Result:
+    operation: Operation
+    storage: Summary
+    bare: Summary
+    statements: float  # per call, on average
+
+
+class Recorder:
+    """Collects what SQLAlchemy sends to sqlite3 while switched on."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.statements: list[Statement] | None = None
+
+    def __enter__(self) -> Recorder:
+        event.listen(self.engine.sync_engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine.sync_engine, "before_cursor_execute", self._record)
+
+    def _record(
+        self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
+        if self.statements is not None:
+            self.statements.append((statement, parameters))
+
+
+async def measure(
+    operation: Operation,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    bare: sqlite3.Connection,
+) -> Result:
+    async def call(target: Any) -> None:
+        async with sessions() as session:
+            await operation.run(session, target)
+
+    # Warm-up pass, recording each call's statements for the sqlite3 replay.
+    recorded: list[list[Statement]] = []
+    with Recorder(engine) as recorder:
+        for target in operation.targets:
+            recorder.statements = []
+            await call(target)
+            recorded.append(recorder.statements)
+
+    def replay(statements: list[Statement]) -> None:
+        for sql, parameters in statements:
+            bare.execute(sql, parameters).fetchall()
+
+    gc.collect()
+    storage_samples = await time_each_async(operation.targets, call)
+    gc.collect()
+    bare_samples = time_each(recorded, replay)
+    return Result(
+        operation=operation,
+        storage=summarize(storage_samples),
+        bare=summarize(bare_samples),
+        statements=sum(map(len, recorded)) / max(len(recorded), 1),
+    )
+
+
+def operations(targets: Targets, iterations: int, rng: random.Random) -> list[Operation]:
+    today = date.today()
+
+    async def lookup(session: AsyncSession, raw: str) -> object:
+        return await find_client_by_phone(session, raw, REGION)
+
+    async def card(session: AsyncSession, raw: str) -> object:
+        return await load_card_by_phone(session, raw, REGION, today=today, max_unpaid_debts=1)
+
+    async def base_search(session: AsyncSession, text: str) -> object:
+        return await list_clients(session, ClientFilter(search=text), today=today)
+
+    async def ranked(session: AsyncSession, text: str) -> object:
+        return await search_clients(session, text, limit=20, region=REGION)
+
+    async def page(
+        session: AsyncSession, query: tuple[ClientFilter, ClientSort, bool, int, int]
+    ) -> object:
+        flt, sort, descending, number, size = query
+        return await list_clients(
+            session, flt, sort, descending, page=number, page_size=size, today=today
+        )
+
+    searches = max(iterations // 3, 50)
+    mixed = [*targets.names[:searches], *targets.digits[:searches], *targets.emails[:searches]]
+    rng.shuffle(mixed)
+    phones = targets.phones[:iterations]
+    lists = targets.lists[: max(iterations // 5, 50)]
+    return [
+        Operation("phone lookup (find_client_by_phone)", 2, phones, lookup),
+        Operation("popup card (load_card_by_phone)", 5, phones, card),
+        Operation("search: name fragment (client base)", 10, targets.names[:searches], base_search),
+        Operation("search: phone digits (client base)", 10, targets.digits[:searches], base_search),
+        Operation("search: e-mail part (client base)", 10, targets.emails[:searches], base_search),
+        Operation("search: mixed, ranked (search_clients)", 10, mixed[:searches], ranked),
+        Operation("client list: filtered page", None, lists, page),
+    ]
+
+
+def report(db: Path, info: SeedInfo, results: Sequence[Result], phones: int, elapsed: float) -> str:
+    when = "this run" if info.this_run else f"earlier, {info.seeded_at}"
+    seed_line = (
+        f"seed: {info.clients:,} clients in {info.seconds:.1f} s ({info.seconds / 60:.1f} min; "
+        f"{when}; goal: minutes)"
+    )
+    header = ["operation", "n", "stmts", "p50 ms", "p99 ms", "sqlite3 p50", "sqlite3 p99",
+              "goal p99", "met"]  # fmt: skip
+    rows = []
+    for r in results:
+        goal = r.operation.goal_ms
+        rows.append(
+            [
+                r.operation.name,
+                str(r.storage.n),
+                f"{r.statements:.1f}",
+                ms(r.storage.p50),
+                ms(r.storage.p99),
+                ms(r.bare.p50),
+                ms(r.bare.p99),
+                f"< {goal:g} ms" if goal is not None else "-",
+                "-" if goal is None else ("yes" if r.storage.p99_ms < goal else "NO"),
+            ]
+        )
+    lines = [
+        f"storage benchmark: {info.clients:,} clients, {phones:,} phones; SQLite "
+        f"{sqlite3.sqlite_version}, Python {sys.version.split()[0]}; {db}",
+        seed_line,
+        "",
+        table(header, rows),
+        "",
+        "p50/p99 per call, each call in its own session; sqlite3 = the same statements "
+        "replayed through the bare sqlite3 module (the ceiling).",
+        f"measured in {elapsed:.0f} s",
+    ]
+    return "\n".join(lines)
+
+
+async def run(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else DATA_DIR / f"storage-{args.clients}.db"
+    info = await prepare_database(db, args.clients, seed=args.seed, reseed=args.reseed)
+    if info.this_run:
+        print(f"seeded: {info.summary}", file=sys.stderr)
+    rng = random.Random(args.seed)
+    targets = pick_targets(db, args.clients, args.iterations, rng)
+    engine = create_engine(f"sqlite+aiosqlite:///{db}")
+    bare = sqlite3.connect(db)
+    bare.execute("PRAGMA foreign_keys=ON")
+    started = time.perf_counter()
+    try:
+        sessions = make_sessionmaker(engine)
+        results = []
+        for operation in operations(targets, args.iterations, rng):
+            print(f"measuring {operation.name} …", file=sys.stderr, flush=True)
+            results.append(await measure(operation, sessions, engine, bare))
+        phones = int(bare.execute("SELECT count(*) FROM client_phones").fetchone()[0])
+    finally:
+        bare.close()
+        await engine.dispose()
+    print(report(db, info, results, phones, time.perf_counter() - started))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.storage_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS, help="default 1,000,000")
+    parser.add_argument("--db", help="SQLite file (default bench/data/storage-N.db)")
+    parser.add_argument(
+        "--iterations", type=int, default=3000, help="calls per lookup/card (default 3000)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--reseed", action="store_true", help="seed the database anew")
+    args = parser.parse_args(argv)
+    if args.clients <= 0 or args.iterations <= 0:
+        parser.error("--clients and --iterations must be positive")
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""xlsx export and import of a seeded client base against bare openpyxl (the ceiling).
+
+    python -m bench.xlsx_bench [--rows 100000] [--compare 20000] [--no-tracemalloc]
+
+For each row count: seeds a SQLite database with that many demo clients, then measures
+four phases, each in its own Python process so that every peak is its own:
+
+- export: `storage.xlsx.export_clients` of every client (database reads included);
+- bare write: openpyxl write-only appending the same rows and columns (values read back
+  from the exported file beforehand, unmeasured, and streamed from a pickle);
+- import: `storage.xlsx.import_clients` of the exported file into an empty database with
+  the same tariffs (validation, one transaction, search index included);
+- bare read: openpyxl read-only iterating every value of the same file.
+
+Time is wall-clock of the phase alone (imports and set-up excluded). Memory is the
+tracemalloc peak of the phase (a second run with tracing on, since tracing slows Python
+code down) and the RSS high-water mark of the untraced run, with its growth over the
+process's RSS when the phase started. The goal: export and import within 1.5x the bare
+openpyxl time, and peaks that do not grow with the row count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import pickle
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PHASES = ("export", "bare_write", "import", "bare_read")
+LABELS = {
+    "export": "export (opconsole)",
+    "bare_write": "bare write (openpyxl)",
+    "import": "import (opconsole)",
+    "bare_read": "bare read (openpyxl)",
+}
+CEILING = {"export": "bare_write", "import": "bare_read"}
+PICKLE_CHUNK = 2000
+MB = 1024 * 1024
+
+
+def _rss_kb() -> int:
+    """High-water resident set size of this process so far (Linux: KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _current_rss_kb() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    except OSError:  # not Linux: the high-water mark is the best there is
+        return _rss_kb()
+
+
+# --- phases (run in a child process) -----------------------------------------------------
+
+
+async def _export(db: str, file: Path) -> dict[str, Any]:
+    from storage.db import create_engine, make_sessionmaker
+    from storage.filters import ClientFilter
+    from storage.xlsx import export_clients
+
+    engine = create_engine(db)
+    try:
+        summary = await export_clients(
+            make_sessionmaker(engine), file, ClientFilter(), language="ru"
+        )
+    finally:
+        await engine.dispose()
+    return {"rows": summary.rows}
+
+
+async def _import(db: str, file: Path) -> dict[str, Any]:
+    from storage.db import create_engine, make_sessionmaker
+    from storage.xlsx import import_clients
+
+    engine = create_engine(db)
+    try:
+        report = await import_clients(make_sessionmaker(engine), file, actor="bench")
+    finally:
+        await engine.dispose()
+    if not report.ok:
+        raise SystemExit("import failed: " + "; ".join(report.format_lines()[:5]))
+    return {"rows": report.rows, "created": report.created}
+
+
+def _pickled_rows(path: Path) -> Iterator[tuple[Any, ...]]:
+    with path.open("rb") as fh:
+        while True:
+            try:
+                chunk: list[tuple[Any, ...]] = pickle.load(fh)
+            except EOFError:
+                return
+            yield from chunk
+
+
+def _bare_write(rows: Path, file: Path) -> dict[str, Any]:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Clients")
+    count = 0
+    for row in _pickled_rows(rows):
+        ws.append(row)
+        count += 1
+    wb.save(file)
+    return {"rows": count - 1}  # the header row
+
+
+def _bare_read(file: Path) -> dict[str, Any]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(file, read_only=True, data_only=True)
+    count = cells = 0
+    for row in wb.worksheets[0].iter_rows(values_only=True):
+        count += 1
+        cells += sum(1 for v in row if v is not None)
+    wb.close()
+    return {"rows": count - 1, "cells": cells}
+
+
+def _run_phase(name: str, args: argparse.Namespace) -> None:
+    """Child process: preload what the phase imports, then time and measure the phase."""
+    work: Callable[[], dict[str, Any]]
+    if name == "export":
+        import storage.xlsx  # noqa: F401  (imports are not part of the phase)
+
+        work = lambda: asyncio.run(_export(args.db, args.file))  # noqa: E731
+    elif name == "import":
+        import storage.xlsx  # noqa: F401
+
+        work = lambda: asyncio.run(_import(args.db, args.file))  # noqa: E731
+    elif name == "bare_write":
+        import openpyxl  # noqa: F401
+
+        work = lambda: _bare_write(args.rows_pickle, args.file)  # noqa: E731
+    else:
+        import openpyxl  # noqa: F401
+
+        work = lambda: _bare_read(args.file)  # noqa: E731
+    start_rss = _current_rss_kb()
+    if args.trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - started
+    result.update(seconds=seconds, rss_peak_kb=_rss_kb(), rss_start_kb=start_rss)
+    if args.trace:
+        result["traced_peak"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    print(json.dumps(result))
+
+
+# --- set-up (unmeasured) -----------------------------------------------------------------
+
+
+async def _prepare_databases(source: str, empty: str, clients: int) -> None:
+    from storage.db import create_engine
+    from storage.migrate import upgrade_database
+    from storage.seed import seed_database
+
+    for url, count in ((source, clients), (empty, 0)):
+        engine = create_engine(url)
+        try:
+            await upgrade_database(engine)
+            await seed_database(engine, clients=count)  # count 0: the tariffs only
+        finally:
+            await engine.dispose()
+
+
+def _pickle_rows(file: Path, out: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(file, read_only=True)
+    with out.open("wb") as fh:
+        chunk: list[tuple[Any, ...]] = []
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            chunk.append(row)
+            if len(chunk) == PICKLE_CHUNK:
+                pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                chunk = []
+        if chunk:
+            pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    wb.close()
+
+
+def _child(phase: str, options: list[str], trace: bool) -> dict[str, Any]:
+    argv = [sys.executable, "-m", "bench.xlsx_bench", "--phase", phase, *options]
+    if trace:
+        argv.append("--trace")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _measure(rows: int, work: Path, trace: bool) -> dict[str, dict[str, Any]]:
+    work.mkdir(parents=True, exist_ok=True)
+    source = f"sqlite+aiosqlite:///{work / 'source.db'}"
+    empty = f"sqlite+aiosqlite:///{work / 'empty.db'}"
+    exported = work / "clients.xlsx"
+    bare = work / "bare.xlsx"
+    pickled = work / "rows.pickle"
+    print(f"seeding {rows:,} clients in {work} ...", file=sys.stderr, flush=True)
+    asyncio.run(_prepare_databases(source, empty, rows))
+    empty_copy = work / "empty-template.db"
+    shutil.copyfile(work / "empty.db", empty_copy)
+
+    results: dict[str, dict[str, Any]] = {}
+    commands = {
+        "export": ["--db", source, "--file", str(exported)],
+        "bare_write": ["--rows-pickle", str(pickled), "--file", str(bare)],
+        "import": ["--db", empty, "--file", str(exported)],
+        "bare_read": ["--file", str(exported)],
+    }
+    for phase in PHASES:
+        if phase == "bare_write":
+            _pickle_rows(exported, pickled)
+        for traced in (False, True) if trace else (False,):
+            if phase == "import":
+                shutil.copyfile(empty_copy, work / "empty.db")  # empty again for each run
+            print(f"  {phase}{' (traced)' if traced else ''} ...", file=sys.stderr, flush=True)
+            got = _child(phase, commands[phase], traced)
+            if traced:
+                results[phase]["traced_peak"] = got["traced_peak"]
+                results[phase]["traced_seconds"] = got["seconds"]
+            else:
+                results[phase] = got
+    results["export"]["file_mb"] = exported.stat().st_size / MB
+    return results
+
+
+def _print_table(rows: int, results: dict[str, dict[str, Any]], columns: int) -> None:
+    print(f"\n{rows:,} clients x {columns} columns (xlsx {results['export']['file_mb']:.1f} MB)")
+    print(
+        f"{'phase':<24}{'time s':>9}{'vs bare':>9}{'tracemalloc MB':>16}{'RSS peak MB':>13}{'RSS +MB':>9}"
+    )
+    for phase in PHASES:
+        r = results[phase]
+        ceiling = CEILING.get(phase)
+        ratio = f"{r['seconds'] / results[ceiling]['seconds']:.2f}x" if ceiling else ""
+        traced = f"{r['traced_peak'] / MB:.1f}" if "traced_peak" in r else "-"
+        print(
+            f"{LABELS[phase]:<24}{r['seconds']:>9.1f}{ratio:>9}{traced:>16}"
+            f"{r['rss_peak_kb'] / 1024:>13.0f}{(r['rss_peak_kb'] - r['rss_start_kb']) / 1024:>9.0f}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.xlsx_bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--rows", type=int, default=100_000, help="clients to export and import")
+    parser.add_argument(
+        "--compare",
+        type=int,
+        default=20_000,
+        help="a second row count for the memory comparison (0: none)",
+    )
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true", help="skip the traced runs (faster)"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the files here (default: a temporary dir)"
+    )
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--rows-pickle", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        _run_phase(args.phase, args)
+        return 0
+
+    from storage.xlsx.headers import CLIENT_COLUMNS
+
+    sizes = [args.rows] + ([args.compare] if args.compare and args.compare != args.rows else [])
+    trace = not args.no_tracemalloc
+    base = args.workdir or Path(tempfile.mkdtemp(prefix="xlsx-bench-"))
+    all_results: dict[int, dict[str, dict[str, Any]]] = {}
+    try:
+        for rows in sizes:
+            all_results[rows] = _measure(rows, base / str(rows), trace)
+            _print_table(rows, all_results[rows], len(CLIENT_COLUMNS))
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(base, ignore_errors=True)
+    if len(sizes) > 1:
+        print("\npeak memory by row count (MB)")
+        print(
+            f"{'phase':<24}" + "".join(f"{f'{n:,} traced':>18}{f'{n:,} RSS+':>14}" for n in sizes)
+        )
+        for phase in PHASES:
+            line = f"{LABELS[phase]:<24}"
+            for n in sizes:
+                r = all_results[n][phase]
+                traced = f"{r['traced_peak'] / MB:.1f}" if "traced_peak" in r else "-"
+                line += f"{traced:>18}{(r['rss_peak_kb'] - r['rss_start_kb']) / 1024:>14.0f}"
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
