@@ -901,10 +901,11 @@ class CallTracker:
         for label, since in ringing.items():
             if label not in call.ringing:
                 events += self._ring(call, None, label, since)
-        newer = {  # legs that began ringing after the lists were made: the lists can't know
-            chan.ext
-            for uid in call.channels
-            if (chan := self._chans.get(uid)) is not None and chan.born > taken_at
+        # Legs that began ringing after the lists were made: the lists cannot know them.
+        newer = {
+            leg.ext
+            for leg in (self._chans.get(uid) for uid in call.channels)
+            if leg is not None and leg.born > taken_at
         }
         for label in [lbl for lbl in call.ringing if lbl not in ringing and lbl not in newer]:
             events += self._stop(call, label, "not_answered", now)

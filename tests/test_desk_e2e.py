@@ -72,7 +72,7 @@ region = "RU"
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 20.0) -> None:
     async with asyncio.timeout(timeout_s):
-        while not await check():
+        while not await check():  # noqa: ASYNC110 - polling a database and a screen
             await asyncio.sleep(0.05)
 
 
@@ -113,7 +113,9 @@ async def count(sessions: Sessions, model: type[Call] | type[Client]) -> int:
 async def test_console_and_recorder_side_by_side(
     sim: AmiSimulator, db_url: str, sessions: Sessions, tmp_path: Path
 ) -> None:
-    settings: Settings = load_settings(write_config(tmp_path / "config.toml", db_url, sim.port), {})
+    settings: Settings = load_settings(
+        str(write_config(tmp_path / "config.toml", db_url, sim.port)), {}
+    )
     recorder = await start_recorder(tmp_path / "config.toml")
     desk = Desk(settings, sessions)
     app = ConsoleApp(settings, sessions, desk, check_database=False)
@@ -189,7 +191,7 @@ async def test_pbx_restart_mid_call_leaves_no_duplicates_and_no_ghosts(
 ) -> None:
     """Asterisk restarts while two calls are up: one ends during the outage, one goes on."""
     async with AmiSimulator(port=0, username="console", secret=SECRET, call_speed=2.0) as sim:
-        settings = load_settings(write_config(tmp_path / "config.toml", db_url, sim.port), {})
+        settings = load_settings(str(write_config(tmp_path / "config.toml", db_url, sim.port)), {})
         desk = Desk(settings, sessions)
         events = desk.listen()
         seen: list[object] = []
