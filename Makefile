@@ -56,9 +56,12 @@ layers: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make bench: the speed and memory figures of docs/performance.md (storage needs minutes to seed)
 bench: $(STAMP)
-	$(BIN)/python -m bench.storage_bench
 	$(BIN)/python -m bench.ami_bench
+	$(BIN)/python -m bench.storage_bench
+	$(BIN)/python -m bench.xlsx_bench
+	$(BIN)/python -m bench.console_bench
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

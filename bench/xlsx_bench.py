@@ -26,7 +26,6 @@ import asyncio
 import json
 import os
 import pickle
-import resource
 import shutil
 import subprocess
 import sys
@@ -50,18 +49,17 @@ PICKLE_CHUNK = 2000
 MB = 1024 * 1024
 
 
-def _rss_kb() -> int:
-    """High-water resident set size of this process so far (Linux: KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _status_kb(field: str) -> int:
+    """A memory figure of this process from /proc/self/status, in KiB (Linux).
 
-
-def _current_rss_kb() -> int:
-    try:
-        with open("/proc/self/statm") as fh:
-            pages = int(fh.read().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
-    except OSError:  # not Linux: the high-water mark is the best there is
-        return _rss_kb()
+    VmHWM, the RSS high-water mark, belongs to the address space and starts afresh at
+    exec; `getrusage` would report the parent's peak at fork instead.
+    """
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
 
 
 # --- phases (run in a child process) -----------------------------------------------------
@@ -150,13 +148,13 @@ def _run_phase(name: str, args: argparse.Namespace) -> None:
         import openpyxl  # noqa: F401
 
         work = lambda: _bare_read(args.file)  # noqa: E731
-    start_rss = _current_rss_kb()
+    start_rss = _status_kb("VmRSS")
     if args.trace:
         tracemalloc.start()
     started = time.perf_counter()
     result = work()
     seconds = time.perf_counter() - started
-    result.update(seconds=seconds, rss_peak_kb=_rss_kb(), rss_start_kb=start_rss)
+    result.update(seconds=seconds, rss_peak_kb=_status_kb("VmHWM"), rss_start_kb=start_rss)
     if args.trace:
         result["traced_peak"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()

@@ -105,6 +105,7 @@ class PhoneSettings:
 class UiSettings:
     language: Language = "ru"
     page_size: int = 20
+    keep_card_after_call: bool = True  # the card stays until dismissed (x) when the call ends
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ def _ui(where: str, raw: object) -> UiSettings:
             Language, s.get("language", str, "en or ru", "ru", lambda v: v in ("en", "ru"))
         ),
         page_size=s.get("page_size", int, "20, 50 or 100", 20, lambda v: v in (20, 50, 100)),
+        keep_card_after_call=s.get("keep_card_after_call", bool, "true or false", True),
     )
     s.finish()
     return ui

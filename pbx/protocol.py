@@ -167,7 +167,10 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
         # List items are handed back to the caller later, as a whole: they keep the time
         # they arrived (`arrival_time`), not the time the list completed.
         message.received_at = stamp
-        action = self.responses.get(message.id) if message.id else None
+        action_id = message.id
+        if type(action_id) is list:  # a repeated ActionID: the first counts, as in events
+            action_id = action_id[0]
+        action = self.responses.get(action_id) if action_id else None
         if action is not None:
             is_event = "event" in message
             if not is_event and message.get("response") in _FAILED_RESPONSES:

@@ -199,3 +199,43 @@ async def _perform(
 
 
 LIST_ACTIONS = frozenset({"coreshowchannels", "status", "queuestatus", "queuesummary"})
+
+
+# -- A client's stream feeding a tracker, step by step ---------------------------------------
+
+
+class Tracking:
+    """An AmiClient's stream fed into a CallTracker as the desk does (``TrackerFeed``),
+    advanced by the test up to a point it names, everything kept for assertions."""
+
+    def __init__(self, ami: AmiClient, tracker: CallTracker | None = None) -> None:
+        self.ami = ami
+        self.feeder = TrackerFeed(tracker or make_tracker())
+        self.items: list[StreamItem] = []
+        self.out: list[CallEvent] = []
+        self._markers = 0
+
+    @property
+    def tracker(self) -> CallTracker:
+        return self.feeder.tracker
+
+    async def until(
+        self, stop: Callable[[StreamItem], bool], *, timeout_s: float = 10.0
+    ) -> list[CallEvent]:
+        """Feed items up to and including the first ``stop`` accepts; what they concluded."""
+        before = len(self.out)
+        for item in await collect(self.ami, stop, timeout_s=timeout_s):
+            self.items.append(item)
+            self.out += self.feeder.handle(item)
+        return self.out[before:]
+
+    async def sync(self, sim: AmiSimulator) -> list[CallEvent]:
+        """Feed everything the simulator has sent so far (up to a marker event it sends)."""
+        self._markers += 1
+        marker = str(self._markers)
+        sim.emit(f"Event: TestMarker\r\nMarker: {marker}\r\n\r\n")
+        return await self.until(
+            lambda i: (
+                isinstance(i, AmiEvent) and i.name == "TestMarker" and i.get("Marker") == marker
+            )
+        )

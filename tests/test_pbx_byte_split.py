@@ -42,6 +42,12 @@ def wire(name: str = CAPTURE) -> tuple[bytes, list[bytes]]:
     return raw[0], raw[1:]
 
 
+def arrivals(name: str = CAPTURE) -> list[float]:
+    """When each message (banner aside) arrived in the recorded session."""
+    times = [r.t for r in read_capture(FIXTURES / name) if r.dir == "recv" and r.raw]
+    return [START + t for t in times[1:]]
+
+
 def parse(reads: Sequence[bytes], stamp: Callable[[], float]) -> list[AmiEvent]:
     """Events a fresh protocol delivers for these TCP reads."""
     got: list[AmiEvent] = []
@@ -68,8 +74,8 @@ def reference() -> tuple[list[list[AmiEvent]], list[CallRecord]]:
     """Per message, the events of the whole session read in one piece; and its calls."""
     banner, messages = wire()
     per_message = [
-        parse([banner, message], lambda i=i: START + i)  # type: ignore[misc]
-        for i, message in enumerate(messages)
+        parse([banner, message], lambda t=t: t)  # type: ignore[misc]
+        for message, t in zip(messages, arrivals(), strict=True)
     ]
     flat = [e for events in per_message for e in events]
     assert shape(flat) == shape(parse([banner, *messages], lambda: START))
@@ -90,8 +96,7 @@ def test_split_at_every_byte_offset_gives_identical_calls() -> None:
     assert [c.name for c in expected] == [NAME]
     check_conclusions([CallEnded(c) for c in expected], CONCLUSIONS[CAPTURE])
     offsets = 0
-    for m, message in enumerate(messages):
-        stamp = START + m
+    for m, (message, stamp) in enumerate(zip(messages, arrivals(), strict=True)):
         variants: dict[str, list[AmiEvent]] = {}
         for cut in range(len(message) + 1):
             got = parse([banner, message[:cut], message[cut:]], lambda s=stamp: s)  # type: ignore[misc]
@@ -138,26 +143,26 @@ async def test_split_inside_a_cyrillic_character_over_tcp(nth: int) -> None:
     boundary = data.rfind(b"\r\n\r\n", 0, cut) + 4
     whole_before = data[:boundary].count(b"\r\n\r\n")
     _, expected = reference()
-    async with AmiSimulator(port=0, username=USER, secret=SECRET) as sim:
-        async with client_for(sim, resync_actions=(), ping_interval=30.0) as ami:
-            feeder = TrackerFeed(make_tracker())
-            out = []
-            for item in await collect(ami, is_state(LinkState.UP)):
+    async with (
+        AmiSimulator(port=0, username=USER, secret=SECRET) as sim,
+        client_for(sim, resync_actions=(), ping_interval=30.0) as ami,
+    ):
+        feeder = TrackerFeed(make_tracker())
+        out = []
+        for item in await collect(ami, is_state(LinkState.UP)):
+            out += feeder.handle(item)
+        sim.inject(data[:cut])
+        if whole_before:  # the read holding the first part has been handled
+            last = parse([b"Asterisk Call Manager/11.0.0\r\n", data[:boundary]], lambda: 0.0)
+            marker = last[-1].headers
+            items = await collect(ami, lambda i: isinstance(i, AmiEvent) and i.headers == marker)
+            for item in items:
                 out += feeder.handle(item)
-            sim.inject(data[:cut])
-            if whole_before:  # the read holding the first part has been handled
-                last = parse([b"Asterisk Call Manager/11.0.0\r\n", data[:boundary]], lambda: 0.0)
-                marker = last[-1].headers
-                items = await collect(
-                    ami, lambda i: isinstance(i, AmiEvent) and i.headers == marker
-                )
-                for item in items:
-                    out += feeder.handle(item)
-            sim.inject(data[cut:] + b"Event: SplitDone\r\n\r\n")
-            done = await collect(ami, lambda i: isinstance(i, AmiEvent) and i.name == "SplitDone")
-            for item in done:
-                out += feeder.handle(item)
-            assert ami.stats.malformed == 0
+        sim.inject(data[cut:] + b"Event: SplitDone\r\n\r\n")
+        done = await collect(ami, lambda i: isinstance(i, AmiEvent) and i.name == "SplitDone")
+        for item in done:
+            out += feeder.handle(item)
+        assert ami.stats.malformed == 0
     records = [e.record for e in out if isinstance(e, CallEnded)]
     assert _untimed(records) == _untimed(expected)
     check_conclusions(out, CONCLUSIONS[CAPTURE], timing=False)

@@ -35,7 +35,9 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
 
     async with open_database(settings) as (_engine, sessions):
         desk = Desk(settings, sessions)
-        app = ConsoleApp(settings, sessions, desk)
+        app = ConsoleApp(
+            settings, sessions, desk, keep_card_after_call=settings.ui.keep_card_after_call
+        )
         await app.run_async()
     return app.return_code or 0
 
@@ -59,6 +61,7 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
             rate_per_min=args.rate,
             operators=[o.device for o in settings.operators],
             known_numbers=known,
+            first_call_after=3.0,  # a newcomer sees a card pop within seconds
         )
     )
     try:

@@ -29,6 +29,7 @@ async def run_simulator(
     rate_per_min: float,
     operators: Sequence[str],
     known_numbers: Sequence[str],
+    first_call_after: float | None = None,
 ) -> None:
     """Serve AMI on host:port until cancelled.
 
@@ -49,5 +50,11 @@ async def run_simulator(
         if replay is not None:
             while True:
                 await sim.replay(replay, speed=speed, action_wait=5.0, close_at_end=False)
-        sim.start_generator(GeneratorConfig(rate_per_min=rate_per_min, known_numbers=known_numbers))
+        sim.start_generator(
+            GeneratorConfig(
+                rate_per_min=rate_per_min,
+                known_numbers=known_numbers,
+                first_call_after=first_call_after,
+            )
+        )
         await asyncio.Event().wait()

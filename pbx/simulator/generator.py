@@ -43,6 +43,9 @@ class GeneratorConfig:
     named_share: float = 0.6
     seed: int | None = None
     max_calls: int | None = None  # stop after this many (tests)
+    # The demo: a first call through the ringall queue (so it rings every operator, the
+    # demo's own console included) this many seconds after start, from a known client.
+    first_call_after: float | None = None
 
 
 @dataclass
@@ -58,6 +61,11 @@ class Generator:
     async def run(self) -> None:
         cfg = self.config
         rng = random.Random(cfg.seed)
+        if cfg.first_call_after is not None:
+            await asyncio.sleep(cfg.first_call_after)
+            if self.stopped:
+                return
+            self.started.append(self.one_call(rng, template="queue_answered", known=True))
         while not self.stopped and (cfg.max_calls is None or len(self.started) < cfg.max_calls):
             if cfg.rate_per_min > 0:
                 await asyncio.sleep(rng.expovariate(cfg.rate_per_min / 60.0))
@@ -65,13 +73,15 @@ class Generator:
                 return
             self.started.append(self.one_call(rng))
 
-    def one_call(self, rng: random.Random) -> str:
-        """Start one call now; returns its Linkedid."""
+    def one_call(self, rng: random.Random, *, template: str = "", known: bool = False) -> str:
+        """Start one call now (of `template`, else a random shape); returns its Linkedid."""
         cfg = self.config
         kind = rng.choices(
             ("answered", "missed", "abandoned"), (cfg.answered, cfg.missed, cfg.abandoned)
         )[0]
-        if kind == "answered":
+        if template:
+            name = template
+        elif kind == "answered":
             name = "queue_answered" if rng.random() < cfg.queue_share else "direct_answered"
         else:
             name = "direct_missed" if kind == "missed" else "queue_abandoned"
@@ -79,7 +89,10 @@ class Generator:
         operators = list(self.sim.operators)
         rng.shuffle(operators)
         mapping = dict(zip(tpl.devices, operators, strict=False))
-        number, caller = self._caller(rng)
+        if known and cfg.known_numbers:
+            number, caller = rng.choice(list(cfg.known_numbers)), WITHHELD
+        else:
+            number, caller = self._caller(rng)
         steps = instantiate(tpl, devices=mapping, number=number, caller_name=caller)
         return self.sim.play(steps)
 

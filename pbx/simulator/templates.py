@@ -59,9 +59,19 @@ def _segment(
         for r in read_capture(CAPTURES / path)
         if r.dir == "recv" and start <= r.t < end and r.raw.startswith("Event:")
     ]
-    chosen = [r for r in records if keep is None or keep(parse_message(r.raw))]
+    chosen = [
+        r
+        for r in records
+        if not _answer_to_list(h := parse_message(r.raw)) and (keep is None or keep(h))
+    ]
     t0 = chosen[0].t
     return tuple(Step(round(r.t - t0, 4), r.raw) for r in chosen)
+
+
+def _answer_to_list(h: dict[str, str]) -> bool:
+    """An item of the recorded console's CoreShowChannels/Status/QueueStatus answer: it
+    carries that action's ActionID, and is no event of the call."""
+    return "ActionID" in h and h.get("Event") != "OriginateResponse"
 
 
 def _call_of(linkedid: str, devices: Sequence[str]) -> Callable[[dict[str, str]], bool]:
