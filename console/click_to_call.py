@@ -17,6 +17,7 @@ from textual.app import App
 from console.i18n import tr
 from console.screens.call_picker import CallPickerScreen
 from console.screens.confirm import ConfirmScreen
+from pbx.tracker_state import CLIENT_DIAL_REASONS, ORIGINATE_REASONS
 from storage.cards import load_client_card
 from storage.errors import NotFound
 from storage.phones import format_display
@@ -24,20 +25,37 @@ from storage.phones import format_display
 if TYPE_CHECKING:
     from console.app import ConsoleApp
 
-# OriginateResponse Reason codes the console words itself (pbx gives English words).
-REASON_KEYS = {
-    0: "c2c.reason.0",
-    1: "c2c.reason.1",
-    3: "c2c.reason.3",
-    5: "c2c.reason.5",
-    8: "c2c.reason.8",
+# Why a click-to-call failed, in the interface language. The tracker states it in English
+# words from two tables (pbx.tracker_state): OriginateResponse's Reason, which is about the
+# *operator's* leg (the PBX rings the operator's own phone first), and the client leg's
+# DialStatus. Each of those words has its own sentence here; a code alone is the fallback.
+REASON_WORDS: dict[str, str] = {
+    ORIGINATE_REASONS[0]: "c2c.reason.operator_unavailable",
+    ORIGINATE_REASONS[1]: "c2c.reason.operator_hung_up",
+    ORIGINATE_REASONS[3]: "c2c.reason.operator_no_answer",
+    ORIGINATE_REASONS[5]: "c2c.reason.operator_busy",
+    ORIGINATE_REASONS[8]: "c2c.reason.congestion",
+    CLIENT_DIAL_REASONS["BUSY"]: "c2c.reason.client_busy",
+    CLIENT_DIAL_REASONS["NOANSWER"]: "c2c.reason.client_no_answer",
+    CLIENT_DIAL_REASONS["CONGESTION"]: "c2c.reason.congestion",
+    CLIENT_DIAL_REASONS["CHANUNAVAIL"]: "c2c.reason.client_unavailable",
+    CLIENT_DIAL_REASONS["CANCEL"]: "c2c.reason.operator_hung_up_early",
+}
+REASON_CODES: dict[int, str] = {
+    0: "c2c.reason.operator_unavailable",
+    1: "c2c.reason.operator_hung_up",
+    3: "c2c.reason.operator_no_answer",
+    5: "c2c.reason.operator_busy",
+    8: "c2c.reason.congestion",
 }
 
 
 def reason_text(reason_code: int | None, reason: str | None) -> str:
     """Why a click-to-call failed, in the interface language."""
-    if reason_code in REASON_KEYS:
-        return tr(REASON_KEYS[reason_code])
+    if reason in REASON_WORDS:
+        return tr(REASON_WORDS[reason])
+    if reason_code in REASON_CODES:
+        return tr(REASON_CODES[reason_code])
     if reason:
         return tr("c2c.reason.other", reason=reason)
     return tr("c2c.reason.unknown")

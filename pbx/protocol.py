@@ -72,9 +72,10 @@ def event_from_message(server: str, message: Message, received_at: float) -> Ami
     # Message also stores its body under "content" (always "" for events): not a header.
     headers: dict[str, Any] = dict(message._store.values())
     del headers["content"]
-    for key, value in headers.items():
-        if type(value) is list:
-            headers[key] = value[0]
+    if list in set(map(type, headers.values())):  # rare: scan only when a header repeats
+        for key, value in headers.items():
+            if type(value) is list:
+                headers[key] = value[0]
     return AmiEvent(server, headers.get("Event", ""), headers, received_at)
 
 
@@ -167,12 +168,11 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
         # List items are handed back to the caller later, as a whole: they keep the time
         # they arrived (`arrival_time`), not the time the list completed.
         message.received_at = stamp
-        action_id = message.id
-        if type(action_id) is list:  # a repeated ActionID: the first counts, as in events
-            action_id = action_id[0]
-        action = self.responses.get(action_id) if action_id else None
+        # Message keeps {lowercase: (Key, value)}: read directly, as in event_from_message.
+        store = message._store
+        is_event = "event" in store
+        action = self._pending_action(store) if self.responses else None
         if action is not None:
-            is_event = "event" in message
             if not is_event and message.get("response") in _FAILED_RESPONSES:
                 # 1.4 leaves a list action waiting forever after an Error answer.
                 if not action.future.done():
@@ -181,9 +181,20 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
                 self.responses.pop(action.id, None)
             elif action.add_message(message):
                 self.responses.pop(action.id, None)
-        if "event" in message:
+        if is_event:
             self.stats.events += 1
             self._on_event(event_from_message(self.server, message, stamp))
+
+    def _pending_action(self, store: dict[str, tuple[str, Any]]) -> Action | None:
+        """The action this message answers (by CommandID, else ActionID, as 1.4's
+        ``Message.id``); a repeated ActionID counts by its first value, as in events."""
+        entry = store.get("commandid") or store.get("actionid")
+        if entry is None:
+            return None
+        action_id = entry[1]
+        if type(action_id) is list:
+            action_id = action_id[0]
+        return self.responses.get(action_id) if action_id else None
 
     def close(self) -> None:
         """Close gracefully; pending actions fail now (never queued for re-sending)."""

@@ -155,15 +155,17 @@ async def play_capture(
         ami = client_for(sim, resync_actions=(), ping_interval=30.0, action_timeout=10.0)
         async with asyncio.timeout(timeout_s), ami:
             seen = 0
+            up = False  # the stream has said "up" (events may come before it)
             async for item in ami.events():
                 run.items.append(item)
                 run.out += feeder.handle(item)
                 seen += isinstance(item, AmiEvent)
+                up = up or (isinstance(item, ConnectionState) and item.is_up)
                 while script and seen >= script[0].after and ami.state.is_up:
                     if script[0].name == "logoff":
                         break  # leaving the block logs off, as the recorded console did
                     await _perform(ami, run, script.pop(0), by_action_id)
-                if script and script[0].name == "logoff" and seen >= script[0].after:
+                if up and script and script[0].name == "logoff" and seen >= script[0].after:
                     break
             run.stats = ami.stats
         async with asyncio.timeout(timeout_s):

@@ -8,88 +8,45 @@ of it. Assertions look at posted messages and at the database, not at timing.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sized
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.message import Message
+from textual.widgets import DataTable, Input
 
 from console.app import ConsoleApp
-from console.config import MeSettings, OperatorSettings, PbxSettings, Settings, UiSettings
-from console.desk import ConnectionStatus, DeskEvent
 from console.i18n import set_timezone
 from console.messages import RingingForMe
+from console.screens.call_picker import CallPickerScreen
+from console.screens.confirm import ConfirmScreen
 from console.screens.dispatcher import DispatcherScreen
-from pbx.call_events import CallRinging, LiveCall
+from console.widgets.card.dialogs import MarkPaidDialog
+from console.widgets.card.popup import CallPopup
+from console.widgets.card.view import BlacklistBanner, ClientCardView, DebtsBanner, TariffBadge
+from pbx.call_events import CallRinging, OriginateProgress, OriginateResult, OriginateStage
 from storage.clients import create_client
+from storage.models import AuditEntry, Debt
 from storage.phones import classify_number
+from tests.console_support import (
+    MARIA_PHONES,
+    PETROV_PHONE,
+    FakeDesk,
+    Notes,
+    make_settings,
+    seed_desk,
+    settle,
+    until,
+)
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ami"
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
-OPERATORS = (
-    OperatorSettings("101", "Анна", "IAX2/op101"),
-    OperatorSettings("102", "Борис", "IAX2/op102"),
-    OperatorSettings("103", "Вера", "IAX2/op103"),
-)
-
-
-def make_settings(extension: str = "101", language: str = "en") -> Settings:
-    return Settings(
-        pbx=(PbxSettings(name="main", host="127.0.0.1"),),
-        me=MeSettings(extension=extension),
-        operators=OPERATORS,
-        ui=UiSettings(language=language),  # type: ignore[arg-type]
-    )
-
-
-@dataclass
-class FakeDesk:
-    """The surface of `console.desk.Desk` the app uses, driven by the test."""
-
-    calls: list[LiveCall] = field(default_factory=list)
-    status: dict[str, ConnectionStatus] = field(default_factory=dict)
-    originated: list[dict[str, Any]] = field(default_factory=list)
-    refuse: str | None = None
-    _queues: list[asyncio.Queue[DeskEvent]] = field(default_factory=list)
-
-    async def run(self) -> None:
-        await asyncio.Event().wait()
-
-    def listen(self) -> AsyncIterator[DeskEvent]:
-        queue: asyncio.Queue[DeskEvent] = asyncio.Queue()
-        self._queues.append(queue)
-
-        async def stream() -> AsyncIterator[DeskEvent]:
-            while True:
-                yield await queue.get()
-
-        return stream()
-
-    def emit(self, *events: DeskEvent) -> None:
-        for queue in self._queues:
-            for event in events:
-                queue.put_nowait(event)
-
-    def live_calls(self) -> list[LiveCall]:
-        return list(self.calls)
-
-    def connections(self) -> dict[str, ConnectionStatus]:
-        return dict(self.status)
-
-    async def click_to_call(
-        self, *, phone_e164: str, client_name: str, extension: str | None = None
-    ) -> str:
-        if self.refuse:
-            raise RuntimeError(self.refuse)
-        self.originated.append({"phone": phone_e164, "name": client_name})
-        return f"c2c-{len(self.originated)}"
 
 
 @pytest.fixture(autouse=True)
@@ -133,14 +90,6 @@ def ring(
         queue=queue,
         at=NOW,
     )
-
-
-async def settle(app: ConsoleApp, pilot: Any, rounds: int = 3) -> None:
-    """Let messages and workers finish (no sleeping on a clock)."""
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def dispatcher(app: ConsoleApp) -> DispatcherScreen:
@@ -189,3 +138,234 @@ async def test_ring_at_a_colleagues_phone_does_not_pop(
         desk.emit(ring("+79161234567", extensions=("102",)))
         await settle(app, pilot)
         assert dispatcher(app).popups == {}
+
+
+# --- the card: what it shows, what its keys do -------------------------------------------
+
+
+async def pop(
+    app: ConsoleApp, pilot: Any, desk: FakeDesk, number: str, linkedid: str = "1700000000.1"
+) -> CallPopup:
+    """Ring `number` at my phone and wait for its card."""
+    desk.emit(ring(number, linkedid=linkedid))
+    screen = dispatcher(app)
+    key = f"main/{linkedid}"
+    await until(pilot, lambda: key in screen.popups, "the popup")
+    popup = screen.popups[key]
+    await until(pilot, lambda: popup.panel.card is not None, "the card")
+    await settle(app, pilot)
+    return popup
+
+
+def shown(widget: Any) -> str:
+    return str(widget.render())
+
+
+async def test_blacklist_banner_debts_and_tariff_show(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        popup = await pop(app, pilot, desk, MARIA_PHONES[0])
+        view = popup.panel.query_one(ClientCardView)
+        banner = view.query_one(BlacklistBanner)
+        assert banner.display
+        assert shown(banner) == (
+            "⛔ BLACKLISTED since 2026-09-13 10:00 by Борис (102): Ложные вызовы"
+        )
+        blocked = view.query_one(DebtsBanner)
+        assert blocked.display
+        assert "2 unpaid debts" in shown(blocked) and "RUB\u00a01,550.00" in shown(blocked)
+        assert "Комфорт" in shown(view.query_one(TariffBadge))
+        assert "Unpaid: 2" in shown(view.query_one("#debts-total"))
+        debts = view.query_one("#debts-table", DataTable)
+        assert [debts.get_row_at(n)[:3] for n in range(debts.row_count)] == [
+            ["A-1042", "2026-09-14", "RUB\u00a0350.00"],
+            ["A-1107", "2026-10-13", "RUB\u00a01,200.00"],
+        ]
+        calls = view.query_one("#calls-table", DataTable)
+        assert calls.get_row_at(1)[3] == "Анна"  # who answered, by name
+
+
+async def test_a_client_in_good_standing_has_no_banners(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        popup = await pop(app, pilot, desk, PETROV_PHONE)
+        view = popup.panel.query_one(ClientCardView)
+        assert not view.query_one(BlacklistBanner).display
+        assert not view.query_one(DebtsBanner).display
+        assert shown(view.query_one("#debts-total")) == "No unpaid debts"
+        assert "Эконом" in shown(view.query_one(TariffBadge))
+
+
+async def test_marking_a_debt_paid_records_the_operator(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    ids = await seed_desk(sessions, NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        popup = await pop(app, pilot, desk, MARIA_PHONES[0])
+        debts = popup.panel.query_one("#debts-table", DataTable)
+        debts.move_cursor(row=1)  # A-1107, 1 200.00
+        await pilot.press("m")
+        dialog = app.screen
+        assert isinstance(dialog, MarkPaidDialog)
+        assert dialog.query_one("#paid-on", Input).value == "2026-11-22"  # today
+        dialog.query_one("#comment", Input).focus()
+        await pilot.press(*"cash at office", "ctrl+s")
+        await until(pilot, lambda: "Debt marked paid." in notes.texts, "the payment saved")
+        await until(pilot, lambda: len(popup.panel.card.unpaid_debts) == 1, "the card reloaded")  # type: ignore[union-attr]
+        view = popup.panel.query_one(ClientCardView)
+        assert not view.query_one(DebtsBanner).display  # one debt left: orders allowed again
+        assert "Unpaid: 1" in shown(view.query_one("#debts-total"))
+
+    async with sessions() as session:
+        debt = await session.get(Debt, ids.debts[1])
+        assert debt is not None
+        assert (debt.paid_by, debt.payment_comment) == ("Анна (101)", "cash at office")
+        assert debt.paid_at == NOW
+        other = await session.get(Debt, ids.debts[0])
+        assert other is not None and other.paid_at is None
+        trail = (
+            await session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.entity == "debt",
+                    AuditEntry.entity_id == ids.debts[1],
+                    AuditEntry.action == "debt_paid",
+                )
+            )
+        ).all()
+    assert [(a.actor, a.client_id, a.at) for a in trail] == [("Анна (101)", ids.maria, NOW)]
+    assert trail[0].changes["payment_comment"] == [None, "cash at office"]
+
+
+# --- click-to-call -----------------------------------------------------------------------
+
+
+STAGES: tuple[OriginateStage, ...] = ("operator_ringing", "operator_answered", "client_ringing")
+
+
+async def test_click_to_call_from_the_card_asks_which_phone_confirms_and_reports_progress(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Мария has two phones and is blacklisted: pick the number, confirm, then each stage
+    of the call is said in words until it connects."""
+    await seed_desk(sessions, NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await pop(app, pilot, desk, MARIA_PHONES[0])
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CallPickerScreen), "which phone?")
+        await pilot.press("2")  # the second number
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "are you sure?")
+        assert "BLACKLISTED (Ложные вызовы)" in shown(app.screen.query_one("#question"))
+        await pilot.press("y")
+        await until(pilot, lambda: bool(desk.originated), "the call placed")
+        assert desk.originated == [{"phone": MARIA_PHONES[1], "name": "Иванова Мария Сергеевна"}]
+        target = "Иванова Мария Сергеевна (+7 495 987-65-43)"
+        desk.emit(
+            *(OriginateProgress("main", "c2c-1", None, stage, NOW) for stage in STAGES),
+            OriginateResult("main", "c2c-1", "1700000009.1", True, None, None, NOW),
+        )
+        await until(pilot, lambda: f"Connected to {target}." in notes.texts, "connected")
+    assert notes.texts[-5:] == [
+        f"Calling {target}: pick up your phone when it rings.",
+        f"Your phone is ringing (call to {target}).",
+        f"You picked up; dialling {target}…",
+        f"{target} is ringing…",
+        f"Connected to {target}.",
+    ]
+    assert notes.errors() == []
+
+
+# (OriginateResponse Reason, the tracker's words, what the dispatcher reads), as the tracker
+# concludes them (tests/fixtures/ami/click_to_call_failed.jsonl, pbx/tracker_state.py).
+FAILURES: dict[str, list[tuple[int | None, str | None, str]]] = {
+    "en": [
+        (3, "operator did not answer", "you did not pick up your phone"),
+        (0, "operator's device unavailable", "your phone is unavailable (device not registered)"),
+        (5, "operator's line busy", "your line is busy"),
+        (None, "client busy", "the client's line is busy"),
+        (None, "no answer", "the client did not answer"),
+        (None, "client's line unavailable", "the client's number is unavailable"),
+        (None, "congestion", "the network is congested"),
+        (
+            None,
+            "operator hung up before the client answered",
+            "you hung up before the client answered",
+        ),
+        (None, "something new from Asterisk", "something new from Asterisk"),
+        (None, None, "no reason given"),
+    ],
+    "ru": [
+        (3, "operator did not answer", "вы не сняли трубку"),
+        (None, "client busy", "у клиента занято"),
+        (None, "client's line unavailable", "номер клиента недоступен"),
+    ],
+}  # fmt: skip
+
+
+def has_length(items: Callable[[], Sized], n: int) -> Callable[[], bool]:
+    return lambda: len(items()) == n
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_click_to_call_failure_says_why_in_words(
+    sessions: async_sessionmaker[AsyncSession], language: str
+) -> None:
+    """Петров has one phone and a clean record: `c` calls at once. Each call fails for
+    another reason, said in the interface language."""
+    await seed_desk(sessions, NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk, language=language)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await pop(app, pilot, desk, PETROV_PHONE)
+        for n, (code, reason, _said) in enumerate(FAILURES[language], start=1):
+            await pilot.press("c")
+            await until(pilot, has_length(lambda: desk.originated, n), f"call {n} placed")
+            desk.emit(OriginateResult("main", f"c2c-{n}", None, False, code, reason, NOW))
+            await until(pilot, has_length(notes.errors, n), f"failure {n} said")
+    target = "Петров Пётр (+7 903 111-22-33)"
+    failed = {"en": "Call to {} failed: {}.", "ru": "Звонок {} не состоялся: {}."}[language]
+    assert notes.errors() == [failed.format(target, said) for _c, _r, said in FAILURES[language]]
+
+
+async def test_click_to_call_that_cannot_start_says_why(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, NOW)
+    desk = FakeDesk(refuse="PBX main is not connected")
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await pop(app, pilot, desk, PETROV_PHONE)
+        await pilot.press("c")
+        await until(pilot, lambda: bool(notes.errors()), "the refusal")
+    assert notes.errors() == [
+        "Cannot call Петров Пётр (+7 903 111-22-33): PBX main is not connected"
+    ]
+
+
+async def test_another_consoles_click_to_call_is_not_reported_here(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await pilot.pause()
+        desk.emit(OriginateResult("main", "someone-else", None, False, 3, "x", NOW))
+        await settle(app, pilot)
+    assert notes.texts == []

@@ -25,6 +25,7 @@ from pbx.call_events import (
     OriginateProgress,
     OriginateResult,
 )
+from pbx.capture import parse_message
 from pbx.connection_state import ConnectionState, LinkState
 from pbx.errors import OriginateOutcomeUnknownError
 from pbx.originate import ClickToCall
@@ -50,6 +51,17 @@ def split(steps: Sequence[Step], at: str) -> tuple[list[Step], list[Step]]:
     return list(steps[:i]), [Step(s.dt - t0, s.raw) for s in steps[i:]]
 
 
+def parts(
+    sim: AmiSimulator, template: str, device: str, number: str
+) -> tuple[list[Step], list[Step]]:
+    """A recorded call with fresh ids: up to its first HangupRequest, and the rest."""
+    return split(sim.call_steps(template, devices=[device], number=number), "HangupRequest")
+
+
+def linkedid_of(steps: Sequence[Step]) -> str:
+    return next(h["Linkedid"] for s in steps if "Linkedid" in (h := parse_message(s.raw)))
+
+
 def records(out: Sequence[CallEvent]) -> list[CallRecord]:
     return [e.record for e in out if isinstance(e, CallEnded)]
 
@@ -68,27 +80,22 @@ async def test_restart_mid_call_resyncs_live_calls_and_closes_the_ended_once(
         await track.until(is_state(LinkState.UP))
 
         # Before the outage: A talks to 101, B to 102; C and D wait in the queue, 103 rings.
-        a_head, a_tail = split(sim.call_steps("direct_answered", devices=[OP101],
-                                              number="+79160000001"), "HangupRequest")  # fmt: skip
-        b_head, b_tail = split(sim.call_steps("direct_answered", devices=[OP102],
-                                              number="+79160000002"), "HangupRequest")  # fmt: skip
-        c_head, c_tail = split(sim.call_steps("queue_abandoned", devices=[OP103],
-                                              number="+74950000003"), "HangupRequest")  # fmt: skip
-        d_head, d_tail = split(sim.call_steps("queue_abandoned", devices=[OP103],
-                                              number="+74950000004"), "HangupRequest")  # fmt: skip
-        e_head, e_tail = split(sim.call_steps("direct_answered", devices=[OP102],
-                                              number="+79160000005"), "HangupRequest")  # fmt: skip
+        a_head, a_tail = parts(sim, "direct_answered", OP101, "+79160000001")
+        b_head, b_tail = parts(sim, "direct_answered", OP102, "+79160000002")
+        c_head, c_tail = parts(sim, "queue_abandoned", OP103, "+74950000003")
+        d_head, d_tail = parts(sim, "queue_abandoned", OP103, "+74950000004")
+        e_head, e_tail = parts(sim, "direct_answered", OP102, "+79160000005")
         a, b, c, d = (sim.play(h) for h in (a_head, b_head, c_head, d_head))
         await sim.wait_calls()
         before = await track.sync(sim)
         live = {x.linkedid: x for x in track.tracker.live_calls()}
         assert (live[a].talking, live[b].talking) == ("101", "102")
         assert live[c].ringing == live[d].ringing == ("103",)
-        assert popups(before) == Counter({(a, "101"): 1, (b, "102"): 1, (c, "103"): 1,
-                                          (d, "103"): 1})  # fmt: skip
+        assert popups(before) == Counter([(a, "101"), (b, "102"), (c, "103"), (d, "103")])
         answered_before = sum(isinstance(e, CallAnswered) for e in before)
 
         # The outage: B hangs up, C gives up, E arrives and is answered, F comes and goes.
+        e = linkedid_of(e_head)
         f: list[str] = []
 
         async def meanwhile() -> None:
@@ -100,9 +107,6 @@ async def test_restart_mid_call_resyncs_live_calls_and_closes_the_ended_once(
             await sim.wait_calls()
             assert e_id == e
 
-        e = e_head and sim.call_steps  # placeholder replaced below
-        e = next(s.raw.split("Linkedid: ")[1].split("\r\n")[0] for s in e_head
-                 if "Linkedid: " in s.raw)  # fmt: skip
         await sim.restart(downtime=0.2, during=meanwhile)
         resynced = await track.until(is_state(LinkState.UP))
 
@@ -164,8 +168,7 @@ async def test_originate_in_flight_when_the_pbx_restarts_is_reported_unknown_nev
         call = ClickToCall(OP101, "89031112233", "outbound", "Клиент Смирнов")
         track.tracker.expect_originate(call.action_id, "101", call.dial_string)
         pending = asyncio.create_task(ami.originate(call))
-        while sim.action_counts["originate"] == 0:
-            await asyncio.sleep(0)  # the action is on the wire, its answer held
+        await sim.wait_actions("originate")  # on the wire, its answer held
         await sim.restart(downtime=0.2)
         with pytest.raises(OriginateOutcomeUnknownError) as info:
             await pending

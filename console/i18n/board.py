@@ -37,8 +37,8 @@ CATALOG: Final[Catalog] = {
     "board.total.avg_wait": {"en": "average wait", "ru": "среднее ожидание"},
     "board.total.avg_talk": {"en": "average talk", "ru": "средний разговор"},
     "board.total.service_level": {
-        "en": "answered within {seconds} s",
-        "ru": "отвечено за {seconds} с",
+        "en": "answered ≤ {seconds} s",
+        "ru": "отвечено ≤ {seconds} с",
     },
     "board.key.refresh": {"en": "Refresh", "ru": "Обновить"},
     "board.tip.refresh": {

@@ -105,8 +105,10 @@ CATALOG: Catalog = {
     },
     "popup.colleague": {"en": "colleague {who}", "ru": "коллега {who}"},
     "popup.created": {
-        "en": "First call from this number: a new client was registered. Type the name.",
-        "ru": "Первый звонок с этого номера: зарегистрирован новый клиент. Введите имя.",
+        "en": "First call from {phone}: a new client with this number was registered."
+        " Type the name.",
+        "ru": "Первый звонок с номера {phone}: зарегистрирован новый клиент с этим номером."
+        " Введите имя.",
     },
     # card
     "card.title": {"en": "Client card", "ru": "Карточка клиента"},
@@ -338,14 +340,36 @@ CATALOG: Catalog = {
         "en": "Call to {target} failed: {reason}.",
         "ru": "Звонок {target} не состоялся: {reason}.",
     },
-    "c2c.reason.0": {
+    "c2c.reason.operator_unavailable": {
         "en": "your phone is unavailable (device not registered)",
         "ru": "ваш телефон недоступен (устройство не зарегистрировано)",
     },
-    "c2c.reason.1": {"en": "the call was hung up", "ru": "вызов сброшен"},
-    "c2c.reason.3": {"en": "you did not pick up your phone", "ru": "вы не сняли трубку"},
-    "c2c.reason.5": {"en": "the client's line is busy", "ru": "у клиента занято"},
-    "c2c.reason.8": {"en": "the network is congested", "ru": "сеть перегружена"},
+    "c2c.reason.operator_hung_up": {
+        "en": "your phone hung up",
+        "ru": "ваш телефон сбросил вызов",
+    },
+    "c2c.reason.operator_no_answer": {
+        "en": "you did not pick up your phone",
+        "ru": "вы не сняли трубку",
+    },
+    "c2c.reason.operator_busy": {"en": "your line is busy", "ru": "ваша линия занята"},
+    "c2c.reason.congestion": {
+        "en": "the network is congested",
+        "ru": "сеть перегружена",
+    },
+    "c2c.reason.client_busy": {"en": "the client's line is busy", "ru": "у клиента занято"},
+    "c2c.reason.client_no_answer": {
+        "en": "the client did not answer",
+        "ru": "клиент не ответил",
+    },
+    "c2c.reason.client_unavailable": {
+        "en": "the client's number is unavailable",
+        "ru": "номер клиента недоступен",
+    },
+    "c2c.reason.operator_hung_up_early": {
+        "en": "you hung up before the client answered",
+        "ru": "вы положили трубку до ответа клиента",
+    },
     "c2c.reason.other": {"en": "{reason}", "ru": "{reason}"},
     "c2c.reason.unknown": {"en": "no reason given", "ru": "причина не указана"},
 }

@@ -299,7 +299,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             elif popup.state != "elsewhere":
                 popup.set_state("ended")
             self._retitle(popup)
-            if not self.console.keep_card_after_call and not popup.panel.editing:
+            if not self.console.keep_card_after_call and not popup.panel.has_unsaved_typing():
                 self.close_popup(key)
             return
         if not isinstance(event, CallStoppedRinging | CallAnswered | CallTransferred):
@@ -311,8 +311,10 @@ class DispatcherScreen(CardActions, Screen[None]):
         if isinstance(event, CallStoppedRinging) and event.extension == me:
             if event.reason == "answered_elsewhere" and event.answered_by != me:
                 popup.set_state("elsewhere")
-                if not popup.panel.editing:
+                if not popup.panel.has_unsaved_typing():
                     self.close_popup(key)  # a colleague took it: out of my way
+                else:
+                    self._retitle(popup)  # what I typed stays until I save or dismiss it
                 return
             popup.set_state("missed")
         elif isinstance(event, CallAnswered):

@@ -29,10 +29,13 @@ def describe_connection(status: ConnectionStatus) -> str:
 
 
 class StatusBar(Horizontal):
-    """Connection states; follows the desk through the app (see `ConsoleApp.follow_desk`)."""
+    """Connection states; follows the desk through the app (see `ConsoleApp.follow_desk`).
+
+    Not docked: the Footer docks at the bottom and docked widgets overlap, so the bar takes
+    the last line of the screen's layout, just above the footer."""
 
     DEFAULT_CSS = """
-    StatusBar { dock: bottom; height: 1; background: $panel; }
+    StatusBar { height: 1; background: $panel; }
     StatusBar > Static { width: auto; padding: 0 1; }
     StatusBar > .-up { color: $success; }
     StatusBar > .-connecting { color: $warning; }

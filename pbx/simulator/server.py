@@ -210,8 +210,15 @@ class AmiSimulator:
 
     async def wait_failed_logins(self, count: int, timeout_s: float = 10.0) -> None:
         """Until ``count`` logins have been refused in all."""
+        await self._wait_count(lambda: self.failed_logins >= count, timeout_s)
+
+    async def wait_actions(self, action: str, count: int = 1, timeout_s: float = 10.0) -> None:
+        """Until ``count`` actions named ``action`` (lower case) have been received in all."""
+        await self._wait_count(lambda: self.action_counts[action] >= count, timeout_s)
+
+    async def _wait_count(self, reached: Callable[[], bool], timeout_s: float) -> None:
         async with asyncio.timeout(timeout_s):
-            while self.failed_logins < count:
+            while not reached():
                 self._counted.clear()
                 await self._counted.wait()
 
@@ -315,6 +322,7 @@ class AmiSimulator:
         name = header(h, "Action").lower()
         aid = header(h, "ActionID")
         self.action_counts[name] += 1
+        self._counted.set()
         if name == "login":
             await self._login(session, h, aid)
             return

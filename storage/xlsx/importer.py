@@ -1,34 +1,38 @@
 """Import of a client base from xlsx: validate everything, then write all of it or nothing.
 
 Phase 1 (worker thread, chunk by chunk): stream rows out of openpyxl and check each into a
-compact `ParsedClient`; bad cells become `RowError`s. Phase 2 (one transaction): find which
-rows' phones already belong to clients (update, or an error with `update_existing=False`).
-If anything is wrong, or on a dry run, the transaction is rolled back and the report says
-why. Otherwise new clients and their phones go in with Core bulk inserts (the search index
-rebuilt once for them through `storage.search.bulk_index`), existing clients are updated
-with executemany, and every change gets an audit entry — all committed together.
+compact `ParsedClient`; bad cells become `RowError`s. Checked rows are spilled to a
+temporary file (`storage.xlsx.spill`), so no file is ever held in memory. If any row is
+bad, nothing is written. Phase 2 (one transaction): read the checked rows back chunk by
+chunk and find which rows' phones already belong to clients (an update, or an error with
+`update_existing=False`). New clients go in at once with Core bulk inserts (the search
+index rebuilt once for them through `storage.search.bulk_index`); updates are spilled and
+applied after, with executemany; every change gets an audit entry. A conflict found in
+phase 2, or a dry run, rolls the transaction back and the report says why; otherwise all
+of it is committed together.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from storage.audit import json_safe
-from storage.clients import phone_search_digits
 from storage.db import translate_errors
 from storage.models import AuditEntry, Client, ClientKind, ClientPhone, Tariff, display_name
 from storage.search import bulk_index
 from storage.types import utcnow
+from storage.xlsx.fastphone import search_digits_fast
 from storage.xlsx.reader import SheetReader
 from storage.xlsx.report import ImportReport, RowError
+from storage.xlsx.spill import IntMap, Spill
 from storage.xlsx.validation import ParsedClient, RowParser
 
 CLIENTS: Final = cast(Table, Client.__table__)
@@ -37,7 +41,6 @@ AUDIT: Final = cast(Table, AuditEntry.__table__)
 
 Progress = Callable[[int, int | None], None]
 PARSE_CHUNK: Final = 2000
-WRITE_CHUNK: Final = 1000
 LOOKUP_CHUNK: Final = 500
 _NAME_FIELDS: Final = ("kind", "organisation", "last_name", "first_name", "middle_name")
 _COMPARED: Final = (
@@ -58,42 +61,53 @@ _COMPARED: Final = (
     "blacklist_reason",
     "status",
 )
+# A planned update: client id, the row (as a tuple), field -> new value, the stored values.
+Change = tuple[int, ParsedClient, dict[str, Any], dict[str, Any]]
 
 
-def _parse_chunk(rows: Any, parser: RowParser, out: list[ParsedClient], size: int) -> bool:
-    """Parse up to `size` rows; False when the sheet is exhausted."""
+def _parse_chunk(rows: Any, parser: RowParser, spill: Spill, size: int) -> bool:
+    """Check up to `size` rows and spill the good ones; False when the sheet is exhausted."""
+    out: list[tuple[Any, ...]] = []
+    more = True
     for _ in range(size):
         item = next(rows, None)
         if item is None:
-            return False
+            more = False
+            break
         parsed = parser.parse(*item)
         if parsed is not None:
-            out.append(parsed)
-    return True
+            out.append(tuple(parsed))
+    spill.write(out)
+    return more
 
 
 async def _read_file(
     path: Path,
     tariffs: dict[str, int],
     report: ImportReport,
+    spill: Spill,
     *,
     region: str,
     tz: tzinfo | None,
     progress: Progress | None,
-) -> list[ParsedClient]:
+) -> None:
     reader = await asyncio.to_thread(SheetReader, path)
     try:
         report.ignored_columns = list(reader.layout.ignored)
         parser = RowParser(reader.layout, tariffs, report, region=region, tz=tz)
         rows = reader.rows()
-        parsed: list[ParsedClient] = []
         estimate = reader.estimated_rows
-        while await asyncio.to_thread(_parse_chunk, rows, parser, parsed, PARSE_CHUNK):
+        while await asyncio.to_thread(_parse_chunk, rows, parser, spill, PARSE_CHUNK):
             if progress is not None:
                 progress(report.rows, 2 * estimate if estimate else None)
-        return parsed
     finally:
         reader.close()
+
+
+def _rows(spill: Spill) -> Iterator[list[ParsedClient]]:
+    make = ParsedClient._make
+    for chunk in spill.chunks():
+        yield [make(item) for item in chunk]
 
 
 async def import_clients(
@@ -113,29 +127,15 @@ async def import_clients(
     the row fills; phones are added, never removed), or with `update_existing=False` is an
     error. Times without a zone are read in `tz` (default: this machine's zone), as the
     export writes them. `progress(done, total)` counts rows read and then rows written.
-    Raises `ImportFileError` for a file that cannot be read at all.
+    Raises `ImportFileError` for a file that cannot be read at all. Memory stays flat
+    whatever the file's size: checked rows wait in temporary files, not in lists.
     """
     target = Path(path)
     report = ImportReport(path=target, dry_run=dry_run)
     async with translate_errors(), session_factory() as session:
         tariffs = dict((await session.execute(select(Tariff.name, Tariff.id))).all())
-    parsed = await _read_file(target, tariffs, report, region=region, tz=tz, progress=progress)
-    async with translate_errors(), session_factory() as session, session.begin():
-        owners = await _phone_owners(session, parsed)
-        creates, updates = _plan(parsed, owners, update_existing, report)
-        if not report.ok:
-            await session.rollback()
-            return report
-        current = await _current(session, [cid for cid, _ in updates])
-        report.created = len(creates)
-        changes = _changes(updates, current)
-        report.updated = len(changes)
-        report.unchanged = len(updates) - len(changes)
-        if dry_run:
-            await session.rollback()
-            return report
-        conn = await session.connection()
-        now = utcnow()
+    with Spill() as valid, Spill() as updates:
+        await _read_file(target, tariffs, report, valid, region=region, tz=tz, progress=progress)
         total = 2 * report.rows
         done = [report.rows]
 
@@ -144,13 +144,59 @@ async def import_clients(
             if progress is not None:
                 progress(done[0], total)
 
-        if creates:
-            await bulk_index(conn, lambda: _create(conn, creates, actor, now, advance))
-        await _update(conn, changes, current, actor, now, advance)
+        async with translate_errors(), session_factory() as session, session.begin():
+            writer: _Creator | None = None
+            if report.ok and not dry_run:
+                conn = await session.connection()
+                writer = _Creator(conn, actor, utcnow(), advance)
+                creator = writer
+                await bulk_index(
+                    conn,
+                    lambda: _plan_all(session, valid, updates, update_existing, report, creator),
+                )
+            else:
+                await _plan_all(session, valid, updates, update_existing, report, None)
+            if not report.ok or dry_run:
+                if not report.ok:
+                    report.created = report.updated = report.unchanged = 0
+                await session.rollback()
+                return report
+            assert writer is not None
+            await _update(writer.conn, updates, actor, writer.now, advance)
     report.committed = True
     if progress is not None:
         progress(total, total)
     return report
+
+
+async def _plan_all(
+    session: AsyncSession,
+    valid: Spill,
+    updates: Spill,
+    update_existing: bool,
+    report: ImportReport,
+    creator: _Creator | None,
+) -> None:
+    """Split the checked rows into new clients and updates of existing ones, reporting
+    conflicts. New clients are written at once by `creator` (inside `bulk_index`) until
+    the first conflict; updates wait in `updates` until the search triggers are back.
+
+    Rows the file repeats were refused in phase 1, so no row's phone can belong to a
+    client an earlier chunk has just created: writing as we go plans the same as
+    planning everything first, and any conflict still rolls everything back.
+    """
+    claimed = IntMap()  # client id -> the row updating it
+    for rows in _rows(valid):
+        owners = await _phone_owners(session, rows)
+        new, found = _plan(rows, owners, update_existing, report, claimed)
+        current = await _current(session, [cid for cid, _ in found])
+        changes = _changes(found, current)
+        report.created += len(new)
+        report.updated += len(changes)
+        report.unchanged += len(found) - len(changes)
+        if creator is not None and report.ok:  # past the first error only the report matters
+            await creator.create(new)
+            updates.write([(cid, tuple(row), diff, current[cid]) for cid, row, diff in changes])
 
 
 async def _phone_owners(session: AsyncSession, parsed: Sequence[ParsedClient]) -> dict[str, int]:
@@ -168,29 +214,32 @@ def _plan(
     owners: dict[str, int],
     update_existing: bool,
     report: ImportReport,
+    claimed: IntMap,
 ) -> tuple[list[ParsedClient], list[tuple[int, ParsedClient]]]:
     """Split rows into new clients and updates of existing ones; report conflicts."""
     creates: list[ParsedClient] = []
     updates: list[tuple[int, ParsedClient]] = []
-    claimed: dict[int, int] = {}  # client id -> row updating it
-    column = "phones"
     for row in parsed:
         found = sorted({owners[p] for p in row.phones if p in owners})
         if not found:
             creates.append(row)
             continue
-        first_raw = next(r for p, r in zip(row.phones, row.raw_phones, strict=True) if p in owners)
+        first_raw, column = next(
+            (raw, col)
+            for p, raw, col in zip(row.phones, row.raw_phones, row.phone_columns, strict=True)
+            if p in owners
+        )
         if len(found) > 1:
             detail = ", ".join(f"#{cid}" for cid in found)
             report.add_error(RowError(row.row, column, first_raw, "owners_conflict", detail))
-        elif not update_existing:
+            continue
+        if not update_existing:
             report.add_error(RowError(row.row, column, first_raw, "phone_taken", f"#{found[0]}"))
-        elif found[0] in claimed:
-            report.add_error(
-                RowError(row.row, column, first_raw, "same_client", str(claimed[found[0]]))
-            )
+            continue
+        first = claimed.setdefault(found[0], row.row)
+        if first != row.row:
+            report.add_error(RowError(row.row, column, first_raw, "same_client", str(first)))
         else:
-            claimed[found[0]] = row.row
             updates.append((found[0], row))
     return creates, updates
 
@@ -281,7 +330,7 @@ def _phone_rows(client_id: int, row: ParsedClient, only: Sequence[str], now: dat
                 "client_id": client_id,
                 "e164": e164,
                 "raw": raw,
-                "digits": phone_search_digits(e164),
+                "digits": search_digits_fast(e164),
                 "label": "",
                 "created_at": now,
             }
@@ -301,18 +350,42 @@ def _audit(
     }
 
 
-async def _create(
-    conn: AsyncConnection,
-    rows: Sequence[ParsedClient],
-    actor: str,
-    now: datetime,
-    advance: Callable[[int], None],
-) -> None:
-    for start in range(0, len(rows), WRITE_CHUNK):
-        chunk = rows[start : start + WRITE_CHUNK]
+class _Creator:
+    """Inserts new clients with their phones and audit entries, a chunk at a time.
+
+    Used within `bulk_index` only: ids above every existing one, search triggers off.
+    """
+
+    def __init__(
+        self, conn: AsyncConnection, actor: str, now: datetime, advance: Callable[[int], None]
+    ) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.now = now
+        self.advance = advance
+        self._next_id: int | None = None
+
+    async def create(self, chunk: Sequence[ParsedClient]) -> None:
+        if not chunk:
+            return
+        conn, actor, now = self.conn, self.actor, self.now
         values = [_new_client(row, actor, now) for row in chunk]
-        stmt = insert(CLIENTS).returning(CLIENTS.c.id, sort_by_parameter_order=True)
-        ids = list((await conn.execute(stmt, values)).scalars())
+        if conn.dialect.name == "sqlite":
+            # SQLite cannot promise the order of RETURNING rows, so SQLAlchemy would insert
+            # one row per statement; the ids are given instead. `bulk_index` has dropped
+            # triggers already, so this transaction holds SQLite's write lock: nobody else
+            # adds a client meanwhile.
+            if self._next_id is None:
+                top = (await conn.execute(select(func.max(CLIENTS.c.id)))).scalar()
+                self._next_id = int(top or 0) + 1
+            ids = list(range(self._next_id, self._next_id + len(values)))
+            self._next_id += len(values)
+            for client_id, record in zip(ids, values, strict=True):
+                record["id"] = client_id
+            await conn.execute(insert(CLIENTS), values)
+        else:
+            stmt = insert(CLIENTS).returning(CLIENTS.c.id, sort_by_parameter_order=True)
+            ids = list((await conn.execute(stmt, values)).scalars())
         phones = [
             p
             for cid, row in zip(ids, chunk, strict=True)
@@ -335,22 +408,34 @@ async def _create(
             for cid, row in zip(ids, chunk, strict=True)
         ]
         await conn.execute(insert(AUDIT), audit)
-        advance(len(chunk))
+        self.advance(len(chunk))
 
 
 async def _update(
     conn: AsyncConnection,
-    changes: Sequence[tuple[int, ParsedClient, dict[str, Any]]],
-    current: dict[int, dict[str, Any]],
+    changes: Spill,
     actor: str,
     now: datetime,
     advance: Callable[[int], None],
 ) -> None:
+    """Apply the planned updates, a chunk at a time (the search triggers are on)."""
+    for chunk in changes.chunks():
+        await _update_chunk(
+            conn,
+            [(cid, ParsedClient._make(row), diff, old) for cid, row, diff, old in chunk],
+            actor,
+            now,
+        )
+        advance(len(chunk))
+
+
+async def _update_chunk(
+    conn: AsyncConnection, changes: Sequence[Change], actor: str, now: datetime
+) -> None:
     groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     phones: list[dict[str, Any]] = []
     audit: list[dict[str, Any]] = []
-    for client_id, row, diff in changes:
-        old = current[client_id]
+    for client_id, row, diff, old in changes:
         fields = {k: v for k, v in diff.items() if k != "phones"}
         if fields.keys() & set(_NAME_FIELDS):
             merged = {k: fields.get(k, old.get(k)) or "" for k in _NAME_FIELDS}
@@ -385,10 +470,8 @@ async def _update(
             .where(CLIENTS.c.id == bindparam("b_id"))
             .values({**{k: bindparam(f"v_{k}") for k in keys}, "version": CLIENTS.c.version + 1})
         )
-        for start in range(0, len(params), WRITE_CHUNK):
-            await conn.execute(stmt, params[start : start + WRITE_CHUNK])
-    for start in range(0, len(phones), WRITE_CHUNK):
-        await conn.execute(insert(PHONES), phones[start : start + WRITE_CHUNK])
-    for start in range(0, len(audit), WRITE_CHUNK):
-        await conn.execute(insert(AUDIT), audit[start : start + WRITE_CHUNK])
-        advance(min(WRITE_CHUNK, len(audit) - start))
+        await conn.execute(stmt, params)
+    if phones:
+        await conn.execute(insert(PHONES), phones)
+    if audit:
+        await conn.execute(insert(AUDIT), audit)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from storage.db import StorageError
 from storage.xlsx.headers import Language
 
 # Error code -> (English, Russian); "{detail}" is filled in from the error.
@@ -176,6 +177,22 @@ class ImportReport:
         return lines
 
 
+class ExportFileError(StorageError):
+    """The export's file cannot be written (no such folder, no permission, disk full, a
+    folder in the way); nothing was left behind. A `StorageError`, so callers that already
+    show storage errors as one line show this one too."""
+
+    def __init__(self, path: Path | str, cause: OSError) -> None:
+        self.path = Path(path)
+        self.reason = cause.strerror or type(cause).__name__
+        super().__init__(self.line("en"))
+
+    def line(self, language: Language = "en") -> str:
+        if language == "ru":
+            return f"{self.path}: не удаётся записать файл: {self.reason}"
+        return f"{self.path}: cannot write the file: {self.reason}"
+
+
 @dataclass(frozen=True, slots=True)
 class ExportSummary:
     """Outcome of an export. When `cancelled`, no file was left behind."""
@@ -193,3 +210,6 @@ class ExportSummary:
         if self.cancelled:
             return [f"{self.path.name}: export cancelled, no file written"]
         return [f"{self.path.name}: exported {self.rows} rows in {self.seconds:.1f} s"]
+
+    def __str__(self) -> str:
+        return self.format_lines("en")[0]

@@ -22,6 +22,7 @@ from storage.xlsx.headers import normalize_header
 from storage.xlsx.labels import accepted, code_for
 from storage.xlsx.reader import Layout
 from storage.xlsx.report import ImportReport, RowError
+from storage.xlsx.spill import IntMap
 
 
 class ParsedClient(NamedTuple):
@@ -30,6 +31,7 @@ class ParsedClient(NamedTuple):
     row: int
     phones: tuple[str, ...]  # E.164, unique within the file
     raw_phones: tuple[str, ...]  # as written in the file, same order
+    phone_columns: tuple[str, ...]  # the header of each phone's column, same order
     kind: str | None
     last_name: str | None
     first_name: str | None
@@ -52,11 +54,12 @@ class ParsedClient(NamedTuple):
         """The client fields this row gives (phones and row number excluded)."""
         return {
             name: value
-            for name, value in zip(self._fields[3:], self[3:], strict=True)
+            for name, value in zip(self._fields[_FIRST_FIELD:], self[_FIRST_FIELD:], strict=True)
             if value is not None
         }
 
 
+_FIRST_FIELD: Final = ParsedClient._fields.index("kind")
 TEXT_FIELDS: Final = (
     "last_name",
     "first_name",
@@ -177,7 +180,8 @@ class RowParser:
         self._now = datetime.now(UTC) + timedelta(days=1)
         self._tariffs = {normalize_header(name): tid for name, tid in tariffs.items()}
         self._tariff_names = ", ".join(sorted(tariffs)) or "—"
-        self.seen_phones: dict[str, int] = {}  # E.164 -> first row
+        # Every phone of the file so far (E.164 digits as an int) -> the first row with it.
+        self.seen_phones = IntMap(4096)
         self._splits_names = not (
             {"last_name", "first_name", "middle_name", "organisation"} & set(layout.fields)
         )
@@ -197,7 +201,7 @@ class RowParser:
                 got[key] = self._field(key, raw)
             except _Bad as bad:
                 self._error(number, index, cell_text(raw), bad.code, bad.detail)
-        phones, raws = self._phones(number, values)
+        phones, raws, columns = self._phones(number, values)
         self._names(got)
         if not phones and not any(
             got.get(k) for k in ("last_name", "first_name", "middle_name", "organisation")
@@ -211,6 +215,7 @@ class RowParser:
             row=number,
             phones=phones,
             raw_phones=raws,
+            phone_columns=columns,
             kind=got.get("kind"),
             last_name=got.get("last_name"),
             first_name=got.get("first_name"),
@@ -291,9 +296,10 @@ class RowParser:
 
     def _phones(
         self, number: int, values: tuple[Any, ...]
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         phones: list[str] = []
         raws: list[str] = []
+        columns: list[str] = []
         for index in self.layout.phone_columns:
             raw = values[index] if index < len(values) else None
             if raw is None:
@@ -310,10 +316,11 @@ class RowParser:
                     continue
                 if e164 in phones:
                     continue  # the same number twice in one row (e.g. two formats)
-                first = self.seen_phones.setdefault(e164, number)
+                first = self.seen_phones.setdefault(int(e164[1:]), number)
                 if first != number:
                     self._error(number, index, text, "duplicate_in_file", str(first))
                     continue
                 phones.append(e164)
                 raws.append(text[:64])
-        return tuple(phones), tuple(raws)
+                columns.append(self.layout.header(index))
+        return tuple(phones), tuple(raws), tuple(columns)

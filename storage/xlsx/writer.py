@@ -5,16 +5,26 @@ this wraps it with what every export needs: a bold, frozen header in the interfa
 language, column widths, date and money formats, cells that are never turned into formulas,
 and a temporary file beside the target that is renamed over it only on success, so a
 cancelled or failed export leaves nothing half-written.
+
+Speed: openpyxl's `append` infers every value's type (`Cell._bind_value`) and, for a styled
+cell, raises and catches a ValueError before taking it as is. Each column's type is known
+here, so the sheet's `_values_to_row` (the hook `WriteOnlyWorksheet._write_rows` calls for
+every appended row, openpyxl 3.1) is replaced by one that fills one reusable cell per
+column directly; openpyxl still serialises every cell and packages the file.
+`tests/test_xlsx_export.py` reads the result back with openpyxl.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-from collections.abc import Iterable, Sequence
+import secrets
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,98 +33,155 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from storage.xlsx.headers import NUMBER_FORMATS, Column, Language
+from storage.xlsx.report import ExportFileError
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-# Text openpyxl would store as a formula or an error value if given as is.
-_ACTIVE_PREFIXES = ("=", "#")
+_MAX_TEXT: Final = 32_767  # Excel's limit for one cell
+# Cell data types by Python type ("s" for text: written as text even if it reads "=1+1").
+_DATA_TYPES: Final[dict[type, str]] = {
+    str: "s",
+    int: "n",
+    float: "n",
+    Decimal: "n",
+    datetime: "d",
+    date: "d",
+    time: "d",
+    bool: "b",
+}
 
 
 class SheetWriter:
-    """Synchronous and CPU-bound: call `write_rows` and `finish` from a worker thread."""
+    """Synchronous and CPU-bound: call `write_rows` and `finish` from a worker thread.
+
+    Raises `ExportFileError` when the target cannot be written (no such folder, no
+    permission, disk full); nothing is left behind then either.
+    """
 
     def __init__(
         self, path: Path, title: str, columns: Sequence[Column], language: Language
     ) -> None:
         self.path = path
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
+        self._tmp = _create_beside(path)
         self._wb = Workbook(write_only=True)
         self._ws = self._wb.create_sheet(title)
         self._ws.freeze_panes = "A2"
         self._columns = list(columns)
         for index, col in enumerate(self._columns, 1):
             self._ws.column_dimensions[get_column_letter(index)].width = col.width
-        # One styled cell per formatted column, refilled for every row: write-only mode
-        # serialises a cell as soon as its row is appended, so one object per column is
-        # enough and costs nothing per row.
-        self._templates: list[WriteOnlyCell | None] = []
+        # One cell per column, refilled for every row: write-only mode serialises a row as
+        # soon as it is appended, so the same objects serve every row.
+        self._cells: list[Any] = []
         for col in self._columns:
+            cell = WriteOnlyCell(self._ws)
             if col.fmt in NUMBER_FORMATS:
-                cell = WriteOnlyCell(self._ws)
                 cell.number_format = NUMBER_FORMATS[col.fmt]
-                self._templates.append(cell)
             elif col.key in ("phones", "phones_national"):
-                cell = WriteOnlyCell(self._ws)
                 cell.alignment = _WRAP
-                self._templates.append(cell)
-            else:
-                self._templates.append(None)
-        self._ws.append([self._header_cell(col.label(language)) for col in self._columns])
+            self._cells.append(cell)
+        try:
+            self._ws.append([self._header_cell(col.label(language)) for col in self._columns])
+        except OSError as exc:
+            self.abort()
+            raise ExportFileError(path, exc) from None
+        self._ws._values_to_row = self._row_cells  # see the module docstring
         self.rows = 0
 
-    def _header_cell(self, text: str) -> WriteOnlyCell:
+    def _header_cell(self, text: str) -> Any:
         cell = WriteOnlyCell(self._ws, value=text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         return cell
 
+    def _row_cells(self, values: Sequence[Any], row_index: int) -> Iterator[Any]:
+        """The cells openpyxl writes for one row (None and "" leave a cell empty)."""
+        column = 0
+        for value, cell in zip(values, self._cells, strict=True):
+            column += 1
+            if value is None or value == "":
+                continue
+            data_type = _DATA_TYPES.get(type(value))
+            if data_type == "s":
+                if ILLEGAL_CHARACTERS_RE.search(value) is not None:
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if len(value) > _MAX_TEXT:
+                    value = value[:_MAX_TEXT]
+                cell._value = value
+                cell.data_type = "s"
+            elif data_type is not None:
+                cell._value = value
+                cell.data_type = data_type
+            else:
+                cell.value = value  # anything else: openpyxl's own conversion
+            cell.column = column
+            cell.row = row_index
+            yield cell
+
     def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         append = self._ws.append
-        templates = self._templates
-        for row in rows:
-            out: list[Any] = []
-            for value, template in zip(row, templates, strict=True):
-                if value is None or value == "":
-                    out.append(None)
-                elif isinstance(value, str) and (
-                    value.startswith(_ACTIVE_PREFIXES) or ILLEGAL_CHARACTERS_RE.search(value)
-                ):
-                    out.append(self._literal(value, template))
-                elif template is not None:
-                    template.value = value
-                    out.append(template)
-                else:
-                    out.append(value)
-            append(out)
-            self.rows += 1
-
-    def _literal(self, text: str, template: WriteOnlyCell | None) -> WriteOnlyCell:
-        """A text cell kept as text: no formula, no error value, no control characters."""
-        cell = WriteOnlyCell(self._ws, value=ILLEGAL_CHARACTERS_RE.sub("", text))
-        cell.data_type = "s"
-        if template is not None:
-            cell.alignment = template.alignment
-        return cell
+        try:
+            for row in rows:
+                append(row)
+                self.rows += 1
+        except OSError as exc:
+            raise ExportFileError(self.path, exc) from None
 
     def finish(self) -> None:
         """Zip the workbook into the temporary file and rename it over the target."""
         try:
             self._wb.save(self._tmp)
             os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise ExportFileError(self.path, exc) from None
         except BaseException:
             self.abort()
             raise
 
     def abort(self) -> None:
         """Drop everything written so far; the target path is left as it was."""
-        writer = getattr(self._ws, "_writer", None)
+        ws: Any = self._ws
+        rows = getattr(ws, "_rows", None)
+        writer = getattr(ws, "_writer", None)
+        if rows is not None:
+            # Close the row generator while its XML part is still open: left to the garbage
+            # collector it would write its closing tag into a closed file and print a
+            # traceback ("Exception ignored in ...") on the way out.
+            with contextlib.suppress(Exception):
+                rows.close()
         with contextlib.suppress(Exception):
-            if writer is not None and not self._ws.closed:
+            if writer is not None and not ws.closed:
                 writer.close()
         with contextlib.suppress(Exception):
             if writer is not None:
                 writer.cleanup()  # openpyxl's own temporary XML part
         self._tmp.unlink(missing_ok=True)
+
+
+def _create_beside(path: Path) -> Path:
+    """An empty temporary file in the target's folder, with the permissions a new file
+    gets there (the umask), or the target's own when it is replaced."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExportFileError(path, exc) from None
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise ExportFileError(path, exc) from None
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode)
+        except OSError:
+            pass  # not ours to change: the file keeps the default permissions
+        finally:
+            os.close(fd)
+        return tmp
+    raise ExportFileError(path, FileExistsError("no free temporary name"))

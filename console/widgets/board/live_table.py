@@ -20,7 +20,9 @@ class LiveTable(DataTable[Text]):
     """A keyed, diffed table: call `set_columns` once, then `sync` as often as needed."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        # No cursor: nothing on the board is acted on by row, and a cursor bar over the
+        # first row would hide the highlight of the longest wait.
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_cursor=False)
         self._column_keys: list[str] = []
         self._shown: dict[str, tuple[Text, ...]] = {}
 

@@ -61,11 +61,11 @@ class OperatorPanel(LiveTable):
     COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = (
         ("operator", 18),
         ("state", 10),
-        ("party", 40),
-        ("for", 8),
-        ("answered", 9),
-        ("missed", 9),
-        ("talk_total", 9),
+        ("party", 34),
+        ("for", 7),
+        ("answered", 8),
+        ("missed", 8),
+        ("talk_total", 8),
         ("talk_avg", 9),
     )
     STATE_STYLE: ClassVar[dict[str, str]] = {

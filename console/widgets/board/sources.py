@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import UTC, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from console.i18n import to_local
 from console.widgets.board.model import (
     DeskTotals,
     LiveView,
@@ -56,8 +57,10 @@ def utc_now() -> datetime:
 
 
 def local_midnight(now: datetime, zone: tzinfo | None = None) -> datetime:
-    """Start of «today» at the desk: midnight in the shown zone (machine-local by default)."""
-    local = now.astimezone(zone) if zone is not None else now.astimezone()
+    """Start of «today» at the desk: midnight in the zone times are shown in
+    (`console.i18n.set_timezone`; machine-local unless set), so «today» on the board and
+    the dates it shows agree."""
+    local = now.astimezone(zone) if zone is not None else to_local(_aware(now))
     return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
 
 

@@ -141,8 +141,8 @@ class CallsStrip(DataTable[str]):
                     self.add_row(*cells, key=row.key)
                 else:
                     for column, new, before in zip(COLUMNS, cells, old.cells(now), strict=True):
-                        if new != before:
-                            self.update_cell(row.key, column, new)
+                        if new != before:  # a client name arrives late: widen
+                            self.update_cell(row.key, column, new, update_width=True)
                 self._rows[row.key] = row
             if selected in self._rows:
                 self.move_cursor(row=self.get_row_index(selected))

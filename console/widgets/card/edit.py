@@ -78,11 +78,15 @@ class FormError(ValueError):
 class CardEditForm(VerticalScroll):
     """Inputs for one client; `changes()` returns only what differs from `load()`."""
 
+    # One line per field (compact inputs): the whole form fits a 40-line terminal, so the
+    # dispatcher sees the name, the address and the tariff while the caller talks.
     DEFAULT_CSS = """
-    CardEditForm { height: 1fr; }
-    CardEditForm Grid { grid-size: 2; grid-columns: 18 1fr; grid-rows: auto;
-                        height: auto; grid-gutter: 0 1; }
-    CardEditForm Label { padding: 1 0 0 0; }
+    CardEditForm { height: 1fr; padding: 0 1; }
+    CardEditForm Grid { grid-size: 2; grid-columns: 20 1fr; grid-rows: 1;
+                        height: auto; grid-gutter: 0 1; margin-top: 1; }
+    CardEditForm Label { color: $text-muted; }
+    CardEditForm Input, CardEditForm Select { background: $boost; }
+    CardEditForm Input:focus, CardEditForm Select:focus { background: $primary 35%; }
     CardEditForm #new-phone-row { display: none; }
     CardEditForm.-new #new-phone-row { display: block; }
     """
@@ -96,7 +100,7 @@ class CardEditForm(VerticalScroll):
         yield Static(tr("card.edit.hint"), classes="card-edit-hint")
         with Grid():
             yield Label(tr("card.field.phone"), id="new-phone-row")
-            yield Input(id="edit-phone", classes="-phone")
+            yield Input(id="edit-phone", classes="-phone", compact=True)
             for field in FIELDS:
                 yield Label(field_label(field.name))
                 yield self._widget(field)
@@ -108,18 +112,20 @@ class CardEditForm(VerticalScroll):
                 [(tr(f"card.kind.{k.value}"), k.value) for k in ClientKind],
                 allow_blank=False,
                 id=wid,
+                compact=True,
             )
         if field.kind == "status":
             return Select(
                 [(tr(f"card.status.{s.value}"), s.value) for s in ClientStatus],
                 allow_blank=False,
                 id=wid,
+                compact=True,
             )
         if field.kind == "tariff":
-            return Select[int]([], prompt=tr("card.tariff.none"), id=wid)
+            return Select[int]([], prompt=tr("card.tariff.none"), id=wid, compact=True)
         if field.kind == "count":
-            return Input(type="integer", id=wid)
-        return Input(id=wid)
+            return Input(type="integer", id=wid, compact=True)
+        return Input(id=wid, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#edit-phone").display = False

@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from console.i18n import fmt_datetime, tr
+from console.i18n import fmt_datetime, to_local, tr
 from console.messages import CardLoaded, ClientSaved
 from console.widgets.card.dialogs import (
     AddDebtDialog,
@@ -110,6 +110,7 @@ class ClientCardPanel(Vertical):
         self.editing = False
         self._token = 0
         self._edit_after_load: str | None = None
+        self._after_load: Callable[[ClientCard], None] | None = None
         self._new_phone: str | None = None
 
     @property
@@ -133,11 +134,20 @@ class ClientCardPanel(Vertical):
         label.set_class(loud, "-loud")
         label.display = bool(text)
 
-    def load(self, client_id: int, *, edit_focus: str | None = None) -> None:
-        """(Re)load the card by id; with `edit_focus`, open edit mode on that field."""
+    def load(
+        self,
+        client_id: int,
+        *,
+        edit_focus: str | None = None,
+        then: Callable[[ClientCard], None] | None = None,
+    ) -> None:
+        """(Re)load the card by id; with `edit_focus`, open edit mode on that field; `then`
+        is called once with the card when it is shown."""
         self.client_id = client_id
         if edit_focus is not None:
             self._edit_after_load = edit_focus
+        if then is not None:
+            self._after_load = then
         self._token += 1
         if self.card is None:
             self.notice(tr("card.loading"))
@@ -192,6 +202,16 @@ class ClientCardPanel(Vertical):
         if self._edit_after_load is not None:
             focus, self._edit_after_load = self._edit_after_load, None
             self.start_edit(focus)
+        if self._after_load is not None:
+            then, self._after_load = self._after_load, None
+            then(card)
+        self._keys_changed()
+
+    def _keys_changed(self) -> None:
+        """What the card's keys can do changed (a card arrived, edit mode came or went):
+        the footer of the screen showing this card must say so."""
+        if self.is_attached:
+            self.screen.refresh_bindings()
 
     # --- edit mode ----------------------------------------------------------------------
 
@@ -217,6 +237,7 @@ class ClientCardPanel(Vertical):
         form.load(values, [], new_phone=new_phone)
         self.add_class("-editing")
         form.focus_field(focus)
+        self._keys_changed()
         self._load_tariffs()
 
     def start_new(self, phone: str = "") -> None:
@@ -237,7 +258,7 @@ class ClientCardPanel(Vertical):
             rows = await session.execute(
                 select(Tariff.id, Tariff.name).where(Tariff.active).order_by(Tariff.name)
             )
-            tariffs = [(tid, name) for tid, name in rows.tuples()]
+            tariffs = [(tid, name) for tid, name in rows]
         self.post_message(TariffsLoaded(tariffs))
 
     def on_tariffs_loaded(self, message: TariffsLoaded) -> None:
@@ -251,12 +272,26 @@ class ClientCardPanel(Vertical):
         if current is not None:
             select_widget.value = current
 
+    def has_unsaved_typing(self) -> bool:
+        """Editing, and the form differs from the card (or cannot even be read)."""
+        if not self.editing:
+            return False
+        found = self.query(CardEditForm)
+        if not found:
+            return False
+        form = found.first()
+        try:
+            return bool(form.changes() if self.card is not None else form.values())
+        except FormError:
+            return True
+
     def cancel_edit(self) -> None:
         self.editing = False
         self.remove_class("-editing")
         if self.card is None:
             self.add_class("-empty")
         self.notice("")
+        self._keys_changed()
 
     def save(self) -> None:
         form = self.query_one(CardEditForm)
@@ -527,10 +562,10 @@ class ClientCardPanel(Vertical):
 
 def paid_moment(payment: Payment, now: datetime) -> datetime:
     """Today's payment is stamped now; an earlier day at local noon (a date was asked)."""
-    local_now = now.astimezone()
+    local_now = to_local(now)
     if payment.paid_on == local_now.date():
         return now
-    return datetime.combine(payment.paid_on, time(12, 0)).astimezone().astimezone(UTC)
+    return datetime.combine(payment.paid_on, time(12, 0), tzinfo=local_now.tzinfo).astimezone(UTC)
 
 
 def _shown(value: object) -> str:

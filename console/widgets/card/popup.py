@@ -7,7 +7,8 @@ its query returns. Withheld and internal calls get a line that says so, and no c
 from __future__ import annotations
 
 import time
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,6 +18,10 @@ from console.i18n import fmt_time, tr
 from console.widgets.calls.strip import caller_text
 from console.widgets.card.panel import ClientCardPanel
 from pbx.call_events import CallRinging, LiveCall
+from storage.phones import format_display
+
+if TYPE_CHECKING:
+    from storage.cards import ClientCard
 
 PopupState = Literal["ringing", "talking", "missed", "ended", "elsewhere"]
 
@@ -44,6 +49,7 @@ class CallPopup(Vertical):
         kind: str,
         at_text: str,
         popped_at: float,
+        rang_at: datetime | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id, classes="-ringing")
@@ -56,10 +62,18 @@ class CallPopup(Vertical):
         self.queue = queue
         self.kind = kind
         self.at_text = at_text
+        self.rang_at = rang_at  # when the PBX said it rang here (None: opened from the strip)
         self.state: PopupState = "ringing"
         self.popped_at = popped_at  # monotonic time the ring reached the console
         self.shown_at: float | None = None
         self.colleague: str | None = None
+        # The panel exists from the start: a call can be answered elsewhere (or identified)
+        # before this popup is composed — a burst of AMI events is one loop turn — and the
+        # dispatcher asks the panel whether it is being edited. What arrives before the
+        # mount is kept and applied by `on_mount`.
+        self._panel = ClientCardPanel()
+        self._ready = False
+        self._identity: tuple[str, int | None, bool, str | None] | None = None
 
     @classmethod
     def from_ring(
@@ -76,6 +90,7 @@ class CallPopup(Vertical):
             kind=call.kind,
             at_text=fmt_time(call.at),
             popped_at=popped_at,
+            rang_at=call.at,
             id=id,
         )
 
@@ -100,15 +115,20 @@ class CallPopup(Vertical):
 
     @property
     def panel(self) -> ClientCardPanel:
-        return self.query_one(ClientCardPanel)
+        return self._panel
 
     def compose(self) -> ComposeResult:
         yield Static(self._line(), id="call-line")
-        yield ClientCardPanel()
+        yield self._panel
 
     def on_mount(self) -> None:
         self.shown_at = time.monotonic()
+        self._ready = True
         self.set_state(self.state)
+        if self._identity is not None:
+            kind, client_id, created, colleague = self._identity
+            self.identified(kind=kind, client_id=client_id, created=created, colleague=colleague)
+            return
         if self.kind == "withheld":
             self.panel.notice(tr("popup.withheld"), loud=True)
         elif self.kind == "invalid":
@@ -139,13 +159,17 @@ class CallPopup(Vertical):
         self.state = state
         for name in ("ringing", "talking", "missed", "ended", "elsewhere"):
             self.set_class(name == state, f"-{name}")
-        self.query_one("#call-line", Static).update(self._line())
+        if self._ready:
+            self.query_one("#call-line", Static).update(self._line())
 
     def identified(
         self, *, kind: str, client_id: int | None, created: bool, colleague: str | None
     ) -> None:
         """The desk said who is calling: load the card (edit mode for a brand-new client)."""
         self.kind = kind
+        if not self._ready:
+            self._identity = (kind, client_id, created, colleague)
+            return
         if kind == "internal":
             self.colleague = colleague
             self.panel.notice(tr("popup.internal", who=colleague or self.number_raw), loud=True)
@@ -154,7 +178,40 @@ class CallPopup(Vertical):
         if client_id is None:
             return
         if created:
-            self.panel.notice(tr("popup.created"), loud=True)
-            self.panel.load(client_id, edit_focus="last_name")
-        elif self.panel.card is None or self.panel.card.id != client_id:
-            self.panel.load(client_id)
+            self._open_new(client_id)
+            return
+        # Another desk (a colleague's console, the recorder) may have won the race to
+        # register this caller: the client is still new to the desk if this call registered
+        # it, and the dispatcher who gets the call types the name all the same.
+        card = self.panel.card
+        if card is not None and card.id == client_id:
+            if registered_by_this_call(card, self.rang_at):
+                self._open_new(client_id)
+            return
+
+        def check(card: ClientCard) -> None:
+            if registered_by_this_call(card, self.rang_at) and not self.panel.editing:
+                self._open_new(client_id)
+
+        self.panel.load(client_id, then=check)
+
+    def _open_new(self, client_id: int) -> None:
+        """A client registered by this very call: the card opens to type the name."""
+        panel = self.panel
+        if panel.card is not None and panel.card.id == client_id:
+            panel.start_edit("last_name")
+        else:
+            panel.load(client_id, edit_focus="last_name")
+        phone = format_display(self.number) if self.number else self.number_raw
+        panel.notice(tr("popup.created", phone=phone), loud=True)  # after load's «loading…»
+
+
+# Clocks of the desks that may register a caller (consoles, the recorder) can differ a little.
+REGISTRATION_SLACK = timedelta(minutes=2)
+
+
+def registered_by_this_call(card: ClientCard, rang_at: datetime | None) -> bool:
+    """The client was registered by the PBX when this call rang and nobody edited it since."""
+    if rang_at is None:
+        return False
+    return card.version <= 1 and card.registered_at >= rang_at - REGISTRATION_SLACK

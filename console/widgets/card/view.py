@@ -8,6 +8,7 @@ Each part is its own small widget with `show(card)`, so a reload touches text, n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -164,12 +165,15 @@ class RecentCalls(Vertical):
     def show(self, card: ClientCard) -> None:
         table: DataTable[str] = self.query_one(DataTable)
         table.clear()
+        # Operators by name, as everywhere else on screen («Анна», not «101»).
+        names: Mapping[str, str] = getattr(self.app, "operator_names", {})
         for n, call in enumerate(card.recent_calls):
+            by = call.answered_by
             table.add_row(
                 fmt_datetime(call.started_at),
                 tr(f"card.call.direction.{call.direction}"),
                 tr(f"card.call.disposition.{call.disposition}"),
-                call.answered_by or "—",
+                names.get(by, by) if by else "—",
                 fmt_duration(call.talk_s) if call.talk_s else "—",
                 key=str(n),
             )

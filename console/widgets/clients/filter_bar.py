@@ -1,4 +1,4 @@
-"""The search box and the compact row of filters above the client table.
+"""The search box and, under it, the compact row of filters above the client table.
 
 Every change becomes one `FiltersChanged` message carrying the whole `ClientFilter`, so the
 screen never has to piece the query together from widgets, and a burst of keystrokes can
@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select
 
@@ -23,13 +23,17 @@ from storage.models import ClientStatus
 _ANY = Select.NULL
 
 
-class ClientFilterBar(Horizontal):
-    """Search as you type plus city, blacklist, status, activity, tariff and debts."""
+class ClientFilterBar(Vertical):
+    """Search as you type (a full line: «Search: name, phone digits, e-mail» must be readable)
+    over one row of six filters sharing the width: city, blacklist, status, activity, tariff
+    and debts. Both rows are one line high, so the table keeps the screen."""
 
     DEFAULT_CSS: ClassVar[str] = """
     ClientFilterBar { height: auto; }
-    ClientFilterBar Input { width: 1fr; min-width: 20; }
-    ClientFilterBar Select { width: 16; }
+    ClientFilterBar > Input { width: 1fr; }
+    ClientFilterBar > #filter-row { height: 1; margin-top: 1; }
+    ClientFilterBar > #filter-row > Select { width: 1fr; margin-right: 1; }
+    ClientFilterBar > #filter-row > Select:last-of-type { margin-right: 0; }
     """
 
     class FiltersChanged(Message):
@@ -49,7 +53,11 @@ class ClientFilterBar(Horizontal):
         self._tariffs: list[tuple[int, str]] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=tr("clients.search.placeholder"), id="search")
+        yield Input(placeholder=tr("clients.search.placeholder"), id="search", compact=True)
+        with Horizontal(id="filter-row"):
+            yield from self._filters()
+
+    def _filters(self) -> ComposeResult:
         yield Select[str]([], prompt=tr("clients.filter.city"), id="city", compact=True)
         yield Select[bool](
             [

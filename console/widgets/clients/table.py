@@ -21,6 +21,7 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 from console.i18n import fmt_date, fmt_money, fmt_number, tr
 from storage.client_list import ClientRow
 from storage.filters import ClientSort
+from storage.phones import format_display
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +33,17 @@ class Column:
     width: int | None = None
 
 
+# Order and widths fit the columns a dispatcher needs (name to debt) in 120 terminal
+# columns; registration and last call follow, a scroll away on a narrow terminal.
 COLUMNS: tuple[Column, ...] = (
-    Column("name", ClientSort.NAME, 30),
+    Column("name", ClientSort.NAME, 26),
     Column("phone", None, 16),
-    Column("city", ClientSort.CITY, 14),
+    Column("city", ClientSort.CITY, 12),
     Column("tariff", None, 10),
-    Column("status", None, 10),
-    Column("activity", None, 10),
-    Column("orders", ClientSort.ORDERS, 7),
     Column("debt", None, 12),
+    Column("orders", ClientSort.ORDERS, 6),
+    Column("status", None, 10),  # «Постоянный», «Неактивный»
+    Column("activity", None, 10),
     Column("registered", ClientSort.REGISTERED, 10),
     Column("last_call", ClientSort.LAST_CALL, 10),
 )
@@ -56,20 +59,23 @@ def row_cells(row: ClientRow) -> list[Text]:
     has_debt = row.unpaid_debt_total > 0
     style = BLACKLIST_STYLE if row.blacklisted else ""
     mark = "⛔ " if row.blacklisted else ("₽ " if has_debt else "  ")
-    name = Text(mark + row.name, style=style or (DEBT_STYLE if has_debt else ""))
-    debt = Text(fmt_money(row.unpaid_debt_total) if has_debt else "", style=DEBT_STYLE)
-    return [
-        name,
-        Text(row.phone or ""),
-        Text(row.city),
-        Text(row.tariff or ""),
-        Text(tr(f"clients.status.{row.status}")),
-        Text(tr(f"clients.activity.{row.activity}")),
-        Text(fmt_number(row.completed_orders), justify="right"),
-        debt,
-        Text(fmt_date(row.registered_at)),
-        Text(fmt_date(row.last_call_at) if row.last_call_at else "—"),
-    ]
+    cells = {
+        "name": Text(mark + row.name, style=style or (DEBT_STYLE if has_debt else "")),
+        "phone": Text(format_display(row.phone) if row.phone else ""),
+        "city": Text(row.city),
+        "tariff": Text(row.tariff or ""),
+        "debt": Text(fmt_money(row.unpaid_debt_total) if has_debt else "", style=DEBT_STYLE),
+        "orders": Text(fmt_number(row.completed_orders), justify="right"),
+        "status": Text(tr(f"clients.status.{row.status}")),
+        "activity": Text(tr(f"clients.activity.{row.activity}")),
+        "registered": Text(fmt_date(row.registered_at)),
+        "last_call": Text(fmt_date(row.last_call_at) if row.last_call_at else "—"),
+    }
+    return [cells[column.key] for column in COLUMNS]
+
+
+def column_index(key: str) -> int:
+    return next(i for i, column in enumerate(COLUMNS) if column.key == key)
 
 
 class ClientTable(DataTable[Text]):
