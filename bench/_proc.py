@@ -41,10 +41,11 @@ import resource
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -163,36 +164,61 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
     """Import the console only here: the parent never loads Textual."""
     import console.app as console_app
     from console.app import ConsoleApp
+    from console.config import PbxSettings, Settings
     from console.desk import Desk
     from console.screens.dispatcher import DispatcherScreen
     from console.widgets.card.panel import ClientCardPanel
     from console.widgets.card.popup import CallPopup
+    from pbx.ami_client import AmiClient
     from pbx.ami_event import AmiEvent
     from pbx.call_events import CallEvent, CallRinging
-    from pbx.tracker import CallTracker
+
+    class StampedClient:
+        """The real AMI client; tells the desk which item its loop is handling now (the desk
+        handles each item to the end before it takes the next)."""
+
+        def __init__(self, inner: AmiClient, desk: StampedDesk) -> None:
+            self._inner = inner
+            self._desk = desk
+
+        async def __aenter__(self) -> StampedClient:
+            await self._inner.__aenter__()
+            return self
+
+        async def __aexit__(self, *exc: Any) -> None:
+            await self._inner.__aexit__(*exc)
+
+        async def events(self) -> AsyncIterator[Any]:
+            async for item in self._inner.events():
+                self._desk.bench_current = item if isinstance(item, AmiEvent) else None
+                yield item
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._inner, name)
 
     class StampedDesk(Desk):
         """The real desk; notes when each ring at my extension arrived as bytes."""
 
         rings: dict[str, Ring]
-        _event: AmiEvent | None = None
+        bench_current: AmiEvent | None = None
 
-        def _on_ami_event(self, tracker: CallTracker, event: AmiEvent) -> None:
-            self._event = event
-            try:
-                super()._on_ami_event(tracker, event)
-            finally:
-                self._event = None
+        def __init__(self, settings: Settings, sessions: Any) -> None:
+            super().__init__(settings, sessions, client_factory=self._stamped_client)
+            self.rings = {}
+
+        def _stamped_client(self, pbx: PbxSettings) -> AmiClient:
+            return cast("AmiClient", StampedClient(self._make_client(pbx), self))
 
         def _on_call_event(self, event: CallEvent) -> None:
+            current = self.bench_current
             if (
                 isinstance(event, CallRinging)
                 and self.settings.me.extension in event.started
-                and self._event is not None
+                and current is not None
                 and event.linkedid not in self.rings
             ):
                 self.rings[event.linkedid] = Ring(
-                    event.linkedid, self._event.received_at, self._event.name, time.time()
+                    event.linkedid, current.received_at, current.name, time.time()
                 )
             super()._on_call_event(event)
 
@@ -303,6 +329,8 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
 
         def bench_snapshot(self) -> dict[str, Any]:
             screen = self.screen
+            gc.collect()
+            objects = gc.get_objects()
             usage = resource.getrusage(resource.RUSAGE_SELF)
             return {
                 "widgets": len(list(screen.walk_children(with_self=True))),
@@ -310,7 +338,8 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                 "rings": len(self.bench_desk.rings),
                 "frames": self.bench_frames,
                 "terminal_bytes": self.bench_bytes,
-                "gc_objects": len(gc.get_objects()),
+                "gc_objects": len(objects),
+                "types": dict(Counter(type(o).__qualname__ for o in objects).most_common(400)),
                 "maxrss_mb": usage.ru_maxrss / 1024,
                 "cpu_s": usage.ru_utime + usage.ru_stime,
                 "threads": threading.active_count(),
@@ -346,7 +375,6 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
         width, height = (int(v) for v in args.size.split("x"))
         async with open_database(settings) as (_engine, sessions):
             desk = StampedDesk(settings, sessions)
-            desk.rings = {}
             app = BenchConsole(settings, sessions, desk)
             app.setup_bench(desk, args.headless)
             if not args.headless:

@@ -388,6 +388,7 @@ class Results:
     idle: Idle
     mem_after: Memory | None
     idle_after: Idle | None
+    snapshot_start: dict[str, Any]
     snapshot_after: dict[str, Any] | None
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
@@ -460,6 +461,7 @@ async def run(args: argparse.Namespace) -> Results:
                 startup_s = ready["t"] - child.spawned_at
                 await asyncio.sleep(2.0)
                 mem_start = memory(child.pid)
+                snapshot_start = await child.snapshot()
                 print(f"idle for {args.idle:g} s …", file=sys.stderr, flush=True)
                 idle = await measure_idle(child, args.idle)
 
@@ -507,6 +509,7 @@ async def run(args: argparse.Namespace) -> Results:
         idle=idle,
         mem_after=mem_after,
         idle_after=idle_after,
+        snapshot_start=snapshot_start,
         snapshot_after=snapshot_after,
         load_before=load_before,
         load_after=os.getloadavg(),
@@ -543,6 +546,7 @@ class Stages:
     known: list[float] = field(default_factory=list)
     new: list[float] = field(default_factory=list)
     from_read: list[float] = field(default_factory=list)
+    ordered: list[float] = field(default_factory=list)  # card on screen, in call order
     vias: dict[str, int] = field(default_factory=dict)
     verified: int = 0
     checked: int = 0
@@ -568,6 +572,7 @@ def stages(r: Results) -> Stages:
         if pop.get("t_popup") is not None:
             st.number.append(pop["t_popup"] - sent)
         (st.new if call.new else st.known).append(pop["t_card"] - sent)
+        st.ordered.append(pop["t_card"] - sent)
         st.from_read.append(pop["t_card"] - t0)
         if pop.get("verified") is not None:
             st.checked += 1
@@ -630,6 +635,13 @@ def report(r: Results, args: argparse.Namespace) -> str:
         "new number = the update showing the just-created client's card in edit mode. number on "
         "screen = the first update showing the popup with the caller's number.",
     ]
+    if len(st.ordered) >= 8:
+        quarter = len(st.ordered) // 4
+        parts = [st.ordered[i * quarter : (i + 1) * quarter] for i in range(4)]
+        lines.append(
+            "card on screen by quarter of the run (p50 / p99 ms): "
+            + ", ".join(f"{ms(summarize(q).p50)} / {ms(summarize(q).p99)}" for q in parts)
+        )
     if st.checked:
         lines.append(f"check: {st.verified}/{st.checked} known-client card updates held the name.")
     if st.missing:
@@ -664,10 +676,17 @@ def report(r: Results, args: argparse.Namespace) -> str:
         else "after the pop run: n/a (exited)"
     )
     objects = f"; {r.snapshot_after['gc_objects']:,} Python objects" if r.snapshot_after else ""
+    growth = ""
+    if r.snapshot_after:
+        before, after_types = r.snapshot_start["types"], r.snapshot_after["types"]
+        grown = sorted(((n - before.get(t, 0), t) for t, n in after_types.items()), reverse=True)[
+            :6
+        ]
+        growth = "; grew most: " + ", ".join(f"{t} +{d:,}" for d, t in grown if d > 0)
     lines += [
         "",
         f"memory (RSS): after startup {r.mem_start.rss_mb:.0f} MB; {after}; peak "
-        f"{r.peak_mb:.0f} MB (goal < {GOAL_RSS_MB:g} MB: {verdict(mem_ok)}){objects}",
+        f"{r.peak_mb:.0f} MB (goal < {GOAL_RSS_MB:g} MB: {verdict(mem_ok)}){objects}{growth}",
         "",
         f"measured in {r.elapsed_s:.0f} s",
     ]
@@ -698,6 +717,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not re.fullmatch(r"\d+x\d+", args.size):
         parser.error("--size is COLSxROWS, e.g. 160x48")
     results = asyncio.run(run(args))
+    if dump := os.environ.get("CONSOLE_BENCH_SNAPSHOTS"):  # the child's object counts, for digging
+        Path(dump).write_text(
+            json.dumps({"start": results.snapshot_start, "after": results.snapshot_after}, indent=1)
+        )
     print(report(results, args))
     return 0
 

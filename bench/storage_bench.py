@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import random
@@ -37,6 +38,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -79,7 +81,7 @@ def _exists(path: Path) -> bool:
 
 def _count_clients(db: Path) -> int | None:
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
             return int(conn.execute("SELECT count(*) FROM clients").fetchone()[0])
     except sqlite3.Error:
         return None
@@ -119,7 +121,7 @@ async def prepare_database(db: Path, clients: int, *, seed: int, reseed: bool) -
         await engine.dispose()
     seconds = time.perf_counter() - started
     print(file=sys.stderr)
-    with sqlite3.connect(partial) as conn:  # fold the WAL in: one self-contained file
+    with contextlib.closing(sqlite3.connect(partial)) as conn:  # fold the WAL in
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for suffix in ("-wal", "-shm"):
         db.with_name(db.name + suffix).unlink(missing_ok=True)
@@ -180,6 +182,7 @@ def _phone_forms(e164: str, rng: random.Random) -> str:
 class Targets:
     phones: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    initials: list[str] = field(default_factory=list)  # "Петрова С": surname and initial
     digits: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     lists: list[tuple[ClientFilter, ClientSort, bool, int, int]] = field(default_factory=list)
@@ -188,7 +191,7 @@ class Targets:
 def pick_targets(db: Path, clients: int, count: int, rng: random.Random) -> Targets:
     """Random real clients' numbers, and query fragments cut from real names and e-mails."""
     targets = Targets()
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
         max_id = int(conn.execute("SELECT max(id) FROM clients").fetchone()[0])
         ids = [rng.randint(1, max_id) for _ in range(count)]
         marks = ",".join("?" * len(ids))
@@ -208,7 +211,10 @@ def pick_targets(db: Path, clients: int, count: int, rng: random.Random) -> Targ
     rng.shuffle(people)
     targets.phones = [_phone_forms(p, rng) for p in phones[:count]]
     for last, first, organisation, email in people:
-        targets.names.append(_name_fragment(last, first, organisation, rng))
+        targets.names.append(_name_fragment(last, organisation, rng))
+        if last and first:
+            text = f"{last} {first[0]}"
+            targets.initials.append(text.lower() if rng.random() < 0.6 else text)
         if email:
             targets.emails.append(_email_fragment(email, rng))
     for e164 in phones:
@@ -221,21 +227,18 @@ def pick_targets(db: Path, clients: int, count: int, rng: random.Random) -> Targ
     return targets
 
 
-def _name_fragment(last: str, first: str, organisation: str, rng: random.Random) -> str:
+def _name_fragment(last: str, organisation: str, rng: random.Random) -> str:
     """What a dispatcher types to find someone: the start of a surname (any case), a piece
-    of it, surname and initial, or a word of a firm's name."""
+    of it, or of a word of a firm's name."""
     if not last:
         word = organisation.split(" ", 1)[-1]
         return word[: rng.randint(3, max(3, len(word)))]
-    kind = rng.random()
-    if kind < 0.5:
+    if rng.random() < 0.65:
         text = last[: rng.randint(3, len(last))]
-    elif kind < 0.75:
+    else:
         width = rng.randint(3, min(5, len(last)))
         start = rng.randrange(len(last) - width + 1)
         text = last[start : start + width]
-    else:
-        text = f"{last} {first[:1]}"
     return text.lower() if rng.random() < 0.6 else text
 
 
@@ -290,24 +293,35 @@ class Result:
 
 
 class Recorder:
-    """Collects what SQLAlchemy sends to sqlite3 while switched on."""
+    """Collects what goes to sqlite3 while switched on: statements and their parameters,
+    at the aiosqlite level (storage's hot reads bypass SQLAlchemy's cursor there)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self) -> None:
         self.statements: list[Statement] | None = None
+        self._saved: list[tuple[type, str, Any]] = []
 
     def __enter__(self) -> Recorder:
-        event.listen(self.engine.sync_engine, "before_cursor_execute", self._record)
+        recorder = self
+
+        def wrap(owner: type, name: str) -> None:
+            original = getattr(owner, name)
+
+            async def recorded(this: Any, sql: str, parameters: Any = None) -> Any:
+                if recorder.statements is not None:
+                    recorder.statements.append((sql, parameters if parameters is not None else ()))
+                return await original(this, sql, parameters)
+
+            self._saved.append((owner, name, original))
+            setattr(owner, name, recorded)
+
+        wrap(aiosqlite.Cursor, "execute")
+        wrap(aiosqlite.Connection, "execute_fetchall")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        event.remove(self.engine.sync_engine, "before_cursor_execute", self._record)
-
-    def _record(
-        self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
-    ) -> None:
-        if self.statements is not None:
-            self.statements.append((statement, parameters))
+        for owner, name, original in reversed(self._saved):
+            setattr(owner, name, original)
+        self._saved.clear()
 
 
 async def measure(
@@ -322,7 +336,7 @@ async def measure(
 
     # Warm-up pass, recording each call's statements for the sqlite3 replay.
     recorded: list[list[Statement]] = []
-    with Recorder(engine) as recorder:
+    with Recorder() as recorder:
         for target in operation.targets:
             recorder.statements = []
             await call(target)
@@ -368,7 +382,12 @@ def operations(targets: Targets, iterations: int, rng: random.Random) -> list[Op
         )
 
     searches = max(iterations // 3, 50)
-    mixed = [*targets.names[:searches], *targets.digits[:searches], *targets.emails[:searches]]
+    mixed = [
+        *targets.names[:searches],
+        *targets.initials[: searches // 3],
+        *targets.digits[:searches],
+        *targets.emails[:searches],
+    ]
     rng.shuffle(mixed)
     phones = targets.phones[:iterations]
     lists = targets.lists[: max(iterations // 5, 50)]
@@ -376,6 +395,9 @@ def operations(targets: Targets, iterations: int, rng: random.Random) -> list[Op
         Operation("phone lookup (find_client_by_phone)", 2, phones, lookup),
         Operation("popup card (load_card_by_phone)", 5, phones, card),
         Operation("search: name fragment (client base)", 10, targets.names[:searches], base_search),
+        Operation(
+            "search: surname + initial (client b.)", 10, targets.initials[:searches], base_search
+        ),
         Operation("search: phone digits (client base)", 10, targets.digits[:searches], base_search),
         Operation("search: e-mail part (client base)", 10, targets.emails[:searches], base_search),
         Operation("search: mixed, ranked (search_clients)", 10, mixed[:searches], ranked),
@@ -383,7 +405,14 @@ def operations(targets: Targets, iterations: int, rng: random.Random) -> list[Op
     ]
 
 
-def report(db: Path, info: SeedInfo, results: Sequence[Result], phones: int, elapsed: float) -> str:
+def report(
+    db: Path,
+    info: SeedInfo,
+    results: Sequence[Result],
+    phones: int,
+    elapsed: float,
+    pragmas: Sequence[str] = (),
+) -> str:
     when = "this run" if info.this_run else f"earlier, {info.seeded_at}"
     seed_line = (
         f"seed: {info.clients:,} clients in {info.seconds:.1f} s ({info.seconds / 60:.1f} min; "
@@ -416,7 +445,8 @@ def report(db: Path, info: SeedInfo, results: Sequence[Result], phones: int, ela
         "",
         "p50/p99 per call, each call in its own session; sqlite3 = the same statements "
         "replayed through the bare sqlite3 module (the ceiling).",
-        f"measured in {elapsed:.0f} s",
+        f"measured in {elapsed:.0f} s"
+        + (f"; what-if: {', '.join(pragmas)}" if pragmas else "; SQLite settings as shipped"),
     ]
     return "\n".join(lines)
 
@@ -431,6 +461,18 @@ async def run(args: argparse.Namespace) -> int:
     engine = create_engine(f"sqlite+aiosqlite:///{db}")
     bare = sqlite3.connect(db)
     bare.execute("PRAGMA foreign_keys=ON")
+    extra = _what_if_pragmas(args)
+    for pragma in extra:  # the same for both: a what-if for storage.db's settings
+        bare.execute(pragma)
+    if extra:
+
+        def apply(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            for pragma in extra:
+                cursor.execute(pragma)
+            cursor.close()
+
+        event.listen(engine.sync_engine, "connect", apply)
     started = time.perf_counter()
     try:
         sessions = make_sessionmaker(engine)
@@ -442,8 +484,17 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         bare.close()
         await engine.dispose()
-    print(report(db, info, results, phones, time.perf_counter() - started))
+    print(report(db, info, results, phones, time.perf_counter() - started, extra))
     return 0
+
+
+def _what_if_pragmas(args: argparse.Namespace) -> list[str]:
+    pragmas = []
+    if args.mmap_mib:
+        pragmas.append(f"PRAGMA mmap_size={args.mmap_mib * 1024 * 1024}")
+    if args.cache_mib:
+        pragmas.append(f"PRAGMA cache_size=-{args.cache_mib * 1024}")
+    return pragmas
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -459,6 +510,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--reseed", action="store_true", help="seed the database anew")
+    parser.add_argument(
+        "--mmap-mib", type=int, default=0, help="what-if: PRAGMA mmap_size on every connection"
+    )
+    parser.add_argument(
+        "--cache-mib", type=int, default=0, help="what-if: PRAGMA cache_size on every connection"
+    )
     args = parser.parse_args(argv)
     if args.clients <= 0 or args.iterations <= 0:
         parser.error("--clients and --iterations must be positive")

@@ -1,6 +1,6 @@
 """xlsx export and import of a seeded client base against bare openpyxl (the ceiling).
 
-    python -m bench.xlsx_bench [--rows 100000] [--compare 20000] [--no-tracemalloc]
+    python -m bench.xlsx_bench [--rows 100000] [--compare 20000] [--tracemalloc]
 
 For each row count: seeds a SQLite database with that many demo clients, then measures
 four phases, each in its own Python process so that every peak is its own:
@@ -12,11 +12,13 @@ four phases, each in its own Python process so that every peak is its own:
   the same tariffs (validation, one transaction, search index included);
 - bare read: openpyxl read-only iterating every value of the same file.
 
-Time is wall-clock of the phase alone (imports and set-up excluded). Memory is the
-tracemalloc peak of the phase (a second run with tracing on, since tracing slows Python
-code down) and the RSS high-water mark of the untraced run, with its growth over the
-process's RSS when the phase started. The goal: export and import within 1.5x the bare
-openpyxl time, and peaks that do not grow with the row count.
+Time is the phase alone (imports and set-up excluded): wall-clock, and the CPU time of the
+process (all its threads), which a busy machine disturbs less. Memory is the RSS high-water
+mark of the phase's process (VmHWM: `getrusage` would report the parent's peak at fork),
+with its growth over the RSS when the phase started; `--tracemalloc` adds the tracemalloc
+peak of a second run with tracing on (5-7x slower here, so off by default). The goal:
+export and import within 1.5x the bare openpyxl time, and peaks that do not grow with the
+row count.
 """
 
 from __future__ import annotations
@@ -302,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         help="a second row count for the memory comparison (0: none)",
     )
     parser.add_argument(
-        "--no-tracemalloc", action="store_true", help="skip the traced runs (faster)"
+        "--tracemalloc", action="store_true", help="also run each phase traced (much slower)"
     )
     parser.add_argument(
         "--workdir", type=Path, help="keep the files here (default: a temporary dir)"
@@ -320,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     from storage.xlsx.headers import CLIENT_COLUMNS
 
     sizes = [args.rows] + ([args.compare] if args.compare and args.compare != args.rows else [])
-    trace = not args.no_tracemalloc
+    trace = args.tracemalloc
     base = args.workdir or Path(tempfile.mkdtemp(prefix="xlsx-bench-"))
     all_results: dict[int, dict[str, dict[str, Any]]] = {}
     try:

@@ -80,6 +80,7 @@ class PbxSettings:
     secret: Secret = field(default_factory=lambda: Secret(""))
     tls: bool = False
     ping_interval: float = 5.0
+    tls_ca: str | None = None  # CA file for a self-signed Asterisk certificate
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,9 @@ def _pbx(where: str, index: int, raw: object, environ: Mapping[str, str]) -> Pbx
             )
         secret = Secret(environ[var])
     tls = s.get("tls", bool, "true or false", False)
+    tls_ca = s.get("tls_ca", str, "the path of a CA certificate file", "", _nonempty) or None
+    if tls_ca is not None and not Path(tls_ca).expanduser().is_file():
+        raise ConfigError(f"{where}: pbx[{index}].tls_ca: no such file {tls_ca}")
     ping = s.get(
         "ping_interval", float, "seconds between keepalive Pings (> 0)", 5.0, lambda v: v > 0
     )
@@ -241,6 +245,7 @@ def _pbx(where: str, index: int, raw: object, environ: Mapping[str, str]) -> Pbx
         secret=secret,
         tls=tls,
         ping_interval=ping,
+        tls_ca=str(Path(tls_ca).expanduser()) if tls_ca else None,
     )
 
 

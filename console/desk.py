@@ -20,13 +20,13 @@ from typing import Any, TypeAlias, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
-from pbx.ami_client import AmiClient
-from pbx.ami_event import AmiEvent
+from pbx.ami_client import AmiClient, make_tls_context
 from pbx.call_events import CallEnded, CallEvent, CallRecord, CallRinging, LiveCall
-from pbx.connection_state import ConnectionState, LinkState
+from pbx.connection_state import ConnectionState
 from pbx.errors import AmiError, OriginateOutcomeUnknownError
 from pbx.originate import ClickToCall
 from pbx.tracker import CallTracker
+from pbx.tracker_feed import TrackerFeed
 from pbx.tracker_devices import OperatorDevice
 from storage.calls import CallLogEntry, upsert_call
 from storage.clients import get_or_create_client_for_call
@@ -92,7 +92,6 @@ class Desk:
         self._connections = {
             p.name: ConnectionStatus(p.name, "connecting", datetime.now(UTC)) for p in settings.pbx
         }
-        self._lost_at: dict[str, float] = {}
         self._subscribers: set[asyncio.Queue[DeskEvent]] = set()
         # Identification of each call's caller, awaited before the call is logged.
         self._callers: dict[tuple[str, str], asyncio.Task[int | None]] = {}
@@ -134,6 +133,7 @@ class Desk:
             username=pbx.username,
             secret=pbx.secret.reveal(),
             tls=pbx.tls,
+            tls_context=make_tls_context(cafile=pbx.tls_ca) if pbx.tls and pbx.tls_ca else None,
             ping_interval=pbx.ping_interval,
         )
 
@@ -144,39 +144,27 @@ class Desk:
                 group.create_task(self._run_server(pbx), name=f"desk-{pbx.name}")
 
     async def _run_server(self, pbx: PbxSettings) -> None:
-        tracker = self._trackers[pbx.name]
+        feed = TrackerFeed(self._trackers[pbx.name])
         async with self._client_factory(pbx) as client:
             self._clients[pbx.name] = client
             try:
                 async for item in client.events():
                     if isinstance(item, ConnectionState):
-                        self._on_connection(tracker, item)
-                    else:
-                        self._on_ami_event(tracker, item)
+                        self._on_connection(item)
+                    for event in feed.handle(item):
+                        self._on_call_event(event)
             finally:
                 self._clients.pop(pbx.name, None)
 
-    def _on_connection(self, tracker: CallTracker, change: ConnectionState) -> None:
-        """Publish the link state; on (re)connect rebuild live calls from the snapshot the
-        client took right after login, placed in the stream where it was taken."""
+    def _on_connection(self, change: ConnectionState) -> None:
+        """Publish a link state change (the tracker's resync is TrackerFeed's business)."""
         status = ConnectionStatus(change.server, change.state.value, change.since, change.detail)
         previous = self._connections.get(change.server)
         self._connections[change.server] = status
         if previous is None or (previous.state, previous.detail) != (status.state, status.detail):
             self._publish(status)
-        if change.state is LinkState.DOWN:
-            self._lost_at.setdefault(change.server, change.since.timestamp())
-        elif change.is_up:
-            lost_at = self._lost_at.pop(change.server, None)
-            if change.snapshot is None:
-                log.warning("pbx %s: no resync snapshot: %s", change.server, change.detail)
-                return
-            for event in tracker.resync(change.snapshot, change.since.timestamp(), lost_at=lost_at):
-                self._on_call_event(event)
-
-    def _on_ami_event(self, tracker: CallTracker, event: AmiEvent) -> None:
-        for call_event in tracker.feed(event):
-            self._on_call_event(call_event)
+        if change.is_up and change.snapshot is None:
+            log.warning("pbx %s: no resync snapshot: %s", change.server, change.detail)
 
     def _on_call_event(self, event: CallEvent) -> None:
         # Publish first: the card pops on this event, identification follows.
@@ -230,26 +218,7 @@ class Desk:
         client_id = await caller if caller is not None else None
         if client_id is None and record.number and record.direction != "internal":
             client_id = await self._client_of(record.number)
-        entry = CallLogEntry(
-            server=record.server,
-            linkedid=record.linkedid,
-            direction=record.direction,
-            number=record.number,
-            number_raw=record.number_raw or "",
-            name=record.name,
-            client_id=client_id,
-            queue=record.queue,
-            operators_rung=list(record.operators_rung),
-            answered_by=record.answered_by,
-            transferred_to=list(record.transferred_to),
-            disposition=record.disposition,
-            reason=record.reason,
-            started_at=record.started_at,
-            answered_at=record.answered_at,
-            ended_at=record.ended_at,
-            wait_s=record.wait_s,
-            talk_s=record.talk_s,
-        )
+        entry = call_log_entry(record, client_id)
         try:
             async with self.sessions.begin() as session:
                 call_id = await upsert_call(session, entry)
@@ -309,6 +278,30 @@ class Desk:
         except AmiError as exc:
             tracker.forget_originate(call.action_id)
             raise ClickToCallError(str(exc)) from exc
+
+
+def call_log_entry(record: CallRecord, client_id: int | None) -> CallLogEntry:
+    """The call log's row for a finished call (pbx's record + storage's client)."""
+    return CallLogEntry(
+        server=record.server,
+        linkedid=record.linkedid,
+        direction=record.direction,
+        number=record.number,
+        number_raw=record.number_raw or "",
+        name=record.name,
+        client_id=client_id,
+        queue=record.queue,
+        operators_rung=list(record.operators_rung),
+        answered_by=record.answered_by,
+        transferred_to=list(record.transferred_to),
+        disposition=record.disposition,
+        reason=record.reason,
+        started_at=record.started_at,
+        answered_at=record.answered_at,
+        ended_at=record.ended_at,
+        wait_s=record.wait_s,
+        talk_s=record.talk_s,
+    )
 
 
 class ClickToCallError(Exception):

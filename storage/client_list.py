@@ -20,6 +20,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     exists,
     false,
     func,
@@ -29,21 +30,23 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.elements import BindParameter
 
+from storage.cards import fetch_rows
 from storage.filters import Activity, ClientFilter, ClientSort, Page
 from storage.models import Client, ClientPhone, Debt, Tariff
-from storage.search import matching_ids
+from storage.search import matching_ids, matching_plan
 from storage.types import Money, to_money
 
 ACTIVE_DAYS = 30
 RECENT_DAYS = 90
 NEW_DAYS = 30
 COUNT_CAP = 10_000
-# Candidates a search considers (then sorted and paged); a broader query says so and the
-# table shows the first matches: "type more to narrow". Sorting them costs a visit to each
-# (≈2-5 µs on a 1,000,000-client SQLite file), so this cap is what keeps search as you
-# type within its 10 ms.
-SEARCH_CAP = 500
+# Candidates a search considers (then sorted and paged: 10 pages of 20); a broader query
+# says so and the table shows the first matches: "type more to narrow". Sorting them costs
+# a visit to each (≈3-7 µs on a 1,000,000-client SQLite file, more once they outgrow the
+# page cache), so this cap is what keeps search as you type within its 10 ms.
+SEARCH_CAP = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,28 +124,67 @@ def activity_of(
     return Activity.INACTIVE
 
 
-def _seen_since(moment: datetime) -> ColumnElement[bool]:
+def _seen_since(moment: BindParameter[Any]) -> ColumnElement[bool]:
     """Last call or order at/after `moment`; never NULL (NULL timestamps count as never)."""
     return func.coalesce(
         or_(Client.last_call_at >= moment, Client.last_order_at >= moment), false()
     ).is_(True)
 
 
+def _activity_values(activity: Activity, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {"f_new_since": now - timedelta(days=NEW_DAYS)}
+    if activity in (Activity.ACTIVE, Activity.RECENT):
+        values["f_active_since"] = now - timedelta(days=ACTIVE_DAYS)
+    if activity in (Activity.RECENT, Activity.INACTIVE):
+        values["f_recent_since"] = now - timedelta(days=RECENT_DAYS)
+    return values
+
+
+def _moment(values: dict[str, Any], name: str) -> BindParameter[Any]:
+    return bindparam(name, values[name], type_=Client.registered_at.type)
+
+
 def activity_condition(activity: Activity, now: datetime) -> ColumnElement[bool]:
-    is_new = Client.registered_at > now - timedelta(days=NEW_DAYS)
+    values = _activity_values(activity, now)
+    is_new = Client.registered_at > _moment(values, "f_new_since")
     if activity is Activity.NEW:
         return is_new
-    active = _seen_since(now - timedelta(days=ACTIVE_DAYS))
-    recent = _seen_since(now - timedelta(days=RECENT_DAYS))
     if activity is Activity.ACTIVE:
-        return and_(not_(is_new), active)
+        return and_(not_(is_new), _seen_since(_moment(values, "f_active_since")))
+    recent = _seen_since(_moment(values, "f_recent_since"))
     if activity is Activity.RECENT:
+        active = _seen_since(_moment(values, "f_active_since"))
         return and_(not_(is_new), not_(active), recent)
     return and_(not_(is_new), not_(recent))
 
 
 def _unpaid_exists() -> ColumnElement[bool]:
     return exists().where(Debt.client_id == Client.id, Debt.paid_at.is_(None))
+
+
+# Filter values go into named parameters (`f_…`), so that page statements can be built once
+# per shape of filter and reused with other values (see `_page_statement`).
+_FILTER_COLUMNS = {
+    "f_city": Client.city,
+    "f_blacklisted": Client.blacklisted,
+    "f_status": Client.status,
+    "f_tariff_id": Client.tariff_id,
+}
+
+
+def _filter_values(flt: ClientFilter, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, value in (
+        ("f_city", flt.city),
+        ("f_blacklisted", flt.blacklisted),
+        ("f_status", flt.status),
+        ("f_tariff_id", flt.tariff_id),
+    ):
+        if value is not None:
+            values[name] = value
+    if flt.activity is not None:
+        values.update(_activity_values(Activity(flt.activity), now))
+    return values
 
 
 def filter_conditions(
@@ -156,14 +198,10 @@ def filter_conditions(
     """The WHERE of the filter. `search_ids` (a selectable with an `id` column) stands in
     for the search's own candidates when the caller has them already."""
     conditions: list[ColumnElement[bool]] = []
-    if flt.city is not None:
-        conditions.append(Client.city == flt.city)
-    if flt.blacklisted is not None:
-        conditions.append(Client.blacklisted == flt.blacklisted)
-    if flt.status is not None:
-        conditions.append(Client.status == flt.status)
-    if flt.tariff_id is not None:
-        conditions.append(Client.tariff_id == flt.tariff_id)
+    values = _filter_values(flt, now)
+    for name, column in _FILTER_COLUMNS.items():
+        if name in values:
+            conditions.append(column == bindparam(name, values[name], type_=column.type))
     if flt.activity is not None:
         conditions.append(activity_condition(Activity(flt.activity), now))
     if flt.has_unpaid_debts is not None:
@@ -227,6 +265,61 @@ _PAGE_COLUMNS = _page_columns()
 _PAGE_WIDTH = len(_PAGE_COLUMNS)
 
 
+_PAGES: dict[tuple[Any, ...], tuple[Select[Any], bool, bool]] = {}
+_PAGES_MAX = 256
+
+
+def _page_statement(
+    flt: ClientFilter,
+    now: datetime,
+    dialect: str,
+    sort: ClientSort,
+    descending: bool,
+    page: int,
+    page_size: int,
+    search_cap: int,
+) -> tuple[Select[Any], bool, bool]:
+    """(statement, whether it counts a search, whether it counts other filters too).
+
+    Built once per shape of query and reused: every value is a named parameter (`f_…`,
+    `search_…`, `page_limit`, `page_offset`), and building a statement this size costs more
+    than running it.
+    """
+    search = flt.search.strip()
+    # The search's candidates, once: a CTE both the page and its counts read.
+    found = matching_ids(dialect, search, limit=search_cap + 1) if search else None
+    candidates = select(found.c.id).cte("candidates") if found is not None else None
+    conditions = filter_conditions(
+        flt, now, dialect, search_cap=search_cap + 1, search_ids=candidates
+    )
+    keys = _sort_keys(sort, descending)
+    page_ids = (
+        select(Client.id)
+        .where(*conditions)
+        .order_by(*keys)
+        .limit(bindparam("page_limit", page_size + 1))
+        .offset(bindparam("page_offset", page * page_size))
+    )
+    # With a search, its counts ride along: how many candidates it found and, with other
+    # filters too, how many of them pass those (a window count over the candidates).
+    counts: list[Any] = []
+    filtered = candidates is not None and len(conditions) > 1
+    if filtered:
+        page_ids = page_ids.add_columns(func.count().over().label("matched"))
+    ids = page_ids.subquery("page_ids")
+    if candidates is not None:
+        counts.append(select(func.count(func.distinct(candidates.c.id))).scalar_subquery())
+    if filtered:
+        counts.append(ids.c.matched)
+    stmt = (
+        select(*_PAGE_COLUMNS, *counts)
+        .join(ids, ids.c.id == Client.id)
+        .outerjoin(Tariff, Tariff.id == Client.tariff_id)
+        .order_by(*keys)
+    )
+    return stmt, candidates is not None, filtered
+
+
 async def list_clients(
     session: AsyncSession,
     flt: ClientFilter,
@@ -252,47 +345,37 @@ async def list_clients(
     now = reference_time(today)
     dialect = session.get_bind().dialect.name
     search = flt.search.strip()
-    # The search's candidates, once: a CTE both the page and its counts read.
-    found = matching_ids(dialect, search, limit=search_cap + 1) if search else None
-    candidates = select(found.c.id).cte("candidates") if found is not None else None
-    conditions = filter_conditions(
-        flt, now, dialect, search_cap=search_cap + 1, search_ids=candidates
-    )
-    keys = _sort_keys(sort, descending)
-    page_ids = (
-        select(Client.id)
-        .where(*conditions)
-        .order_by(*keys)
-        .limit(page_size + 1)
-        .offset(page * page_size)
-    )
-    # With a search, its counts ride along: how many candidates it found and, with other
-    # filters too, how many of them pass those (a window count over the candidates).
-    counts: list[Any] = []
-    filtered = candidates is not None and len(conditions) > 1
-    if filtered:
-        page_ids = page_ids.add_columns(func.count().over().label("matched"))
-    ids = page_ids.subquery("page_ids")
-    if candidates is not None:
-        counts.append(select(func.count(func.distinct(candidates.c.id))).scalar_subquery())
-    if filtered:
-        counts.append(ids.c.matched)
-    stmt = (
-        select(*_PAGE_COLUMNS, *counts)
-        .join(ids, ids.c.id == Client.id)
-        .outerjoin(Tariff, Tariff.id == Client.tariff_id)
-        .order_by(*keys)
-    )
-    rows = (await session.execute(stmt)).all()
+    plan = matching_plan(dialect, search, limit=search_cap + 1) if search else None
+    values = {
+        **_filter_values(flt, now),
+        **(plan.values if plan is not None else {}),
+        "page_limit": page_size + 1,
+        "page_offset": page * page_size,
+    }
+    shape = (
+        dialect, ClientSort(sort), descending, tuple(sorted(values)),
+        None if flt.activity is None else Activity(flt.activity), flt.has_unpaid_debts,
+        None if plan is None else plan.shape, bool(search),
+    )  # fmt: skip
+    cached = _PAGES.get(shape)
+    if cached is None:
+        if len(_PAGES) >= _PAGES_MAX:
+            _PAGES.clear()
+        cached = _PAGES[shape] = _page_statement(
+            flt, now, dialect, sort, descending, page, page_size, search_cap
+        )
+    stmt, counted, filtered = cached
+    _, rows = await fetch_rows(session, stmt, values)
     has_next = len(rows) > page_size
     result = [_row(r, now) for r in rows[:page_size]]
     extra: dict[str, object] = {}
     capped: bool | None
-    if counts and rows:
+    if counted and rows:
         searched = int(rows[0][_PAGE_WIDTH])
         matched = int(rows[0][_PAGE_WIDTH + 1]) if filtered else searched
         total, capped = min(matched, search_cap), searched > search_cap
     else:
+        conditions = filter_conditions(flt, now, dialect, search_cap=search_cap + 1)
         total, capped = await _counts(session, flt, conditions, dialect, count_cap, search_cap)
     if total > count_cap:
         extra["total_at_least"] = count_cap

@@ -6,7 +6,9 @@ keeps it right. SQLite: FTS5 trigram table `client_search` (rowid = client id). 
 the index, never by scanning the clients; `LIKE '%…%'` over 1,000,000 rows takes 100+ ms.
 
 Trigrams need three characters. Shorter queries use a prefix range on the indexed
-`clients.name_key` (and on `client_phones.e164` for digits) instead.
+`clients.name_key` (and on `client_phones.e164` for digits) instead. In a longer query a
+short word goes with the word before it, as typed: "Леонов Б" looks for "леонов б" (the
+surname and an initial) — one selective phrase, not every Леонов filtered for a "б".
 
 Relevance is three tiers, cheap to compute: the exact phone, then names starting with the
 query, then any substring match (names, email, digits). Within a tier, by name.
@@ -25,6 +27,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     column,
     func,
     literal,
@@ -37,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from storage.cards import fetch_rows
 from storage.models import Client, ClientPhone
 from storage.phones import normalize_phone
 
@@ -75,7 +79,9 @@ class SearchQuery:
     prefix: str  # casefolded, spaces collapsed: compared with clients.name_key
     digits: str  # the digits when the query looks like a phone number, else ""
     terms: tuple[str, ...]  # lower-cased, ё→е, 3+ chars: substring terms for the index
-    short_terms: tuple[str, ...]  # shorter words of a longer query: filtered on name_key
+    # Short words no longer word could take (leading ones, a second initial): filtered on
+    # name_key, casefolded.
+    short_terms: tuple[str, ...]
 
     @property
     def empty(self) -> bool:
@@ -87,14 +93,27 @@ def parse_query(text: str) -> SearchQuery:
     joined = " ".join(words)
     if joined and _PHONE_LIKE.fullmatch(joined) and any(ch.isdigit() for ch in joined):
         digits = _NON_DIGIT.sub("", joined)
-        terms = (digits,) if len(digits) >= MIN_TRIGRAM else ()
-        return SearchQuery(prefix="", digits=digits, terms=terms, short_terms=())
-    folded = [_fold(w) for w in words]
+        long_digits = (digits,) if len(digits) >= MIN_TRIGRAM else ()
+        return SearchQuery(prefix="", digits=digits, terms=long_digits, short_terms=())
+    terms: list[str] = []
+    short_terms: list[str] = []
+    glued = True  # whether the last term has taken its short word already
+    for word in words:
+        if len(word) >= MIN_TRIGRAM:
+            terms.append(_fold(word))
+            glued = False
+        elif terms and not glued:
+            terms[-1] = f"{terms[-1]} {_fold(word)}"
+            glued = True
+        else:
+            short_terms.append(word.casefold())
+    if not terms:
+        short_terms = [w.casefold() for w in words if len(w) < MIN_TRIGRAM]
     return SearchQuery(
         prefix=joined.casefold(),
         digits="",
-        terms=tuple(w for w in folded if len(w) >= MIN_TRIGRAM),
-        short_terms=tuple(w.casefold() for w in words if len(w) < MIN_TRIGRAM),
+        terms=tuple(terms),
+        short_terms=tuple(short_terms),
     )
 
 
@@ -111,64 +130,127 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+# Every value a query brings goes into a named parameter (`search_…`), so statements built
+# for one shape of query (which branches, how many words) serve all queries of that shape:
+# they are cached (`_RANKED`, and the client list's page statements) and only the values
+# change. The names in a plan's values are its shape.
+
+
+def _substring_values(dialect: str, query: SearchQuery) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if not query.terms:
+        return values
+    if dialect == "sqlite":
+        values["search_match"] = " AND ".join(_fts_phrase(t) for t in query.terms)
+    else:
+        for i, term in enumerate(query.terms):
+            values[f"search_term_{i}"] = f"%{_like_escape(term)}%"
+    for i, term in enumerate(query.short_terms):
+        values[f"search_short_{i}"] = f"%{_like_escape(term)}%"
+    return values
+
+
+def _prefix_values(query: SearchQuery) -> dict[str, Any]:
+    if not query.prefix:
+        return {}
+    return {
+        "search_prefix": query.prefix,
+        "search_prefix_end": query.prefix + _TOP,
+        "search_prefix_len": len(query.prefix),
+    }
+
+
+def _phone_prefix_values(query: SearchQuery, region: str) -> dict[str, Any]:
+    if not query.digits or len(query.digits) >= MIN_TRIGRAM:
+        return {}
+    values: dict[str, Any] = {}
+    for i, start in enumerate(_e164_starts(query.digits, region)):
+        values[f"search_start_{i}"] = start
+        values[f"search_start_end_{i}"] = start + _TOP
+        values[f"search_start_len_{i}"] = len(start)
+    return values
+
+
+def _exact_values(query: SearchQuery, region: str) -> dict[str, Any]:
+    if len(query.digits) < 6:
+        return {}
+    e164 = normalize_phone(query.digits, region)
+    return {} if e164 is None else {"search_e164": e164}
+
+
+def _param(values: dict[str, Any], name: str) -> Any:
+    return bindparam(name, values[name])
+
+
+def _limited(stmt: Select[Any], limit: int | None) -> Select[Any]:
+    return stmt.limit(bindparam("search_limit", limit)) if limit is not None else stmt
+
+
 def substring_ids(dialect: str, query: SearchQuery, limit: int | None) -> Select[Any] | None:
     """Client ids whose names, email or phone digits contain every 3+-character term."""
-    if not query.terms:
+    values = _substring_values(dialect, query)
+    if not values:
         return None
     if dialect == "sqlite":
-        match = " AND ".join(_fts_phrase(t) for t in query.terms)
         stmt: Select[Any] = select(_fts.c.rowid.label("id")).where(
-            literal_column(SEARCH_TABLE).match(match)
+            literal_column(SEARCH_TABLE).match(_param(values, "search_match"))
         )
         id_col: ColumnElement[Any] = _fts.c.rowid
     else:
         stmt = select(_pg_search.c.client_id.label("id")).where(
-            *(_pg_search.c.doc.like(f"%{_like_escape(t)}%", escape="\\") for t in query.terms)
+            *(
+                _pg_search.c.doc.like(_param(values, f"search_term_{i}"), escape="\\")
+                for i in range(len(query.terms))
+            )
         )
         id_col = _pg_search.c.client_id
     if query.short_terms:
         names = select(Client.name_key).where(Client.id == id_col).scalar_subquery()
         stmt = stmt.where(
-            *(names.like(f"%{_like_escape(t)}%", escape="\\") for t in query.short_terms)
+            *(
+                names.like(_param(values, f"search_short_{i}"), escape="\\")
+                for i in range(len(query.short_terms))
+            )
         )
-    return stmt.limit(limit) if limit is not None else stmt
+    return _limited(stmt, limit)
 
 
 def prefix_ids(query: SearchQuery, limit: int | None) -> Select[Any] | None:
     """Client ids whose display name starts with the query (index range on name_key)."""
-    if not query.prefix:
+    values = _prefix_values(query)
+    if not values:
         return None
     key = Client.name_key
+    prefix = _param(values, "search_prefix")
     stmt = (
         select(Client.id.label("id"))
-        .where(key >= query.prefix, key < query.prefix + _TOP)
+        .where(key >= prefix, key < _param(values, "search_prefix_end"))
         # The range is exact on byte order (SQLite, C collations); the recheck keeps other
         # PostgreSQL collations from ever returning a non-match.
-        .where(func.substr(key, 1, len(query.prefix)) == query.prefix)
+        .where(func.substr(key, 1, _param(values, "search_prefix_len")) == prefix)
         .order_by(key, Client.id)
     )
-    return stmt.limit(limit) if limit is not None else stmt
+    return _limited(stmt, limit)
 
 
 def phone_prefix_ids(query: SearchQuery, limit: int | None, region: str) -> Select[Any] | None:
     """For one or two typed digits: phones whose E.164 starts with them (index range)."""
-    if not query.digits or len(query.digits) >= MIN_TRIGRAM:
+    values = _phone_prefix_values(query, region)
+    if not values:
         return None
-    starts = _e164_starts(query.digits, region)
     e164 = ClientPhone.e164
-    stmt = (
-        select(ClientPhone.client_id.label("id"))
-        .where(
-            _any(
-                [
-                    and_(e164 >= s, e164 < s + _TOP, func.substr(e164, 1, len(s)) == s)
-                    for s in starts
-                ]
+    ranges = []
+    for i in range(len(values) // 3):
+        start = _param(values, f"search_start_{i}")
+        ranges.append(
+            and_(
+                e164 >= start,
+                e164 < _param(values, f"search_start_end_{i}"),
+                func.substr(e164, 1, _param(values, f"search_start_len_{i}")) == start,
             )
         )
-        .order_by(e164)
-    )
-    return stmt.limit(limit) if limit is not None else stmt
+    stmt = select(ClientPhone.client_id.label("id")).where(_any(ranges)).order_by(e164)
+    return _limited(stmt, limit)
 
 
 def _any(conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
@@ -189,11 +271,40 @@ def _e164_starts(digits: str, region: str) -> list[str]:
     return sorted(starts)
 
 
+@dataclass(frozen=True, slots=True)
+class SearchPlan:
+    """A parsed query with the parameter values of the branches it uses. `shape` (the
+    dialect and the parameter names) identifies statements that only differ in values."""
+
+    query: SearchQuery
+    values: dict[str, Any]
+    shape: tuple[Any, ...]
+
+
+def matching_plan(
+    dialect: str, text: str, *, limit: int | None, region: str = "RU"
+) -> SearchPlan | None:
+    """What `matching_ids` would build for this text: None when it matches nothing."""
+    query = parse_query(text)
+    if query.empty:
+        return None
+    values = _substring_values(dialect, query)
+    if not query.terms:
+        values.update(_prefix_values(query))
+    values.update(_phone_prefix_values(query, region))
+    if not values:
+        return None
+    if limit is not None:
+        values["search_limit"] = limit
+    return SearchPlan(query, values, (dialect, tuple(sorted(values))))
+
+
 def matching_ids(dialect: str, text: str, *, limit: int | None, region: str = "RU") -> Any:
     """Every client id the query matches, unranked: the `search` filter of the client list.
 
     Returns a selectable of one column `id`, or None when the query is empty. `limit` caps
-    each branch so a very broad query ('ова') stays cheap.
+    each branch so a very broad query ('ова') stays cheap. Its parameters are named as in
+    `matching_plan(...).values`.
     """
     query = parse_query(text)
     if query.empty:
@@ -214,14 +325,10 @@ def matching_ids(dialect: str, text: str, *, limit: int | None, region: str = "R
     return union_all(*(select(b.subquery().c.id) for b in branches)).subquery()
 
 
-async def search_clients(
-    session: AsyncSession, text: str, *, limit: int = 20, region: str = "RU"
-) -> list[SearchHit]:
-    """The best `limit` clients for what was typed so far, in one round trip."""
-    query = parse_query(text)
-    if query.empty or limit <= 0:
-        return []
-    dialect = session.get_bind().dialect.name
+_RANKED: dict[tuple[Any, ...], Select[Any]] = {}
+
+
+def _ranked_statement(dialect: str, query: SearchQuery, limit: int, region: str) -> Select[Any]:
     branches: list[tuple[Select[Any] | None, MatchKind]] = [
         (_exact_phone(query, region), MatchKind.PHONE),
         (prefix_ids(query, limit), MatchKind.PREFIX),
@@ -234,8 +341,6 @@ async def search_clients(
             continue
         sub = stmt.subquery()
         parts.append(select(sub.c.id, literal(int(kind)).label("tier")))
-    if not parts:
-        return []
     hits = union_all(*parts).subquery()
     best = select(hits.c.id, func.min(hits.c.tier).label("tier")).group_by(hits.c.id).subquery()
     main_phone = (
@@ -245,26 +350,54 @@ async def search_clients(
         .limit(1)
         .scalar_subquery()
     )
-    stmt = (
+    return (
         select(Client.id, Client.name, main_phone, Client.city, best.c.tier)
         .join(best, best.c.id == Client.id)
         .order_by(best.c.tier, Client.name_key, Client.id)
-        .limit(limit)
+        .limit(bindparam("search_limit", limit))
     )
-    rows = (await session.execute(stmt)).all()
+
+
+async def search_clients(
+    session: AsyncSession, text: str, *, limit: int = 20, region: str = "RU"
+) -> list[SearchHit]:
+    """The best `limit` clients for what was typed so far, in one round trip."""
+    query = parse_query(text)
+    if query.empty or limit <= 0:
+        return []
+    dialect = session.get_bind().dialect.name
+    values = {
+        **_exact_values(query, region),
+        **_prefix_values(query),
+        **_phone_prefix_values(query, region),
+        **_substring_values(dialect, query),
+    }
+    if not values:
+        return []
+    values["search_limit"] = limit
+    shape = (dialect, tuple(sorted(values)))
+    stmt = _RANKED.get(shape)
+    if stmt is None:
+        if len(_RANKED) >= _CACHE_MAX:
+            _RANKED.clear()
+        stmt = _RANKED[shape] = _ranked_statement(dialect, query, limit, region)
+    _, rows = await fetch_rows(session, stmt, values)
     return [
         SearchHit(client_id=r[0], name=r[1], phone=r[2], city=r[3], match=MatchKind(r[4]))
         for r in rows
     ]
 
 
+_CACHE_MAX = 256
+
+
 def _exact_phone(query: SearchQuery, region: str) -> Select[Any] | None:
-    if len(query.digits) < 6:
+    values = _exact_values(query, region)
+    if not values:
         return None
-    e164 = normalize_phone(query.digits, region)
-    if e164 is None:
-        return None
-    return select(ClientPhone.client_id.label("id")).where(ClientPhone.e164 == e164)
+    return select(ClientPhone.client_id.label("id")).where(
+        ClientPhone.e164 == _param(values, "search_e164")
+    )
 
 
 # The document the SQLite triggers of migration 0002 index for a client; kept identical to

@@ -94,6 +94,11 @@ def test_no_config_file_at_default_location_gives_defaults() -> None:
             '[[operators]]\nextension="101"\nname="A"\ndevice="101"\n',
             "operators[0].device: expected the device",
         ),
+        (
+            '[[pbx]]\nname="a"\nhost="h"\nusername="u"\nsecret="x"\ntls=true\ntls_ca="/no/ca.pem"\n',
+            "pbx[0].tls_ca: no such file /no/ca.pem",
+        ),
+        ('[ui]\nkeep_card_after_call = "no"\n', "ui.keep_card_after_call: expected true or false"),
         ('[database]\nurl = "mysql://x"\n', "database.url: expected a url starting"),
         ("[ui\n", "not valid TOML"),
     ],

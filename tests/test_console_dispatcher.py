@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input
 
 from console.app import ConsoleApp
+from console.desk import CallerIdentified
 from console.i18n import set_timezone
 from console.messages import RingingForMe
 from console.screens.call_picker import CallPickerScreen
@@ -28,7 +29,14 @@ from console.screens.dispatcher import DispatcherScreen
 from console.widgets.card.dialogs import MarkPaidDialog
 from console.widgets.card.popup import CallPopup
 from console.widgets.card.view import BlacklistBanner, ClientCardView, DebtsBanner, TariffBadge
-from pbx.call_events import CallRinging, OriginateProgress, OriginateResult, OriginateStage
+from pbx.call_events import (
+    CallAnswered,
+    CallRinging,
+    CallStoppedRinging,
+    OriginateProgress,
+    OriginateResult,
+    OriginateStage,
+)
 from storage.clients import create_client
 from storage.models import AuditEntry, Debt
 from storage.phones import classify_number
@@ -369,3 +377,41 @@ async def test_another_consoles_click_to_call_is_not_reported_here(
         desk.emit(OriginateResult("main", "someone-else", None, False, 3, "x", NOW))
         await settle(app, pilot)
     assert notes.texts == []
+
+
+async def test_a_burst_ring_then_answered_elsewhere_leaves_no_popup_and_no_error(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A queue call taken by a colleague within the same burst of AMI events (one loop turn):
+    the popup is closed before it was ever composed."""
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        desk.emit(
+            ring("+79161234567", extensions=("101", "102"), queue="dispatch"),
+            CallStoppedRinging("main", "1700000000.1", "101", "answered_elsewhere", "102", NOW),
+        )
+        await settle(app, pilot)
+        assert dispatcher(app).popups == {}
+        assert app.is_running  # nothing crashed
+
+
+async def test_a_burst_ring_then_answered_here_shows_talking(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    client_id = await new_client(sessions, "+79161234567", last_name="Иванова")
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        desk.emit(
+            ring("+79161234567"),
+            CallAnswered("main", "1700000000.1", "101", NOW),
+            CallerIdentified("main", "1700000000.1", client_id, False, "phone"),
+        )
+        await settle(app, pilot)
+        popup = dispatcher(app).popups["main/1700000000.1"]
+        assert popup.state == "talking"
+        assert "Talking" in shown(popup.query_one("#call-line"))
+        assert popup.panel.card is not None and popup.panel.card.id == client_id

@@ -10,8 +10,10 @@ tracker produces. The board's clock is a fixed, hand-advanced one.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,15 +22,23 @@ from textual.app import App
 from textual.widgets import DataTable, Select, Static
 
 from console import i18n
+from console.app import ConsoleApp
 from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
 from console.desk import CallLogged, DeskEvent
 from console.screens.history import HistoryScreen
 from console.screens.supervisor import SupervisorScreen
 from console.widgets.board.panels import LONGEST_STYLE, OperatorPanel, WaitingPanel
-from pbx.call_events import CallAnswered, LiveCall
+from pbx.call_events import CallAnswered, CallEnded, CallRecord, CallRinging, LiveCall
+from pbx.capture import capture_events, read_capture
+from pbx.tracker import CallTracker, OperatorDevice
 from storage.calls import CallLogEntry, upsert_call
+from storage.phones import classify_number
+from tests.console_support import FakeDesk, settle
+from tests.console_support import make_settings as desk_settings
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ami"
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
 OPERATORS = (
@@ -415,3 +425,140 @@ async def test_missed_calls_call_back_and_history_filters(
         assert [c.linkedid for c in screen.history.rows] == [QUEUE_RINGALL.linkedid]
         history = screen.query_one("#history-table", DataTable)
         assert history.get_row_at(0)[5].plain == "Борис"  # answered by 102
+
+
+# --- the board after calls replayed from a real Asterisk -----------------------------------
+
+CAPTURE_EPOCH = 1_795_365_000.0  # 2026-11-22 16:30 UTC
+
+
+def log_entry(record: CallRecord) -> CallLogEntry:
+    """The call-log row the desk writes for a finished call (`console.desk.Desk._log_call`)."""
+    return CallLogEntry(
+        server=record.server,
+        linkedid=record.linkedid,
+        direction=record.direction,
+        number=record.number,
+        number_raw=record.number_raw,
+        name=record.name,
+        client_id=None,
+        queue=record.queue,
+        operators_rung=list(record.operators_rung),
+        answered_by=record.answered_by,
+        transferred_to=list(record.transferred_to),
+        disposition=record.disposition,
+        reason=record.reason,
+        started_at=record.started_at,
+        answered_at=record.answered_at,
+        ended_at=record.ended_at,
+        wait_s=record.wait_s,
+        talk_s=record.talk_s,
+    )
+
+
+async def test_board_after_replayed_captures_matches_their_readme(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """queue_ringall.jsonl then inbound_missed.jsonl, through the real CallTracker into the
+    console's desk and call log. README: the queue call rings 103, 102, 101 and 102 answers
+    (wait ~4.5 s, talk ~5.5 s); the direct call rings 101 and is missed after ~6 s."""
+    tracker = CallTracker(
+        server="main",
+        operators=[OperatorDevice(o.extension, o.name, o.device) for o in OPERATORS],
+        classify=functools.partial(classify_number, region="RU"),
+    )
+    desk = FakeDesk(live=tracker.live_calls)
+    clock = Clock(datetime.fromtimestamp(CAPTURE_EPOCH + 300, UTC))
+    # The supervisor's own console: no extension of its own, so no call pops a card here.
+    app = ConsoleApp(desk_settings(""), sessions, desk, clock=clock, check_database=False)
+
+    async def replay(name: str, offset_s: float) -> None:
+        records = read_capture(FIXTURES / name)
+        for event in capture_events(records, server="main", base_epoch=CAPTURE_EPOCH + offset_s):
+            out = tracker.feed(event)
+            desk.emit(*out)
+            for ended in (e for e in out if isinstance(e, CallEnded)):
+                async with sessions.begin() as session:
+                    call_id = await upsert_call(session, log_entry(ended.record))
+                desk.emit(CallLogged("main", ended.record.linkedid, None, call_id))
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.switch_mode("supervisor")
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await until(pilot, lambda: screen.stats_loads >= 1, "today's first figures")
+        ops = screen.query_one(OperatorPanel)
+        waiting = screen.query_one(WaitingPanel)
+
+        await replay("queue_ringall.jsonl", 0)
+        loads = screen.stats_loads
+        await replay("inbound_missed.jsonl", 120)
+        await until(pilot, lambda: screen.stats_loads > loads, "figures after the calls")
+        await settle(app, pilot)
+        await until(pilot, lambda: tile(screen, "inbound") == "2", "both calls counted")
+
+        assert list(waiting.shown) == []
+        assert tile(screen, "answered") == "1"
+        assert tile(screen, "missed") == "1"
+        assert tile(screen, "avg_wait") == "0:05"  # (4.5 + 6.0) / 2
+        assert tile(screen, "avg_talk") == "0:05"  # 5.5 over the one answered call
+        assert tile(screen, "service_level") == "50%"  # 1 of 2 answered within 20 s
+        assert [ops.cell_text(e, "answered") for e in ("101", "102", "103")] == ["0", "1", "0"]
+        # 101 rang on the missed call; the queue call 102 took is nobody's miss.
+        assert [ops.cell_text(e, "missed") for e in ("101", "102", "103")] == ["1", "0", "0"]
+        assert ops.cell_text("102", "talk_total") == "0:05"
+        assert [ops.cell_text(e, "state") for e in ("101", "102", "103")] == ["idle"] * 3
+
+
+async def test_board_live_while_a_replayed_queue_call_rings_and_is_answered(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """queue_ringall.jsonl stopped half-way: the caller waits in «dispatch» while all three
+    ring; once 102 answers, 102 talks and nobody waits."""
+    tracker = CallTracker(
+        server="main",
+        operators=[OperatorDevice(o.extension, o.name, o.device) for o in OPERATORS],
+        classify=functools.partial(classify_number, region="RU"),
+    )
+    desk = FakeDesk(live=tracker.live_calls)
+    clock = Clock(datetime.fromtimestamp(CAPTURE_EPOCH + 3, UTC))
+    app = ConsoleApp(desk_settings(""), sessions, desk, clock=clock, check_database=False)
+    events = iter(
+        capture_events(
+            read_capture(FIXTURES / "queue_ringall.jsonl"), server="main", base_epoch=CAPTURE_EPOCH
+        )
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.switch_mode("supervisor")
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        ops = screen.query_one(OperatorPanel)
+        waiting = screen.query_one(WaitingPanel)
+        ringing: set[str] = set()
+        for event in events:
+            out = tracker.feed(event)
+            desk.emit(*out)
+            ringing |= {x for e in out if isinstance(e, CallRinging) for x in e.started}
+            if ringing == {"101", "102", "103"}:
+                break
+        await until(pilot, lambda: len(waiting.shown) == 1, "the caller waiting")
+        [key] = list(waiting.shown)
+        assert waiting.cell_text(key, "queue") == "dispatch"
+        assert waiting.cell_text(key, "caller") == "+7 916 123-45-67"
+        await until(
+            pilot,
+            lambda: [ops.cell_text(e, "state") for e in ("101", "102", "103")] == ["ringing"] * 3,
+            "all three ringing",
+        )
+        for event in events:
+            out = tracker.feed(event)
+            desk.emit(*out)
+            if any(isinstance(e, CallAnswered) for e in out):
+                break
+        await until(pilot, lambda: not waiting.shown, "the caller no longer waiting")
+        assert [ops.cell_text(e, "state") for e in ("101", "102", "103")] == [
+            "idle",
+            "talking",
+            "idle",
+        ]
+        assert ops.cell_text("102", "party").startswith("+7 916 123-45-67")

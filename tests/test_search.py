@@ -4,7 +4,7 @@ and that it answers from the trigram index rather than by scanning the clients."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,6 +14,8 @@ from sqlalchemy import delete, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage.client_list import _page_statement, list_clients
+from storage.filters import ClientFilter, ClientSort
 from storage.models import Base, Client, ClientKind, ClientPhone
 from storage.phones import format_national, phone_digits
 from storage.search import (
@@ -144,6 +146,11 @@ async def test_words_narrow_each_other(sessions: Sessions, people: dict[str, int
         assert await ids(s, "иванова 916") == [people["ivanova"]]
         assert await ids(s, "иванова 903") == []
         assert await ids(s, "иван се") == [people["petrov"]]  # short word filters names
+        # A surname and an initial: the short word goes with the word before it.
+        assert await ids(s, "Иванова М") == [people["ivanova"]]
+        assert await ids(s, "иванова м п") == [people["ivanova"]]
+        assert await ids(s, "м иванова") == [people["ivanova"]]
+        assert await ids(s, "Иванова П") == []
 
 
 async def test_nothing_for_nonsense_and_blank(sessions: Sessions, people: dict[str, int]) -> None:
@@ -206,8 +213,87 @@ def test_parse_query() -> None:
     assert parse_query("+7 (916) 123-45").digits == "791612345"
     assert parse_query("+7 (916) 123-45").terms == ("791612345",)
     q = parse_query("  Семёнов  Ол ")
-    assert (q.prefix, q.terms, q.short_terms) == ("семёнов ол", ("семенов",), ("ол",))
+    assert (q.prefix, q.terms, q.short_terms) == ("семёнов ол", ("семенов ол",), ())
+    q = parse_query("М Иванова Е П")  # a leading initial and a second one stay filters
+    assert (q.terms, q.short_terms) == (("иванова е",), ("м", "п"))
     assert parse_query("").empty
+
+
+# --------------------------------------------------------------------------- the client base
+
+
+async def test_client_list_search_pages_and_counts(sessions: Sessions) -> None:
+    async with sessions.begin() as s:
+        for i in range(30):
+            await add_client(s, "Тестов", f"Имя{i:02d}", city="Казань" if i % 3 else "Москва")
+    async with sessions() as s:
+        page = await list_clients(s, ClientFilter(search="тестов"), page_size=20)
+        assert page.total == 30 and page.extra["search_capped"] is False and page.has_next
+        names = [r.name for r in page.rows]
+        assert names == sorted(names) and len(names) == 20
+        last = await list_clients(s, ClientFilter(search="тестов"), page=1, page_size=20)
+        assert len(last.rows) == 10 and not last.has_next and last.total == 30
+        assert {r.id for r in page.rows}.isdisjoint(r.id for r in last.rows)
+        beyond = await list_clients(s, ClientFilter(search="тестов"), page=5, page_size=20)
+        assert beyond.rows == [] and beyond.total == 30
+
+        capped = await list_clients(s, ClientFilter(search="тестов"), page_size=5, search_cap=10)
+        assert capped.total == 10 and capped.extra["search_capped"] is True
+        assert len(capped.rows) == 5 and capped.has_next
+
+        kazan = ClientFilter(search="тестов", city="Казань")
+        in_kazan = await list_clients(s, kazan, page_size=50)
+        assert in_kazan.total == 20 and in_kazan.extra["search_capped"] is False
+        assert {r.city for r in in_kazan.rows} == {"Казань"} and len(in_kazan.rows) == 20
+        few = await list_clients(s, kazan, page_size=50, search_cap=12)
+        assert few.extra["search_capped"] is True and few.total == len(few.rows) <= 12
+        nobody = await list_clients(s, ClientFilter(search="тестов", city="Уфа"))
+        assert nobody.rows == [] and nobody.total == 0
+        assert (await list_clients(s, ClientFilter(search="щщщжжж"))).total == 0
+        assert (await list_clients(s, ClientFilter(search="  "))).total == 30
+
+
+async def test_statements_reused_for_other_values_give_their_own_answers(
+    sessions: Sessions, people: dict[str, int]
+) -> None:
+    """Page and ranked-search statements are cached per shape of query; the values of each
+    call must still be the ones used."""
+    expected = {
+        "иванова": {"ivanova"}, "смирнов": {"smirnov"}, "ромашка": {"romashka"},
+        "1234567": {"ivanova"}, "5550000": {"ivanov"}, "ив": {"ivanova", "ivanov"}, "ма": set(),
+    }  # fmt: skip
+    async with sessions() as s:
+        for query, who in expected.items():
+            found = {r.id for r in (await list_clients(s, ClientFilter(search=query))).rows}
+            ranked = set(await ids(s, query))
+            assert found == ranked == {people[w] for w in who}, query
+        moscow = await list_clients(s, ClientFilter(city="Москва"))
+        kazan = await list_clients(s, ClientFilter(city="Казань"))
+        assert moscow.total == kazan.total == 0
+    async with sessions.begin() as s:
+        await add_client(s, "Орлов", city="Москва")
+        await add_client(s, "Орлова", city="Казань")
+    async with sessions() as s:
+        for city in ("Москва", "Казань", "Москва"):
+            page = await list_clients(s, ClientFilter(city=city, search="орлов"))
+            assert [r.city for r in page.rows] == [city] and page.total == 1
+
+
+async def test_client_list_search_does_not_scan_the_clients(
+    engine: AsyncEngine, sessions: Sessions, people: dict[str, int]
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("plan text checked on SQLite")
+    stmt, _, _ = _page_statement(
+        ClientFilter(search="иванова"), datetime.now(UTC), "sqlite", ClientSort.NAME, False,
+        page=0, page_size=20, search_cap=500,
+    )  # fmt: skip
+    async with engine.connect() as conn:
+        compiled = stmt.compile(conn.sync_connection, compile_kwargs={"literal_binds": True})
+        plan = " ".join(
+            str(r[-1]) for r in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+        )
+    assert "VIRTUAL TABLE" in plan and "SCAN clients" not in plan
 
 
 # --------------------------------------------------------------------------- kept in step

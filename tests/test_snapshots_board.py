@@ -1,9 +1,11 @@
-"""Snapshots of the client base and the supervisor board, in English and Russian.
+"""Snapshots of the supervisor board, in English and Russian (the dispatcher and the client
+base: tests/test_snapshots_console.py).
 
 Deterministic by construction: a fresh migrated SQLite database with a handful of known
 rows, a fixed clock, times shown in UTC, and a scripted desk. The database is filled
 before the app starts (in its own event loop) and the app gets its own engine, because
-`snap_compare` runs the app in a loop of its own.
+`snap_compare` runs the app in a loop of its own; that engine is disposed of afterwards
+(see `tests.console_support.sessions_for_snapshot`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -23,7 +25,7 @@ from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
 from console.screens.supervisor import SupervisorScreen
 from pbx.call_events import LiveCall
 from storage.calls import CallLogEntry, upsert_call
-from storage.db import create_engine, make_sessionmaker
+from tests.console_support import fill, sessions_for_snapshot, until
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -191,38 +193,30 @@ LOG = [
 ]
 
 
-def _fill(db_url: str, entries: list[CallLogEntry]) -> None:
-    async def fill() -> None:
-        engine = create_engine(db_url)
-        try:
-            async with make_sessionmaker(engine).begin() as session:
-                for e in entries:
-                    await upsert_call(session, e)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(fill())
+async def _log(sessions: async_sessionmaker[AsyncSession], entries: list[CallLogEntry]) -> None:
+    async with sessions.begin() as session:
+        for e in entries:
+            await upsert_call(session, e)
 
 
 def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None:
-    _fill(db_url, LOG)
-    sessions = make_sessionmaker(create_engine(db_url))
-    app = Host(
-        lambda: SupervisorScreen(
-            settings(language), sessions, StillDesk(LIVE), clock=lambda: NOW, tick_seconds=3600
-        )
-    )
+    fill(db_url, lambda sessions: _log(sessions, LOG))
 
     async def loaded(pilot: Pilot[None]) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, SupervisorScreen)
-        for _ in range(200):
-            if screen.stats_loads:
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: screen.stats_loads > 0, "today's figures")
+        await until(pilot, lambda: bool(screen.live.waiting), "the waiting callers")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
-
-
-__all__ = ["Decimal"]
+    with sessions_for_snapshot(db_url) as sessions:
+        app = Host(
+            lambda: SupervisorScreen(
+                settings(language),
+                sessions,
+                StillDesk(LIVE),
+                clock=lambda: NOW,
+                tick_seconds=3600,
+            )
+        )
+        assert snap_compare(app, terminal_size=SIZE, run_before=loaded)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
+import sys
+import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,8 +20,15 @@ from storage.db import create_engine, make_sessionmaker
 from storage.filters import CallFilter, ClientFilter
 from storage.models import Call, Client, ClientPhone, Debt, Tariff
 from storage.seed import seed_database
-from storage.xlsx import export_calls, export_clients, export_debts, import_clients
-from storage.xlsx.headers import Language
+from storage.xlsx import (
+    ExportFileError,
+    export_calls,
+    export_clients,
+    export_debts,
+    import_clients,
+)
+from storage.xlsx.headers import CLIENT_COLUMNS, Language
+from storage.xlsx.writer import SheetWriter
 from tests.support import pg_admin
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -218,3 +229,49 @@ async def _empty_twin(db_url: str, sqlite_path: Path) -> str:
     finally:
         await engine.dispose()
     return url
+
+
+def test_sheet_writer_dimension_text_and_clean_abort(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    columns = [CLIENT_COLUMNS[key] for key in ("name", "comment", "completed_orders")]
+    path = tmp_path / "a.xlsx"
+    writer = SheetWriter(path, "T", columns, "en")
+    writer.write_rows([("=1+1", "#N/A", 3), ("x" * 40_000, "bell\x07", None), (None, "", 0)])
+    writer.finish()
+    wb = load_workbook(path, read_only=True)
+    ws = wb.active
+    assert ws.calculate_dimension() == "A1:C4"  # the real size, not the placeholder
+    rows = list(ws.iter_rows(values_only=True))
+    wb.close()
+    assert rows[1] == ("=1+1", "#N/A", 3)  # text stays text: no formula, no error value
+    assert rows[2] == ("x" * 32_767, "bell", None)
+    assert rows[3] == (None, None, 0)
+    assert oct(path.stat().st_mode & 0o777) != oct(0o600)
+
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    parts_before = set(os.listdir(tempfile.gettempdir()))
+    writer = SheetWriter(tmp_path / "b.xlsx", "T", columns, "en")
+    writer.write_rows([("a", "b", 1)] * 100)
+    writer.abort()
+    del writer
+    gc.collect()
+    assert unraisable == []  # no "Exception ignored in ... _write_rows"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx"]
+    leftovers = set(os.listdir(tempfile.gettempdir())) - parts_before
+    assert not [name for name in leftovers if name.startswith("openpyxl.")]
+
+
+def test_unwritable_target_is_an_export_file_error(tmp_path: Path) -> None:
+    columns = [CLIENT_COLUMNS["name"]]
+    with pytest.raises(ExportFileError) as caught:
+        SheetWriter(tmp_path / "missing" / "a.xlsx", "T", columns, "en")
+    assert "cannot write the file" in str(caught.value)
+    assert "не удаётся записать файл" in caught.value.line("ru")
+    (tmp_path / "dir.xlsx").mkdir()
+    writer = SheetWriter(tmp_path / "dir.xlsx", "T", columns, "en")
+    writer.write_rows([("a",)])
+    with pytest.raises(ExportFileError):
+        writer.finish()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.xlsx"]

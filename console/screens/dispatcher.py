@@ -212,6 +212,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         if event.tab is None or event.tab.id is None:
             return
         popup_id = event.tab.id.removeprefix("tab-")
+        if not any(p.id == popup_id for p in self._popups.values()):
+            return  # the tab of a popup closed since (activation messages arrive late)
         if self.query_one(ContentSwitcher).current != popup_id:
             self.query_one(ContentSwitcher).current = popup_id
             self.refresh_bindings()

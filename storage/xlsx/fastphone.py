@@ -6,22 +6,36 @@ is one of a known set of 1-3 digit prefixes and the rest is the national number.
 the shortcut is not sure of (a leading zero, an unknown prefix, an invalid number) goes the
 long way through `storage.phones`, so results never differ
 (`tests/test_xlsx_validation.py` checks them against each other).
+
+The national format is the other cost (~30 µs a number in `format_number`, mostly
+compiling and looking up the same few patterns again): `national_fast` does what
+`format_number(..., NATIONAL)` does for a plain number (no extension, no leading zero) with
+each country's formats compiled once.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, NamedTuple
 
 import phonenumbers
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneNumber, PhoneNumberFormat
+from phonenumbers import (
+    COUNTRY_CODE_TO_REGION_CODE,
+    PhoneMetadata,
+    PhoneNumber,
+)
 
 from storage.phones import format_national, normalize_phone, phone_digits
 
 _E164: Final = re.compile(r"\+[1-9]\d{6,14}")
+# What phonenumbers replaces in a format with the national prefix rule ("\1" → "8 (\1)").
+_FIRST_GROUP: Final = re.compile(r"(\\\d)")
 
 
-def _number(e164: str) -> PhoneNumber | None:
+def _split(e164: str) -> tuple[int, str] | None:
+    """Country code and national number of a well-formed E.164 string, when certain."""
+    if not _E164.fullmatch(e164):
+        return None
     digits = e164[1:]
     for size in (1, 2, 3):
         code = int(digits[:size])
@@ -29,8 +43,15 @@ def _number(e164: str) -> PhoneNumber | None:
             national = digits[size:]
             if not national or national[0] == "0":
                 return None
-            return PhoneNumber(country_code=code, national_number=int(national))
+            return code, national
     return None
+
+
+def _number(e164: str) -> PhoneNumber | None:
+    split = _split(e164)
+    if split is None:
+        return None
+    return PhoneNumber(country_code=split[0], national_number=int(split[1]))
 
 
 def normalize_fast(raw: str, region: str) -> str | None:
@@ -42,12 +63,50 @@ def normalize_fast(raw: str, region: str) -> str | None:
     return normalize_phone(raw, region)
 
 
+class _Format(NamedTuple):
+    leading: re.Pattern[str] | None  # the most detailed leading-digits pattern
+    pattern: re.Pattern[str]
+    template: str  # the national format, national prefix rule applied
+
+
+_FORMATS: dict[int, list[_Format] | None] = {}
+
+
+def _formats(code: int) -> list[_Format] | None:
+    """A country's national formats, in phonenumbers' order; None when it has no metadata."""
+    if code in _FORMATS:
+        return _FORMATS[code]
+    region = phonenumbers.region_code_for_country_code(code)
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+    formats: list[_Format] | None = None
+    if metadata is not None:
+        formats = []
+        for fmt in metadata.number_format:
+            template, pattern = fmt.format, fmt.pattern
+            if template is None or pattern is None:
+                formats = None  # never in phonenumbers' metadata: let it handle that
+                break
+            if fmt.national_prefix_formatting_rule:
+                template = _FIRST_GROUP.sub(fmt.national_prefix_formatting_rule, template, count=1)
+            leading = fmt.leading_digits_pattern
+            formats.append(
+                _Format(re.compile(leading[-1]) if leading else None, re.compile(pattern), template)
+            )
+    _FORMATS[code] = formats
+    return formats
+
+
 def national_fast(e164: str) -> str:
     """`storage.phones.format_national`, quicker for a well-formed E.164 number."""
-    number = _number(e164) if _E164.fullmatch(e164) else None
-    if number is None:
+    split = _split(e164)
+    formats = _formats(split[0]) if split is not None else None
+    if split is None or formats is None:
         return format_national(e164)
-    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    national = split[1]
+    for fmt in formats:
+        if (fmt.leading is None or fmt.leading.match(national)) and fmt.pattern.fullmatch(national):
+            return fmt.pattern.sub(fmt.template, national)
+    return national  # no format fits: phonenumbers gives the bare national number too
 
 
 def search_digits_fast(e164: str) -> str:

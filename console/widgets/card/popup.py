@@ -122,6 +122,8 @@ class CallPopup(Vertical):
         yield self._panel
 
     def on_mount(self) -> None:
+        if not self.query("#call-line"):
+            return  # closed before it was shown: rang and was taken elsewhere in one burst
         self.shown_at = time.monotonic()
         self._ready = True
         self.set_state(self.state)
@@ -160,7 +162,8 @@ class CallPopup(Vertical):
         for name in ("ringing", "talking", "missed", "ended", "elsewhere"):
             self.set_class(name == state, f"-{name}")
         if self._ready:
-            self.query_one("#call-line", Static).update(self._line())
+            for line in self.query("#call-line").results(Static):
+                line.update(self._line())
 
     def identified(
         self, *, kind: str, client_id: int | None, created: bool, colleague: str | None
