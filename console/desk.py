@@ -26,8 +26,8 @@ from pbx.connection_state import ConnectionState
 from pbx.errors import AmiError, OriginateOutcomeUnknownError
 from pbx.originate import ClickToCall
 from pbx.tracker import CallTracker
-from pbx.tracker_feed import TrackerFeed
 from pbx.tracker_devices import OperatorDevice
+from pbx.tracker_feed import TrackerFeed
 from storage.calls import CallLogEntry, upsert_call
 from storage.clients import get_or_create_client_for_call
 from storage.phones import NumberKind, classify_number, format_for_dial
