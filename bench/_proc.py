@@ -162,6 +162,8 @@ def _css_paths() -> list[str]:
 
 def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]:
     """Import the console only here: the parent never loads Textual."""
+    from textual.widget import Widget
+
     import console.app as console_app
     from console.app import ConsoleApp
     from console.config import PbxSettings, Settings
@@ -344,6 +346,14 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                 "cpu_s": usage.ru_utime + usage.ru_stime,
                 "threads": threading.active_count(),
                 "popup_widgets": len(list(screen.query(CallPopup))),
+                # removed from the screen yet still alive: what a leak holds on to
+                "detached": dict(
+                    Counter(
+                        type(o).__qualname__
+                        for o in objects
+                        if isinstance(o, Widget) and not o.is_attached
+                    ).most_common(8)
+                ),
             }
 
         def bench_snapshot_final(self) -> dict[str, Any]:

@@ -14,20 +14,31 @@ writes into it (call log, new clients), so it never runs on the storage bench's 
 1. Startup: the console connected, the dispatcher screen drawn; RSS afterwards.
 2. Idle CPU: `--idle` seconds (30) connected with no calls: the child's CPU seconds
    (/proc/PID/stat, all threads) per wall second, as % of one core. Goal < 2%.
+   The console on a pty is the honest case: Textual's real driver (input thread, writer
+   thread, rendering to bytes) runs, as at a desk; `--headless` would leave those out.
 3. Pop latency: `--calls` calls (200) ring the configured operator's phone (extension 101,
-   template `direct_answered`), one every `--interval` s (1.0; each call rings ~0.75 s and
-   talks ~1 s at `--speed` 4); most from numbers of random clients of the base, given as
-   +7… or 8…, every `1/--new-share`-th (10%) from a number nobody has used (the console
-   creates the client and opens the card in edit mode).
-   t0 = the AmiEvent.received_at of the event that made the tracker report the ring at
-   this extension (DialBegin), stamped when its bytes arrive in the protocol's
-   data_received. "Card on screen" = the first screen update after the card's data is in
-   its widgets (name, tariff, blacklist and debts banners, phones, last calls …), written
-   into the pty; for a new number, the update that shows the created client's edit form.
-   "Number on screen" = the first update that shows the popup (caller's number) at all.
-   Goal: card on screen p99 < 100 ms. Cards whose call has ended are dismissed.
-4. Memory: RSS after the pop run (and the peak, VmHWM). Goal < 200 MB.
+   template `direct_answered`), one every `--interval` s (3.0: each call rings 0.75 s and
+   talks 1 s at `--speed` 4, and the console gets the time to finish one call before the
+   next rings, so a pop is measured on a console that is not still busy with the last
+   call); most from numbers of random clients of the base, given as +7… or 8…, every
+   `1/--new-share`-th (10%) from a number nobody has used (the console creates the client
+   and opens the card in edit mode).
+   From: the simulator writing the DialBegin into the loopback connection (its bytes are
+   in the console's socket), and also from the AmiEvent.received_at of the event that
+   made the tracker report the ring at this extension (DialBegin), stamped when the
+   console's loop reads the bytes in data_received (late when the loop is busy).
+   To: "card on screen" = the first screen update after the card's data (name, tariff,
+   blacklist and debts banners, phones, debts, last calls) is in its widgets, written into
+   the pty by Textual's writer thread; for a new number, the update that shows the
+   created client's card in edit mode. Known clients' updates are checked to hold the
+   client's name. "Number on screen" = the first update showing the popup at all.
+   Goal: card on screen p99 < 100 ms. Cards are dismissed once their call has ended.
+4. Memory: RSS (VmRSS) after startup and after the pop run, and the peak (VmHWM), with
+   what grew among the console's Python objects and which widgets removed from the
+   screen are still alive (a leak). Goal < 200 MB.
 
+`CONSOLE_BENCH_PROFILE=FILE` writes a cProfile of the console process;
+`CONSOLE_BENCH_SNAPSHOTS=FILE` its object counts at startup and after the pop run.
 Everything runs on a shared machine: figures move with whatever else runs; medians are the
 steadier ones.
 """
@@ -683,6 +694,11 @@ def report(r: Results, args: argparse.Namespace) -> str:
             :6
         ]
         growth = "; grew most: " + ", ".join(f"{t} +{d:,}" for d, t in grown if d > 0)
+        detached = r.snapshot_after.get("detached") or {}
+        if detached:
+            growth += "; widgets removed but still alive: " + ", ".join(
+                f"{t} {n:,}" for t, n in detached.items()
+            )
     lines += [
         "",
         f"memory (RSS): after startup {r.mem_start.rss_mb:.0f} MB; {after}; peak "

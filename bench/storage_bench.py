@@ -1,6 +1,7 @@
 """Storage benchmark on SQLite: the console's hot reads over a seeded client base.
 
     python -m bench.storage_bench [--clients N] [--db PATH] [--iterations K] [--reseed]
+                                  [--mmap-mib M] [--cache-mib C]
 
 Seeds `bench/data/storage-N.db` once (default N = 1,000,000; the seed time is kept beside
 it in `storage-N.db.json`) and reuses it on later runs. Then, for random targets, times
@@ -10,15 +11,19 @@ bare `sqlite3` module: the ceiling, i.e. the same work without SQLAlchemy, async
 aiosqlite thread hop.
 
 - phone lookup: `storage.clients.find_client_by_phone` (the popup's who-is-calling), with
-  numbers in the forms a PBX hands over;
+  numbers in the forms a PBX hands over; and `storage.clients.phone_owner`, what
+  `get_or_create_client_for_call` asks first when a call rings;
 - popup card: `storage.cards.load_card_by_phone`, the whole aggregate (two statements);
 - search as you type: the client base's `storage.client_list.list_clients` with a search
-  (page, capped count, capped-search flag), for Cyrillic name fragments, 3-4 phone digits
-  and e-mail fragments; and `storage.search.search_clients` (ranked) for the same mix;
-- client list: a page of `list_clients` with a filter and a sort.
+  (the page with its counts), for Cyrillic name fragments (start or piece of a surname or
+  firm), a surname and an initial ("Петрова С"), 3-4 phone digits and e-mail fragments;
+  and `storage.search.search_clients` (ranked) for a mix of them;
+- client list: a page of `list_clients` with a filter and a sort (no goal).
 
 Goals (p99): lookup < 2 ms, search < 10 ms, popup card < 5 ms. Latency on a shared
-machine is noisy: p99 moves with whatever else runs.
+machine is noisy: p99 moves with whatever else runs. `--mmap-mib`/`--cache-mib` apply
+those PRAGMAs to every connection (storage's and the bare one): a what-if for
+`storage.db`'s SQLite settings.
 """
 
 from __future__ import annotations
@@ -45,10 +50,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bench._stats import Summary, ms, summarize, table, time_each, time_each_async
 from storage.cards import load_card_by_phone
 from storage.client_list import list_clients
-from storage.clients import find_client_by_phone
+from storage.clients import find_client_by_phone, phone_owner
 from storage.db import create_engine, make_sessionmaker
 from storage.filters import Activity, ClientFilter, ClientSort
 from storage.migrate import upgrade_database
+from storage.phones import classify_number
 from storage.search import search_clients
 from storage.seed import SeedSummary, seed_database
 
@@ -364,6 +370,11 @@ def operations(targets: Targets, iterations: int, rng: random.Random) -> list[Op
     async def lookup(session: AsyncSession, raw: str) -> object:
         return await find_client_by_phone(session, raw, REGION)
 
+    async def owner(session: AsyncSession, raw: str) -> object:
+        # What get_or_create_client_for_call asks first when a call rings (E.164 given).
+        e164 = classify_number(raw, REGION).e164
+        return await phone_owner(session, e164) if e164 is not None else None
+
     async def card(session: AsyncSession, raw: str) -> object:
         return await load_card_by_phone(session, raw, REGION, today=today, max_unpaid_debts=1)
 
@@ -390,9 +401,10 @@ def operations(targets: Targets, iterations: int, rng: random.Random) -> list[Op
     ]
     rng.shuffle(mixed)
     phones = targets.phones[:iterations]
-    lists = targets.lists[: max(iterations // 5, 50)]
+    lists = targets.lists[: max(iterations // 15, 50)]
     return [
         Operation("phone lookup (find_client_by_phone)", 2, phones, lookup),
+        Operation("phone owner (phone_owner, on ring)", 2, phones, owner),
         Operation("popup card (load_card_by_phone)", 5, phones, card),
         Operation("search: name fragment (client base)", 10, targets.names[:searches], base_search),
         Operation(

@@ -5,7 +5,13 @@ A page is one query: the inner select picks `page_size + 1` ids by the filter an
 (index-ordered, so page 1 reads a few dozen index entries even at 1,000,000 clients), the
 outer one computes main phone, phone count and unpaid total for those ids only. The total
 is counted up to `count_cap` rows: exact for any narrow filter, "more than N" beyond, so a
-broad filter never costs a count over the whole table.
+broad filter never costs a count over the whole table. With a search the candidates are
+few (`SEARCH_CAP`), so their counts come with the page, in the same statement.
+
+Page statements are built once per shape of query (which filters, which sort, what kind
+of search) with every value a named parameter, and read through `storage.cards.fetch_rows`:
+search as you type runs one every keystroke, and building and compiling a statement this
+size would cost more than running it.
 """
 
 from __future__ import annotations
@@ -374,9 +380,26 @@ async def list_clients(
         searched = int(rows[0][_PAGE_WIDTH])
         matched = int(rows[0][_PAGE_WIDTH + 1]) if filtered else searched
         total, capped = min(matched, search_cap), searched > search_cap
+    elif counted and page == 0 and not filtered:
+        total, capped = 0, False  # the search found nobody
+    elif search and plan is None:
+        total, capped = 0, False  # nothing a search could match (punctuation, …)
     else:
-        conditions = filter_conditions(flt, now, dialect, search_cap=search_cap + 1)
-        total, capped = await _counts(session, flt, conditions, dialect, count_cap, search_cap)
+        values["count_limit"] = count_cap + 1
+        cached_count = _PAGES.get((*shape, "count"))
+        if cached_count is None:
+            cached_count = _PAGES[(*shape, "count")] = (
+                _count_statement(flt, now, dialect, search_cap, count_cap),
+                counted,
+                filtered,
+            )
+        _, counts = await fetch_rows(session, cached_count[0], values)
+        total = int(counts[0][0])
+        if counted:
+            total = min(total, search_cap)
+            capped = int(counts[0][-1]) > search_cap
+        else:
+            capped = None
     if total > count_cap:
         extra["total_at_least"] = count_cap
     if capped is not None:
@@ -391,34 +414,30 @@ async def list_clients(
     )
 
 
-async def _counts(
-    session: AsyncSession,
-    flt: ClientFilter,
-    conditions: list[ColumnElement[bool]],
-    dialect: str,
-    count_cap: int,
-    search_cap: int,
-) -> tuple[int, bool | None]:
-    """(rows matching, counted no further than count_cap + 1; whether the search had more
-    than search_cap candidates, None without a search) in one round trip.
+def _count_statement(
+    flt: ClientFilter, now: datetime, dialect: str, search_cap: int, count_cap: int
+) -> Select[Any]:
+    """(matching rows counted no further than `count_limit`, and with a search its
+    candidates) in one row; parameters as the page statement's, plus `count_limit`.
 
     A search with no other filter is counted on the search index alone: its candidates
     are the clients it matches, so there is no need to visit them.
     """
     search = flt.search.strip()
-    ids = matching_ids(dialect, search, limit=search_cap + 1) if search else None
-    if ids is not None and len(conditions) == 1:
-        counted = select(func.count(func.distinct(ids.c.id))).select_from(ids)
-        matched = int((await session.execute(counted)).scalar_one())
-        return min(matched, search_cap), matched > search_cap
-    limited = select(Client.id).where(*conditions).limit(count_cap + 1).subquery()
+    found = matching_ids(dialect, search, limit=search_cap + 1) if search else None
+    if found is not None:
+        candidates = select(func.count(func.distinct(found.c.id))).scalar_subquery()
+        if not _filter_values(flt, now) and flt.has_unpaid_debts is None:
+            return select(candidates)
+    conditions = filter_conditions(flt, now, dialect, search_cap=search_cap + 1)
+    limited = (
+        select(Client.id)
+        .where(*conditions)
+        .limit(bindparam("count_limit", count_cap + 1))
+        .subquery()
+    )
     total = select(func.count()).select_from(limited).scalar_subquery()
-    if ids is None:
-        counted_total = int((await session.execute(select(total))).scalar_one())
-        return counted_total, (False if search else None)
-    candidates = select(func.count()).select_from(ids).scalar_subquery()
-    total_n, candidates_n = (await session.execute(select(total, candidates))).one()
-    return min(int(total_n), search_cap), int(candidates_n) > search_cap
+    return select(total, candidates) if found is not None else select(total)
 
 
 def _row(r: Any, now: datetime) -> ClientRow:

@@ -227,6 +227,9 @@ async def test_marking_a_debt_paid_records_the_operator(
         dialog = app.screen
         assert isinstance(dialog, MarkPaidDialog)
         assert dialog.query_one("#paid-on", Input).value == "2026-11-22"  # today
+        assert shown(dialog.query_one(".dialog-title")) == (
+            "Mark paid: RUB\u00a01,200.00, order A-1107 of 2026-10-13 (Иванова Мария Сергеевна)"
+        )
         dialog.query_one("#comment", Input).focus()
         await pilot.press(*"cash at office", "ctrl+s")
         await until(pilot, lambda: "Debt marked paid." in notes.texts, "the payment saved")

@@ -101,10 +101,14 @@ async def test_a_new_number_creates_one_client_and_opens_its_card_to_type_the_na
             screen = dispatcher(app)
             await until(pilot, lambda: key in screen.popups, "the popup")
             popup = screen.popups[key]
+            await until(pilot, lambda: bool(popup.query("#call-line")), "the call line")
             assert "+7 916 123-45-67" in str(popup.query_one("#call-line").render())
-            await until(pilot, lambda: popup.panel.editing, "edit mode on the new client")
+            await until(
+                pilot,
+                lambda: popup.panel.editing and isinstance(app.focused, Input),
+                "edit mode on the new client, a field focused",
+            )
             form = popup.panel.query_one(CardEditForm)
-            await until(pilot, lambda: isinstance(app.focused, Input), "a focused field")
             assert app.focused is form.query_one("#edit-last_name")  # the cursor on the name
             # The caller ID name is the client's name until someone edits it.
             assert form.query_one("#edit-last_name", Input).value == "Иванова"

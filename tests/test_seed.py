@@ -275,3 +275,39 @@ async def test_bulk_index_equals_what_the_triggers_write(
     bulk = await index_rows(two_sqlite_files[0], triggers=False)
     per_row = await index_rows(two_sqlite_files[1], triggers=True)
     assert len(bulk) == 300 and bulk == per_row
+
+
+async def test_indexes_and_triggers_are_back_after_a_bulk_load(engine: AsyncEngine) -> None:
+    """The load drops secondary indexes and the search triggers for speed (SQLite) or
+    disables the triggers (PostgreSQL); all of it must be back, and working."""
+
+    async def schema() -> set[tuple[str, str, str]]:
+        async with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                rows = await conn.execute(
+                    text(
+                        "SELECT type, name, coalesce(sql, '') FROM sqlite_master"
+                        " WHERE type IN ('index', 'trigger')"
+                    )
+                )
+            else:
+                rows = await conn.execute(
+                    text(
+                        "SELECT 'trigger', tgname, tgenabled::text FROM pg_trigger"
+                        " WHERE NOT tgisinternal UNION ALL"
+                        " SELECT 'index', indexname, indexdef FROM pg_indexes"
+                        " WHERE schemaname = current_schema()"
+                    )
+                )
+            return {(str(r[0]), str(r[1]), str(r[2])) for r in rows.all()}
+
+    before = await schema()
+    await seed_database(engine, clients=300, now=NOW)
+    assert await schema() == before
+    sessions = async_sessionmaker(engine)
+    async with sessions.begin() as s:  # the search triggers work again
+        client = await s.get_one(Client, 1)
+        client.last_name = "Щукина"
+        client.refresh_name()
+    async with sessions() as s:
+        assert [h.client_id for h in await search_clients(s, "щукина")] == [1]

@@ -4,12 +4,14 @@ compact structures that keep an import's memory flat, the quick sheet reader."""
 from __future__ import annotations
 
 import random
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from storage.clients import phone_search_digits
 from storage.phones import format_national, normalize_phone
@@ -78,6 +80,11 @@ def test_e164_shortcut_agrees_with_storage_phones() -> None:
     numbers = [f"+{rng.randint(10**6, 10**14)}" for _ in range(3000)]
     numbers += [f"+7{rng.randint(10**9, 10**10 - 1)}" for _ in range(3000)]
     numbers += ["+74951234567", "+78121234567", "+390612345678", "+4930123456", "+12025550123"]
+    numbers += [  # every country code, so every region's patterns and multi-region rules
+        f"+{code}{rng.randint(10**5, 10**11)}"
+        for code in COUNTRY_CODE_TO_REGION_CODE
+        for _ in range(25)
+    ]
     valid = 0
     for number in numbers:
         e164 = normalize_phone(number, "RU")
@@ -118,26 +125,59 @@ def test_spill_gives_back_what_was_written() -> None:
         assert list(spill.chunks()) == chunks  # read again from the start
 
 
+def _strip(values: tuple[object, ...]) -> tuple[object, ...]:
+    end = len(values)
+    while end and values[end - 1] is None:
+        end -= 1
+    return values[:end]
+
+
+def _openpyxl_rows(path: Path, min_row: int) -> list[tuple[int, tuple[object, ...]]]:
+    wb = load_workbook(path, read_only=True, data_only=True)
+    ws = wb.worksheets[0]
+    ws.reset_dimensions()
+    rows = [
+        (number, _strip(tuple(values)))
+        for number, values in enumerate(ws.iter_rows(values_only=True), 1)
+        if number >= min_row and any(v is not None for v in values)
+    ]
+    wb.close()
+    return rows
+
+
+def _quick_rows(path: Path) -> list[tuple[int, tuple[object, ...]]]:
+    reader = SheetReader(path)
+    try:
+        return [(number, _strip(values)) for number, values in reader.rows()]
+    finally:
+        reader.close()
+
+
 def test_quick_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
-    """Inline strings (plain, rich text, blank, spaces kept), numbers, dates, row gaps."""
-    path = tmp_path / "mixed.xlsx"
+    """Inline strings (plain, rich text, blank, spaces kept), shared strings, numbers,
+    dates, booleans, formulas, row gaps: the values openpyxl reads, at the sheet's rows."""
+    inline = tmp_path / "inline.xlsx"
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("s")
     rich = CellRichText("Иван ", TextBlock(InlineFont(b=True), "Иванов"), " ok")
     ws.append(["ФИО", "Телефон", "Дата", "Сумма"])
-    ws.append([rich, "+79161234567", None, 12.5])
+    ws.append([rich, "+79161234567", datetime(2024, 5, 6, 7, 8), 12.5])
     ws.append([])
     ws.append(["  пробелы  ", 89161234567, "", 3])
-    wb.save(path)
-    reader = SheetReader(path)
-    ours = list(reader.rows())
-    reader.close()
-    theirs = load_workbook(path, read_only=True).worksheets[0]
-    expected = [
-        (number, tuple(values))
-        for number, values in enumerate(theirs.iter_rows(min_row=2, values_only=True), 2)
-        if any(v is not None for v in values)
-    ]
-    assert ours == expected
-    assert ours[0] == (2, ("Иван Иванов ok", "+79161234567", None, 12.5))
-    assert ours[1][0] == 4 and ours[1][1][0] == "  пробелы  "
+    wb.save(inline)
+    shared = tmp_path / "shared.xlsx"  # normal mode: shared strings, styles, booleans
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["ФИО", "Телефон", "Дата рождения", "Черный список", "Сумма"])
+    sheet.append(["Иванов Иван", "+79161234567", date(1985, 3, 15), True, "=1+1"])
+    sheet["A5"] = "Петров"
+    sheet["C5"] = datetime(2020, 1, 2, 3, 4, 5)
+    sheet["E5"] = -1.5e-3
+    wb.save(shared)
+    libreoffice = Path(__file__).parent / "fixtures" / "xlsx" / "clients_libreoffice.xlsx"
+    for path in (inline, shared, libreoffice):
+        assert _quick_rows(path) == _openpyxl_rows(path, 2), path
+    got = _quick_rows(inline)
+    assert got[0] == (2, ("Иван Иванов ok", "+79161234567", datetime(2024, 5, 6, 7, 8), 12.5))
+    assert got[1][0] == 4 and got[1][1][0] == "  пробелы  "
+    assert [n for n, _ in _quick_rows(shared)] == [2, 5]

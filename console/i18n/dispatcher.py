@@ -262,7 +262,10 @@ CATALOG: Catalog = {
         "ru": "Введите сумму больше нуля, например 500,00",
     },
     "card.debt.added": {"en": "Debt recorded.", "ru": "Долг записан."},
-    "card.debt.pay.title": {"en": "Mark the debt paid", "ru": "Отметить долг оплаченным"},
+    "card.debt.pay.title": {
+        "en": "Mark paid: {amount}, order {order} of {date} ({name})",
+        "ru": "Отметить оплату: {amount}, заказ {order} от {date} ({name})",
+    },
     "card.debt.paid_on": {"en": "Paid on", "ru": "Дата оплаты"},
     "card.debt.payment_comment": {
         "en": "Comment (receipt, how paid)",

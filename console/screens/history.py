@@ -178,8 +178,12 @@ class HistoryScreen(Screen[None]):
                 yield Static(id="missed-line")
             with TabPane(tr("history.tab.calls"), id="calls"):
                 with Horizontal(id="history-filters"):
-                    yield Input(placeholder=tr("history.filter.since"), id="history-since")
-                    yield Input(placeholder=tr("history.filter.until"), id="history-until")
+                    yield Input(
+                        placeholder=tr("history.filter.since"), id="history-since", compact=True
+                    )
+                    yield Input(
+                        placeholder=tr("history.filter.until"), id="history-until", compact=True
+                    )
                     yield Select[str](
                         [
                             (f"{o.name} ({o.extension})", o.extension)
@@ -195,7 +199,9 @@ class HistoryScreen(Screen[None]):
                         id="history-disposition",
                         compact=True,
                     )
-                    yield Input(placeholder=tr("history.filter.client"), id="history-client")
+                    yield Input(
+                        placeholder=tr("history.filter.client"), id="history-client", compact=True
+                    )
                 yield DataTable[Text](id="history-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="history-line")
         yield Footer()

@@ -61,6 +61,7 @@ _COMPARED: Final = (
     "blacklist_reason",
     "status",
 )
+_JSON_PLAIN: Final = frozenset({str, int, bool, float})  # what json_safe leaves as it is
 # A planned update: client id, the row (as a tuple), field -> new value, the stored values.
 Change = tuple[int, ParsedClient, dict[str, Any], dict[str, Any]]
 
@@ -398,7 +399,10 @@ class _Creator:
                 cid,
                 "create",
                 {
-                    **{k: [None, json_safe(v)] for k, v in row.values().items()},
+                    **{
+                        k: [None, v if type(v) in _JSON_PLAIN else json_safe(v)]
+                        for k, v in row.values().items()
+                    },
                     "phones": [None, list(row.phones)],
                     "source": [None, "xlsx import"],
                 },

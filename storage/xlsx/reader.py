@@ -6,11 +6,12 @@ understands; openpyxl's own exceptions never reach the caller. Read-only mode: r
 parsed from the sheet XML as they are iterated, never loaded whole.
 
 Speed: rows come from openpyxl's own sheet parser (`WorkSheetParser`, as
-`ReadOnlyWorksheet.iter_rows` uses it, openpyxl 3.1) with one shortcut: an inline string
-cell (what openpyxl's write-only mode and so our exports write for every text) is read as
-its text directly, where openpyxl builds a rich-text object per cell to take the text
-out of it (about a third of the reading time). Row numbers are the sheet's own, also where
-another program left rows out.
+`ReadOnlyWorksheet.iter_rows` uses it, openpyxl 3.1) with a quicker `parse_cell` for the
+common cells: an inline string (what openpyxl's write-only mode and so our exports write
+for every text) is read as its text directly, where openpyxl builds a rich-text object
+per cell to take the text out of it (about a third of the reading time). Row numbers are
+the sheet's own, also where another program left rows out. `tests/test_xlsx_validation.py`
+checks that the values are openpyxl's.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from storage.xlsx.headers import client_field_for
@@ -38,6 +40,10 @@ _INLINE = f"{{{SHEET_MAIN_NS}}}is"
 _TEXT = f"{{{SHEET_MAIN_NS}}}t"
 _RUN = f"{{{SHEET_MAIN_NS}}}r"
 _FORMULA = f"{{{SHEET_MAIN_NS}}}f"
+_VALUE = f"{{{SHEET_MAIN_NS}}}v"
+_QUICK_TYPES = frozenset({"inlineStr", "n", "s"})
+_DIGITS = "0123456789"
+_COLUMNS: dict[str, int] = {}  # "AB" -> 28
 _IDENTITY_FIELDS = frozenset(
     {"phones", "phones_national", "name", "last_name", "first_name", "organisation"}
 )
@@ -107,12 +113,19 @@ def _layout(row_number: int, values: tuple[Any, ...], path: Path) -> Layout | No
 
 
 class _ValuesParser(WorkSheetParser):  # type: ignore[misc]
-    """openpyxl's sheet parser, reading inline strings without building rich-text objects
-    (the same text: `Text.content`, the plain part and every run's text, joined)."""
+    """openpyxl's sheet parser with a quicker `parse_cell` for the common cells.
+
+    Inline strings are read as their text (`Text.content`: the plain part and every run's
+    text, joined) without building rich-text objects; numbers, dates and shared strings
+    as `WorkSheetParser.parse_cell` reads them, minus its generic steps. Any other cell
+    (formulas when not `data_only`, booleans, errors, ISO dates, rich text wanted) goes
+    to openpyxl's own method.
+    """
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
+        data_type = element.get("t", "n")
         if (
-            element.get("t") != "inlineStr"
+            data_type not in _QUICK_TYPES
             or self.rich_text
             or (not self.data_only and element.find(_FORMULA) is not None)
         ):
@@ -122,25 +135,47 @@ class _ValuesParser(WorkSheetParser):  # type: ignore[misc]
             style_id = int(style_id)
         coordinate = element.get("r")
         if coordinate:
-            row, column = coordinate_to_tuple(coordinate)
+            letters = coordinate.rstrip(_DIGITS)
+            column = _COLUMNS.get(letters)
+            if column is None:
+                column = _COLUMNS[letters] = column_index_from_string(letters)
             self.col_counter = column
         else:
             self.col_counter += 1
-            row, column = self.row_counter, self.col_counter
-        value: str | None = None
-        data_type = "inlineStr"
-        child = element.find(_INLINE)
-        if child is not None:
-            data_type = "s"
-            plain = child.find(_TEXT)
-            parts = [plain.text] if plain is not None and plain.text is not None else []
-            for run in child.iterfind(_RUN):
-                text = run.find(_TEXT)
-                if text is not None and text.text is not None:
-                    parts.append(text.text)
-            value = "".join(parts)
+            column = self.col_counter
+        value: Any = None
+        if data_type == "inlineStr":
+            child = element.find(_INLINE)
+            if child is not None:
+                data_type = "s"
+                parts: list[str] = []
+                for part in child:
+                    if part.tag == _TEXT:
+                        text = part.text
+                    elif part.tag == _RUN:
+                        text = part.findtext(_TEXT)
+                    else:
+                        continue  # phonetic runs and properties are not text
+                    if text is not None:
+                        parts.append(text)
+                value = "".join(parts)
+        else:
+            value = element.findtext(_VALUE) or None
+            if value is not None:
+                if data_type == "s":
+                    value = self.shared_strings[int(value)]
+                else:
+                    value = _cast_number(value)
+                    if style_id in self.date_formats:
+                        try:
+                            value = from_excel(
+                                value, self.epoch, timedelta=style_id in self.timedelta_formats
+                            )
+                        except (OverflowError, ValueError):
+                            return super().parse_cell(element)  # type: ignore[no-any-return]
+                        data_type = "d"
         return {
-            "row": row,
+            "row": self.row_counter,
             "column": column,
             "value": value,
             "data_type": data_type,

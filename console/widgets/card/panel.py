@@ -21,7 +21,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from console.i18n import fmt_datetime, to_local, tr
+from console.i18n import fmt_date, fmt_datetime, fmt_money, to_local, tr
 from console.messages import CardLoaded, ClientSaved
 from console.widgets.card.dialogs import (
     AddDebtDialog,
@@ -234,6 +234,8 @@ class ClientCardPanel(Vertical):
     @work(group="card-form", exclusive=True, exit_on_error=False, description="edit form")
     async def _open_form(self, values: dict[str, Any], new_phone: str | None, focus: str) -> None:
         form = await self._form()
+        if not form.query("#edit-phone"):
+            return  # the card is being closed (the form was never composed)
         form.load(values, [], new_phone=new_phone)
         self.add_class("-editing")
         form.focus_field(focus)
@@ -557,7 +559,15 @@ class ClientCardPanel(Vertical):
 
             self._write("mark debt paid", op, tr("card.debt.paid"))
 
-        self.app.push_screen(MarkPaidDialog(tr("card.debt.pay.title"), app.today()), got)
+        debt = next((d for d in self.card.unpaid_debts if d.id == debt_id), None)
+        title = tr(
+            "card.debt.pay.title",
+            amount=fmt_money(debt.amount) if debt else "—",
+            order=(debt.order_ref if debt else "") or "—",
+            date=fmt_date(debt.created_at) if debt else "—",
+            name=self.card.name or "—",
+        )
+        self.app.push_screen(MarkPaidDialog(title, app.today()), got)
 
 
 def paid_moment(payment: Payment, now: datetime) -> datetime:

@@ -72,7 +72,7 @@ class TariffBadge(Static):
     """The default tariff, reversed colours: the dispatcher reads it aloud on every order."""
 
     DEFAULT_CSS = """
-    TariffBadge { width: auto; min-width: 16; background: $accent; color: $text;
+    TariffBadge { width: auto; min-width: 16; background: $primary; color: $text;
                   text-style: bold; padding: 0 2; content-align: center middle; }
     """
 
