@@ -198,7 +198,7 @@ class Desk:
                     caller_name=event.name,
                     region=self.settings.phone.region,
                     registered_by="PBX",
-                    at=datetime.now(UTC),
+                    at=event.at,  # registration = the ring that brought the caller
                 )
             except Exception:
                 log.exception("could not identify caller of call %s", event.linkedid)

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Select, Static
 from console import i18n
 from console.app import ConsoleApp
 from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
-from console.desk import CallLogged, DeskEvent
+from console.desk import CallLogged, DeskEvent, call_log_entry
 from console.screens.history import HistoryScreen
 from console.screens.supervisor import SupervisorScreen
 from console.widgets.board.panels import LONGEST_STYLE, OperatorPanel, WaitingPanel
@@ -433,27 +433,8 @@ CAPTURE_EPOCH = 1_795_365_000.0  # 2026-11-22 16:30 UTC
 
 
 def log_entry(record: CallRecord) -> CallLogEntry:
-    """The call-log row the desk writes for a finished call (`console.desk.Desk._log_call`)."""
-    return CallLogEntry(
-        server=record.server,
-        linkedid=record.linkedid,
-        direction=record.direction,
-        number=record.number,
-        number_raw=record.number_raw,
-        name=record.name,
-        client_id=None,
-        queue=record.queue,
-        operators_rung=list(record.operators_rung),
-        answered_by=record.answered_by,
-        transferred_to=list(record.transferred_to),
-        disposition=record.disposition,
-        reason=record.reason,
-        started_at=record.started_at,
-        answered_at=record.answered_at,
-        ended_at=record.ended_at,
-        wait_s=record.wait_s,
-        talk_s=record.talk_s,
-    )
+    """The call-log row the desk writes for a finished call."""
+    return call_log_entry(record, None)
 
 
 async def test_board_after_replayed_captures_matches_their_readme(

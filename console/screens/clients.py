@@ -28,6 +28,7 @@ from console.widgets.board.sources import DeskHost
 from console.widgets.clients.choices import filter_choices
 from console.widgets.clients.filter_bar import ClientFilterBar
 from console.widgets.clients.table import COLUMN_BY_KEY, SORTABLE, ClientTable
+from console.widgets.status_bar import StatusBar
 from storage.client_list import ClientRow, list_clients
 from storage.filters import ClientFilter, ClientSort, Page
 
@@ -165,6 +166,7 @@ class ClientsScreen(Screen[None]):
         yield ClientFilterBar(id="client-filters")
         yield ClientTable(id="client-table")
         yield Static("", id="client-page-line")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -111,7 +111,6 @@ class DispatcherScreen(CardActions, Screen[None]):
     def on_mount(self) -> None:
         self.title = tr("dispatcher.title")
         self.console.follow_desk(self)
-        self.console.follow_desk(self.query_one(StatusBar))
         self.query_one("#popup-tabs").display = False
         self.refresh_calls()
 

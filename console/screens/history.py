@@ -26,6 +26,7 @@ from console.config import Settings
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
+from console.widgets.status_bar import StatusBar
 from storage.calls import MissedCall
 from storage.filters import CallFilter, Page
 from storage.models import Call, Disposition
@@ -204,6 +205,7 @@ class HistoryScreen(Screen[None]):
                     )
                 yield DataTable[Text](id="history-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="history-line")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     def _clock(self) -> datetime:

@@ -40,6 +40,7 @@ from console.widgets.board.sources import (
     stats_view,
     utc_now,
 )
+from console.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -117,6 +118,7 @@ class SupervisorScreen(Screen[None]):
             with Vertical(id="board-ops-box"):
                 yield Static(tr("board.ops.title"), id="board-ops-title", classes="panel-title")
                 yield OperatorPanel(id="board-ops")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     @property

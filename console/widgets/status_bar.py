@@ -44,16 +44,22 @@ class StatusBar(Horizontal):
 
     def __init__(
         self,
-        connections: dict[str, ConnectionStatus],
+        connections: dict[str, ConnectionStatus] | None = None,
         *,
         database_ok: bool | None = None,
         id: str | None = None,
     ) -> None:
+        """Without `connections`, the bar reads the app's desk (every screen has one)."""
         super().__init__(id=id)
-        self._connections = dict(connections)
+        self._given = connections is not None
+        self._connections = dict(connections or {})
         self._database_ok = database_ok
 
     def compose(self) -> ComposeResult:
+        desk = getattr(self.app, "desk", None)
+        if not self._given and desk is not None:
+            self._connections = dict(desk.connections())
+            self._database_ok = getattr(self.app, "database_ok", None)
         for status in self._connections.values():
             yield Static(
                 describe_connection(status),
@@ -63,6 +69,11 @@ class StatusBar(Horizontal):
         if not self._connections:
             yield Static(tr("status.pbx.none"), classes="-connecting")
         yield Static(self._db_text(""), id="database", classes=self._db_class())
+
+    def on_mount(self) -> None:
+        follow = getattr(self.app, "follow_desk", None)
+        if callable(follow):
+            follow(self)
 
     def _db_text(self, detail: str) -> str:
         if self._database_ok is None:
