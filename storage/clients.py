@@ -119,6 +119,15 @@ _LEGAL_FORMS = (
 )
 _ORG_FORMS: Final = frozenset(_LEGAL_FORMS.split())
 _PATRONYMIC = re.compile(r"(ович|евич|ич|овна|евна|ична|инична)$", re.IGNORECASE)
+_SURNAME = re.compile(
+    r"(ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|ых|их|енко|ук|юк|ян|швили)$",
+    re.IGNORECASE,
+)
+# First names that end like surnames (-ина, -ин): «Ирина» alone is a first name.
+_FIRST_NAMES_LIKE_SURNAMES: Final = frozenset(
+    "марина ирина алина полина кристина карина галина валентина ангелина регина нина "
+    "екатерина арина дина эвелина алевтина зарина марьям ян".split()
+)
 _NO_NAME: Final = frozenset({"", "unknown", "<unknown>", "anonymous", "unavailable", "restricted"})
 
 
@@ -147,6 +156,9 @@ def parse_caller_name(caller_name: str | None) -> ParsedName | None:
         return ParsedName(ClientKind.CORPORATE, organisation=text[:200])
     parts = [w[:100] for w in words]
     if len(parts) == 1:
+        # «Кузнецов» alone is how phone books list people: a surname when it looks like one.
+        if _SURNAME.search(parts[0]) and parts[0].casefold() not in _FIRST_NAMES_LIKE_SURNAMES:
+            return ParsedName(ClientKind.PERSONAL, last_name=parts[0])
         return ParsedName(ClientKind.PERSONAL, first_name=parts[0])
     if _PATRONYMIC.search(parts[1]) and (len(parts) == 2 or not _PATRONYMIC.search(parts[2])):
         # «Мария Петровна» / «Мария Петровна Иванова»: first, middle, then the surname.
