@@ -23,12 +23,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import CursorResult, Select, Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import audit
+from storage.cards import fetch_rows
 from storage.errors import (
     DuplicatePhone,
     EditConflict,
@@ -78,15 +79,24 @@ class PhoneOwner:
     phone_id: int
 
 
+# Built once: the statement runs on every ring (see storage.cards.fetch_rows).
+_PHONE_OWNER = cast(
+    "Select[Any]",
+    select(ClientPhone.client_id, Client.name, ClientPhone.id)
+    .join(Client, Client.id == ClientPhone.client_id)
+    .where(ClientPhone.e164 == bindparam("e164")),
+)
+_CLIENT_BY_PHONE = (
+    select(Client)
+    .join(ClientPhone, ClientPhone.client_id == Client.id)
+    .where(ClientPhone.e164 == bindparam("e164"))
+)
+
+
 async def phone_owner(session: AsyncSession, e164: str) -> PhoneOwner | None:
     """Who owns an E.164 number: one indexed lookup on the unique column."""
-    stmt = (
-        select(ClientPhone.client_id, Client.name, ClientPhone.id)
-        .join(Client, Client.id == ClientPhone.client_id)
-        .where(ClientPhone.e164 == e164)
-    )
-    row = (await session.execute(stmt)).first()
-    return None if row is None else PhoneOwner(row[0], row[1], row[2])
+    _keys, rows = await fetch_rows(session, _PHONE_OWNER, {"e164": e164})
+    return PhoneOwner(rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
 
 async def find_client_by_phone(
@@ -96,8 +106,7 @@ async def find_client_by_phone(
     e164 = classify_number(raw_or_e164, region).e164
     if e164 is None:
         return None
-    stmt = select(Client).join(ClientPhone, ClientPhone.client_id == Client.id)
-    return (await session.scalars(stmt.where(ClientPhone.e164 == e164))).first()
+    return (await session.scalars(_CLIENT_BY_PHONE, {"e164": e164})).first()
 
 
 def _client_phone(number: ClassifiedNumber, label: str, at: datetime) -> ClientPhone:

@@ -7,7 +7,16 @@ a lookup per number).
 
 The search index is built once at the end by `storage.search.bulk_index` (per-row index
 triggers off during the load, inside the same transaction): on SQLite the triggers would
-cost more than all the rest of the load.
+cost more than all the rest of the load. On SQLite a bulk load also drops the secondary
+indexes and builds them again at the end, sends rows straight to the driver (converted by
+each column type's own bind processor), and generates the next batch in a worker thread
+while the current one is written.
+
+Everything seeded lies before `now`: registrations, calls (started and ended), orders,
+blacklistings, payments. Calls follow the call log's rules (`pbx.tracker_state`): inbound
+through the queue are answered or abandoned, inbound straight to an operator answered,
+missed or busy; outbound (click-to-call) answered or failed, with the reason in words,
+rung = the operator who placed it, no queue.
 """
 
 from __future__ import annotations
