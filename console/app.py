@@ -22,7 +22,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from console.click_to_call import describe_target, reason_text
@@ -40,6 +40,7 @@ from console.messages import (
     OriginateUpdate,
     RingingForMe,
 )
+from console.widgets.footer import ConsoleFooter
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class MissingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(tr("mode.missing", mode=tr(MODE_SCREENS[self._mode][2])), id="missing")
-        yield Footer()
+        yield ConsoleFooter()
 
 
 class ConsoleApp(App[None]):

@@ -143,6 +143,8 @@ async def settle(app: App[Any], pilot: Pilot[Any], rounds: int = 3) -> None:
             except TimeoutError as exc:
                 names = ", ".join(w.description or w.name for w in workers)
                 raise AssertionError(f"workers never finished: {names}") from exc
+    # A screen may rebuild its footer a little late (the dispatcher: after the card).
+    await until(pilot, lambda: not getattr(app.screen, "bindings_pending", False), "the footer")
     await pilot.pause()
 
 

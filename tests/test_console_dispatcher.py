@@ -8,6 +8,8 @@ of it. Assertions look at posted messages and at the database, not at timing.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Callable, Iterable, Sized
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,15 +22,16 @@ from textual.message import Message
 from textual.widgets import DataTable, Input
 
 from console.app import ConsoleApp
-from console.desk import CallerIdentified
+from console.desk import CallerIdentified, CallLogged
 from console.i18n import set_timezone
-from console.messages import RingingForMe
+from console.messages import CallInLog, ClientSaved, RingingForMe
 from console.screens.call_picker import CallPickerScreen
 from console.screens.confirm import ConfirmScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.widgets.card.dialogs import MarkPaidDialog
 from console.widgets.card.popup import CallPopup
 from console.widgets.card.view import BlacklistBanner, ClientCardView, DebtsBanner, TariffBadge
+from console.widgets.footer import ConsoleFooter
 from pbx.call_events import (
     CallAnswered,
     CallRinging,
@@ -418,3 +421,78 @@ async def test_a_burst_ring_then_answered_here_shows_talking(
         assert popup.state == "talking"
         assert "Talking" in shown(popup.query_one("#call-line"))
         assert popup.panel.card is not None and popup.panel.card.id == client_id
+
+
+async def test_footer_rebuilds_do_not_keep_watchers_of_removed_keys(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """textual#6666: every footer rebuild left a `compact` watcher per removed FooterKey on
+    the footer (and so the keys alive); `ConsoleFooter` prunes them."""
+    await new_client(sessions, "+79161234567", last_name="Иванова")
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = dispatcher(app)
+        footer = screen.query_one(ConsoleFooter)
+
+        def watchers() -> int:
+            return len(getattr(footer, "__watchers", {}).get("compact", []))
+
+        for n in range(6):
+            desk.emit(ring("+79161234567", linkedid=f"1700000000.{n}"))
+            await settle(app, pilot)
+            screen.close_popup(f"main/1700000000.{n}")
+            await settle(app, pilot)
+            if n == 1:
+                after_two = watchers()
+        assert watchers() <= after_two
+
+
+async def test_desk_messages_for_a_popup_not_mounted_yet_are_harmless(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    client_id = await new_client(sessions, "+79161234567", last_name="Иванова")
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = dispatcher(app)
+        popup = CallPopup.from_ring(
+            "main/1700000000.1", ring("+79161234567"), popped_at=0.0, id="popup-early"
+        )
+        screen._add_popup(popup)  # registered; composed and mounted on a later turn
+        popup.panel.client_id = client_id
+        screen.on_call_in_log(CallInLog(CallLogged("main", "1700000000.0", client_id, 1)))
+        screen.on_client_saved(ClientSaved(client_id))
+        await settle(app, pilot)
+        assert app.is_running
+        assert popup.panel.card is not None and popup.panel.card.id == client_id
+
+
+async def test_a_closed_popups_edit_form_is_not_kept_alive(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Textual's Input stays subscribed to its screen's text-selection signal; the
+    dispatcher screen lives all day, so closing a popup must let its inputs go."""
+    client_id = await new_client(sessions, "+79161234567", last_name="Новая")
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = dispatcher(app)
+        desk.emit(
+            ring("+79161234567"),
+            CallerIdentified("main", "1700000000.1", client_id, True, "phone"),
+        )
+        await settle(app, pilot)
+
+        def form_inputs() -> list[Input]:
+            return list(screen.popups["main/1700000000.1"].query(Input))
+
+        await until(pilot, form_inputs, "the edit form")
+        inputs = [weakref.ref(w) for w in form_inputs()]
+        screen.close_popup("main/1700000000.1")
+        await settle(app, pilot)
+        gc.collect()
+        assert [ref for ref in inputs if ref() is not None] == []

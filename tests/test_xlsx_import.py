@@ -87,6 +87,16 @@ async def test_libreoffice_file_imports(sessions: Sessions) -> None:
     assert not (await client_by_phone(sessions, "+79167654321")).blacklisted
 
 
+def test_the_fixture_was_written_by_libreoffice() -> None:
+    """The file another program wrote really is LibreOffice's (Calc converting the CSV
+    beside it: `soffice --headless --infilter=CSV:44,34,76,1 --convert-to xlsx`)."""
+    with zipfile.ZipFile(FIXTURES / "clients_libreoffice.xlsx") as xlsx:
+        app = xlsx.read("docProps/app.xml").decode()
+        workbook = xlsx.read("xl/workbook.xml").decode()
+    assert "<Application>LibreOffice/" in app
+    assert 'appName="Calc"' in workbook
+
+
 async def test_search_index_sees_imported_clients(sessions: Sessions) -> None:
     await seed_tariffs(sessions)
     await import_clients(sessions, FIXTURES / "clients_libreoffice.xlsx", actor="t")

@@ -13,12 +13,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.card.keys import CARD_BINDINGS, CardActions
 from console.widgets.card.panel import ClientCardPanel
+from console.widgets.footer import ConsoleFooter
 
 
 class ClientCardScreen(CardActions, Screen[int | None]):
@@ -38,7 +39,7 @@ class ClientCardScreen(CardActions, Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ClientCardPanel(client_id=self._client_id, id="card-panel")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self.title = tr("card.title")

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
@@ -28,6 +28,7 @@ from console.widgets.board.sources import DeskHost
 from console.widgets.clients.choices import filter_choices
 from console.widgets.clients.filter_bar import ClientFilterBar
 from console.widgets.clients.table import COLUMN_BY_KEY, SORTABLE, ClientTable
+from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from storage.client_list import ClientRow, list_clients
 from storage.filters import ClientFilter, ClientSort, Page
@@ -167,7 +168,7 @@ class ClientsScreen(Screen[None]):
         yield ClientTable(id="client-table")
         yield Static("", id="client-page-line")
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self.title = tr("clients.title")

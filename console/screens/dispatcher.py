@@ -22,7 +22,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Static, Tab, Tabs
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, DataTable, Input, Static, Tab, Tabs
 
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
@@ -38,12 +39,16 @@ from console.widgets.calls.strip import CallsStrip, build_rows, call_key
 from console.widgets.card.keys import CARD_BINDINGS, CardActions
 from console.widgets.card.panel import ClientCardPanel
 from console.widgets.card.popup import CallPopup
+from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from pbx.call_events import CallAnswered, CallEnded, CallStoppedRinging, CallTransferred
 from storage.models import Client
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
+
+# The footer is rebuilt this long after the last request (after the card is on screen).
+BINDINGS_DELAY = 0.25
 
 
 class DispatcherScreen(CardActions, Screen[None]):
@@ -85,6 +90,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         *CARD_BINDINGS,
     ]
 
+    _bindings_timer: Timer | None = None
+
     def __init__(self) -> None:
         super().__init__(id="dispatcher")
         localize_bindings(self)
@@ -96,6 +103,24 @@ class DispatcherScreen(CardActions, Screen[None]):
     def console(self) -> ConsoleApp:
         return cast("ConsoleApp", self.app)
 
+    # --- footer -------------------------------------------------------------------------
+
+    def refresh_bindings(self) -> None:
+        """Coalesced and a little late: a footer rebuild costs tens of milliseconds of the
+        main thread, and a pop asks for several (the popup shown, its tab, focus, the card
+        arrived); one rebuild after the card is on screen says the same."""
+        if self._bindings_timer is None:
+            self._bindings_timer = self.set_timer(BINDINGS_DELAY, self._flush_bindings)
+
+    @property
+    def bindings_pending(self) -> bool:
+        """A footer rebuild is waiting for `BINDINGS_DELAY` (tests wait for it)."""
+        return self._bindings_timer is not None
+
+    def _flush_bindings(self) -> None:
+        self._bindings_timer = None
+        super().refresh_bindings()
+
     def compose(self) -> ComposeResult:
         app = self.console
         yield CallsStrip(id="calls-strip", clock=app.epoch)
@@ -106,7 +131,7 @@ class DispatcherScreen(CardActions, Screen[None]):
                     tr("dispatcher.idle", ext=app.settings.me.extension or "—"), id="no-popup"
                 )
         yield StatusBar(app.desk.connections(), database_ok=app.database_ok, id="status-bar")
-        yield Footer()
+        yield ConsoleFooter()
 
     def on_mount(self) -> None:
         self.title = tr("dispatcher.title")
@@ -192,13 +217,14 @@ class DispatcherScreen(CardActions, Screen[None]):
         )
 
     def _add_popup(self, popup: CallPopup) -> None:
-        self._popups[popup.key] = popup
-        switcher = self.query_one(ContentSwitcher)
-        switcher.mount(popup)
-        tabs = self.query_one(Tabs)
-        tabs.add_tab(Tab(popup.tab_label(), id=f"tab-{popup.id}"))
-        tabs.display = True
-        self.show_popup(popup.key)
+        with self.app.batch_update():  # the popup (number, tab) in one screen update
+            self._popups[popup.key] = popup
+            switcher = self.query_one(ContentSwitcher)
+            switcher.mount(popup)
+            tabs = self.query_one(Tabs)
+            tabs.add_tab(Tab(popup.tab_label(), id=f"tab-{popup.id}"))
+            tabs.display = True
+            self.show_popup(popup.key)
 
     def show_popup(self, key: str) -> None:
         popup = self._popups[key]
@@ -245,6 +271,10 @@ class DispatcherScreen(CardActions, Screen[None]):
         tabs = self.query_one(Tabs)
         was_current = self.query_one(ContentSwitcher).current == popup.id
         tabs.remove_tab(f"tab-{popup.id}")
+        # Textual's Input subscribes to the screen's text-selection signal and never leaves
+        # it: the edit form's inputs would live as long as this screen does.
+        for widget in popup.query(Input):
+            self.text_selection_started_signal.unsubscribe(widget)
         popup.remove()
         if not self._popups:
             tabs.display = False
@@ -330,6 +360,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         client_id = message.logged.client_id
         for popup in self._popups.values():
             panel = popup.panel
+            if not panel.is_mounted:
+                continue  # registered, not composed yet: its own load comes with its mount
             if client_id is not None and panel.client_id == client_id and not panel.editing:
                 panel.load(client_id)
 
@@ -337,7 +369,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         for popup in self._popups.values():
             panel = popup.panel
             if (
-                panel.client_id == message.client_id
+                panel.is_mounted
+                and panel.client_id == message.client_id
                 and panel is not message._sender
                 and not panel.editing
                 and panel.card is not None

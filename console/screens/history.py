@@ -19,13 +19,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
+from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from storage.calls import MissedCall
 from storage.filters import CallFilter, Page
@@ -206,7 +207,7 @@ class HistoryScreen(Screen[None]):
                 yield DataTable[Text](id="history-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="history-line")
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield ConsoleFooter()
 
     def _clock(self) -> datetime:
         if self._clock_override is not None:

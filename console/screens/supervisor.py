@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
@@ -40,6 +40,7 @@ from console.widgets.board.sources import (
     stats_view,
     utc_now,
 )
+from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class SupervisorScreen(Screen[None]):
                 yield Static(tr("board.ops.title"), id="board-ops-title", classes="panel-title")
                 yield OperatorPanel(id="board-ops")
         yield StatusBar(id="status-bar")
-        yield Footer()
+        yield ConsoleFooter()
 
     @property
     def _desk(self) -> DeskFeed:

@@ -35,8 +35,9 @@ from typing import Any, Final
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
 
 from storage.xlsx.headers import NUMBER_FORMATS, Column, Language
@@ -59,6 +60,25 @@ _DATA_TYPES: Final[dict[type, str]] = {
     time: "d",
     bool: "b",
 }
+
+
+class _ColumnCell(Cell):  # type: ignore[misc]
+    """The reusable cell of one column: its style is set up once, so its style id and
+    whether it has one are worked out once (openpyxl would hash the style for every cell)."""
+
+    __slots__ = ("_fixed_has_style", "_fixed_style_id")
+
+    def freeze(self) -> None:
+        self._fixed_has_style = StyleableObject.has_style.fget(self)
+        self._fixed_style_id = StyleableObject.style_id.fget(self)
+
+    @property
+    def has_style(self) -> bool:
+        return self._fixed_has_style  # type: ignore[no-any-return]
+
+    @property
+    def style_id(self) -> int:
+        return self._fixed_style_id  # type: ignore[no-any-return]
 
 
 class SheetWriter:
@@ -86,11 +106,12 @@ class SheetWriter:
         # soon as it is appended, so the same objects serve every row.
         self._cells: list[Any] = []
         for col in self._columns:
-            cell = WriteOnlyCell(self._ws)
+            cell = _ColumnCell(self._ws, row=1, column=1)
             if col.fmt in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[col.fmt]
             elif col.key in ("phones", "phones_national"):
                 cell.alignment = _WRAP
+            cell.freeze()
             self._cells.append(cell)
         try:
             self._ws.append([self._header_cell(col.label(language)) for col in self._columns])
@@ -125,7 +146,12 @@ class SheetWriter:
                 cell._value = value
                 cell.data_type = data_type
             else:
-                cell.value = value  # anything else: openpyxl's own conversion
+                # Anything else: openpyxl's own conversion, in a cell of its own (it may
+                # set a number format, which the column's cell must not keep).
+                other = Cell(self._ws, row=row_index, column=column, style_array=cell._style)
+                other.value = value
+                yield other
+                continue
             cell.column = column
             cell.row = row_index
             yield cell

@@ -98,13 +98,16 @@ class ClientCardPanel(Vertical):
     ClientCardPanel #card-notice { padding: 0 1; color: $text-muted; }
     ClientCardPanel #card-notice.-loud { color: $text; background: $boost; text-style: bold; }
     ClientCardPanel CardEditForm { display: none; }
-    ClientCardPanel.-editing CardEditForm { display: block; }
-    ClientCardPanel.-editing ClientCardView { display: none; }
-    ClientCardPanel.-empty ClientCardView { display: none; }
+    ClientCardPanel ClientCardView { display: none; }
     """
+    # The view and the form are shown and hidden with `.display` (see `_show_parts`), not
+    # with classes on the panel: a class change restyles the panel and every widget in it
+    # (tens of milliseconds on the pop path). `-editing` is still set, as a marker only
+    # (no restyle), for whoever watches the panel (bench/).
 
     def __init__(self, *, client_id: int | None = None, id: str | None = None) -> None:
-        super().__init__(id=id, classes="-empty")
+        super().__init__(id=id)
+        self._empty = True  # no card and no new-client form: the view stays hidden
         self.client_id = client_id
         self.card: ClientCard | None = None
         self.editing = False
@@ -193,19 +196,29 @@ class ClientCardPanel(Vertical):
             if self.client_id is not None:
                 self.notice(tr("card.error.not_found"), loud=True)
             return  # by phone: nobody yet; CallerIdentified will bring the new client
-        self.card = card
-        self.client_id = card.id
-        self.remove_class("-empty")
-        if self._edit_after_load is None:
-            self.notice("")
-        self.query_one(ClientCardView).show(card)
-        if self._edit_after_load is not None:
-            focus, self._edit_after_load = self._edit_after_load, None
-            self.start_edit(focus)
-        if self._after_load is not None:
-            then, self._after_load = self._after_load, None
-            then(card)
+        with self.app.batch_update():  # the card in one screen update
+            self.card = card
+            self.client_id = card.id
+            self._empty = False
+            if self._edit_after_load is None:
+                self.notice("")
+            self.query_one(ClientCardView).show(card)
+            self._show_parts()
+            if self._edit_after_load is not None:
+                focus, self._edit_after_load = self._edit_after_load, None
+                self.start_edit(focus)
+            if self._after_load is not None:
+                then, self._after_load = self._after_load, None
+                then(card)
         self._keys_changed()
+
+    def _show_parts(self) -> None:
+        """The card's view, or the edit form while editing, or neither while empty."""
+        editing = self.has_class("-editing")
+        for view in self.query(ClientCardView):
+            view.display = not editing and not self._empty
+        for form in self.query(CardEditForm):
+            form.display = editing
 
     def _keys_changed(self) -> None:
         """What the card's keys can do changed (a card arrived, edit mode came or went):
@@ -237,7 +250,8 @@ class ClientCardPanel(Vertical):
         if not form.query("#edit-phone"):
             return  # the card is being closed (the form was never composed)
         form.load(values, [], new_phone=new_phone)
-        self.add_class("-editing")
+        self.set_class(True, "-editing", update=False)
+        self._show_parts()
         form.focus_field(focus)
         self._keys_changed()
         self._load_tariffs()
@@ -247,7 +261,7 @@ class ClientCardPanel(Vertical):
         self.card = None
         self.client_id = None
         self._new_phone = phone
-        self.remove_class("-empty")
+        self._empty = False
         self.notice(tr("card.new"), loud=True)
         self.editing = True
         self._open_form(
@@ -289,9 +303,10 @@ class ClientCardPanel(Vertical):
 
     def cancel_edit(self) -> None:
         self.editing = False
-        self.remove_class("-editing")
+        self.set_class(False, "-editing", update=False)
         if self.card is None:
-            self.add_class("-empty")
+            self._empty = True
+        self._show_parts()
         self.notice("")
         self._keys_changed()
 

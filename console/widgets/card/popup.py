@@ -32,8 +32,8 @@ class CallPopup(Vertical):
     DEFAULT_CSS = """
     CallPopup { height: 1fr; }
     CallPopup #call-line { height: auto; padding: 0 1; text-style: bold; background: $boost; }
-    CallPopup.-ringing #call-line { background: $success 40%; }
-    CallPopup.-missed #call-line { background: $warning 40%; }
+    CallPopup #call-line.-ringing { background: $success 40%; }
+    CallPopup #call-line.-missed { background: $warning 40%; }
     """
 
     def __init__(
@@ -52,7 +52,7 @@ class CallPopup(Vertical):
         rang_at: datetime | None = None,
         id: str | None = None,
     ) -> None:
-        super().__init__(id=id, classes="-ringing")
+        super().__init__(id=id)
         self.key = key
         self.server = server
         self.linkedid = linkedid
@@ -118,7 +118,7 @@ class CallPopup(Vertical):
         return self._panel
 
     def compose(self) -> ComposeResult:
-        yield Static(self._line(), id="call-line")
+        yield Static(self._line(), id="call-line", classes=f"-{self.state}")
         yield self._panel
 
     def on_mount(self) -> None:
@@ -158,11 +158,13 @@ class CallPopup(Vertical):
         )
 
     def set_state(self, state: PopupState) -> None:
+        # The state class is on the call line only: on the popup it would restyle the whole
+        # card (some 45 widgets, tens of milliseconds) at every ring, answer and hang-up.
         self.state = state
-        for name in ("ringing", "talking", "missed", "ended", "elsewhere"):
-            self.set_class(name == state, f"-{name}")
         if self._ready:
             for line in self.query("#call-line").results(Static):
+                if not line.has_class(f"-{state}"):
+                    line.set_classes(f"-{state}")
                 line.update(self._line())
 
     def identified(
