@@ -48,6 +48,7 @@ from storage.models import (
 )
 from storage.search import bulk_index
 from storage.types import utcnow
+from storage.xlsx.fastphone import normalize_fast
 
 Progress = Callable[[int, int], None]
 
@@ -342,7 +343,8 @@ class _Generator:
             k = self._mobile_k
             self._mobile_k += 1
             number = f"+79{(k * _MOBILE_STEP + self._mobile_shift) % _MOBILE_SPACE:09d}"
-            if number not in _RESERVED:
+            # Unallocated ranges (+7 930 001…) would make an exported base refuse re-import.
+            if number not in _RESERVED and normalize_fast(number, "RU") == number:
                 return number
 
     def landline(self, city: str) -> str:

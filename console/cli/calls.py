@@ -103,7 +103,8 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
             )
         finally:
             progress.close()
-    print(summary)
+    for line in summary.format_lines(settings.ui.language):
+        print(line)
     return 0
 
 
@@ -122,5 +123,6 @@ async def export_debts_command(args: argparse.Namespace, settings: Settings) -> 
             )
         finally:
             progress.close()
-    print(summary)
+    for line in summary.format_lines(settings.ui.language):
+        print(line)
     return 0

@@ -121,7 +121,8 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
             )
         finally:
             progress.close()
-    print(summary)
+    for line in summary.format_lines(settings.ui.language):
+        print(line)
     return 0
 
 
@@ -129,6 +130,7 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     from storage.xlsx import ImportFileError
     from storage.xlsx.importer import import_clients
 
+    progress = Progress("importing")
     async with open_database(settings) as (_engine, sessions):
         try:
             report = await import_clients(
@@ -138,9 +140,12 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                 dry_run=args.dry_run,
                 actor=actor_of(settings),
                 region=settings.phone.region,
+                progress=progress,
             )
         except ImportFileError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(exc.line(settings.ui.language)) from None
+        finally:
+            progress.close()
     for line in report.format_lines(settings.ui.language):
         print(line, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
