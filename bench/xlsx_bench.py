@@ -190,7 +190,7 @@ async def _drop_invalid_phones(engine: Any) -> None:
     from sqlalchemy import delete, select
 
     from storage.models import ClientPhone
-    from storage.xlsx.fastphone import normalize_fast
+    from storage.phones_fast import normalize_fast
 
     async with engine.begin() as conn:
         rows = await conn.execute(select(ClientPhone.id, ClientPhone.e164))

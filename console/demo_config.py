@@ -11,14 +11,14 @@ from pathlib import Path
 TEMPLATE = """\
 # Demo configuration written by `make demo`: SQLite file + built-in PBX simulator.
 [database]
-url = "sqlite+aiosqlite:///{database}"
+url = "{url}"
 
 [[pbx]]
-name = "demo"
+name = "{server}"
 host = "127.0.0.1"
 port = {port}
 username = "console"
-secret = "demo-secret"
+secret = "{secret}"
 tls = false
 
 [me]
@@ -56,7 +56,19 @@ service_level_seconds = 20
 
 
 def render(database: Path, port: int = 15038, language: str = "ru") -> str:
-    return TEMPLATE.format(database=database.resolve(), port=port, language=language)
+    return render_url(f"sqlite+aiosqlite:///{database.resolve()}", port=port, language=language)
+
+
+def render_url(
+    url: str,
+    *,
+    port: int = 15038,
+    language: str = "ru",
+    server: str = "demo",
+    secret: str = "demo-secret",
+) -> str:
+    """The demo desk (three operators on the simulator's devices) over any database."""
+    return TEMPLATE.format(url=url, port=port, language=language, server=server, secret=secret)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,9 +46,9 @@ from storage.models import (
     Tariff,
     display_name,
 )
+from storage.phones_fast import normalize_fast
 from storage.search import bulk_index
 from storage.types import utcnow
-from storage.xlsx.fastphone import normalize_fast
 
 Progress = Callable[[int, int], None]
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.app import ConsoleApp
 from console.config import Settings, load_settings
+from console.demo_config import render_url
 from console.desk import ConnectionStatus, Desk
 from console.widgets.card.popup import CallPopup
 from pbx.call_events import CallRinging
@@ -32,41 +33,8 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 def write_config(path: Path, db_url: str, port: int) -> Path:
-    path.write_text(
-        f"""
-[database]
-url = "{db_url}"
-
-[[pbx]]
-name = "main"
-host = "127.0.0.1"
-port = {port}
-username = "console"
-secret = "{SECRET}"
-
-[me]
-extension = "101"
-
-[[operators]]
-extension = "101"
-name = "Анна"
-device = "IAX2/op101"
-
-[[operators]]
-extension = "102"
-name = "Борис"
-device = "IAX2/op102"
-
-[[operators]]
-extension = "103"
-name = "Вера"
-device = "IAX2/op103"
-
-[phone]
-region = "RU"
-""",
-        encoding="utf-8",
-    )
+    """The demo desk (operators 101-103 on the simulator's devices), server "main"."""
+    path.write_text(render_url(db_url, port=port, server="main", secret=SECRET), encoding="utf-8")
     return path
 
 

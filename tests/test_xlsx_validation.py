@@ -15,7 +15,7 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from storage.clients import phone_search_digits
 from storage.phones import format_national, normalize_phone
-from storage.xlsx.fastphone import national_fast, normalize_fast, search_digits_fast
+from storage.phones_fast import national_fast, normalize_fast, search_digits_fast
 from storage.xlsx.headers import client_field_for
 from storage.xlsx.labels import code_for
 from storage.xlsx.reader import SheetReader

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.filters import CallFilter, ClientFilter
+from storage.phones_fast import national_fast
 from storage.xlsx import sources
-from storage.xlsx.fastphone import national_fast
 from storage.xlsx.headers import CALL_COLUMNS, CLIENT_COLUMNS, DEBT_COLUMNS, Column, Language
 from storage.xlsx.labels import word, yes_no
 from storage.xlsx.report import ExportSummary

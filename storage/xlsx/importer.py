@@ -27,9 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from storage.audit import json_safe
 from storage.db import translate_errors
 from storage.models import AuditEntry, Client, ClientKind, ClientPhone, Tariff, display_name
+from storage.phones_fast import search_digits_fast
 from storage.search import bulk_index
 from storage.types import utcnow
-from storage.xlsx.fastphone import search_digits_fast
 from storage.xlsx.reader import SheetReader
 from storage.xlsx.report import ImportReport, RowError
 from storage.xlsx.spill import IntMap, Spill

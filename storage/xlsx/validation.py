@@ -17,7 +17,7 @@ from openpyxl.utils.datetime import from_excel
 
 from storage.models import Client, ClientKind
 from storage.phones import NumberKind, classify_number
-from storage.xlsx.fastphone import normalize_fast
+from storage.phones_fast import normalize_fast
 from storage.xlsx.headers import normalize_header
 from storage.xlsx.labels import accepted, code_for
 from storage.xlsx.reader import Layout

@@ -1,6 +1,6 @@
 """A shortcut through `phonenumbers` for text that is already E.164.
 
-Imports and exports handle every client phone, and `phonenumbers.parse` is most of the
+Imports, exports and the seed handle every client phone, and `phonenumbers.parse` is most of the
 cost (~36 µs of ~66 µs per number here). An E.164 string needs no parsing: its country code
 is one of a known set of 1-3 digit prefixes and the rest is the national number. Anything
 the shortcut is not sure of (a leading zero, an unknown prefix, an invalid number) goes the
