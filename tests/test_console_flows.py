@@ -113,8 +113,11 @@ async def test_a_new_number_creates_one_client_and_opens_its_card_to_type_the_na
             # The caller ID name is the client's name until someone edits it.
             assert form.query_one("#edit-last_name", Input).value == "Иванова"
             assert form.query_one("#edit-first_name", Input).value == "Мария"
-            notice = str(popup.panel.query_one("#card-notice").render())
-            assert "+7 916 123-45-67" in notice  # the number it was registered with
+            await until(  # the card loads after the form opens: wait for it, under load too
+                pilot,
+                lambda: "+7 916 123-45-67" in str(popup.panel.query_one("#card-notice").render()),
+                "the new-client notice with the number it was registered with",
+            )
             card = popup.panel.card
             assert card is not None and card.e164s == [MARIA]
 
