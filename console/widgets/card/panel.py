@@ -152,7 +152,8 @@ class ClientCardPanel(Vertical):
         if then is not None:
             self._after_load = then
         self._token += 1
-        if self.card is None:
+        if self.card is None and self._edit_after_load is None:
+            # (with an edit pending, the «new client» notice is up: a reload keeps it)
             self.notice(tr("card.loading"))
         self._fetch(self._token, client_id, None)
 
