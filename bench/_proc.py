@@ -240,6 +240,21 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
             self.bench_quit = asyncio.Event()
             self.bench_bytes = 0
             self.bench_loop = asyncio.get_running_loop()
+            self.bench_gc: dict[str, float] = {"full": 0, "longest_ms": 0.0, "young_ms": 0.0}
+            started: list[float] = [0.0]
+
+            def on_gc(phase: str, info: dict[str, int]) -> None:
+                if phase == "start":
+                    started[0] = time.perf_counter()
+                    return
+                took = 1000 * (time.perf_counter() - started[0])
+                if info["generation"] == 2:
+                    self.bench_gc["full"] += 1
+                    self.bench_gc["longest_ms"] = max(self.bench_gc["longest_ms"], took)
+                else:
+                    self.bench_gc["young_ms"] = max(self.bench_gc["young_ms"], took)
+
+            gc.callbacks.append(on_gc)
 
         def bench_frame_written(self, frame: int, at: float) -> None:
             """Writer thread: update `frame` is in the pty now."""
@@ -331,6 +346,10 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
 
         def bench_snapshot(self) -> dict[str, Any]:
             screen = self.screen
+            collections = dict(self.bench_gc)  # before this snapshot's own collection
+            # Count everything, frozen or not (`console.idle_gc` freezes what survives its
+            # collections; it freezes again at its next one).
+            gc.unfreeze()
             gc.collect()
             objects = gc.get_objects()
             usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -345,6 +364,7 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                 "maxrss_mb": usage.ru_maxrss / 1024,
                 "cpu_s": usage.ru_utime + usage.ru_stime,
                 "threads": threading.active_count(),
+                "gc": collections,
                 "popup_widgets": len(list(screen.query(CallPopup))),
                 # removed from the screen yet still alive: what a leak holds on to
                 "detached": dict(
@@ -385,7 +405,7 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
         width, height = (int(v) for v in args.size.split("x"))
         async with open_database(settings) as (_engine, sessions):
             desk = StampedDesk(settings, sessions)
-            app = BenchConsole(settings, sessions, desk)
+            app = BenchConsole.at_desk(settings, sessions, desk)
             app.setup_bench(desk, args.headless)
             if not args.headless:
                 clock = FrameClock(sys.__stderr__ or sys.stderr, app.bench_frame_written)

@@ -680,6 +680,14 @@ def report(r: Results, args: argparse.Namespace) -> str:
             f"idle CPU after the pop run: {a.seconds:.1f} s: {a.cpu_s:.2f} CPU s = {a.pct:.2f}% "
             f"of one core; {a.frames} screen updates, {a.terminal_bytes:,} bytes"
         )
+    collections = (r.snapshot_after or {}).get("gc")
+    if collections:
+        lines.append(
+            f"garbage collection until after the pop run: {collections['full']:.0f} full "
+            f"collections (the console runs them when quiet: no ring or key for 2 s), the "
+            f"longest {collections['longest_ms']:.0f} ms; the longest young one "
+            f"{collections['young_ms']:.1f} ms"
+        )
     mem_ok = r.peak_mb < GOAL_RSS_MB
     after = (
         f"after the pop run {r.mem_after.rss_mb:.0f} MB"

@@ -13,11 +13,11 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message_pump import MessagePump
@@ -30,6 +30,7 @@ from console.commands import ConsoleCommands
 from console.config import Settings
 from console.i18n import fmt_time, set_language, to_local, tr
 from console.i18n.bindings import localize_bindings
+from console.idle_gc import IdleCollector
 from console.messages import (
     CallerKnown,
     CallInLog,
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from console.desk import ConnectionStatus, DeskEvent
 
 DATABASE_CHECK_SECONDS = 15.0
+IDLE_GC_AFTER_START = 1.0  # the first screen is drawn: what exists now is frozen
+IDLE_GC_TICK = 0.5  # how often the idle collector looks whether the console is quiet
 
 
 class DeskLike(Protocol):
@@ -118,6 +121,16 @@ class ConsoleApp(App[None]):
             tooltip="key.mode.history.tip",
             id="mode.history",
         ),
+        # Textual adds this one itself, labelled «palette» in English whatever the language.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "key.palette",
+            tooltip="key.palette.tip",
+            id="app.palette",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -130,6 +143,7 @@ class ConsoleApp(App[None]):
         run_desk: bool = True,
         keep_card_after_call: bool = True,
         check_database: bool = True,
+        idle_gc: IdleCollector | None = None,
     ) -> None:
         set_language(settings.ui.language)
         super().__init__()
@@ -141,12 +155,26 @@ class ConsoleApp(App[None]):
         self._run_desk = run_desk
         self._check_database = check_database
         self.keep_card_after_call = keep_card_after_call
+        self.idle_gc = idle_gc
         self.database_ok: bool | None = None
         self._followers: list[MessagePump] = []
         self._originates: dict[str, str] = {}  # action_id -> who is being called
         self.operator_names = {o.extension: o.name for o in settings.operators}
         for mode in MODE_SCREENS:
             self.add_mode(mode, self._screen_factory(mode))
+
+    @classmethod
+    def at_desk(
+        cls, settings: Settings, sessions: async_sessionmaker[AsyncSession], desk: DeskLike
+    ) -> Self:
+        """The console as `opconsole` runs it at a desk (tests build theirs by hand)."""
+        return cls(
+            settings,
+            sessions,
+            desk,
+            keep_card_after_call=settings.ui.keep_card_after_call,
+            idle_gc=IdleCollector(),
+        )
 
     # --- services for screens -----------------------------------------------------------
 
@@ -204,6 +232,18 @@ class ConsoleApp(App[None]):
             self._ping_database()
             self.set_interval(DATABASE_CHECK_SECONDS, self._ping_database)
         self.switch_mode("dispatcher")
+        if self.idle_gc is not None:
+            self.set_timer(IDLE_GC_AFTER_START, self.idle_gc.install)
+            self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)
+
+    def on_unmount(self) -> None:
+        if self.idle_gc is not None:
+            self.idle_gc.uninstall()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.idle_gc is not None and isinstance(event, events.Key):
+            self.idle_gc.busy()  # no full collection while someone types
+        await super().on_event(event)
 
     @work(group="desk", exit_on_error=False, description="desk: PBX connections")
     async def _run_desk_worker(self) -> None:
@@ -262,6 +302,8 @@ class ConsoleApp(App[None]):
             messages: list[Any] = []
             if self.settings.me.extension in event.started:
                 messages.append(RingingForMe(event, received))
+                if self.idle_gc is not None:
+                    self.idle_gc.busy()
             self._broadcast([*messages, CallsChanged()])
         else:
             self._broadcast([CallUpdate(event), CallsChanged()])

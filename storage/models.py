@@ -117,6 +117,7 @@ class Client(Base):
         Index("ix_clients_completed_orders", "completed_orders"),
         Index("ix_clients_blacklisted", "blacklisted"),
         Index("ix_clients_tariff_id", "tariff_id"),
+        Index("ix_clients_status_city", "status", "city"),  # migration 0003
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

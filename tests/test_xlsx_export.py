@@ -1,4 +1,5 @@
-"""Exports read back as files: header, formats, frozen pane, cancel, and the round trip."""
+"""Exports read back as files: header, formats, frozen pane, cancel, and the round trip; and
+the client export selects exactly the clients the client base lists for the same filter."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage.client_list import SEARCH_CAP, list_clients
 from storage.db import create_engine, make_sessionmaker
 from storage.filters import CallFilter, ClientFilter
 from storage.models import Call, Client, ClientPhone, Debt, Tariff
@@ -26,10 +28,12 @@ from storage.xlsx import (
     export_clients,
     export_debts,
     import_clients,
+    sources,
 )
 from storage.xlsx.headers import CLIENT_COLUMNS, Language
 from storage.xlsx.writer import SheetWriter
 from tests.support import pg_admin
+from tests.test_search import add_client
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -275,3 +279,110 @@ def test_unwritable_target_is_an_export_file_error(tmp_path: Path) -> None:
     with pytest.raises(ExportFileError):
         writer.finish()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.xlsx"]
+
+
+# ------------------------------------------------- the export selects what the table shows
+
+
+async def _crowd(engine: AsyncEngine, sessions: Sessions) -> None:
+    """Seeded clients, and clients made for the searches below: more than a page of each,
+    near misses beside them, and 230 clients of one surname (above `SEARCH_CAP`)."""
+    await seed_database(engine, clients=150)
+    firsts = ["Светлана", "София", "Серафима", "Анна", "Ольга", "Мария"]
+    async with sessions.begin() as s:
+        for i in range(36):
+            first, city = firsts[i % len(firsts)], "Казань" if i % 3 else "Москва"
+            await add_client(s, "Семёнова" if i % 2 else "Семенова", first, city=city)
+            await add_client(s, "Петрова", firsts[i % 3], "Игоревна", city=city)  # С…
+            await add_client(s, "Петрова", "Анна", "Сергеевна", city=city)  # not «Петрова С»
+            await add_client(s, "Петровская", first, phones=[f"+7916555{i:04d}"])
+        await add_client(s, "Петров", "Сергей", phones=["+79165559990", "+79165559991"])
+        await add_client(s, organisation="ООО Сёмга", email="semga@example.org")
+        for i in range(230):
+            await add_client(s, "Ёлкина" if i % 2 else "Елкина", firsts[i % 6], city="Сочи")
+
+
+async def _listed(sessions: Sessions, flt: ClientFilter) -> tuple[list[int], bool]:
+    """Every id the client table shows for `flt`, page by page (20 a page), and whether
+    it said the search was capped."""
+    found: list[int] = []
+    capped = False
+    async with sessions() as s:
+        for page in range(100):
+            rows = await list_clients(s, flt, page=page, page_size=20)
+            found += [r.id for r in rows.rows]
+            capped = capped or bool(rows.extra.get("search_capped"))
+            if not rows.has_next:
+                return found, capped
+    raise AssertionError("the table never ended")
+
+
+async def _exported(sessions: Sessions, flt: ClientFilter, batch_size: int) -> list[int]:
+    """The ids the client export reads for `flt`, in its order; its count agrees."""
+    async with sessions() as s:
+        got = [r.id async for batch in sources.iter_client_rows(s, flt, batch_size) for r in batch]
+        assert await sources.count_clients(s, flt) == len(got)
+    return got
+
+
+SAME_AS_THE_TABLE = [
+    ClientFilter(search="Семёнова"),  # ё and е: the same 36 clients
+    ClientFilter(search="семенова"),
+    ClientFilter(search="Петрова С"),  # surname and initial: the word index
+    ClientFilter(search="с петрова"),
+    ClientFilter(search="916 555"),  # phone digits
+    ClientFilter(search="+7 (916) 555-99"),
+    ClientFilter(search="91"),  # a phone prefix: a client with two numbers comes twice
+    ClientFilter(search="Пе"),  # a name prefix
+    ClientFilter(search="сёмга"),
+    ClientFilter(search="Петрова С", city="Казань"),
+    ClientFilter(search="Семенова", city="Москва", has_unpaid_debts=False),
+    ClientFilter(search="%_"),  # nothing a search could match
+]
+
+
+async def test_client_export_selects_what_the_client_base_lists(
+    engine: AsyncEngine, sessions: Sessions, tmp_path: Path
+) -> None:
+    await _crowd(engine, sessions)
+    for flt in SAME_AS_THE_TABLE:
+        listed, capped = await _listed(sessions, flt)
+        assert not capped and len(listed) == len(set(listed)), flt
+        for batch_size in (1, 7, 1000):
+            exported = await _exported(sessions, flt, batch_size)
+            assert exported == sorted(listed), (flt, batch_size)  # the same, in id order, once
+    for query, least in (("Семёнова", 36), ("семенова", 36), ("Петрова С", 36), ("916 555", 37)):
+        listed, _ = await _listed(sessions, ClientFilter(search=query))
+        assert len(listed) >= least > 20, query  # more than one page of the table
+
+    for i, flt in enumerate(SAME_AS_THE_TABLE[:6]):
+        path = tmp_path / f"found-{i}.xlsx"
+        listed, _ = await _listed(sessions, flt)
+        summary = await export_clients(sessions, path, flt, batch_size=5)
+        assert summary.rows == len(listed), flt
+        async with sessions() as s:
+            names = (await s.scalars(select(Client.name).where(Client.id.in_(listed)))).all()
+        ws = load_workbook(path, read_only=True).active
+        assert sorted(r[0] for r in ws.iter_rows(min_row=2, values_only=True)) == sorted(names)
+
+
+async def test_client_export_takes_every_match_beyond_the_search_cap(
+    engine: AsyncEngine, sessions: Sessions, tmp_path: Path
+) -> None:
+    await _crowd(engine, sessions)
+    async with sessions() as s:
+        everyone = (await s.execute(select(Client.id, Client.name))).all()
+    truth = sorted(i for i, name in everyone if "елкин" in name.casefold().replace("ё", "е"))
+    assert len(truth) >= 230
+    for query in ("Ёлкина", "елкин", "ЕЛКИНА"):
+        flt = ClientFilter(search=query)
+        listed, capped = await _listed(sessions, flt)
+        assert capped and len(listed) == SEARCH_CAP  # the table: "type more to narrow"
+        assert set(listed) < set(truth)
+        assert await _exported(sessions, flt, 64) == truth, query
+    flt = ClientFilter(search="ёлкин", city="Сочи")
+    summary = await export_clients(sessions, tmp_path / "all.xlsx", flt, batch_size=50)
+    assert summary.rows == len(truth)
+    ws = load_workbook(tmp_path / "all.xlsx", read_only=True).active
+    names = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(names) == len(truth) and all("лкина" in n for n in names)

@@ -34,10 +34,7 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     from console.desk import Desk
 
     async with open_database(settings) as (_engine, sessions):
-        desk = Desk(settings, sessions)
-        app = ConsoleApp(
-            settings, sessions, desk, keep_card_after_call=settings.ui.keep_card_after_call
-        )
+        app = ConsoleApp.at_desk(settings, sessions, Desk(settings, sessions))
         await app.run_async()
     return app.return_code or 0
 

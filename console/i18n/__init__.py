@@ -34,6 +34,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.dispatcher",
     "console.i18n.clients",
     "console.i18n.board",
+    "console.i18n.transfer",
 ]
 
 NBSP: Final = "\u00a0"
@@ -75,6 +76,12 @@ def set_timezone(tz: tzinfo | None) -> None:
     """Zone for shown times; None means the machine's local zone."""
     global _timezone
     _timezone = tz
+
+
+def timezone() -> tzinfo | None:
+    """The zone times are shown in (None: the machine's local zone), for whatever else
+    writes wall-clock times for people to read (an exported file)."""
+    return _timezone
 
 
 def tr(key: str, **kw: object) -> str:

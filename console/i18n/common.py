@@ -41,6 +41,11 @@ CATALOG: Catalog = {
         "en": "Waiting calls, operators and today's figures",
         "ru": "Ожидающие звонки, операторы и показатели за сегодня",
     },
+    "key.palette": {"en": "Commands", "ru": "Команды"},
+    "key.palette.tip": {
+        "en": "Every action of this screen by name",
+        "ru": "Все действия этого экрана по названию",
+    },
     "key.mode.history": {"en": "History", "ru": "История"},
     "key.mode.history.tip": {
         "en": "Call history and missed calls",

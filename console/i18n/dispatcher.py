@@ -114,6 +114,7 @@ CATALOG: Catalog = {
     "card.title": {"en": "Client card", "ru": "Карточка клиента"},
     "card.loading": {"en": "Loading the card…", "ru": "Загрузка карточки…"},
     "card.new": {"en": "New client", "ru": "Новый клиент"},
+    "popup.tabs.keys": {"en": "  ] [ other calls", "ru": "  ] [ другие звонки"},
     "card.name.unnamed": {"en": "(no name yet)", "ru": "(имя не указано)"},
     "card.blacklist.banner": {
         "en": "⛔ BLACKLISTED since {since} by {by}: {reason}",

@@ -17,7 +17,7 @@ from textual.widgets import Header
 
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
-from console.widgets.card.keys import CARD_BINDINGS, CardActions
+from console.widgets.card.keys import CARD_ACTIONS, CARD_BINDINGS, CardActions
 from console.widgets.card.panel import ClientCardPanel
 from console.widgets.footer import ConsoleFooter
 
@@ -50,9 +50,8 @@ class ClientCardScreen(CardActions, Screen[int | None]):
         return self.query_one(ClientCardPanel)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        card = self.check_card_action(action)
-        if card is not None:
-            return card
+        if action in CARD_ACTIONS:
+            return self.check_card_action(action)
         if action == "close":
             panel = self.card_panel()
             return panel is None or not panel.editing

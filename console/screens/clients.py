@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -35,6 +35,8 @@ from storage.filters import ClientFilter, ClientSort, Page
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from console.app import ConsoleApp
 
 DEBOUNCE_SECONDS: Final = 0.15
 PAGE_SIZES: Final = (20, 50, 100)
@@ -140,6 +142,21 @@ class ClientsScreen(Screen[None]):
             "clients.key.page_size",
             tooltip="clients.tip.page_size",
             id="clients.page_size",
+        ),
+        # ctrl+s/ctrl+o, not ctrl+e: the search box (focused on arrival) takes ctrl+e as End.
+        Binding(
+            "ctrl+s",
+            "export",
+            "transfer.key.export",
+            tooltip="transfer.tip.export_clients",
+            id="clients.export",
+        ),
+        Binding(
+            "ctrl+o",
+            "import",
+            "transfer.key.import",
+            tooltip="transfer.tip.import",
+            id="clients.import",
         ),
     ]
 
@@ -403,6 +420,35 @@ class ClientsScreen(Screen[None]):
             exit_on_error=False,
             description="click-to-call",
         )
+
+    # --- Excel export and import --------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Export exactly what the search and filters select now (every page of it)."""
+        from console.screens.export_dialog import ExportDialog, clients_export
+        from console.widgets.transfer.common import desk_today
+
+        dialog = ExportDialog(
+            tr("transfer.export.title.clients"),
+            tr("transfer.export.about.clients"),
+            [clients_export(self._sessions, self.query_state.filter)],
+            day=desk_today(self.app),
+        )
+        self.app.push_screen(dialog)
+
+    def action_import(self) -> None:
+        from console.screens.import_dialog import ImportDialog
+
+        dialog = ImportDialog(
+            self._sessions,
+            actor=cast("ConsoleApp", self.app).actor,
+            region=self._settings.phone.region,
+        )
+        self.app.push_screen(dialog, callback=self._imported)
+
+    def _imported(self, report: object) -> None:
+        if report is not None:  # committed: new and changed clients, maybe new cities
+            self._card_closed(report)
 
 
 def _column_of(sort: ClientSort) -> str:

@@ -14,6 +14,7 @@ until dismissed, so the dispatcher can finish the card after the call.
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Input, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
@@ -36,9 +37,10 @@ from console.messages import (
     RingingForMe,
 )
 from console.widgets.calls.strip import CallsStrip, build_rows, call_key
-from console.widgets.card.keys import CARD_BINDINGS, CardActions
+from console.widgets.card.keys import CARD_ACTIONS, CARD_BINDINGS, CardActions
 from console.widgets.card.panel import ClientCardPanel
 from console.widgets.card.popup import CallPopup
+from console.widgets.card.tab_line import PopupTabLine
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from pbx.call_events import CallAnswered, CallEnded, CallStoppedRinging, CallTransferred
@@ -49,6 +51,17 @@ if TYPE_CHECKING:
 
 # The footer is rebuilt this long after the last request (after the card is on screen).
 BINDINGS_DELAY = 0.25
+# A blank popup for the next ring is mounted this long after the last one was taken.
+SPARE_DELAY = 0.5
+# Closed popups kept (blank, hidden) for the next rings; more than this are removed.
+POOL_SIZE = 4
+# A ring's popup waits this long for its card, so that one screen update shows the number
+# and the card together; with a slower database the number shows first, the card follows.
+CARD_WAIT = 0.04
+# While a ring's card is on its way (at most this long), the live strip is not redrawn: a
+# strip update is a screen update of its own (20-30 ms) on the pop path. It catches up
+# right after the card is on screen.
+STRIP_HOLD = 0.15
 
 
 class DispatcherScreen(CardActions, Screen[None]):
@@ -62,6 +75,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             tooltip="key.popup.next.tip",
             id="dispatcher.next",
             key_display="]",
+            show=False,  # the tab line says «] [» when there is more than one call
         ),
         Binding(
             "left_square_bracket",
@@ -70,6 +84,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             tooltip="key.popup.previous.tip",
             id="dispatcher.previous",
             key_display="[",
+            show=False,
         ),
         Binding("ctrl+n", "next_popup", "key.popup.next", id="dispatcher.next_alt", show=False),
         Binding(
@@ -91,6 +106,7 @@ class DispatcherScreen(CardActions, Screen[None]):
     ]
 
     _bindings_timer: Timer | None = None
+    _spare_timer: Timer | None = None
 
     def __init__(self) -> None:
         super().__init__(id="dispatcher")
@@ -98,6 +114,9 @@ class DispatcherScreen(CardActions, Screen[None]):
         self._popups: dict[str, CallPopup] = {}
         self._serial = 0
         self._names: dict[str, str] = {}  # call key -> client name, for the strip
+        self._pool: list[CallPopup] = []  # blank, mounted, hidden: for the next rings
+        self._popping: set[str] = set()  # rings whose card is not on screen yet
+        self._strip_stale = False  # calls changed while the strip was held for a pop
 
     @property
     def console(self) -> ConsoleApp:
@@ -125,7 +144,7 @@ class DispatcherScreen(CardActions, Screen[None]):
         app = self.console
         yield CallsStrip(id="calls-strip", clock=app.epoch)
         with Vertical(id="popups"):
-            yield Tabs(id="popup-tabs")
+            yield PopupTabLine(id="popup-tabs")
             with ContentSwitcher(id="popup-switcher", initial="no-popup"):
                 yield Static(
                     tr("dispatcher.idle", ext=app.settings.me.extension or "—"), id="no-popup"
@@ -136,8 +155,8 @@ class DispatcherScreen(CardActions, Screen[None]):
     def on_mount(self) -> None:
         self.title = tr("dispatcher.title")
         self.console.follow_desk(self)
-        self.query_one("#popup-tabs").display = False
         self.refresh_calls()
+        self._mount_spare()
 
     def on_unmount(self) -> None:
         self.console.unfollow_desk(self)
@@ -155,7 +174,17 @@ class DispatcherScreen(CardActions, Screen[None]):
         self.query_one(CallsStrip).show(rows)
 
     def on_calls_changed(self, _message: CallsChanged) -> None:
+        if self._popping:
+            self._strip_stale = True  # after the card (`_popped`)
+            return
         self.refresh_calls()
+
+    def _popped(self, key: str) -> None:
+        """A ring's card is on screen (or gave up waiting): the strip may catch up."""
+        self._popping.discard(key)
+        if not self._popping and self._strip_stale:
+            self._strip_stale = False
+            self.call_after_refresh(self.refresh_calls)  # after the card's screen update
 
     @on(DataTable.RowSelected, "#calls-strip")
     def _strip_row(self, event: DataTable.RowSelected) -> None:
@@ -164,14 +193,20 @@ class DispatcherScreen(CardActions, Screen[None]):
         if key is None:
             return
         if key in self._popups:
-            self.show_popup(key)
+            popup = self._popups[key]
+            if popup.revealed:
+                self.show_popup(key)
+            else:
+                self._reveal(popup)
             return
         call = next(
             (c for c in self.console.desk.live_calls() if call_key(c.server, c.linkedid) == key),
             None,
         )
         if call is not None:
-            self._add_popup(CallPopup.from_live(key, call, id=self._next_id()))
+            popup = self._take_spare()
+            popup.assign_live(key, call)
+            self._add_popup(popup)
 
     # --- popups -------------------------------------------------------------------------
 
@@ -188,13 +223,16 @@ class DispatcherScreen(CardActions, Screen[None]):
         return popup.panel if popup is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        card = self.check_card_action(action)
-        if card is not None:
-            return card
+        # Keys that do not apply now are dimmed (None), not hidden: the footer then keeps
+        # the same keys from call to call (see `CardActions.check_card_action`).
+        if action in CARD_ACTIONS:
+            return self.check_card_action(action)
         if action in ("next_popup", "previous_popup"):
-            return len(self._popups) > 1
+            return True if sum(popup.revealed for popup in self._popups.values()) > 1 else None
         if action == "close_popup":
-            return bool(self._popups) and not (self.card_panel() or _NoPanel).editing
+            if (self.card_panel() or _NoPanel).editing:
+                return False
+            return True if self._popups else None
         return True
 
     def _next_id(self) -> str:
@@ -210,41 +248,79 @@ class DispatcherScreen(CardActions, Screen[None]):
         existing = self._popups.get(key)
         if existing is not None:  # rang again here (queue round): show it, never twice
             existing.set_state("ringing")
-            self.show_popup(key)
+            if existing.revealed:
+                self.show_popup(key)
             return
-        self._add_popup(
-            CallPopup.from_ring(key, call, popped_at=message.received_at, id=self._next_id())
-        )
+        popup = self._take_spare()
+        popup.on_card = self._card_in
+        self._popping.add(key)
+        popup.assign_ring(key, call, popped_at=message.received_at)  # the card query starts
+        self._add_popup(popup, reveal=False)
+        self.set_timer(CARD_WAIT, partial(self._reveal, popup))
+        self.set_timer(STRIP_HOLD, partial(self._popped, key))
 
-    def _add_popup(self, popup: CallPopup) -> None:
-        with self.app.batch_update():  # the popup (number, tab) in one screen update
-            self._popups[popup.key] = popup
-            switcher = self.query_one(ContentSwitcher)
-            switcher.mount(popup)
-            tabs = self.query_one(Tabs)
-            tabs.add_tab(Tab(popup.tab_label(), id=f"tab-{popup.id}"))
-            tabs.display = True
-            self.show_popup(popup.key)
+    # The pop path fills in a popup mounted ahead of time: composing and styling a card's
+    # widgets is most of what a first screen update with a new popup would cost. A closed
+    # popup is blanked and kept for a later ring instead of being removed: a removed card
+    # is thousands of objects in reference cycles, left for a full garbage collection.
+
+    def _mount_spare(self) -> None:
+        self._spare_timer = None
+        if self._pool or not self.is_attached:
+            return
+        spare = CallPopup(id=self._next_id())
+        spare.display = False
+        self._pool.append(spare)
+        self.query_one(ContentSwitcher).mount(spare)
+
+    def _take_spare(self) -> CallPopup:
+        """A blank popup waiting for a call, or a new one (a burst of rings)."""
+        popup = self._pool.pop() if self._pool else CallPopup(id=self._next_id())
+        if not self._pool:
+            if self._spare_timer is not None:
+                self._spare_timer.reset()  # the next spare waits for the burst to pass
+            else:
+                self._spare_timer = self.set_timer(SPARE_DELAY, self._mount_spare)
+        return popup
+
+    def _add_popup(self, popup: CallPopup, *, reveal: bool = True) -> None:
+        self._popups[popup.key] = popup
+        if popup.parent is None:
+            self.query_one(ContentSwitcher).mount(popup)
+        if reveal:
+            self._reveal(popup)
+
+    def _card_in(self, popup: CallPopup) -> None:
+        self._reveal(popup)
+        self._popped(popup.key)
+
+    def _reveal(self, popup: CallPopup) -> None:
+        """Put a popup on screen (once; not if it was closed meanwhile)."""
+        if popup.revealed or self._popups.get(popup.key) is not popup:
+            return
+        popup.reveal()
+        self.show_popup(popup.key)
 
     def show_popup(self, key: str) -> None:
         popup = self._popups[key]
-        self.query_one(ContentSwitcher).current = popup.id
-        self.query_one(Tabs).active = f"tab-{popup.id}"
+        with self.app.batch_update():  # the popup and its tab in one screen update
+            self.query_one(ContentSwitcher).current = popup.id
+            self._show_tabs()
         self.refresh_bindings()
 
-    @on(Tabs.TabActivated, "#popup-tabs")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab is None or event.tab.id is None:
-            return
-        popup_id = event.tab.id.removeprefix("tab-")
-        if not any(p.id == popup_id for p in self._popups.values()):
-            return  # the tab of a popup closed since (activation messages arrive late)
-        if self.query_one(ContentSwitcher).current != popup_id:
-            self.query_one(ContentSwitcher).current = popup_id
-            self.refresh_bindings()
+    def _show_tabs(self) -> None:
+        current = self.query_one(ContentSwitcher).current
+        labels = [(p.id or "", p.tab_label()) for p in self._popups.values() if p.revealed]
+        self.query_one(PopupTabLine).show(labels, current)
+
+    def action_pick_popup(self, popup_id: str) -> None:
+        """A click on a call's tab."""
+        popup = next((p for p in self._popups.values() if p.id == popup_id), None)
+        if popup is not None and popup.revealed:
+            self.show_popup(popup.key)
 
     def _cycle(self, step: int) -> None:
-        keys = list(self._popups)
+        keys = [key for key, popup in self._popups.items() if popup.revealed]
         current = self.current_popup()
         if not keys or current is None:
             return
@@ -268,26 +344,28 @@ class DispatcherScreen(CardActions, Screen[None]):
         popup = self._popups.pop(key, None)
         if popup is None:
             return
-        tabs = self.query_one(Tabs)
-        was_current = self.query_one(ContentSwitcher).current == popup.id
-        tabs.remove_tab(f"tab-{popup.id}")
-        # Textual's Input subscribes to the screen's text-selection signal and never leaves
-        # it: the edit form's inputs would live as long as this screen does.
-        for widget in popup.query(Input):
-            self.text_selection_started_signal.unsubscribe(widget)
-        popup.remove()
-        if not self._popups:
-            tabs.display = False
-            self.query_one(ContentSwitcher).current = "no-popup"
-        elif was_current:
-            self.show_popup(list(self._popups)[-1])
+        self._popped(key)
+        switcher = self.query_one(ContentSwitcher)
+        was_current = switcher.current == popup.id
+        shown = [p for p in self._popups.values() if p.revealed]
+        with self.app.batch_update():
+            if not shown:
+                switcher.current = "no-popup"
+            elif was_current:
+                switcher.current = shown[-1].id
+            if len(self._pool) < POOL_SIZE and popup.recycle():
+                self._pool.append(popup)
+            else:
+                # Textual's Input subscribes to the screen's text-selection signal and never
+                # leaves it: the edit form's inputs would live as long as this screen does.
+                for widget in popup.query(Input):
+                    self.text_selection_started_signal.unsubscribe(widget)
+                popup.remove()
+            self._show_tabs()
         self.refresh_bindings()
 
-    def _retitle(self, popup: CallPopup) -> None:
-        tab_id = f"tab-{popup.id}"
-        for tab in self.query_one(Tabs).query(Tab):
-            if tab.id == tab_id:
-                tab.label = popup.tab_label()
+    def _retitle(self, _popup: CallPopup) -> None:
+        self._show_tabs()
 
     # --- what the desk says about calls ---------------------------------------------------
 

@@ -152,6 +152,13 @@ class HistoryScreen(Screen[None]):
         Binding(
             "f5", "reload", "history.key.reload", tooltip="history.tip.reload", id="history.reload"
         ),
+        Binding(
+            "ctrl+s",
+            "export",
+            "transfer.key.export",
+            tooltip="transfer.tip.export_calls",
+            id="history.export",
+        ),
     ]
 
     def __init__(
@@ -422,6 +429,19 @@ class HistoryScreen(Screen[None]):
             return
         self.history_query = replace(self.history_query, page=self.history_query.page - 1)
         self._load_history(self.history_query)
+
+    def action_export(self) -> None:
+        """Export the calls the history's filters select (all pages), whichever tab is open."""
+        from console.screens.export_dialog import ExportDialog, calls_export
+        from console.widgets.transfer.common import desk_today
+
+        dialog = ExportDialog(
+            tr("transfer.export.title.calls"),
+            tr("transfer.export.about.calls"),
+            [calls_export(self._sessions, self.history_query.filter)],
+            day=desk_today(self.app),
+        )
+        self.app.push_screen(dialog)
 
     # --- cards ---------------------------------------------------------------------------------
 

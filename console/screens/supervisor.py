@@ -80,6 +80,13 @@ class SupervisorScreen(Screen[None]):
             tooltip="board.tip.refresh",
             id="board.refresh",
         ),
+        Binding(
+            "ctrl+s",
+            "export_debts",
+            "transfer.key.export_debts",
+            tooltip="transfer.tip.export_debts",
+            id="board.export_debts",
+        ),
     ]
 
     def __init__(
@@ -203,6 +210,19 @@ class SupervisorScreen(Screen[None]):
 
     def action_refresh_figures(self) -> None:
         self.refresh_figures()
+
+    def action_export_debts(self) -> None:
+        """Debts for accounting: unpaid, paid (with who closed them) or all."""
+        from console.screens.export_dialog import ExportDialog, debt_exports
+        from console.widgets.transfer.common import desk_today
+
+        dialog = ExportDialog(
+            tr("transfer.export.title.debts"),
+            tr("transfer.export.about.debts"),
+            debt_exports(self._sessions),
+            day=desk_today(self.app),
+        )
+        self.app.push_screen(dialog)
 
     def refresh_figures(self) -> None:
         """Re-read today's figures from the call log (exclusive: a newer read wins)."""

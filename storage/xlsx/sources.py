@@ -1,30 +1,31 @@
 """Rows for the exports, fetched in keyset batches so no query ever returns a whole table.
 
 Each batch is a list of small named tuples; a batch of clients costs three round trips
-(clients, their phones, their unpaid totals) whatever its size. Filters mean what they mean
-in the console's tables (`storage.filters`). Calls and debts come from the shared
-iterators in `storage.calls` and `storage.debts`; clients from a private query until
-`storage.client_list.iter_clients` exists.
+(clients, their phones, their unpaid totals) whatever its size, one more with a search
+(its next window of matches). Filters mean what they mean in the console's tables
+(`storage.filters`), and select the same rows: clients through
+`storage.client_list.iter_matching` (the client table's own conditions and search, every
+match of a search taken), calls and debts through the shared iterators in
+`storage.calls` and `storage.debts`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.calls import iter_calls
-from storage.cards import derive_activity
+from storage.client_list import activity_of, count_matching, iter_matching, reference_time
 from storage.debts import iter_debts
-from storage.filters import Activity, CallFilter, ClientFilter
+from storage.filters import CallFilter, ClientFilter
 from storage.models import Call, Client, ClientPhone, Debt, Tariff
-from storage.phones import phone_digits
-from storage.types import to_money, utcnow
+from storage.types import to_money
 
 
 class ClientRow(NamedTuple):
@@ -87,77 +88,19 @@ class DebtRow(NamedTuple):
     payment_comment: str
 
 
-def _contact_since(moment: datetime) -> ColumnElement[bool]:
-    # IS NOT NULL keeps the result two-valued, so NOT(...) also selects never-called clients.
-    return or_(
-        and_(Client.last_call_at.is_not(None), Client.last_call_at >= moment),
-        and_(Client.last_order_at.is_not(None), Client.last_order_at >= moment),
-    )
-
-
-def _activity_clause(activity: Activity, now: datetime) -> ColumnElement[bool]:
-    d30, d90 = now - timedelta(days=30), now - timedelta(days=90)
-    contact_30 = _contact_since(d30)
-    contact_90 = _contact_since(d90)
-    is_new = Client.registered_at > d30
-    # Mirrors `storage.cards.derive_activity`: being new wins, then the last contact.
-    if activity is Activity.NEW:
-        return is_new
-    if activity is Activity.ACTIVE:
-        return and_(~is_new, contact_30)
-    if activity is Activity.RECENT:
-        return and_(~is_new, ~contact_30, contact_90)
-    return and_(~is_new, ~contact_90)
-
-
-def client_conditions(flt: ClientFilter, now: datetime) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = []
-    if flt.search.strip():
-        text = flt.search.strip()
-        like = f"%{text.casefold()}%"
-        alternatives: list[ColumnElement[bool]] = [
-            Client.name_key.like(like),
-            func.lower(Client.email).like(like),
-        ]
-        digits = phone_digits(text)
-        if len(digits) >= 3:
-            alternatives.append(
-                exists().where(
-                    ClientPhone.client_id == Client.id, ClientPhone.digits.like(f"%{digits}%")
-                )
-            )
-        conds.append(or_(*alternatives))
-    if flt.city is not None:
-        conds.append(Client.city == flt.city)
-    if flt.blacklisted is not None:
-        conds.append(Client.blacklisted.is_(flt.blacklisted))
-    if flt.status is not None:
-        conds.append(Client.status == flt.status)
-    if flt.activity is not None:
-        conds.append(_activity_clause(flt.activity, now))
-    if flt.tariff_id is not None:
-        conds.append(Client.tariff_id == flt.tariff_id)
-    if flt.has_unpaid_debts is not None:
-        unpaid = exists().where(Debt.client_id == Client.id, Debt.paid_at.is_(None))
-        conds.append(unpaid if flt.has_unpaid_debts else ~unpaid)
-    return conds
-
-
 async def count_clients(session: AsyncSession, flt: ClientFilter) -> int:
-    stmt = select(func.count()).select_from(Client).where(*client_conditions(flt, utcnow()))
-    return int((await session.execute(stmt)).scalar_one())
+    """How many rows `iter_client_rows` yields for `flt` (for the progress bar)."""
+    return await count_matching(session, flt, reference_time(None))
 
 
 async def iter_client_rows(
     session: AsyncSession, flt: ClientFilter, batch_size: int = 1000
 ) -> AsyncIterator[list[ClientRow]]:
-    """Clients in id order, `batch_size` at a time, with phones, tariff and unpaid total."""
-    now = utcnow()
-    today = now.date()
-    conds = client_conditions(flt, now)
+    """The clients the client table selects for `flt` (every match of a search), in id
+    order, at most `batch_size` at a time, with phones, tariff and unpaid total."""
+    now = reference_time(None)
     tariffs = dict((await session.execute(select(Tariff.id, Tariff.name))).all())
     cols = (
-        Client.id,
         Client.kind,
         Client.name,
         Client.last_name,
@@ -181,14 +124,8 @@ async def iter_client_rows(
         Client.last_call_at,
         Client.last_order_at,
     )
-    after = 0
-    while True:
-        stmt = select(*cols).where(Client.id > after, *conds).order_by(Client.id).limit(batch_size)
-        records = (await session.execute(stmt)).all()
-        if not records:
-            return
+    async for records in iter_matching(session, flt, cols, now, batch_size):
         ids = [r.id for r in records]
-        after = ids[-1]
         phones = await _phones_for(session, ids)
         debts = await _unpaid_for(session, ids)
         yield [
@@ -208,7 +145,7 @@ async def iter_client_rows(
                 house=r.house,
                 entrance=r.entrance,
                 status=r.status,
-                activity=derive_activity(r.registered_at, r.last_call_at, r.last_order_at, today),
+                activity=activity_of(r.registered_at, r.last_call_at, r.last_order_at, now),
                 completed_orders=r.completed_orders,
                 false_orders=r.false_orders,
                 unpaid_debt=debts.get(r.id, Decimal("0.00")),
@@ -220,8 +157,6 @@ async def iter_client_rows(
             )
             for r in records
         ]
-        if len(records) < batch_size:
-            return
 
 
 async def _phones_for(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[str]]:

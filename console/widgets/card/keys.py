@@ -73,6 +73,7 @@ _NEEDS_CARD = {
     "card_mark_paid",
 }
 _NEEDS_EDIT = {"card_save", "card_cancel"}
+CARD_ACTIONS = frozenset(_NEEDS_CARD | _NEEDS_EDIT)  # what `check_card_action` decides
 
 
 class CardActions(DOMNode):
@@ -84,15 +85,19 @@ class CardActions(DOMNode):
         raise NotImplementedError
 
     def check_card_action(self, action: str) -> bool | None:
-        """True/False for card actions; None when `action` is not one of them."""
-        if action not in _NEEDS_CARD and action not in _NEEDS_EDIT:
-            return None
+        """For card actions: True (live), None (shown dimmed: no card yet) or False (hidden:
+        the edit form is up, or for save/cancel, it is not); only for `CARD_ACTIONS`.
+
+        The footer keeps the same keys between calls and only dims or lights them: a ring
+        then never changes the set of keys, and the footer is not rebuilt on the pop path.
+        """
         panel = self.card_panel()
-        if panel is None:
-            return False
+        editing = panel is not None and panel.editing
         if action in _NEEDS_EDIT:
-            return panel.editing
-        return panel.card is not None and not panel.editing
+            return editing
+        if editing:
+            return False
+        return True if panel is not None and panel.card is not None else None
 
     def action_card_edit(self) -> None:
         if (panel := self.card_panel()) is not None:

@@ -9,6 +9,7 @@ client was changed meanwhile) are explained in words, never swallowed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from console.app import ConsoleApp
 
 Write = Callable[["AsyncSession"], Awaitable[Any]]
+FORM_WAIT_ROUNDS = 100  # × 10 ms: an edit form mounted ahead finishes composing in this
 
 
 @dataclass
@@ -114,6 +116,9 @@ class ClientCardPanel(Vertical):
         self._token = 0
         self._edit_after_load: str | None = None
         self._after_load: Callable[[ClientCard], None] | None = None
+        # Told about every card shown, inside the update that shows it (the popup: to come
+        # on screen together with its first card).
+        self.card_listener: Callable[[ClientCard], None] | None = None
         self._new_phone: str | None = None
 
     @property
@@ -211,7 +216,30 @@ class ClientCardPanel(Vertical):
             if self._after_load is not None:
                 then, self._after_load = self._after_load, None
                 then(card)
+            if self.card_listener is not None:
+                self.card_listener(card)
         self._keys_changed()
+
+    def reset(self) -> bool:
+        """Blank the panel for another call (the dispatcher reuses closed popups); False
+        when it cannot be: a save is still on its way to the database."""
+        if any(
+            w.group == "card-write" and not w.is_finished for w in self.workers if w.node is self
+        ):
+            return False
+        self.workers.cancel_node(self)  # loads in flight: their answers are for the last call
+        self._token += 1
+        self.card = None
+        self.client_id = None
+        self.editing = False
+        self._edit_after_load = None
+        self._after_load = None
+        self._new_phone = None
+        self._empty = True
+        self.set_class(False, "-editing", update=False)
+        self._show_parts()
+        self.notice("")
+        return True
 
     def _show_parts(self) -> None:
         """The card's view, or the edit form while editing, or neither while empty."""
@@ -232,10 +260,26 @@ class ClientCardPanel(Vertical):
     async def _form(self) -> CardEditForm:
         found = self.query(CardEditForm)
         if found:
-            return found.first()
+            form = found.first()
+            # mounted ahead (`prepare_form`) and maybe still composing: wait for its inputs
+            for _ in range(FORM_WAIT_ROUNDS):
+                if form.query("#edit-phone") or not form.is_attached:
+                    break
+                await asyncio.sleep(0.01)
+            return form
         form = CardEditForm(id="card-edit")
         await self.mount(form)
         return form
+
+    def prepare_form(self) -> None:
+        """Mount the (hidden) edit form ahead of need: a first-time caller's card opens in
+        edit mode, and composing two dozen inputs would otherwise be on that pop's path."""
+        if self.is_attached and not self.query(CardEditForm):
+            self._prepare_form()
+
+    @work(group="card-form-prepare", exit_on_error=False, description="edit form, ahead")
+    async def _prepare_form(self) -> None:
+        await self._form()
 
     def start_edit(self, focus: str = "last_name") -> None:
         if self.card is None:

@@ -7,6 +7,7 @@ its query returns. Withheld and internal calls get a line that says so, and no c
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -36,7 +37,87 @@ class CallPopup(Vertical):
     CallPopup #call-line.-missed { background: $warning 40%; }
     """
 
-    def __init__(
+    def __init__(self, *, id: str | None = None) -> None:
+        """A blank popup: `assign_ring` or `assign_live` gives it its call. The dispatcher
+        keeps one blank popup mounted (hidden) ahead of the next ring, so a ring fills in
+        widgets that exist instead of composing some thirty of them on the pop path."""
+        super().__init__(id=id)
+        self.key = ""
+        self.server = ""
+        self.linkedid = ""
+        self.number: str | None = None
+        self.number_raw = ""
+        self.caller_name: str | None = None
+        self.queue: str | None = None
+        self.kind = "phone"
+        self.at_text = ""
+        self.rang_at: datetime | None = (
+            None  # when the PBX said it rang here (None: from the strip)
+        )
+        self.state: PopupState = "ringing"
+        self.popped_at = 0.0  # monotonic time the ring reached the console
+        self.shown_at: float | None = None
+        self.colleague: str | None = None
+        self.assigned = False
+        self.revealed = False  # on screen (the dispatcher holds a ring back for its card)
+        self.on_card: Callable[[CallPopup], None] | None = None  # a card is in its widgets
+        # The panel exists from the start: a call can be answered elsewhere (or identified)
+        # before this popup is composed — a burst of AMI events is one loop turn — and the
+        # dispatcher asks the panel whether it is being edited. What arrives before the
+        # mount is kept and applied once both the call and the widgets are there.
+        self._panel = ClientCardPanel()
+        self._panel.card_listener = self._card_in
+        self._ready = False
+        self._identity: tuple[str, int | None, bool, str | None] | None = None
+
+    @classmethod
+    def from_ring(
+        cls, key: str, call: CallRinging, *, popped_at: float, id: str | None = None
+    ) -> CallPopup:
+        popup = cls(id=id)
+        popup.assign_ring(key, call, popped_at=popped_at)
+        return popup
+
+    @classmethod
+    def from_live(cls, key: str, call: LiveCall, *, id: str | None = None) -> CallPopup:
+        popup = cls(id=id)
+        popup.assign_live(key, call)
+        return popup
+
+    def assign_ring(self, key: str, call: CallRinging, *, popped_at: float) -> None:
+        """This popup is for `call`, which just rang at my phone."""
+        self._assign(
+            key,
+            server=call.server,
+            linkedid=call.linkedid,
+            number=call.number,
+            number_raw=call.number_raw,
+            name=call.name,
+            queue=call.queue,
+            kind=call.kind,
+            at_text=fmt_time(call.at),
+            popped_at=popped_at,
+            rang_at=call.at,
+        )
+
+    def assign_live(self, key: str, call: LiveCall) -> None:
+        """This popup is for a live call picked from the strip."""
+        self.state = "talking" if call.state == "talking" else "ringing"
+        self._assign(
+            key,
+            server=call.server,
+            linkedid=call.linkedid,
+            number=call.number,
+            number_raw=call.number_raw,
+            name=call.name,
+            queue=call.queue,
+            kind="phone" if call.number else "withheld",
+            at_text=fmt_time(call.started_at),
+            popped_at=time.monotonic(),
+            rang_at=None,
+        )
+
+    def _assign(
         self,
         key: str,
         *,
@@ -49,10 +130,8 @@ class CallPopup(Vertical):
         kind: str,
         at_text: str,
         popped_at: float,
-        rang_at: datetime | None = None,
-        id: str | None = None,
+        rang_at: datetime | None,
     ) -> None:
-        super().__init__(id=id)
         self.key = key
         self.server = server
         self.linkedid = linkedid
@@ -62,70 +141,62 @@ class CallPopup(Vertical):
         self.queue = queue
         self.kind = kind
         self.at_text = at_text
-        self.rang_at = rang_at  # when the PBX said it rang here (None: opened from the strip)
-        self.state: PopupState = "ringing"
-        self.popped_at = popped_at  # monotonic time the ring reached the console
-        self.shown_at: float | None = None
-        self.colleague: str | None = None
-        # The panel exists from the start: a call can be answered elsewhere (or identified)
-        # before this popup is composed — a burst of AMI events is one loop turn — and the
-        # dispatcher asks the panel whether it is being edited. What arrives before the
-        # mount is kept and applied by `on_mount`.
-        self._panel = ClientCardPanel()
-        self._ready = False
-        self._identity: tuple[str, int | None, bool, str | None] | None = None
-
-    @classmethod
-    def from_ring(
-        cls, key: str, call: CallRinging, *, popped_at: float, id: str | None = None
-    ) -> CallPopup:
-        return cls(
-            key,
-            server=call.server,
-            linkedid=call.linkedid,
-            number=call.number,
-            number_raw=call.number_raw,
-            name=call.name,
-            queue=call.queue,
-            kind=call.kind,
-            at_text=fmt_time(call.at),
-            popped_at=popped_at,
-            rang_at=call.at,
-            id=id,
-        )
-
-    @classmethod
-    def from_live(cls, key: str, call: LiveCall, *, id: str | None = None) -> CallPopup:
-        kind = "phone" if call.number else "withheld"
-        popup = cls(
-            key,
-            server=call.server,
-            linkedid=call.linkedid,
-            number=call.number,
-            number_raw=call.number_raw,
-            name=call.name,
-            queue=call.queue,
-            kind=kind,
-            at_text=fmt_time(call.started_at),
-            popped_at=time.monotonic(),
-            id=id,
-        )
-        popup.state = "talking" if call.state == "talking" else "ringing"
-        return popup
+        self.popped_at = popped_at
+        self.rang_at = rang_at
+        self.assigned = True
+        if self._ready:
+            self._start()
 
     @property
     def panel(self) -> ClientCardPanel:
         return self._panel
 
     def compose(self) -> ComposeResult:
-        yield Static(self._line(), id="call-line", classes=f"-{self.state}")
+        line = self._line() if self.assigned else ""
+        yield Static(line, id="call-line", classes=f"-{self.state}")
         yield self._panel
 
     def on_mount(self) -> None:
         if not self.query("#call-line"):
             return  # closed before it was shown: rang and was taken elsewhere in one burst
-        self.shown_at = time.monotonic()
         self._ready = True
+        if self.assigned:
+            self._start()
+        else:  # a spare, mounted while nothing rings: its edit form can be ready too
+            self.call_after_refresh(self._panel.prepare_form)
+
+    def recycle(self) -> bool:
+        """Blank this popup for a later ring (it stays mounted, hidden); False if its card
+        cannot be blanked yet (a save in flight), and it should be removed instead."""
+        if not self._ready or not self._panel.reset():
+            return False
+        self.display = False
+        self.key = ""
+        self.server = self.linkedid = self.number_raw = self.at_text = ""
+        self.number = self.caller_name = self.queue = self.colleague = None
+        self.kind = "phone"
+        self.rang_at = None
+        self.state = "ringing"
+        self.popped_at = 0.0
+        self.shown_at = None
+        self.assigned = self.revealed = False
+        self.on_card = None
+        self._identity = None
+        self.query_one("#call-line", Static).update("")
+        return True
+
+    def _card_in(self, _card: ClientCard) -> None:
+        if self.on_card is not None:
+            self.on_card(self)
+
+    def reveal(self) -> None:
+        """The dispatcher put this popup on screen (bench/ times the ring to here)."""
+        if not self.revealed:
+            self.revealed = True
+            self.shown_at = time.monotonic()
+
+    def _start(self) -> None:
+        """The call and the widgets are both here: show the number, fetch the card."""
         self.set_state(self.state)
         if self._identity is not None:
             kind, client_id, created, colleague = self._identity
@@ -161,7 +232,7 @@ class CallPopup(Vertical):
         # The state class is on the call line only: on the popup it would restyle the whole
         # card (some 45 widgets, tens of milliseconds) at every ring, answer and hang-up.
         self.state = state
-        if self._ready:
+        if self._ready and self.assigned:
             for line in self.query("#call-line").results(Static):
                 if not line.has_class(f"-{state}"):
                     line.set_classes(f"-{state}")
@@ -172,7 +243,7 @@ class CallPopup(Vertical):
     ) -> None:
         """The desk said who is calling: load the card (edit mode for a brand-new client)."""
         self.kind = kind
-        if not self._ready:
+        if not (self._ready and self.assigned):
             self._identity = (kind, client_id, created, colleague)
             return
         if kind == "internal":

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from console.i18n import fmt_date, fmt_datetime, fmt_duration, fmt_money, fmt_number, tr
@@ -28,21 +30,22 @@ class BlacklistBanner(Static):
     DEFAULT_CSS = """
     BlacklistBanner { display: none; width: 1fr; background: $error; color: $text;
                       text-style: bold; padding: 0 1; }
-    BlacklistBanner.-shown { display: block; }
     """
 
     def show(self, card: ClientCard) -> None:
-        client = card
-        self.set_class(client.blacklisted, "-shown")
-        if not client.blacklisted:
+        # `.display`, not a class: a class change restyles the node on the pop path.
+        self.display = card.blacklisted
+        if not card.blacklisted:
             return
-        since = fmt_datetime(client.blacklisted_at) if client.blacklisted_at else "—"
+        since = fmt_datetime(card.blacklisted_at) if card.blacklisted_at else "—"
         self.update(
-            tr(
-                "card.blacklist.banner",
-                reason=client.blacklist_reason or "—",
-                since=since,
-                by=client.blacklisted_by or "—",
+            Content(
+                tr(
+                    "card.blacklist.banner",
+                    reason=card.blacklist_reason or "—",
+                    since=since,
+                    by=card.blacklisted_by or "—",
+                )
             )
         )
 
@@ -53,11 +56,10 @@ class DebtsBanner(Static):
     DEFAULT_CSS = """
     DebtsBanner { display: none; width: 1fr; background: $warning; color: $background;
                   text-style: bold; padding: 0 1; }
-    DebtsBanner.-shown { display: block; }
     """
 
     def show(self, card: ClientCard) -> None:
-        self.set_class(card.orders_blocked, "-shown")
+        self.display = card.orders_blocked
         if card.orders_blocked:
             self.update(
                 tr(
@@ -78,30 +80,57 @@ class TariffBadge(Static):
 
     def show(self, card: ClientCard) -> None:
         name = card.tariff or tr("card.tariff.none")
-        self.update(tr("card.tariff.badge", tariff=name))
+        self.update(Content(tr("card.tariff.badge", tariff=name)))
 
 
-class Counters(Static):
-    """Orders and complaints at a glance."""
+class CardDetails(Static):
+    """Phones, address, comment, status, money and counters: one widget, one line each.
+
+    One widget rather than one per line: every widget on the card costs layout and render
+    time in the screen update that pops it (see docs/performance.md)."""
 
     def show(self, card: ClientCard) -> None:
         c = card
-        self.update(
+        phones = ", ".join(
+            format_display(p.e164) + (f" ({p.label})" if p.label else "") for p in card.phones
+        )
+        address = ", ".join(
+            part
+            for part in (
+                c.city,
+                c.street,
+                c.house,
+                tr("card.entrance", entrance=c.entrance) if c.entrance else "",
+            )
+            if part
+        )
+        lines = (
+            tr("card.phones", phones=phones or "—"),
+            tr("card.address", address=address or "—"),
+            tr("card.comment", comment=c.comment or "—"),
+            tr(
+                "card.status",
+                status=tr(f"card.status.{c.status}"),
+                activity=tr(f"card.activity.{card.activity}"),
+                registered=fmt_date(c.registered_at),
+            ),
+            tr("card.money", balance=fmt_money(c.balance), bonus=fmt_money(c.bonus_balance)),
             tr(
                 "card.counters",
                 completed=fmt_number(c.completed_orders),
                 false=fmt_number(c.false_orders),
                 bonus=fmt_number(c.bonus_orders),
                 complaints=fmt_number(c.complaints),
-            )
+            ),
         )
+        self.update(Content("\n".join(lines)))  # plain text: a «[» in a comment is a «[»
 
 
 class DebtsList(Vertical):
     """Unpaid debts: the total, then each with order reference and date."""
 
     DEFAULT_CSS = """
-    DebtsList { height: auto; }
+    DebtsList { height: auto; margin-top: 1; }
     DebtsList > DataTable { height: auto; max-height: 6; }
     """
 
@@ -117,13 +146,12 @@ class DebtsList(Vertical):
 
     def show(self, card: ClientCard) -> None:
         debts = card.unpaid_debts
-        total = self.query_one("#debts-total", Static)
         if debts:
-            total.update(
-                tr("card.debts.total", count=len(debts), total=fmt_money(card.unpaid_debt_total))
-            )
+            line = tr("card.debts.total", count=len(debts), total=fmt_money(card.unpaid_debt_total))
         else:
-            total.update(tr("card.debts.none"))
+            line = tr("card.debts.none")
+        title = Content.styled(tr("card.debts.title"), "bold")
+        self.query_one("#debts-total", Static).update(Content.assemble(title, "\n", line))
         table: DataTable[str] = self.query_one(DataTable)
         table.clear()
         table.display = bool(debts)
@@ -144,41 +172,42 @@ class DebtsList(Vertical):
         return int(key) if key is not None else None
 
 
-class RecentCalls(Vertical):
-    """The client's last calls, newest first (a finished call shows up here once logged)."""
+class RecentCalls(Static):
+    """The client's last calls, newest first (a finished call shows up here once logged).
 
-    DEFAULT_CSS = """
-    RecentCalls { height: auto; }
-    RecentCalls > DataTable { height: auto; max-height: 6; }
-    """
+    Text in columns, not a `DataTable`: nothing here is selected, and a table widget would
+    be the costliest part of the card to draw when it pops."""
 
-    def compose(self) -> ComposeResult:
-        yield Static(tr("card.calls.title"), classes="card-section")
-        table: DataTable[str] = DataTable(cursor_type="row", id="calls-table")
-        yield table
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in ("when", "direction", "result", "operator", "talk"):
-            table.add_column(tr(f"card.calls.col.{column}"), key=column)
+    COLUMNS = ("when", "direction", "result", "operator", "talk")
 
     def show(self, card: ClientCard) -> None:
-        table: DataTable[str] = self.query_one(DataTable)
-        table.clear()
         # Operators by name, as everywhere else on screen («Анна», not «101»).
         names: Mapping[str, str] = getattr(self.app, "operator_names", {})
-        for n, call in enumerate(card.recent_calls):
-            by = call.answered_by
-            table.add_row(
+        rows = [
+            (
                 fmt_datetime(call.started_at),
                 tr(f"card.call.direction.{call.direction}"),
                 tr(f"card.call.disposition.{call.disposition}"),
-                names.get(by, by) if by else "—",
+                names.get(call.answered_by, call.answered_by) if call.answered_by else "—",
                 fmt_duration(call.talk_s) if call.talk_s else "—",
-                key=str(n),
             )
-        if not card.recent_calls:
-            table.add_row(tr("card.calls.none"), "", "", "", "")
+            for call in card.recent_calls
+        ]
+        title = Content.styled(tr("card.calls.title"), "bold")
+        if not rows:
+            self.update(Content.assemble(title, "\n", tr("card.calls.none")))
+            return
+        header = tuple(tr(f"card.calls.col.{column}") for column in self.COLUMNS)
+        widths = [max(cell_len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+
+        def line(cells: tuple[str, ...]) -> str:
+            return "  ".join(
+                cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=False)
+            )
+
+        lines = [title, Content.styled(line(header).rstrip(), "dim")]
+        lines.extend(Content(line(row).rstrip()) for row in rows)
+        self.update(Content("\n").join(lines))
 
 
 class ClientCardView(VerticalScroll):
@@ -188,7 +217,7 @@ class ClientCardView(VerticalScroll):
     ClientCardView { height: 1fr; }
     ClientCardView .card-head { height: auto; }
     ClientCardView #card-name { width: 1fr; text-style: bold; }
-    ClientCardView .card-section { text-style: bold; margin-top: 1; }
+    ClientCardView RecentCalls { margin-top: 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -197,13 +226,7 @@ class ClientCardView(VerticalScroll):
         with Horizontal(classes="card-head"):
             yield Static(id="card-name")
             yield TariffBadge(id="tariff-badge")
-        yield Static(id="card-phones")
-        yield Static(id="card-address")
-        yield Static(id="card-comment")
-        yield Static(id="card-status")
-        yield Static(id="card-money")
-        yield Counters(id="card-counters")
-        yield Static(tr("card.debts.title"), classes="card-section")
+        yield CardDetails(id="card-details")
         yield DebtsList(id="card-debts")
         yield RecentCalls(id="card-calls")
 
@@ -212,38 +235,11 @@ class ClientCardView(VerticalScroll):
         name = c.name or tr("card.name.unnamed")
         if c.kind == "corporate" and c.organisation and c.organisation != name:
             name = f"{name} · {c.organisation}"
-        self.query_one("#card-name", Static).update(name)
-        phones = ", ".join(
-            format_display(p.e164) + (f" ({p.label})" if p.label else "") for p in card.phones
-        )
-        self.query_one("#card-phones", Static).update(tr("card.phones", phones=phones or "—"))
-        address = ", ".join(
-            part
-            for part in (
-                c.city,
-                c.street,
-                c.house,
-                tr("card.entrance", entrance=c.entrance) if c.entrance else "",
-            )
-            if part
-        )
-        self.query_one("#card-address", Static).update(tr("card.address", address=address or "—"))
-        self.query_one("#card-comment", Static).update(tr("card.comment", comment=c.comment or "—"))
-        self.query_one("#card-status", Static).update(
-            tr(
-                "card.status",
-                status=tr(f"card.status.{c.status}"),
-                activity=tr(f"card.activity.{card.activity}"),
-                registered=fmt_date(c.registered_at),
-            )
-        )
-        self.query_one("#card-money", Static).update(
-            tr("card.money", balance=fmt_money(c.balance), bonus=fmt_money(c.bonus_balance))
-        )
+        self.query_one("#card-name", Static).update(Content(name))
         self.query_one(BlacklistBanner).show(card)
         self.query_one(DebtsBanner).show(card)
         self.query_one(TariffBadge).show(card)
-        self.query_one(Counters).show(card)
+        self.query_one(CardDetails).show(card)
         self.query_one(DebtsList).show(card)
         self.query_one(RecentCalls).show(card)
 

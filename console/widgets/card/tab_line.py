@@ -1,0 +1,38 @@
+"""One line naming the calls that have a popup; the one shown is highlighted.
+
+Textual's `Tabs` would be a widget per call, an animated underline (a dozen extra screen
+updates after each ring, drawn while the next ring may be arriving) and a removal that
+completes a little later. The dispatcher needs none of that: a label per call, the current
+one reversed, `]`/`[` to move and a click to pick. One widget re-rendered does it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.content import Content
+from textual.widgets import Static
+
+from console.i18n import tr
+
+
+class PopupTabLine(Static):
+    """`show(labels, current)`: labels are (popup id, text), in the order the calls came."""
+
+    DEFAULT_CSS = """
+    PopupTabLine { height: 1; width: 1fr; background: $panel; }
+    """
+
+    def show(self, labels: Sequence[tuple[str, str]], current: str | None) -> None:
+        parts: list[Content] = []
+        for n, (popup_id, text) in enumerate(labels, 1):
+            style = "bold reverse" if popup_id == current else ""
+            # A click runs the screen's `pick_popup` action (popup ids are the dispatcher's
+            # own «popup-N»); the text is a variable, so brackets in a caller's name stay text.
+            part = Content.from_markup(
+                f"[@click=screen.pick_popup('{popup_id}')] $n $text [/]", n=n, text=text
+            )
+            parts.append(part.stylize(style) if style else part)
+        if len(parts) > 1:
+            parts.append(Content.styled(tr("popup.tabs.keys"), "dim"))
+        self.update(Content(" ").join(parts))
