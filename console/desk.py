@@ -227,12 +227,17 @@ class Desk:
             return
         self._publish(CallLogged(record.server, record.linkedid, client_id, call_id))
 
-    async def _client_of(self, e164: str) -> int | None:
-        from storage.clients import find_client_by_phone
+    async def _client_of(self, number: str) -> int | None:
+        """Whose number it is: only the id is needed, so no client row is loaded."""
+        from storage.clients import phone_owner
+        from storage.phones import classify_number
 
+        e164 = classify_number(number, self.settings.phone.region).e164
+        if e164 is None:
+            return None
         async with self.sessions() as session:
-            client = await find_client_by_phone(session, e164, self.settings.phone.region)
-            return client.id if client is not None else None
+            owner = await phone_owner(session, e164)
+        return owner.client_id if owner is not None else None
 
     async def flush(self) -> None:
         """Wait for identification and logging still in flight (on shutdown)."""

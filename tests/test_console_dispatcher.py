@@ -517,3 +517,42 @@ async def test_closed_popups_are_reused_not_accumulated(
         assert popup.panel.card is not None and popup.panel.card.phones[0].e164 == PETROV_PHONE
         assert not popup.panel.editing
         assert "+7 903 111-22-33" in str(popup.query_one("#call-line").render())
+
+
+async def test_several_calls_at_once_newest_shown_others_one_key_or_click_away(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = dispatcher(app)
+        phones = (MARIA_PHONES[0], PETROV_PHONE, "+79995550011")
+        for n, phone in enumerate(phones):
+            desk.emit(ring(phone, linkedid=f"1700000000.{n}"))
+        await settle(app, pilot)
+        keys = [f"main/1700000000.{n}" for n in range(3)]
+        assert list(screen.popups) == keys  # none lost
+        assert screen.current_popup() is screen.popups[keys[2]]  # the newest is shown
+        tabs = str(screen.query_one("#popup-tabs").render())
+        assert tabs.index("Иванова Мария") < tabs.index("Петров") < tabs.index("+7 999 555-00-11")
+        assert "] [ other calls" in tabs
+
+        await pilot.press("left_square_bracket")
+        assert screen.current_popup() is screen.popups[keys[1]]
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert screen.current_popup() is screen.popups[keys[0]]  # around the end
+
+        await pilot.click("#popup-tabs", offset=(tabs.index("Петров"), 0))
+        await pilot.pause()
+        assert screen.current_popup() is screen.popups[keys[1]]
+
+        await pilot.press("x")  # dismissed: another call's card takes its place
+        await settle(app, pilot)
+        assert list(screen.popups) == [keys[0], keys[2]]
+        assert screen.current_popup() is screen.popups[keys[2]]
+        assert "other calls" in str(screen.query_one("#popup-tabs").render())
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert "other calls" not in str(screen.query_one("#popup-tabs").render())

@@ -291,7 +291,10 @@ class DispatcherScreen(CardActions, Screen[None]):
             self._reveal(popup)
 
     def _card_in(self, popup: CallPopup) -> None:
-        self._reveal(popup)
+        if popup.revealed:
+            self._show_tabs()  # the tab names the client now
+        else:
+            self._reveal(popup)
         self._popped(popup.key)
 
     def _reveal(self, popup: CallPopup) -> None:

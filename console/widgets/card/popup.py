@@ -212,7 +212,10 @@ class CallPopup(Vertical):
             self.panel.load_phone(self.number)
 
     def tab_label(self) -> str:
-        who = self.caller_name or self.number_raw or tr("calls.withheld")
+        card = self._panel.card
+        number = format_display(self.number) if self.number else self.number_raw
+        who = (card.name if card is not None else None) or self.caller_name or number
+        who = who or tr("calls.withheld")
         return f"{tr(f'popup.state.{self.state}')} {who}"
 
     def _line(self) -> str:
