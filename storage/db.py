@@ -71,6 +71,10 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         raise StorageError(f"cannot use database {safe_url(parsed)}: {exc}") from None
     if parsed.drivername.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if "aiosqlite" in parsed.drivername:
+            from storage import aiosqlite_shutdown
+
+            aiosqlite_shutdown.install()
     return engine
 
 

@@ -359,6 +359,14 @@ async def start_import(app: ConsoleApp, pilot: Pilot[None], path: Path) -> Impor
     return dialog
 
 
+async def seeded_with_sheet(
+    sessions: Sessions, path: Path, rows: Sequence[Sequence[Any]]
+) -> tuple[dict[str, int], tuple[int, int, int], Path]:
+    """The clients of `seed_clients` (their ids), the counts they make, and a sheet to import."""
+    ids = await seed_clients(sessions)
+    return ids, await counts(sessions), write_sheet(path, rows)
+
+
 REPORTS = {
     "en": (
         "row 3, Телефон: 'abc': not a phone number",
@@ -378,9 +386,8 @@ REPORTS = {
 async def test_bad_rows_are_listed_and_nothing_is_written(
     sessions: Sessions, tmp_path: Path, language: str
 ) -> None:
-    await seed_clients(sessions)
-    before = await counts(sessions)
-    source = write_sheet(
+    _, before, source = await seeded_with_sheet(
+        sessions,
         tmp_path / "bad.xlsx",
         [
             ["ФИО", "Телефон", "Email"],
@@ -411,9 +418,8 @@ async def test_bad_rows_are_listed_and_nothing_is_written(
 async def test_a_clean_file_is_imported_only_after_confirmation(
     sessions: Sessions, tmp_path: Path
 ) -> None:
-    ids = await seed_clients(sessions)
-    before = await counts(sessions)
-    source = write_sheet(
+    ids, before, source = await seeded_with_sheet(
+        sessions,
         tmp_path / "good.xlsx",
         [
             ["ФИО", "Телефон", "Город"],
@@ -467,9 +473,8 @@ async def test_a_clean_file_is_imported_only_after_confirmation(
 async def test_no_update_reports_existing_clients_instead(
     sessions: Sessions, tmp_path: Path
 ) -> None:
-    await seed_clients(sessions)
-    before = await counts(sessions)
-    source = write_sheet(
+    _, before, source = await seeded_with_sheet(
+        sessions,
         tmp_path / "known.xlsx",
         [["ФИО", "Телефон"], ["Новиков Николай", "+79990001122"], ["Петров", "+79031112233"]],
     )

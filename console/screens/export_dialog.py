@@ -16,30 +16,22 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from console.i18n import fmt_number, language, timezone, tr
-from console.i18n.bindings import localize_bindings
-from console.widgets.transfer.common import (
-    default_export_path,
-    error_line,
-    export_target,
-    shown_path,
-)
-from console.widgets.transfer.progress import Progressed, ProgressThrottle, TransferProgress
-from storage.db import StorageError
+from console.widgets.transfer.common import default_export_path, export_target, shown_path
+from console.widgets.transfer.dialog import TransferDialog
+from console.widgets.transfer.progress import Progressed, TransferProgress
 from storage.filters import CallFilter, ClientFilter
-from storage.xlsx import ExportFileError, ExportSummary
+from storage.xlsx import ExportSummary, export_calls, export_clients, export_debts
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,62 +52,36 @@ class ExportKind:
     run: ExportJob
 
 
-def clients_export(sessions: async_sessionmaker[AsyncSession], flt: ClientFilter) -> ExportKind:
-    """The clients `flt` selects (the client base's search and filters)."""
+def export_kind(
+    label: str, stem: str, export: Callable[..., Awaitable[ExportSummary]]
+) -> ExportKind:
+    """A kind exporting with `export(path, language=…, progress=…, cancel=…, tz=…)`: one
+    of storage's exports with what it exports (sessions, filter…) bound already."""
 
     async def run(path: Path, progress: Progress, cancel: asyncio.Event) -> ExportSummary:
-        from storage.xlsx import export_clients
-
-        return await export_clients(
-            sessions,
-            path,
-            flt,
-            language=language(),
-            progress=progress,
-            cancel=cancel,
-            tz=timezone(),
+        return await export(
+            path, language=language(), progress=progress, cancel=cancel, tz=timezone()
         )
 
-    return ExportKind("", "clients", run)
+    return ExportKind(label, stem, run)
+
+
+def clients_export(sessions: async_sessionmaker[AsyncSession], flt: ClientFilter) -> ExportKind:
+    """The clients `flt` selects (the client base's search and filters)."""
+    return export_kind("", "clients", partial(export_clients, sessions, flt=flt))
 
 
 def calls_export(sessions: async_sessionmaker[AsyncSession], flt: CallFilter) -> ExportKind:
     """The calls `flt` selects (the history's dates and filters)."""
-
-    async def run(path: Path, progress: Progress, cancel: asyncio.Event) -> ExportSummary:
-        from storage.xlsx import export_calls
-
-        return await export_calls(
-            sessions,
-            path,
-            flt,
-            language=language(),
-            progress=progress,
-            cancel=cancel,
-            tz=timezone(),
-        )
-
-    return ExportKind("", "calls", run)
+    return export_kind("", "calls", partial(export_calls, sessions, flt=flt))
 
 
 def debt_exports(sessions: async_sessionmaker[AsyncSession]) -> list[ExportKind]:
     """Unpaid debts, paid ones (with who closed them), or all of them."""
 
     def kind(paid: bool | None, key: str, stem: str) -> ExportKind:
-        async def run(path: Path, progress: Progress, cancel: asyncio.Event) -> ExportSummary:
-            from storage.xlsx import export_debts
-
-            return await export_debts(
-                sessions,
-                path,
-                paid=paid,
-                language=language(),
-                progress=progress,
-                cancel=cancel,
-                tz=timezone(),
-            )
-
-        return ExportKind(tr(f"transfer.debts.{key}"), stem, run)
+        export = partial(export_debts, sessions, paid=paid)
+        return export_kind(tr(f"transfer.debts.{key}"), stem, export)
 
     return [
         kind(False, "unpaid", "debts-unpaid"),
@@ -131,21 +97,20 @@ class ExportFinished(Message):
     summary: ExportSummary
 
 
-@dataclass
-class ExportFailed(Message):
-    """The export could not be done (the file cannot be written): one line saying why."""
-
-    line: str
-
-
-class ExportDialog(ModalScreen[ExportSummary | None]):
+class ExportDialog(TransferDialog[ExportSummary | None]):
     """Asks for the file, exports with a progress bar, says how it went. Dismisses with the
     summary once an export has ended (cancelled or not), None when closed before."""
 
-    CSS_PATH = "../styles/transfer.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "escape", "key.cancel", tooltip="key.cancel.tip", id="transfer.escape"),
-    ]
+    RUNNING = ("running", "cancelling")
+    NOTHING_YET = ("ask",)
+    ENDED = ("done",)
+    BUTTONS: ClassVar = {
+        "start": ("ask",),
+        "cancel": ("ask", "running", "cancelling"),
+        "close": ("done",),
+    }
+
+    phase: Phase
 
     def __init__(
         self,
@@ -156,8 +121,7 @@ class ExportDialog(ModalScreen[ExportSummary | None]):
         day: date,
         folder: Path | None = None,
     ) -> None:
-        super().__init__(classes="dialog transfer-dialog")
-        localize_bindings(self)
+        super().__init__()
         if not kinds:
             raise ValueError("nothing to export")
         self._title = title
@@ -168,7 +132,6 @@ class ExportDialog(ModalScreen[ExportSummary | None]):
         self._offered = default_export_path(self._kinds[0].stem, day, folder)
         self._cancel = asyncio.Event()
         self._replace: Path | None = None  # an existing file the operator agreed to replace
-        self.phase: Phase = "ask"
         self.summary: ExportSummary | None = None
         self.progress_done = 0  # rows written, as last shown
 
@@ -182,46 +145,22 @@ class ExportDialog(ModalScreen[ExportSummary | None]):
                 with RadioSet(id="export-kind", compact=True):
                     for index, kind in enumerate(self._kinds):
                         yield RadioButton(kind.label, value=index == 0)
-            yield Label(tr("transfer.path"))
-            yield Input(
-                shown_path(self._offered),
-                placeholder=tr("transfer.path.placeholder"),
-                id="transfer-path",
-                compact=True,
-            )
-            yield TransferProgress(id="transfer-progress")
-            yield Static("", id="transfer-result")
+            yield from self._path_field(shown_path(self._offered))
+            yield from self._result_lines()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("transfer.export.start"), id="start", variant="primary")
                 yield Button(tr("common.cancel"), id="cancel")
                 yield Button(tr("transfer.close"), id="close", variant="primary")
 
-    def on_mount(self) -> None:
-        self._say("")
-        self._show_phase()
-        self.query_one("#transfer-path", Input).focus()
-
     def _show_phase(self) -> None:
-        phase = self.phase
-        asking = phase == "ask"
-        self.query_one("#transfer-path", Input).disabled = not asking
+        super()._show_phase()
         for choice in self.query("#export-kind"):
-            choice.disabled = not asking
-        written = self.summary is not None and not self.summary.cancelled
-        self.query_one(TransferProgress).display = phase in ("running", "cancelling") or (
-            phase == "done" and written
-        )
-        self.query_one("#start", Button).display = asking
-        cancel = self.query_one("#cancel", Button)
-        cancel.display = phase != "done"
-        cancel.disabled = phase == "cancelling"
-        self.query_one("#close", Button).display = phase == "done"
+            choice.disabled = self.phase != "ask"
+        self.query_one("#cancel", Button).disabled = self.phase == "cancelling"
 
-    def _say(self, text: str, *, error: bool = False) -> None:
-        result = self.query_one("#transfer-result", Static)
-        result.update(text)
-        result.set_class(error, "dialog-error")
-        result.display = bool(text)
+    def _progress_shown(self) -> bool:
+        written = self.summary is not None and not self.summary.cancelled
+        return super()._progress_shown() or (self.phase == "done" and written)
 
     @property
     def kind(self) -> ExportKind:
@@ -234,7 +173,7 @@ class ExportDialog(ModalScreen[ExportSummary | None]):
 
     @on(RadioSet.Changed, "#export-kind")
     def _kind_changed(self) -> None:
-        path = self.query_one("#transfer-path", Input)
+        path = self._path
         if path.value.strip() == shown_path(self._offered):  # not edited: offer the new name
             self._offered = default_export_path(self.kind.stem, self._day, self._folder)
             path.value = shown_path(self._offered)
@@ -244,66 +183,47 @@ class ExportDialog(ModalScreen[ExportSummary | None]):
         self.action_start()
 
     def action_start(self) -> None:
-        if self.phase != "ask":
-            return
         kind = self.kind
-        path = self.query_one("#transfer-path", Input)
-        target = export_target(path.value, f"{kind.stem}-{self._day.isoformat()}.xlsx")
+        name = f"{kind.stem}-{self._day.isoformat()}.xlsx"
+        target = self._typed(lambda text: export_target(text, name))
         if target is None:
-            self._say(tr("transfer.path.empty"), error=True)
             return
         if target.exists() and target != self._replace:
             self._replace = target  # asked once; the same path again means «replace it»
-            path.value = shown_path(target)
+            self._path.value = shown_path(target)
             self._say(tr("transfer.export.exists", name=shown_path(target)), error=True)
             return
+        self._replace = None  # should this export fail, the next one asks again
         self._cancel = asyncio.Event()
         self.summary = None
         self.progress_done = 0
-        self.phase = "running"
         self._say("")
-        self.query_one(TransferProgress).show(0, None, tr("transfer.export.counting"))
-        self._show_phase()
-        self.set_focus(None)  # a second Enter must not press Cancel; Escape still cancels
+        self._begin("running", tr("transfer.export.counting"))
         self._export(kind, target)
 
     # --- running ----------------------------------------------------------------------------
 
     @work(exclusive=True, group=EXPORT_GROUP, exit_on_error=False, description="export to Excel")
     async def _export(self, kind: ExportKind, target: Path) -> None:
-        throttle = ProgressThrottle(self)
-        try:
-            summary = await kind.run(target, throttle, self._cancel)
-        except ExportFileError as exc:
-            self.post_message(ExportFailed(exc.line(language())))
-            return
-        except StorageError as exc:
-            self.post_message(ExportFailed(str(exc)))
-            return
-        finally:
-            throttle.close()
-        self.post_message(ExportFinished(summary))
+        summary = await self._guarded(lambda progress: kind.run(target, progress, self._cancel))
+        if summary is not None:
+            self.post_message(ExportFinished(summary))
 
-    @on(Progressed)
-    def _progressed(self, message: Progressed) -> None:
-        if self.phase not in ("running", "cancelling"):
-            return  # a late count: the export has already said how it ended
+    def _counted(self, message: Progressed) -> str:
         self.progress_done = message.done
         if self.phase == "cancelling":
-            line = tr("transfer.export.cancelling")
-        elif message.total is None:
-            line = tr("transfer.export.progress_open", done=fmt_number(message.done))
-        else:
-            line = tr(
-                "transfer.export.progress",
-                done=fmt_number(message.done),
-                total=fmt_number(message.total),
-            )
-        self.query_one(TransferProgress).show(message.done, message.total, line)
+            return tr("transfer.export.cancelling")
+        if message.total is None:
+            return tr("transfer.export.progress_open", done=fmt_number(message.done))
+        return tr(
+            "transfer.export.progress",
+            done=fmt_number(message.done),
+            total=fmt_number(message.total),
+        )
 
     @on(ExportFinished)
     def _finished(self, message: ExportFinished) -> None:
-        if self.phase not in ("running", "cancelling"):
+        if self.phase not in self.RUNNING:
             return
         summary = message.summary
         self.summary = summary
@@ -323,43 +243,14 @@ class ExportDialog(ModalScreen[ExportSummary | None]):
         self._show_phase()
         self.query_one("#close", Button).focus()
 
-    @on(ExportFailed)
-    def _failed(self, message: ExportFailed) -> None:
-        if self.phase not in ("running", "cancelling"):
-            return
-        self.phase = "ask"
-        self._replace = None
-        self._say(message.line, error=True)
-        self._show_phase()
-        self.query_one("#transfer-path", Input).focus()
+    # --- keys -------------------------------------------------------------------------------
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            error = tr("transfer.failed", error=error_line(event.worker.error))
-            self.post_message(ExportFailed(error))
+    def _result(self) -> ExportSummary | None:
+        return self.summary
 
-    # --- keys and buttons -------------------------------------------------------------------
-
-    def action_escape(self) -> None:
-        if self.phase == "ask":
-            self.dismiss(None)
-        elif self.phase == "running":
+    def _escape_running(self) -> None:
+        if self.phase == "running":
             self._cancel.set()  # storage stops after the batch in hand and removes the file
             self.phase = "cancelling"
             self.query_one(TransferProgress).say(tr("transfer.export.cancelling"))
             self._show_phase()
-        elif self.phase == "done":
-            self.dismiss(self.summary)
-
-    @on(Button.Pressed, "#start")
-    def _start_pressed(self) -> None:
-        self.action_start()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_escape()
-
-    @on(Button.Pressed, "#close")
-    def _close_pressed(self) -> None:
-        self.dismiss(self.summary)

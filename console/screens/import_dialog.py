@@ -21,19 +21,15 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Log, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Button, Checkbox, Input, Log, Static
 
 from console.i18n import fmt_number, language, timezone, tr
-from console.i18n.bindings import localize_bindings
-from console.widgets.transfer.common import error_line, import_source, shown_path
-from console.widgets.transfer.progress import Progressed, ProgressThrottle, TransferProgress
-from storage.db import StorageError
-from storage.xlsx import ImportFileError, ImportReport
+from console.widgets.transfer.common import import_source, shown_path
+from console.widgets.transfer.dialog import TransferDialog
+from console.widgets.transfer.progress import Progressed, TransferProgress
+from storage.xlsx import ImportReport, import_clients
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -56,20 +52,30 @@ class ImportFinished(Message):
     report: ImportReport
 
 
-@dataclass
-class ImportFailed(Message):
-    """The file cannot be imported at all (not a workbook, no header…): one line."""
+def counts(report: ImportReport) -> dict[str, str]:
+    """What a report counts, as the lines saying it name the numbers."""
+    return {
+        "rows": fmt_number(report.rows),
+        "create": fmt_number(report.created),
+        "update": fmt_number(report.updated),
+        "unchanged": fmt_number(report.unchanged),
+    }
 
-    line: str
 
-
-class ImportDialog(ModalScreen[ImportReport | None]):
+class ImportDialog(TransferDialog[ImportReport | None]):
     """Check, confirm, import. Dismisses with the report of a committed import, else None."""
 
-    CSS_PATH = "../styles/transfer.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "escape", "key.cancel", tooltip="key.cancel.tip", id="transfer.escape"),
-    ]
+    RUNNING = ("checking", "importing")
+    NOTHING_YET = ("ask", "confirm")
+    ENDED = ("rejected", "done")
+    BUTTONS: ClassVar = {
+        "check": ("ask",),
+        "start": ("confirm",),
+        "cancel": ("ask", "checking", "confirm"),
+        "close": ("rejected", "done"),
+    }
+
+    phase: Phase
 
     def __init__(
         self,
@@ -79,15 +85,13 @@ class ImportDialog(ModalScreen[ImportReport | None]):
         region: str,
         folder: Path | None = None,
     ) -> None:
-        super().__init__(classes="dialog transfer-dialog")
-        localize_bindings(self)
+        super().__init__()
         self._sessions = sessions
         self._actor = actor
         self._region = region
         self._folder = folder if folder is not None else Path.home()
         self._source: Path | None = None
         self._update_existing = True
-        self.phase: Phase = "ask"
         self.report: ImportReport | None = None  # the last report: a check's or the import's
 
     # --- layout -------------------------------------------------------------------------
@@ -96,16 +100,9 @@ class ImportDialog(ModalScreen[ImportReport | None]):
         with Vertical(classes="dialog-body"):
             yield Static(tr("transfer.import.title"), classes="dialog-title")
             yield Static(tr("transfer.import.about"), classes="transfer-about")
-            yield Label(tr("transfer.path"))
-            yield Input(
-                shown_path(self._folder).rstrip("/") + "/",
-                placeholder=tr("transfer.path.placeholder"),
-                id="transfer-path",
-                compact=True,
-            )
+            yield from self._path_field(shown_path(self._folder).rstrip("/") + "/")
             yield Checkbox(tr("transfer.import.no_update"), id="import-no-update", compact=True)
-            yield TransferProgress(id="transfer-progress")
-            yield Static("", id="transfer-result")
+            yield from self._result_lines()
             yield Log(auto_scroll=False, id="import-errors")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("transfer.import.check"), id="check", variant="primary")
@@ -113,29 +110,12 @@ class ImportDialog(ModalScreen[ImportReport | None]):
                 yield Button(tr("common.cancel"), id="cancel")
                 yield Button(tr("transfer.close"), id="close", variant="primary")
 
-    def on_mount(self) -> None:
-        self._say("")
-        self._show_phase()
-        self.query_one("#transfer-path", Input).focus()
-
     def _show_phase(self) -> None:
-        phase = self.phase
-        asking = phase == "ask"
+        super()._show_phase()
+        asking = self.phase == "ask"
         self.query_one(".transfer-about", Static).display = asking  # room for the report
-        self.query_one("#transfer-path", Input).disabled = not asking
         self.query_one("#import-no-update", Checkbox).disabled = not asking
-        self.query_one(TransferProgress).display = phase in ("checking", "importing")
-        self.query_one("#import-errors", Log).display = phase == "rejected"
-        self.query_one("#check", Button).display = asking
-        self.query_one("#start", Button).display = phase == "confirm"
-        self.query_one("#cancel", Button).display = phase in ("ask", "checking", "confirm")
-        self.query_one("#close", Button).display = phase in ("rejected", "done")
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        result = self.query_one("#transfer-result", Static)
-        result.update(text)
-        result.set_class(error, "dialog-error")
-        result.display = bool(text)
+        self.query_one("#import-errors", Log).display = self.phase == "rejected"
 
     def _focus_later(self, button: str) -> None:
         """Focus (and so scroll into view) a button just shown, once it has a place."""
@@ -152,31 +132,20 @@ class ImportDialog(ModalScreen[ImportReport | None]):
         self.action_check()
 
     def action_check(self) -> None:
-        if self.phase != "ask":
-            return
-        source = import_source(self.query_one("#transfer-path", Input).value)
+        source = self._typed(import_source)
         if source is None:
-            self._say(tr("transfer.path.empty"), error=True)
             return
         self._source = source
         self._update_existing = not self.query_one("#import-no-update", Checkbox).value
         self.report = None
-        self.phase = "checking"
         self._say("")
-        self.query_one(TransferProgress).show(
-            0, None, tr("transfer.import.checking", done=fmt_number(0))
-        )
-        self._show_phase()
-        self.set_focus(None)
+        self._begin("checking", tr("transfer.import.checking", done=fmt_number(0)))
         self._run(source, dry_run=True)
 
     @work(exclusive=True, group=IMPORT_GROUP, exit_on_error=False, description="import from Excel")
     async def _run(self, source: Path, dry_run: bool) -> None:
-        from storage.xlsx import import_clients
-
-        throttle = ProgressThrottle(self)
-        try:
-            report = await import_clients(
+        report = await self._guarded(
+            lambda progress: import_clients(
                 self._sessions,
                 source,
                 update_existing=self._update_existing,
@@ -184,27 +153,16 @@ class ImportDialog(ModalScreen[ImportReport | None]):
                 actor=self._actor,
                 region=self._region,
                 tz=timezone(),
-                progress=throttle,
+                progress=progress,
             )
-        except ImportFileError as exc:
-            self.post_message(ImportFailed(exc.line(language())))
-            return
-        except StorageError as exc:
-            self.post_message(ImportFailed(str(exc)))
-            return
-        finally:
-            throttle.close()
-        self.post_message(ImportChecked(report) if dry_run else ImportFinished(report))
+        )
+        if report is not None:
+            self.post_message(ImportChecked(report) if dry_run else ImportFinished(report))
 
-    @on(Progressed)
-    def _progressed(self, message: Progressed) -> None:
+    def _counted(self, message: Progressed) -> str:
         if self.phase == "checking":
-            line = tr("transfer.import.checking", done=fmt_number(message.done))
-        elif self.phase == "importing":
-            line = tr("transfer.import.writing")
-        else:
-            return  # a late count: the job has already said how it ended
-        self.query_one(TransferProgress).show(message.done, message.total, line)
+            return tr("transfer.import.checking", done=fmt_number(message.done))
+        return tr("transfer.import.writing")
 
     @on(ImportChecked)
     def _checked(self, message: ImportChecked) -> None:
@@ -218,18 +176,12 @@ class ImportDialog(ModalScreen[ImportReport | None]):
         lines = []
         if report.ignored_columns:
             lines.append(tr("transfer.import.ignored", columns=", ".join(report.ignored_columns)))
-        counts = {
-            "rows": fmt_number(report.rows),
-            "create": fmt_number(report.created),
-            "update": fmt_number(report.updated),
-            "unchanged": fmt_number(report.unchanged),
-        }
         if report.created or report.updated:
             self.phase = "confirm"
-            lines.append(tr("transfer.import.plan", **counts))
+            lines.append(tr("transfer.import.plan", **counts(report)))
         else:
             self.phase = "done"
-            lines.append(tr("transfer.import.nothing", **counts))
+            lines.append(tr("transfer.import.nothing", **counts(report)))
         self._say("\n".join(lines))
         self._show_phase()
         self._focus_later("#start" if self.phase == "confirm" else "#close")
@@ -257,10 +209,7 @@ class ImportDialog(ModalScreen[ImportReport | None]):
     def action_start(self) -> None:
         if self.phase != "confirm" or self._source is None:
             return
-        self.phase = "importing"
-        self.query_one(TransferProgress).show(0, None, tr("transfer.import.writing"))
-        self._show_phase()
-        self.set_focus(None)
+        self._begin("importing", tr("transfer.import.writing"))
         self._run(self._source, dry_run=False)
 
     @on(ImportFinished)
@@ -273,61 +222,22 @@ class ImportDialog(ModalScreen[ImportReport | None]):
             self._reject(report)
             return
         self.phase = "done"
-        self._say(
-            tr(
-                "transfer.import.done",
-                rows=fmt_number(report.rows),
-                create=fmt_number(report.created),
-                update=fmt_number(report.updated),
-                unchanged=fmt_number(report.unchanged),
-            )
-        )
+        self._say(tr("transfer.import.done", **counts(report)))
         self._show_phase()
         self._focus_later("#close")
 
-    @on(ImportFailed)
-    def _failed(self, message: ImportFailed) -> None:
-        if self.phase not in ("checking", "importing"):
-            return
-        self.phase = "ask"
-        self._say(message.line, error=True)
-        self._show_phase()
-        self.query_one("#transfer-path", Input).focus()
-
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            error = tr("transfer.failed", error=error_line(event.worker.error))
-            self.post_message(ImportFailed(error))
-
     # --- keys and buttons -------------------------------------------------------------------
 
-    def action_escape(self) -> None:
-        if self.phase in ("ask", "confirm"):
-            self.dismiss(None)
-        elif self.phase == "checking":
+    def _result(self) -> ImportReport | None:
+        return self.report if self.committed else None
+
+    def _escape_running(self) -> None:
+        if self.phase == "checking":
             self.workers.cancel_group(self, IMPORT_GROUP)  # a dry run: nothing to undo
-            self.phase = "ask"
-            self._say(tr("transfer.import.check_cancelled"))
-            self._show_phase()
-            self.query_one("#transfer-path", Input).focus()
-        elif self.phase == "importing":
+            self._ask_again(tr("transfer.import.check_cancelled"), error=False)
+        else:  # the import commits everything or nothing: it is not stopped half-way
             self.query_one(TransferProgress).say(tr("transfer.import.busy"))
-        else:
-            self.dismiss(self.report if self.committed else None)
 
     @on(Button.Pressed, "#check")
     def _check_pressed(self) -> None:
         self.action_check()
-
-    @on(Button.Pressed, "#start")
-    def _start_pressed(self) -> None:
-        self.action_start()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_escape()
-
-    @on(Button.Pressed, "#close")
-    def _close_pressed(self) -> None:
-        self.dismiss(self.report if self.committed else None)
