@@ -21,6 +21,7 @@ from console import i18n
 from console.app import ConsoleApp
 from console.config import MeSettings, OperatorSettings, Settings, UiSettings
 from console.desk import ConnectionStatus, DeskEvent
+from console.screens import clients as clients_screen
 from console.screens.card import ClientCardScreen
 from console.screens.clients import ClientPageLoaded, ClientsScreen
 from console.widgets.clients.table import BLACKLIST_STYLE, ClientTable, column_index
@@ -212,8 +213,11 @@ async def test_search_as_you_type_narrows_the_table(
 
 
 async def test_a_newer_keystroke_cancels_the_older_query(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The debounce is stretched so that the five keystrokes surely fall inside it on a
+    # loaded machine too (Pilot's own pauses between keys once made 150 ms run out).
+    monkeypatch.setattr(clients_screen, "DEBOUNCE_SECONDS", 1.0)
     await seed(sessions)
     app = make_app(sessions)
     loaded: list[str] = []
