@@ -36,8 +36,6 @@ class IdleCollector:
     def __init__(self, *, quiet: float = 1.5, thaw: float = 300.0) -> None:
         self.quiet = quiet
         self.thaw = thaw
-        self.collections = 0  # collections run by this collector (bench/ reports them)
-        self.longest = 0.0  # seconds of the longest of them
         self._saved: tuple[int, int, int] | None = None
         self._busy_at = 0.0
         self._dirty = False  # something happened since the last collection
@@ -85,11 +83,8 @@ class IdleCollector:
         return False
 
     def _collect(self, *, thaw: bool) -> None:
-        started = time.monotonic()
         if thaw:
             gc.unfreeze()
         gc.collect()
         gc.freeze()
         self._dirty = False
-        self.collections += 1
-        self.longest = max(self.longest, time.monotonic() - started)

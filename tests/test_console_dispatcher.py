@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.message import Message
 from textual.widgets import DataTable, Input
+from textual.widgets._footer import FooterKey
 
 from console.app import ConsoleApp
 from console.desk import CallerIdentified, CallLogged
@@ -430,8 +431,10 @@ async def test_footer_rebuilds_do_not_keep_watchers_of_removed_keys(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     """textual#6666: every footer rebuild left a `compact` watcher per removed FooterKey on
-    the footer (and so the keys alive); `ConsoleFooter` prunes them."""
-    await new_client(sessions, "+79161234567", last_name="Иванова")
+    the footer (and so the keys alive); `ConsoleFooter` prunes them. Each call here is a
+    first-time caller, whose card opens in edit mode: the set of keys changes (save and
+    cancel in, the card's keys out) and back when it closes, so the footer is rebuilt."""
+    client_id = await new_client(sessions, "+79161234567", last_name="Иванова")
     desk = FakeDesk()
     app = make_app(sessions, desk)
     async with app.run_test() as pilot:
@@ -442,13 +445,21 @@ async def test_footer_rebuilds_do_not_keep_watchers_of_removed_keys(
         def watchers() -> int:
             return len(getattr(footer, "__watchers", {}).get("compact", []))
 
+        rebuilds = 0
         for n in range(6):
-            desk.emit(ring("+79161234567", linkedid=f"1700000000.{n}"))
+            linkedid = f"1700000000.{n}"
+            desk.emit(
+                ring("+79161234567", linkedid=linkedid),
+                CallerIdentified("main", linkedid, client_id, True, "phone"),
+            )
             await settle(app, pilot)
-            screen.close_popup(f"main/1700000000.{n}")
+            keys = list(footer.query(FooterKey))
+            screen.close_popup(f"main/{linkedid}")
             await settle(app, pilot)
+            rebuilds += not set(footer.query(FooterKey)) & set(keys)  # all keys are new
             if n == 1:
                 after_two = watchers()
+        assert rebuilds == 6
         assert watchers() <= after_two
 
 

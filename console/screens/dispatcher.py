@@ -13,7 +13,6 @@ until dismissed, so the dispatcher can finish the card after the call.
 
 from __future__ import annotations
 
-import time
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -367,9 +366,6 @@ class DispatcherScreen(CardActions, Screen[None]):
             self._show_tabs()
         self.refresh_bindings()
 
-    def _retitle(self, _popup: CallPopup) -> None:
-        self._show_tabs()
-
     # --- what the desk says about calls ---------------------------------------------------
 
     def on_caller_known(self, message: CallerKnown) -> None:
@@ -410,7 +406,7 @@ class DispatcherScreen(CardActions, Screen[None]):
                 popup.set_state("missed")
             elif popup.state != "elsewhere":
                 popup.set_state("ended")
-            self._retitle(popup)
+            self._show_tabs()
             if not self.console.keep_card_after_call and not popup.panel.has_unsaved_typing():
                 self.close_popup(key)
             return
@@ -426,7 +422,7 @@ class DispatcherScreen(CardActions, Screen[None]):
                 if not popup.panel.has_unsaved_typing():
                     self.close_popup(key)  # a colleague took it: out of my way
                 else:
-                    self._retitle(popup)  # what I typed stays until I save or dismiss it
+                    self._show_tabs()  # what I typed stays until I save or dismiss it
                 return
             popup.set_state("missed")
         elif isinstance(event, CallAnswered):
@@ -434,7 +430,7 @@ class DispatcherScreen(CardActions, Screen[None]):
                 popup.set_state("talking")
         elif isinstance(event, CallTransferred) and event.to_extension == me:
             popup.set_state("talking")
-        self._retitle(popup)
+        self._show_tabs()
 
     def on_call_in_log(self, message: CallInLog) -> None:
         """The finished call is in the log now: cards of that client show it."""
@@ -461,11 +457,3 @@ class DispatcherScreen(CardActions, Screen[None]):
 
 class _NoPanel:
     editing = False
-
-
-def pop_latency(popup: CallPopup) -> float | None:
-    """Seconds from the ring reaching the console to the popup on screen (for bench/)."""
-    return None if popup.shown_at is None else popup.shown_at - popup.popped_at
-
-
-_ = time  # time.monotonic is the clock popups are stamped with (see CallPopup)
