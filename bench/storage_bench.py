@@ -337,35 +337,40 @@ class Result:
 
 
 class Recorder:
-    """Collects what goes to sqlite3 while switched on: statements and their parameters,
-    at the aiosqlite level (storage's hot reads bypass SQLAlchemy's cursor there)."""
+    """Collects what goes to sqlite3 while switched on: statements and their parameters as
+    the driver receives them — SQLAlchemy's executions (its `before_cursor_execute` event)
+    and storage's hot reads, which hand prebuilt SQL straight to aiosqlite."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self.statements: list[Statement] | None = None
-        self._saved: list[tuple[type, str, Any]] = []
+        self._engine = engine.sync_engine
+        self._original: Any = None
+
+    def _add(self, sql: str, parameters: Any) -> None:
+        if self.statements is not None:
+            self.statements.append((sql, parameters if parameters is not None else ()))
+
+    def _on_execute(
+        self, _conn: Any, _cursor: Any, sql: str, parameters: Any, _ctx: Any, many: bool
+    ) -> None:
+        assert not many, "hot reads do not executemany"
+        self._add(sql, parameters)
 
     def __enter__(self) -> Recorder:
         recorder = self
+        original = self._original = aiosqlite.Connection.execute_fetchall
 
-        def wrap(owner: type, name: str) -> None:
-            original = getattr(owner, name)
+        async def recorded(this: Any, sql: str, parameters: Any = None) -> Any:
+            recorder._add(sql, parameters)
+            return await original(this, sql, parameters)
 
-            async def recorded(this: Any, sql: str, parameters: Any = None) -> Any:
-                if recorder.statements is not None:
-                    recorder.statements.append((sql, parameters if parameters is not None else ()))
-                return await original(this, sql, parameters)
-
-            self._saved.append((owner, name, original))
-            setattr(owner, name, recorded)
-
-        wrap(aiosqlite.Cursor, "execute")
-        wrap(aiosqlite.Connection, "execute_fetchall")
+        aiosqlite.Connection.execute_fetchall = recorded  # type: ignore[method-assign,assignment]
+        event.listen(self._engine, "before_cursor_execute", self._on_execute)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for owner, name, original in reversed(self._saved):
-            setattr(owner, name, original)
-        self._saved.clear()
+        event.remove(self._engine, "before_cursor_execute", self._on_execute)
+        aiosqlite.Connection.execute_fetchall = self._original  # type: ignore[method-assign]
 
 
 async def measure(
@@ -380,7 +385,7 @@ async def measure(
 
     # Warm-up pass, recording each call's statements for the sqlite3 replay.
     recorded: list[list[Statement]] = []
-    with Recorder() as recorder:
+    with Recorder(engine) as recorder:
         for target in operation.targets:
             recorder.statements = []
             await call(target)

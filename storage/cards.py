@@ -225,10 +225,11 @@ async def fetch_rows(
     with the session's connection; rows as lists of converted values, as SQLAlchemy would
     give them.
 
-    On SQLite the statement goes to the aiosqlite thread in one call (`execute_fetchall`)
-    rather than SQLAlchemy's four (cursor, execute, fetchall, close): at ≈50-300 µs a trip,
-    that is most of a hot read's time. Elsewhere, or for statements whose SQL is finished
-    at execution time, it is an ordinary `session.execute`.
+    On SQLite the statement goes straight to aiosqlite (`execute_fetchall`) with its SQL
+    compiled once, skipping SQLAlchemy's per-execution work (cache-key lookup, execution
+    context, result object): ≈0.12 ms of a 0.55 ms phone lookup, measured with the
+    one-trip driver of `storage.sqlite_driver`. Elsewhere, or for statements whose SQL is
+    finished at execution time, it is an ordinary `session.execute`.
     """
     bind = session.get_bind()
     prepared: _Prepared | None = None

@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
+
 
 class StorageError(Exception):
     """A database problem worded for a person: no driver traceback, no password."""
@@ -63,6 +65,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
+        kwargs["module"] = sqlite_driver.dbapi()
     else:
         kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
     try:
