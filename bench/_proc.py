@@ -136,6 +136,12 @@ class Ring:
     verified: bool | None = None  # the card's name was in that update's bytes (pty only)
     closed: bool = False
     frame_bytes: int = 0
+    # Where the time goes (epoch seconds; None when not reached):
+    t_handled: float | None = None  # the dispatcher screen took the RingingForMe message
+    t_card_in: float | None = None  # the card's data went into the popup's widgets
+    t_frame_start: float | None = None  # the screen update that showed the card began
+    t_frame_done: float | None = None  # ... was composed and handed to the writer thread
+    frame_layout: bool = False  # ... had to arrange the screen (not only repaint)
 
 
 @dataclass
@@ -162,6 +168,7 @@ def _css_paths() -> list[str]:
 
 def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]:
     """Import the console only here: the parent never loads Textual."""
+    from textual.screen import Screen
     from textual.widget import Widget
 
     import console.app as console_app
@@ -169,7 +176,6 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
     from console.config import PbxSettings, Settings
     from console.desk import Desk
     from console.screens.dispatcher import DispatcherScreen
-    from console.widgets.card.panel import ClientCardPanel
     from console.widgets.card.popup import CallPopup
     from pbx.ami_client import AmiClient
     from pbx.ami_event import AmiEvent
@@ -255,6 +261,52 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                     self.bench_gc["young_ms"] = max(self.bench_gc["young_ms"], took)
 
             gc.callbacks.append(on_gc)
+            self._bench_trace_phases()
+
+        def _bench_trace_phases(self) -> None:
+            """Stamp the stages of each pop (see `Ring`): the screen update's start and
+            whether it arranged the screen, the ring handled, the card in its widgets."""
+            self.bench_frame: dict[str, Any] = {"start": None, "layout": False}
+            frame = self.bench_frame
+            rings = self.bench_desk.rings
+
+            def stamp(name: str, wrapped: Callable[..., Any]) -> Callable[..., Any]:
+                def traced(this: Any, *a: Any, **k: Any) -> Any:
+                    outermost = frame["start"] is None
+                    if outermost:
+                        frame["start"] = time.time()
+                    if name == "layout":
+                        frame["layout"] = True
+                    try:
+                        return wrapped(this, *a, **k)
+                    finally:
+                        if outermost:
+                            frame["start"] = None
+                            frame["layout"] = False
+
+                return traced
+
+            for name, attr in (("layout", "_refresh_layout"), ("paint", "_compositor_refresh")):
+                setattr(Screen, attr, stamp(name, getattr(Screen, attr)))
+
+            def note(attr: str, linkedid: str) -> None:
+                ring = rings.get(linkedid)
+                if ring is not None and getattr(ring, attr) is None:
+                    setattr(ring, attr, time.time())
+
+            handled = DispatcherScreen.on_ringing_for_me
+            card_in = CallPopup._card_in
+
+            def on_ringing_for_me(screen: Any, message: Any) -> None:
+                handled(screen, message)
+                note("t_handled", message.call.linkedid)
+
+            def on_card(popup: CallPopup, card: Any) -> None:
+                note("t_card_in", popup.linkedid)
+                card_in(popup, card)
+
+            DispatcherScreen.on_ringing_for_me = on_ringing_for_me  # type: ignore[method-assign,assignment]
+            CallPopup._card_in = on_card  # type: ignore[method-assign,assignment]
 
         def bench_frame_written(self, frame: int, at: float) -> None:
             """Writer thread: update `frame` is in the pty now."""
@@ -321,16 +373,18 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                     continue
                 if ring.popup_frame is None and popup.shown_at is not None:
                     ring.popup_frame = frame
-                found = popup.query(ClientCardPanel)
-                if not found:
+                panel = popup.panel
+                if not panel.is_attached:
                     continue  # mounted, not composed yet
-                panel = found.first()
                 card = panel.card
                 if card is None or popup is not current:
                     continue
                 if panel.editing and not panel.has_class("-editing"):
                     continue  # a new client: the edit form is not up yet
                 ring.card_frame = frame
+                ring.t_frame_start = self.bench_frame["start"]
+                ring.t_frame_done = time.time()
+                ring.frame_layout = bool(self.bench_frame["layout"])
                 ring.new_client = panel.editing
                 ring.frame_bytes = len(text)
                 if not self.bench_headless and not panel.editing and card.name:

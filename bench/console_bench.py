@@ -38,7 +38,9 @@ writes into it (call log, new clients), so it never runs on the storage bench's 
    screen are still alive (a leak). Goal < 200 MB.
 
 `CONSOLE_BENCH_PROFILE=FILE` writes a cProfile of the console process;
-`CONSOLE_BENCH_SNAPSHOTS=FILE` its object counts at startup and after the pop run.
+`CONSOLE_BENCH_SNAPSHOTS=FILE` its object counts at startup and after the pop run;
+`CONSOLE_BENCH_POPS=FILE` every pop's stamps (`bench._proc.Ring`, epoch seconds), to lay
+beside a trace of the console's loop.
 Everything runs on a shared machine: figures move with whatever else runs; medians are the
 steadier ones.
 """
@@ -562,6 +564,10 @@ class Stages:
     verified: int = 0
     checked: int = 0
     missing: list[str] = field(default_factory=list)
+    # Where a pop spends its time, stage by stage (seconds), for known clients and for
+    # new numbers; and how many of those card updates had to arrange the screen.
+    phases: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    arranged: dict[str, int] = field(default_factory=dict)
 
     @property
     def cards(self) -> list[float]:
@@ -585,10 +591,31 @@ def stages(r: Results) -> Stages:
         (st.new if call.new else st.known).append(pop["t_card"] - sent)
         st.ordered.append(pop["t_card"] - sent)
         st.from_read.append(pop["t_card"] - t0)
+        _add_phases(st, pop, "new number" if call.new else "known client")
         if pop.get("verified") is not None:
             st.checked += 1
             st.verified += bool(pop["verified"])
     return st
+
+
+PHASES = (
+    ("read by the console → ring published (tracker)", "t0", "t_published"),
+    ("ring published → taken by the dispatcher screen", "t_published", "t_handled"),
+    ("taken → card's data in its widgets (query, fill)", "t_handled", "t_card_in"),
+    ("card in widgets → screen update begins", "t_card_in", "t_frame_start"),
+    ("screen update: arrange, render → writer thread", "t_frame_start", "t_frame_done"),
+    ("writer thread → bytes in the pty", "t_frame_done", "t_card"),
+)
+
+
+def _add_phases(st: Stages, pop: dict[str, Any], group: str) -> None:
+    stamps = [pop.get(key) for _label, key, _ in PHASES] + [pop.get(PHASES[-1][2])]
+    if any(t is None for t in stamps):
+        return
+    phases = st.phases.setdefault(group, {})
+    for label, start, end in PHASES:
+        phases.setdefault(label, []).append(pop[end] - pop[start])
+    st.arranged[group] = st.arranged.get(group, 0) + bool(pop.get("frame_layout"))
 
 
 def report(r: Results, args: argparse.Namespace) -> str:
@@ -653,6 +680,19 @@ def report(r: Results, args: argparse.Namespace) -> str:
             "card on screen by quarter of the run (p50 / p99 ms): "
             + ", ".join(f"{ms(summarize(q).p50)} / {ms(summarize(q).p99)}" for q in parts)
         )
+    for group, phases in st.phases.items():
+        n = len(next(iter(phases.values())))
+        lines += [
+            "",
+            f"where the pop of a {group} spends its time ({n} calls; each stage has its own "
+            "percentiles, so they do not add up):",
+            table(
+                ["stage", "n", "p50 ms", "p90 ms", "p99 ms", "max ms"],
+                [_row(label, samples)[:6] for label, samples in phases.items()],
+            ),
+            f"{st.arranged.get(group, 0)} of {n} of these card updates arranged the screen "
+            "(layout); the others only repainted what changed.",
+        ]
     if st.checked:
         lines.append(f"check: {st.verified}/{st.checked} known-client card updates held the name.")
     if st.missing:
@@ -745,6 +785,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         Path(dump).write_text(
             json.dumps({"start": results.snapshot_start, "after": results.snapshot_after}, indent=1)
         )
+    if dump := os.environ.get("CONSOLE_BENCH_POPS"):
+        Path(dump).write_text(json.dumps(results.pops, indent=1))
     print(report(results, args))
     return 0
 

@@ -120,13 +120,19 @@ class ClientCardPanel(Vertical):
         # on screen together with its first card).
         self.card_listener: Callable[[ClientCard], None] | None = None
         self._new_phone: str | None = None
+        self._by_phone = False  # the card is on its way by the caller's number
+        self._notice = ("", False)
+        # Whom the desk says is calling, while the load by number is on its way.
+        self._expected: tuple[int, Callable[[ClientCard], None]] | None = None
 
     @property
     def console(self) -> ConsoleApp:
         return cast("ConsoleApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="card-notice")
+        notice = Static("", id="card-notice")
+        notice.display = False
+        yield notice
         yield ClientCardView(id="card-view")
         # The edit form (two dozen inputs) is mounted on first edit: the pop path stays light.
 
@@ -138,6 +144,9 @@ class ClientCardPanel(Vertical):
 
     def notice(self, text: str, *, loud: bool = False) -> None:
         label = self.query_one("#card-notice", Static)
+        if (text, loud) == self._notice:
+            return  # unchanged: no layout pass (on the pop path, a whole-screen one)
+        self._notice = (text, loud)
         label.update(text)
         label.set_class(loud, "-loud")
         label.display = bool(text)
@@ -152,6 +161,8 @@ class ClientCardPanel(Vertical):
         """(Re)load the card by id; with `edit_focus`, open edit mode on that field; `then`
         is called once with the card when it is shown."""
         self.client_id = client_id
+        self._by_phone = False
+        self._expected = None
         if edit_focus is not None:
             self._edit_after_load = edit_focus
         if then is not None:
@@ -165,8 +176,22 @@ class ClientCardPanel(Vertical):
     def load_phone(self, e164: str) -> None:
         """Find the card by the caller's number (the fast path for known callers)."""
         self._token += 1
+        self._by_phone = True
         self.notice(tr("card.loading"))
         self._fetch(self._token, None, e164)
+
+    def expect(self, client_id: int, then: Callable[[ClientCard], None]) -> None:
+        """The desk says who is calling: `then(card)` once that client's card is shown.
+
+        A load by the caller's number already on its way brings that very card: it is
+        left to finish rather than cancelled for a load by id (a cancelled query costs its
+        pooled connection, and the card would come a query later)."""
+        if self.card is not None and self.card.id == client_id:
+            then(self.card)
+        elif self._by_phone:
+            self._expected = (client_id, then)
+        else:
+            self.load(client_id, then=then)
 
     @work(group="card-load", exclusive=True, exit_on_error=False, description="load client card")
     async def _fetch(self, token: int, client_id: int | None, e164: str | None) -> None:
@@ -198,6 +223,14 @@ class ClientCardPanel(Vertical):
         if message.token != self._token:
             return  # a newer load is on its way
         card = message.card
+        expected, self._expected = self._expected, None
+        self._by_phone = False
+        if expected is not None:
+            client_id, then = expected
+            if card is None or card.id != client_id:  # the number changed hands meanwhile
+                self.load(client_id, then=then)
+                return
+            self._after_load = then
         if card is None:
             if self.client_id is not None:
                 self.notice(tr("card.error.not_found"), loud=True)
@@ -235,10 +268,14 @@ class ClientCardPanel(Vertical):
         self._edit_after_load = None
         self._after_load = None
         self._new_phone = None
+        self._by_phone = False
+        self._expected = None
         self._empty = True
         self.set_class(False, "-editing", update=False)
         self._show_parts()
-        self.notice("")
+        # What the next call shows until its card is in, set now while nothing rings: a
+        # notice changed on the pop path would cost a layout pass of the whole screen.
+        self.notice(tr("card.loading"))
         return True
 
     def _show_parts(self) -> None:
@@ -287,13 +324,29 @@ class ClientCardPanel(Vertical):
                 self._edit_after_load = focus
             return
         self.editing = True
-        self._open_form(card_values(self.card), None, focus)
+        form = self._composed_form()
+        if form is not None:  # mounted ahead: the form shows in the update with the card
+            self.workers.cancel_group(self, "card-form")
+            self._fill_form(form, card_values(self.card), None, focus)
+        else:
+            self._open_form(card_values(self.card), None, focus)
+
+    def _composed_form(self) -> CardEditForm | None:
+        for form in self.query(CardEditForm):
+            if form.query("#edit-phone"):
+                return form
+        return None
 
     @work(group="card-form", exclusive=True, exit_on_error=False, description="edit form")
     async def _open_form(self, values: dict[str, Any], new_phone: str | None, focus: str) -> None:
         form = await self._form()
         if not form.query("#edit-phone"):
             return  # the card is being closed (the form was never composed)
+        self._fill_form(form, values, new_phone, focus)
+
+    def _fill_form(
+        self, form: CardEditForm, values: dict[str, Any], new_phone: str | None, focus: str
+    ) -> None:
         form.load(values, [], new_phone=new_phone)
         self.set_class(True, "-editing", update=False)
         self._show_parts()

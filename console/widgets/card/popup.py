@@ -32,7 +32,8 @@ class CallPopup(Vertical):
 
     DEFAULT_CSS = """
     CallPopup { height: 1fr; }
-    CallPopup #call-line { height: auto; padding: 0 1; text-style: bold; background: $boost; }
+    CallPopup #call-line { height: 1; padding: 0 1; text-style: bold; background: $boost;
+                           text-wrap: nowrap; text-overflow: ellipsis; }
     CallPopup #call-line.-ringing { background: $success 40%; }
     CallPopup #call-line.-missed { background: $warning 40%; }
     """
@@ -68,6 +69,7 @@ class CallPopup(Vertical):
         self._panel = ClientCardPanel()
         self._panel.card_listener = self._card_in
         self._ready = False
+        self._call_line = Static("", id="call-line", classes=f"-{self.state}")
         self._identity: tuple[str, int | None, bool, str | None] | None = None
 
     @classmethod
@@ -152,12 +154,13 @@ class CallPopup(Vertical):
         return self._panel
 
     def compose(self) -> ComposeResult:
-        line = self._line() if self.assigned else ""
-        yield Static(line, id="call-line", classes=f"-{self.state}")
+        if self.assigned:
+            self._call_line.update(self._line())
+        yield self._call_line
         yield self._panel
 
     def on_mount(self) -> None:
-        if not self.query("#call-line"):
+        if not self._call_line.is_attached:
             return  # closed before it was shown: rang and was taken elsewhere in one burst
         self._ready = True
         if self.assigned:
@@ -182,7 +185,7 @@ class CallPopup(Vertical):
         self.assigned = self.revealed = False
         self.on_card = None
         self._identity = None
-        self.query_one("#call-line", Static).update("")
+        self._call_line.update("", layout=False)
         return True
 
     def _card_in(self, _card: ClientCard) -> None:
@@ -236,10 +239,10 @@ class CallPopup(Vertical):
         # card (some 45 widgets, tens of milliseconds) at every ring, answer and hang-up.
         self.state = state
         if self._ready and self.assigned:
-            for line in self.query("#call-line").results(Static):
-                if not line.has_class(f"-{state}"):
-                    line.set_classes(f"-{state}")
-                line.update(self._line())
+            line = self._call_line
+            if not line.has_class(f"-{state}"):
+                line.set_classes(f"-{state}")
+            line.update(self._line(), layout=False)  # one line, always: no layout pass
 
     def identified(
         self, *, kind: str, client_id: int | None, created: bool, colleague: str | None
@@ -252,7 +255,7 @@ class CallPopup(Vertical):
         if kind == "internal":
             self.colleague = colleague
             self.panel.notice(tr("popup.internal", who=colleague or self.number_raw), loud=True)
-            self.query_one("#call-line", Static).update(self._line())
+            self._call_line.update(self._line(), layout=False)
             return
         if client_id is None:
             return
@@ -262,17 +265,12 @@ class CallPopup(Vertical):
         # Another desk (a colleague's console, the recorder) may have won the race to
         # register this caller: the client is still new to the desk if this call registered
         # it, and the dispatcher who gets the call types the name all the same.
-        card = self.panel.card
-        if card is not None and card.id == client_id:
-            if registered_by_this_call(card, self.rang_at):
-                self._open_new(client_id)
-            return
 
         def check(card: ClientCard) -> None:
             if registered_by_this_call(card, self.rang_at) and not self.panel.editing:
                 self._open_new(client_id)
 
-        self.panel.load(client_id, then=check)
+        self.panel.expect(client_id, check)
 
     def _open_new(self, client_id: int) -> None:
         """A client registered by this very call: the card opens to type the name."""
