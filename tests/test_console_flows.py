@@ -113,6 +113,13 @@ async def test_a_new_number_creates_one_client_and_opens_its_card_to_type_the_na
             # The caller ID name is the client's name until someone edits it.
             assert form.query_one("#edit-last_name", Input).value == "Иванова"
             assert form.query_one("#edit-first_name", Input).value == "Мария"
+            # While the caller is on the line: the main fields only; F6 shows them all.
+            balance = form.query_one("#edit-balance", Input)
+            assert form.quick and not balance.display and form.query_one("#edit-city").display
+            assert "F6" in str(form.query_one("#edit-hint").render())
+            await pilot.press("f6")
+            await until(pilot, lambda: balance.display, "every field after F6")
+            assert not form.quick and app.focused is form.query_one("#edit-last_name")
             await until(  # the card loads after the form opens: wait for it, under load too
                 pilot,
                 lambda: "+7 916 123-45-67" in str(popup.panel.query_one("#card-notice").render()),

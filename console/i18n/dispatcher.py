@@ -30,6 +30,11 @@ CATALOG: Catalog = {
     },
     "key.card.edit": {"en": "Edit", "ru": "Изменить"},
     "key.card.edit.tip": {"en": "Edit the client's details", "ru": "Изменить данные клиента"},
+    "key.card.all_fields": {"en": "All fields", "ru": "Все поля"},
+    "key.card.all_fields.tip": {
+        "en": "Show every field of the client, not only the main ones",
+        "ru": "Показать все поля клиента, не только главные",
+    },
     "key.card.save": {"en": "Save", "ru": "Сохранить"},
     "key.card.save.tip": {"en": "Save the changes", "ru": "Сохранить изменения"},
     "key.card.cancel": {"en": "Cancel edit", "ru": "Отменить"},
@@ -189,6 +194,10 @@ CATALOG: Catalog = {
     "card.edit.hint": {
         "en": "Edit mode: Ctrl+S saves, Esc leaves without saving.",
         "ru": "Редактирование: Ctrl+S — сохранить, Esc — выйти без сохранения.",
+    },
+    "card.edit.hint.quick": {
+        "en": "New caller: the main fields. F6 shows all fields, Ctrl+S saves, Esc leaves.",
+        "ru": "Новый клиент: главные поля. F6 — все поля, Ctrl+S — сохранить, Esc — выйти.",
     },
     "card.edit.bad_date": {"en": "not a date (DD.MM.YYYY)", "ru": "не дата (ДД.ММ.ГГГГ)"},
     "card.edit.bad_number": {"en": "not an amount", "ru": "не сумма"},

@@ -22,6 +22,14 @@ CARD_BINDINGS: list[BindingType] = [
         priority=True,
     ),
     Binding(
+        "f6",  # Ctrl+E is the inputs' «end of line»
+        "card_all_fields",
+        "key.card.all_fields",
+        tooltip="key.card.all_fields.tip",
+        id="card.all_fields",
+        priority=True,
+    ),
+    Binding(
         "escape", "card_cancel", "key.card.cancel", tooltip="key.card.cancel.tip", id="card.cancel"
     ),
     Binding("c", "card_call", "key.card.call", tooltip="key.card.call.tip", id="card.call"),
@@ -73,7 +81,8 @@ _NEEDS_CARD = {
     "card_mark_paid",
 }
 _NEEDS_EDIT = {"card_save", "card_cancel"}
-CARD_ACTIONS = frozenset(_NEEDS_CARD | _NEEDS_EDIT)  # what `check_card_action` decides
+_NEEDS_QUICK_FORM = {"card_all_fields"}
+CARD_ACTIONS = frozenset(_NEEDS_CARD | _NEEDS_EDIT | _NEEDS_QUICK_FORM)  # `check_card_action`
 
 
 class CardActions(DOMNode):
@@ -93,6 +102,8 @@ class CardActions(DOMNode):
         """
         panel = self.card_panel()
         editing = panel is not None and panel.editing
+        if action in _NEEDS_QUICK_FORM:
+            return editing and panel is not None and panel.quick_form
         if action in _NEEDS_EDIT:
             return editing
         if editing:
@@ -102,6 +113,10 @@ class CardActions(DOMNode):
     def action_card_edit(self) -> None:
         if (panel := self.card_panel()) is not None:
             panel.start_edit()
+
+    def action_card_all_fields(self) -> None:
+        if (panel := self.card_panel()) is not None and panel.editing:
+            panel.show_all_fields()
 
     def action_card_save(self) -> None:
         if (panel := self.card_panel()) is not None and panel.editing:

@@ -115,6 +115,7 @@ class ClientCardPanel(Vertical):
         self.editing = False
         self._token = 0
         self._edit_after_load: str | None = None
+        self._quick_after_load = False
         self._after_load: Callable[[ClientCard], None] | None = None
         # Told about every card shown, inside the update that shows it (the popup: to come
         # on screen together with its first card).
@@ -122,6 +123,7 @@ class ClientCardPanel(Vertical):
         self._new_phone: str | None = None
         self._by_phone = False  # the card is on its way by the caller's number
         self._notice = ("", False)
+        self._view_card: ClientCard | None = None  # the card the view was filled with
         # Whom the desk says is calling, while the load by number is on its way.
         self._expected: tuple[int, Callable[[ClientCard], None]] | None = None
 
@@ -156,6 +158,7 @@ class ClientCardPanel(Vertical):
         client_id: int,
         *,
         edit_focus: str | None = None,
+        quick: bool = False,
         then: Callable[[ClientCard], None] | None = None,
     ) -> None:
         """(Re)load the card by id; with `edit_focus`, open edit mode on that field; `then`
@@ -165,6 +168,7 @@ class ClientCardPanel(Vertical):
         self._expected = None
         if edit_focus is not None:
             self._edit_after_load = edit_focus
+            self._quick_after_load = quick
         if then is not None:
             self._after_load = then
         self._token += 1
@@ -241,11 +245,10 @@ class ClientCardPanel(Vertical):
             self._empty = False
             if self._edit_after_load is None:
                 self.notice("")
-            self.query_one(ClientCardView).show(card)
-            self._show_parts()
+            self._show_parts()  # (with an edit to open, the view waits, hidden: see there)
             if self._edit_after_load is not None:
                 focus, self._edit_after_load = self._edit_after_load, None
-                self.start_edit(focus)
+                self.start_edit(focus, quick=self._quick_after_load)
             if self._after_load is not None:
                 then, self._after_load = self._after_load, None
                 then(card)
@@ -281,8 +284,15 @@ class ClientCardPanel(Vertical):
     def _show_parts(self) -> None:
         """The card's view, or the edit form while editing, or neither while empty."""
         editing = self.has_class("-editing")
+        edit_next = self._edit_after_load is not None and self._composed_form() is not None
         for view in self.query(ClientCardView):
-            view.display = not editing and not self._empty
+            shown = not editing and not self._empty and not edit_next
+            # The view is filled when it is to be seen: a first-time caller's card opens
+            # in the edit form, and filling the hidden view would only delay that update.
+            if shown and self.card is not None and self._view_card is not self.card:
+                view.show(self.card)
+                self._view_card = self.card
+            view.display = shown
         for form in self.query(CardEditForm):
             form.display = editing
 
@@ -318,18 +328,31 @@ class ClientCardPanel(Vertical):
     async def _prepare_form(self) -> None:
         await self._form()
 
-    def start_edit(self, focus: str = "last_name") -> None:
+    def start_edit(self, focus: str = "last_name", *, quick: bool = False) -> None:
+        """Edit mode on `focus`; `quick`: only the main fields (a first-time caller)."""
         if self.card is None:
             if self.client_id is not None:
                 self._edit_after_load = focus
+                self._quick_after_load = quick
             return
         self.editing = True
         form = self._composed_form()
         if form is not None:  # mounted ahead: the form shows in the update with the card
             self.workers.cancel_group(self, "card-form")
-            self._fill_form(form, card_values(self.card), None, focus)
+            self._fill_form(form, card_values(self.card), None, focus, quick)
         else:
-            self._open_form(card_values(self.card), None, focus)
+            self._open_form(card_values(self.card), None, focus, quick)
+
+    @property
+    def quick_form(self) -> bool:
+        """The edit form shows only the main fields."""
+        forms = self.query(CardEditForm)
+        return bool(forms) and forms.first().quick
+
+    def show_all_fields(self) -> None:
+        for form in self.query(CardEditForm):
+            form.show_all_fields()
+        self._keys_changed()
 
     def _composed_form(self) -> CardEditForm | None:
         for form in self.query(CardEditForm):
@@ -338,16 +361,23 @@ class ClientCardPanel(Vertical):
         return None
 
     @work(group="card-form", exclusive=True, exit_on_error=False, description="edit form")
-    async def _open_form(self, values: dict[str, Any], new_phone: str | None, focus: str) -> None:
+    async def _open_form(
+        self, values: dict[str, Any], new_phone: str | None, focus: str, quick: bool = False
+    ) -> None:
         form = await self._form()
         if not form.query("#edit-phone"):
             return  # the card is being closed (the form was never composed)
-        self._fill_form(form, values, new_phone, focus)
+        self._fill_form(form, values, new_phone, focus, quick)
 
     def _fill_form(
-        self, form: CardEditForm, values: dict[str, Any], new_phone: str | None, focus: str
+        self,
+        form: CardEditForm,
+        values: dict[str, Any],
+        new_phone: str | None,
+        focus: str,
+        quick: bool = False,
     ) -> None:
-        form.load(values, [], new_phone=new_phone)
+        form.load(values, [], new_phone=new_phone, quick=quick)
         self.set_class(True, "-editing", update=False)
         self._show_parts()
         form.focus_field(focus)

@@ -276,9 +276,9 @@ class CallPopup(Vertical):
         """A client registered by this very call: the card opens to type the name."""
         panel = self.panel
         if panel.card is not None and panel.card.id == client_id:
-            panel.start_edit("last_name")
+            panel.start_edit("last_name", quick=True)
         else:
-            panel.load(client_id, edit_focus="last_name")
+            panel.load(client_id, edit_focus="last_name", quick=True)
         phone = format_display(self.number) if self.number else self.number_raw
         panel.notice(tr("popup.created", phone=phone), loud=True)  # after load's «loading…»
 
