@@ -23,10 +23,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, Select, Table, bindparam, select, update
+from sqlalchemy import CursorResult, Select, Table, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from storage import audit
 from storage.cards import fetch_rows
@@ -86,11 +89,20 @@ _PHONE_OWNER = cast(
     .join(Client, Client.id == ClientPhone.client_id)
     .where(ClientPhone.e164 == bindparam("e164")),
 )
-_CLIENT_BY_PHONE = (
-    select(Client)
+_CLIENTS: Final = cast("Table", Client.__table__)
+# The client row as plain columns, so it goes through `fetch_rows` (one prebuilt statement,
+# no ORM loading machinery: ~0.4 of a 1.0 ms lookup); `_client_from_row` makes it an ORM
+# object of the session.
+_CLIENT_ROW_BY_PHONE = cast(
+    "Select[Any]",
+    select(*_CLIENTS.columns)
     .join(ClientPhone, ClientPhone.client_id == Client.id)
-    .where(ClientPhone.e164 == bindparam("e164"))
+    .where(ClientPhone.e164 == bindparam("e164")),
 )
+_CLIENT_MANAGER: Final = inspect(Client).class_manager
+_CLIENT_ATTRIBUTES: Final = {
+    column.key: inspect(Client).get_property_by_column(column).key for column in _CLIENTS.columns
+}
 
 
 async def phone_owner(session: AsyncSession, e164: str) -> PhoneOwner | None:
@@ -106,7 +118,22 @@ async def find_client_by_phone(
     e164 = classify_number(raw_or_e164, region).e164
     if e164 is None:
         return None
-    return (await session.scalars(_CLIENT_BY_PHONE, {"e164": e164})).first()
+    keys, rows = await fetch_rows(session, _CLIENT_ROW_BY_PHONE, {"e164": e164})
+    return _client_from_row(session, dict(zip(keys, rows[0], strict=True))) if rows else None
+
+
+def _client_from_row(session: AsyncSession, row: Mapping[str, Any]) -> Client:
+    """The session's `Client` for a row read outside the ORM: the one it already holds
+    (as a query would return it), else a new persistent one, loaded and unchanged."""
+    held = session.identity_map.get(identity_key(Client, row["id"]))
+    if held is not None:
+        return held
+    client: Client = _CLIENT_MANAGER.new_instance()  # as a query builds it: no __init__
+    for key, value in row.items():
+        set_committed_value(client, _CLIENT_ATTRIBUTES[key], value)  # loaded, unchanged
+    make_transient_to_detached(client)
+    session.add(client)
+    return client
 
 
 def _client_phone(number: ClassifiedNumber, label: str, at: datetime) -> ClientPhone:

@@ -68,6 +68,24 @@ async def test_find_by_any_form_of_the_number(sessions: Sessions, form: str) -> 
         assert await find_client_by_phone(s, "101") is None
 
 
+async def test_the_client_found_is_the_sessions_own_and_saves_like_any(
+    sessions: Sessions,
+) -> None:
+    """The lookup reads plain columns; what it returns still behaves as an ORM object."""
+    client_id = await new_client(sessions, "8 (916) 123-45-67")
+    async with sessions.begin() as s:
+        found = await find_client_by_phone(s, "+79161234567")
+        assert found is not None and found.registered_at.tzinfo is not None
+        assert found.kind == ClientKind.PERSONAL and isinstance(found.balance, Decimal)
+        assert await find_client_by_phone(s, "89161234567") is found  # one identity
+        assert await s.get(Client, client_id) is found
+        assert not s.dirty  # loaded, not changed
+        found.comment = "звонит по утрам"
+    async with sessions() as s:
+        again = await s.get(Client, client_id)
+        assert again is not None and again.comment == "звонит по утрам"
+
+
 async def test_fifty_concurrent_pops_create_exactly_one_client(sessions: Sessions) -> None:
     async def pop(i: int) -> tuple[int, bool] | None:
         raw = ["89031112233", "+7 903 111-22-33", "79031112233"][i % 3]
