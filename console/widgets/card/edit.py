@@ -106,6 +106,7 @@ class CardEditForm(VerticalScroll):
         super().__init__(id=id)
         self._original: dict[str, Any] = {}
         self._tariffs: list[tuple[int, str]] = []
+        self.composed = False
 
     def compose(self) -> ComposeResult:
         yield Static(tr("card.edit.hint"), classes="card-edit-hint", id="edit-hint")
@@ -141,6 +142,7 @@ class CardEditForm(VerticalScroll):
 
     def on_mount(self) -> None:
         self.query_one("#edit-phone").display = False
+        self.composed = True  # its inputs exist: it can be filled
 
     def load(
         self,

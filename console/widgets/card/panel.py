@@ -124,6 +124,10 @@ class ClientCardPanel(Vertical):
         self._by_phone = False  # the card is on its way by the caller's number
         self._notice = ("", False)
         self._view_card: ClientCard | None = None  # the card the view was filled with
+        # Held, not queried: a query walks every widget of the card and its form (~50),
+        # and these are asked for several times on each pop.
+        self._view = ClientCardView(id="card-view")
+        self._edit_form: CardEditForm | None = None  # mounted on first need, or ahead
         # Whom the desk says is calling, while the load by number is on its way.
         self._expected: tuple[int, Callable[[ClientCard], None]] | None = None
 
@@ -135,7 +139,7 @@ class ClientCardPanel(Vertical):
         notice = Static("", id="card-notice")
         notice.display = False
         yield notice
-        yield ClientCardView(id="card-view")
+        yield self._view
         # The edit form (two dozen inputs) is mounted on first edit: the pop path stays light.
 
     def on_mount(self) -> None:
@@ -285,16 +289,15 @@ class ClientCardPanel(Vertical):
         """The card's view, or the edit form while editing, or neither while empty."""
         editing = self.has_class("-editing")
         edit_next = self._edit_after_load is not None and self._composed_form() is not None
-        for view in self.query(ClientCardView):
-            shown = not editing and not self._empty and not edit_next
-            # The view is filled when it is to be seen: a first-time caller's card opens
-            # in the edit form, and filling the hidden view would only delay that update.
-            if shown and self.card is not None and self._view_card is not self.card:
-                view.show(self.card)
-                self._view_card = self.card
-            view.display = shown
-        for form in self.query(CardEditForm):
-            form.display = editing
+        shown = not editing and not self._empty and not edit_next
+        # The view is filled when it is to be seen: a first-time caller's card opens in the
+        # edit form, and filling the hidden view would only delay that update.
+        if shown and self.card is not None and self._view_card is not self.card:
+            self._view.show(self.card)
+            self._view_card = self.card
+        self._view.display = shown
+        if self._edit_form is not None:
+            self._edit_form.display = editing
 
     def _keys_changed(self) -> None:
         """What the card's keys can do changed (a card arrived, edit mode came or went):
@@ -305,23 +308,22 @@ class ClientCardPanel(Vertical):
     # --- edit mode ----------------------------------------------------------------------
 
     async def _form(self) -> CardEditForm:
-        found = self.query(CardEditForm)
-        if found:
-            form = found.first()
+        form = self._edit_form
+        if form is not None:
             # mounted ahead (`prepare_form`) and maybe still composing: wait for its inputs
             for _ in range(FORM_WAIT_ROUNDS):
-                if form.query("#edit-phone") or not form.is_attached:
+                if form.composed or not form.is_attached:
                     break
                 await asyncio.sleep(0.01)
             return form
-        form = CardEditForm(id="card-edit")
+        form = self._edit_form = CardEditForm(id="card-edit")
         await self.mount(form)
         return form
 
     def prepare_form(self) -> None:
         """Mount the (hidden) edit form ahead of need: a first-time caller's card opens in
         edit mode, and composing two dozen inputs would otherwise be on that pop's path."""
-        if self.is_attached and not self.query(CardEditForm):
+        if self.is_attached and self._edit_form is None:
             self._prepare_form()
 
     @work(group="card-form-prepare", exit_on_error=False, description="edit form, ahead")
@@ -346,26 +348,23 @@ class ClientCardPanel(Vertical):
     @property
     def quick_form(self) -> bool:
         """The edit form shows only the main fields."""
-        forms = self.query(CardEditForm)
-        return bool(forms) and forms.first().quick
+        return self._edit_form is not None and self._edit_form.quick
 
     def show_all_fields(self) -> None:
-        for form in self.query(CardEditForm):
-            form.show_all_fields()
+        if self._edit_form is not None:
+            self._edit_form.show_all_fields()
         self._keys_changed()
 
     def _composed_form(self) -> CardEditForm | None:
-        for form in self.query(CardEditForm):
-            if form.query("#edit-phone"):
-                return form
-        return None
+        form = self._edit_form
+        return form if form is not None and form.composed and form.is_attached else None
 
     @work(group="card-form", exclusive=True, exit_on_error=False, description="edit form")
     async def _open_form(
         self, values: dict[str, Any], new_phone: str | None, focus: str, quick: bool = False
     ) -> None:
         form = await self._form()
-        if not form.query("#edit-phone"):
+        if not form.composed:
             return  # the card is being closed (the form was never composed)
         self._fill_form(form, values, new_phone, focus, quick)
 
@@ -420,10 +419,9 @@ class ClientCardPanel(Vertical):
         """Editing, and the form differs from the card (or cannot even be read)."""
         if not self.editing:
             return False
-        found = self.query(CardEditForm)
-        if not found:
+        form = self._edit_form
+        if form is None or not form.composed:
             return False
-        form = found.first()
         try:
             return bool(form.changes() if self.card is not None else form.values())
         except FormError:
@@ -682,7 +680,7 @@ class ClientCardPanel(Vertical):
     def mark_debt_paid(self) -> None:
         if self.card is None:
             return
-        debt_id = self.query_one(ClientCardView).selected_debt_id()
+        debt_id = self._view.selected_debt_id()
         if debt_id is None:
             self.app.notify(tr("card.debt.none_selected"), severity="warning")
             return

@@ -186,6 +186,7 @@ class CallPopup(Vertical):
         self.on_card = None
         self._identity = None
         self._call_line.update("", layout=False)
+        self._call_line.set_classes("-ringing")  # every call starts ringing: restyle now
         return True
 
     def _card_in(self, _card: ClientCard) -> None:
