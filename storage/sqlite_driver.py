@@ -5,7 +5,7 @@ event loop: one trip costs ≈50-300 µs (queue, thread wake-up, `call_soon_thre
 wake-up) while the statement itself takes ≈20 µs. SQLAlchemy's stock adapter makes four
 trips for every statement (create a cursor, execute, fetch all, close the cursor) and one
 more when a session ends, for a rollback even after a read that opened no transaction.
-On the phone lookup that was ~70% of the time (p50 1.57 → 0.95 ms measured here).
+On the phone lookup that was most of the time (p50 1.57 → 0.95 ms measured here).
 
 This adapter does the same work in one trip: the cursor is created, executed, drained and
 closed on the aiosqlite thread, and what SQLAlchemy reads afterwards (description, rows,

@@ -34,6 +34,7 @@ from console.config import (
     UiSettings,
 )
 from console.desk import ConnectionStatus, Desk, DeskEvent
+from console.screens.clients import ClientsScreen
 from pbx.ami_event import AmiEvent
 from pbx.call_events import LiveCall
 from pbx.connection_state import ConnectionState, LinkState
@@ -158,6 +159,25 @@ async def until(
         if loop.time() > deadline:
             raise AssertionError(f"never happened: {what}")
         await pilot.pause(0.02)
+
+
+async def open_clients(app: App[Any], pilot: Pilot[Any]) -> ClientsScreen:
+    """Switch to the client base and wait for its first page."""
+    await app.switch_mode("clients")
+    screen = app.screen
+    assert isinstance(screen, ClientsScreen)
+    await clients_page_ready(pilot, screen)
+    return screen
+
+
+async def clients_page_ready(pilot: Pilot[Any], screen: ClientsScreen) -> None:
+    """The page on screen is the one for the search and filters as they are now."""
+    await until(
+        pilot,
+        lambda: screen.shown_query is not None and screen.shown_query == screen.query_state,
+        "the client page",
+    )
+    await pilot.pause()
 
 
 def texts(widgets: Iterable[Any]) -> str:

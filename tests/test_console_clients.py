@@ -29,6 +29,7 @@ from pbx.call_events import LiveCall
 from storage.clients import create_client, set_blacklist
 from storage.debts import add_debt
 from storage.models import Tariff
+from tests.console_support import clients_page_ready, open_clients
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -170,23 +171,6 @@ def make_app(
     )
 
 
-async def open_clients(app: ConsoleApp, pilot: Pilot[None]) -> ClientsScreen:
-    await app.switch_mode("clients")
-    screen = app.screen
-    assert isinstance(screen, ClientsScreen)
-    await settle(pilot, screen)
-    return screen
-
-
-async def settle(pilot: Pilot[None], screen: ClientsScreen) -> None:
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if screen.shown_query is not None and screen.shown_query == screen.query_state:
-            await pilot.pause()
-            return
-    raise AssertionError("the client page never arrived")
-
-
 def shown_ids(screen: ClientsScreen) -> list[int]:
     table = screen.query_one(ClientTable)
     return [int(str(row.key.value)) for row in table.ordered_rows]
@@ -202,13 +186,13 @@ async def test_search_as_you_type_narrows_the_table(
         assert len(shown_ids(screen)) == 20
         assert screen.shown is not None and screen.shown.total == TOTAL
         await pilot.press(*"иван")  # the search box has the focus on arrival
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert screen.query_state.filter.search == "иван"
         assert shown_ids(screen) == [ids["ivanov"], ids["ivanova"]]
         for _ in range(4):
             await pilot.press("backspace")
         await pilot.press(*"1112233")  # phone digits
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert shown_ids(screen) == [ids["petrov"]]
 
 
@@ -230,7 +214,7 @@ async def test_a_newer_keystroke_cancels_the_older_query(
         screen = await open_clients(app, pilot)
         loaded.clear()
         await pilot.press(*"сидор")  # five keystrokes inside one debounce interval
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert loaded == ["сидор"]  # one query ran: the others were cancelled
 
 
@@ -242,22 +226,22 @@ async def test_filters_show_the_expected_rows(sessions: async_sessionmaker[Async
         city = screen.query_one("#city", Select)
         await until(pilot, lambda: len(city._options) > 1)
         city.value = "Казань"
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert shown_ids(screen) == [ids["petrov"], ids["sidorova"]]
         city.clear()
         screen.query_one("#blacklist", Select).value = True
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert shown_ids(screen) == [ids["ivanova"]]
         table = screen.query_one(ClientTable)
         name = table.get_row_at(0)[0]
         assert name.plain.startswith("⛔") and str(name.style) == BLACKLIST_STYLE
         screen.query_one("#blacklist", Select).clear()
         screen.query_one("#debts", Select).value = True
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert shown_ids(screen) == [ids["petrov"]]
         assert "150.00" in table.get_row_at(0)[column_index("debt")].plain
         await pilot.press("ctrl+r")  # reset: every client again
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert screen.shown is not None and screen.shown.total == TOTAL
 
 
@@ -269,28 +253,28 @@ async def test_sort_and_pages(sessions: async_sessionmaker[AsyncSession]) -> Non
         assert shown_ids(screen)[:3] == [ids["abramov"], ids["ivanov"], ids["ivanova"]]
         screen.query_one(ClientTable).focus()
         await pilot.press("pagedown")
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert screen.query_state.page == 1
         # page 2: the fillers after the 6 named clients and fillers 1…14 of page 1
         assert shown_ids(screen) == [ids[f"filler{n}"] for n in range(15, FILLERS + 1)]
         await pilot.press("pagedown")  # no page 3: nothing happens
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert screen.query_state.page == 1
         await pilot.press("pageup")
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert screen.query_state.page == 0
 
         await pilot.press("p")  # 50 per page: everyone fits
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert len(shown_ids(screen)) == TOTAL
 
         await pilot.press("s")  # next sortable column after name: city
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         await pilot.press("s")  # then orders, ascending
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert screen.query_state.sort.value == "orders"
         await pilot.press("r")  # reverse: most orders first
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert shown_ids(screen)[:3] == [ids["romashka"], ids["petrov"], ids["ivanov"]]
 
         # a click on a column header sorts by it
@@ -302,7 +286,7 @@ async def test_sort_and_pages(sessions: async_sessionmaker[AsyncSession]) -> Non
             ]
         )
         await pilot.click(ClientTable, offset=(city_x + 2, 0))  # the City header
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         assert screen.query_state.sort.value == "city"
         assert shown_ids(screen)[:2] == [ids["petrov"], ids["sidorova"]]
 
@@ -313,7 +297,7 @@ async def test_enter_opens_that_clients_card(sessions: async_sessionmaker[AsyncS
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_clients(app, pilot)
         await pilot.press(*"сидор")
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         await pilot.press("enter")  # from the search box to the results
         await pilot.press("enter")  # open the card of the row
         await pilot.pause()
@@ -329,7 +313,7 @@ async def test_call_key_starts_click_to_call(sessions: async_sessionmaker[AsyncS
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await open_clients(app, pilot)
         await pilot.press(*"петров")
-        await settle(pilot, screen)
+        await clients_page_ready(pilot, screen)
         await pilot.press("down", "c")
         await until(pilot, lambda: bool(desk.originated))
         assert desk.originated == [("+79031112233", "Петров Пётр")]

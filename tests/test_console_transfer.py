@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from textual.command import CommandPalette
@@ -45,7 +45,15 @@ from storage.clients import create_client
 from storage.debts import mark_debt_paid
 from storage.models import AuditEntry, Client, ClientPhone, Debt
 from storage.seed import seed_database
-from tests.console_support import FakeDesk, make_settings, seed_desk, until
+from tests.console_support import (
+    FakeDesk,
+    clients_page_ready,
+    make_settings,
+    open_clients,
+    seed_desk,
+    until,
+)
+from tests.xlsx_support import write_sheet
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -79,23 +87,6 @@ def make_app(sessions: Sessions, language: str = "en") -> ConsoleApp:
     )
 
 
-async def open_clients(app: ConsoleApp, pilot: Pilot[None]) -> ClientsScreen:
-    await app.switch_mode("clients")
-    screen = app.screen
-    assert isinstance(screen, ClientsScreen)
-    await page_ready(pilot, screen)
-    return screen
-
-
-async def page_ready(pilot: Pilot[None], screen: ClientsScreen) -> None:
-    await until(
-        pilot,
-        lambda: screen.shown_query is not None and screen.shown_query == screen.query_state,
-        "the client page",
-    )
-    await pilot.pause()
-
-
 async def dialog_of(app: ConsoleApp, pilot: Pilot[None], kind: type[D]) -> D:
     await until(pilot, lambda: isinstance(app.screen, kind), kind.__name__)
     await pilot.pause()
@@ -120,15 +111,6 @@ async def counts(sessions: Sessions) -> tuple[int, int, int]:
             (await s.execute(select(func.count()).select_from(ClientPhone))).scalar_one(),
             (await s.execute(select(func.count()).select_from(AuditEntry))).scalar_one(),
         )
-
-
-def write_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(list(row))
-    wb.save(path)
-    return path
 
 
 def sheet_rows(path: Path) -> list[tuple[Any, ...]]:
@@ -173,11 +155,11 @@ async def test_export_writes_exactly_what_the_search_and_filters_select(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_clients(app, pilot)
         await pilot.press(*"иван")  # the search box has the focus on arrival
-        await page_ready(pilot, screen)
+        await clients_page_ready(pilot, screen)
         city = screen.query_one("#city", Select)
         await until(pilot, lambda: len(city._options) > 1, "the city list")
         city.value = "Москва"
-        await page_ready(pilot, screen)
+        await clients_page_ready(pilot, screen)
         table = screen.query_one(ClientTable)
         on_screen = sorted(table.get_row_at(i)[0].plain.strip() for i in range(table.row_count))
         assert on_screen == ["Иванов Иван", "Иванова Мария"]  # Иванченко is in Казань

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from console.cli import main
 from storage.db import create_engine, make_sessionmaker
 from storage.models import Call, Client, ClientPhone, Debt, Tariff
+from tests.xlsx_support import write_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,14 +60,6 @@ def sheet(path: Path) -> tuple[list[Any], list[tuple[Any, ...]]]:
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     wb.close()
     return list(rows[0]), rows[1:]
-
-
-def write_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(list(row))
-    wb.save(path)
-    return path
 
 
 def opconsole(cfg: Path, *argv: str) -> int:

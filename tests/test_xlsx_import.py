@@ -6,10 +6,8 @@ Each database-touching test runs on SQLite and, with OPCONSOLE_TEST_PG_URL, Post
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -21,19 +19,11 @@ from storage.models import AuditEntry, Client, ClientPhone, Tariff
 from storage.xlsx import ImportFileError, import_clients
 from storage.xlsx import validation as validation_module
 from storage.xlsx.labels import code_for
+from tests.xlsx_support import write_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xlsx"
 Sessions = async_sessionmaker[AsyncSession]
 TARIFFS = ("Эконом", "Комфорт", "Бизнес")
-
-
-def write_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(list(row))
-    wb.save(path)
-    return path
 
 
 async def seed_tariffs(sessions: Sessions) -> None:

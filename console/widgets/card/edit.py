@@ -57,7 +57,7 @@ FIELDS: tuple[Field, ...] = (
 # What a first-time caller's card asks for while the caller is on the line: who they are
 # and where they are picked up, the tariff they ask for, a note. The other fields (money,
 # counters, status, e-mail...) are one key away (`show_all_fields`). Half the inputs also
-# halve the screen update that pops the card (40 instead of 56 ms measured, p50).
+# lighten the screen update that pops the card (p50 56 → 40 ms measured).
 QUICK_FIELDS: frozenset[str] = frozenset(
     {"last_name", "first_name", "middle_name", "city", "street", "house", "entrance"}
     | {"tariff_id", "comment"}

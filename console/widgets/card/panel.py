@@ -114,8 +114,7 @@ class ClientCardPanel(Vertical):
         self.card: ClientCard | None = None
         self.editing = False
         self._token = 0
-        self._edit_after_load: str | None = None
-        self._quick_after_load = False
+        self._edit_after_load: tuple[str, bool] | None = None  # (field to focus, quick)
         self._after_load: Callable[[ClientCard], None] | None = None
         # Told about every card shown, inside the update that shows it (the popup: to come
         # on screen together with its first card).
@@ -171,8 +170,7 @@ class ClientCardPanel(Vertical):
         self._by_phone = False
         self._expected = None
         if edit_focus is not None:
-            self._edit_after_load = edit_focus
-            self._quick_after_load = quick
+            self._edit_after_load = (edit_focus, quick)
         if then is not None:
             self._after_load = then
         self._token += 1
@@ -251,8 +249,8 @@ class ClientCardPanel(Vertical):
                 self.notice("")
             self._show_parts()  # (with an edit to open, the view waits, hidden: see there)
             if self._edit_after_load is not None:
-                focus, self._edit_after_load = self._edit_after_load, None
-                self.start_edit(focus, quick=self._quick_after_load)
+                (focus, quick), self._edit_after_load = self._edit_after_load, None
+                self.start_edit(focus, quick=quick)
             if self._after_load is not None:
                 then, self._after_load = self._after_load, None
                 then(card)
@@ -334,8 +332,7 @@ class ClientCardPanel(Vertical):
         """Edit mode on `focus`; `quick`: only the main fields (a first-time caller)."""
         if self.card is None:
             if self.client_id is not None:
-                self._edit_after_load = focus
-                self._quick_after_load = quick
+                self._edit_after_load = (focus, quick)
             return
         self.editing = True
         form = self._composed_form()
