@@ -132,7 +132,7 @@ class Ring:
     card_frame: int | None = None
     t_popup: float | None = None  # epoch: the update with the popup (number) was written
     t_card: float | None = None  # epoch: the update with the card's data was written
-    new_client: bool = False  # the card opened in edit mode (client created by this call)
+    new_client: bool = False  # the card opened in edit mode (a first-time caller)
     verified: bool | None = None  # the card's name was in that update's bytes (pty only)
     closed: bool = False
     frame_bytes: int = 0
@@ -302,6 +302,10 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                 note("t_handled", message.call.linkedid)
 
             def on_card(popup: CallPopup, card: Any) -> None:
+                ring = rings.get(popup.linkedid)
+                if card is not None and ring is not None and ring.t_card_in is not None:
+                    # a first-time caller's form came first: now their client is bound to it
+                    emitter.send("bound", linkedid=popup.linkedid, t=time.time())
                 note("t_card_in", popup.linkedid)
                 card_in(popup, card)
 
@@ -377,7 +381,7 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                 if not panel.is_attached:
                     continue  # mounted, not composed yet
                 card = panel.card
-                if card is None or popup is not current:
+                if (card is None and not popup.first_call_form) or popup is not current:
                     continue
                 if panel.editing and not panel.has_class("-editing"):
                     continue  # a new client: the edit form is not up yet
@@ -387,7 +391,7 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                 ring.frame_layout = bool(self.bench_frame["layout"])
                 ring.new_client = panel.editing
                 ring.frame_bytes = len(text)
-                if not self.bench_headless and not panel.editing and card.name:
+                if not self.bench_headless and not panel.editing and card and card.name:
                     ring.verified = card.name in plain_text(text)
 
         def _bench_resolve(self, frame: int, at: float) -> None:

@@ -210,6 +210,22 @@ def parse_caller_name(caller_name: str | None) -> ParsedName | None:
 # ---------------------------------------------------------------- get-or-create
 
 
+def first_call_fields(caller_name: str | None) -> dict[str, Any]:
+    """What a client registered by a call starts with: the caller ID name, split.
+
+    The console opens a first-time caller's form with these while the client is being
+    created, so the form and the new row agree from the start."""
+    parsed = parse_caller_name(caller_name) or ParsedName(ClientKind.PERSONAL)
+    return {
+        "kind": parsed.kind,
+        "last_name": parsed.last_name,
+        "first_name": parsed.first_name,
+        "middle_name": parsed.middle_name,
+        "organisation": parsed.organisation,
+        "status": ClientStatus.NEW,
+    }
+
+
 _CREATE_ATTEMPTS: Final = 8
 
 
@@ -261,14 +277,8 @@ async def _create_for_call(
     registered_by: str,
     at: datetime,
 ) -> int:
-    parsed = parse_caller_name(caller_name) or ParsedName(ClientKind.PERSONAL)
     client = Client(
-        kind=parsed.kind,
-        last_name=parsed.last_name,
-        first_name=parsed.first_name,
-        middle_name=parsed.middle_name,
-        organisation=parsed.organisation,
-        status=ClientStatus.NEW,
+        **first_call_fields(caller_name),
         registered_at=at,
         registered_by=registered_by,
         last_call_at=at,

@@ -550,10 +550,16 @@ async def test_several_calls_at_once_newest_shown_others_one_key_or_click_away(
         assert tabs.index("Иванова Мария") < tabs.index("Петров") < tabs.index("+7 999 555-00-11")
         assert "] [ other calls" in tabs
 
-        await pilot.press("left_square_bracket")
-        assert screen.current_popup() is screen.popups[keys[1]]
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        # The newest is a first-time caller: the cursor is in their form, where «[» is
+        # typed; ctrl+n moves on all the same.
+        panel = screen.card_panel()
+        assert panel is not None and panel.editing
+        await pilot.press("ctrl+n")
         assert screen.current_popup() is screen.popups[keys[0]]  # around the end
+        await pilot.press("right_square_bracket")
+        assert screen.current_popup() is screen.popups[keys[1]]
+        await pilot.press("left_square_bracket")
+        assert screen.current_popup() is screen.popups[keys[0]]
 
         await pilot.click("#popup-tabs", offset=(tabs.index("Петров"), 0))
         await pilot.pause()
@@ -564,6 +570,8 @@ async def test_several_calls_at_once_newest_shown_others_one_key_or_click_away(
         assert list(screen.popups) == [keys[0], keys[2]]
         assert screen.current_popup() is screen.popups[keys[2]]
         assert "other calls" in str(screen.query_one("#popup-tabs").render())
-        await pilot.press("x")
+        # Back on the first-time caller's form, the cursor is back in it (keys type there).
+        assert isinstance(app.focused, Input) and app.focused.id == "edit-last_name"
+        await pilot.press("escape", "x")
         await settle(app, pilot)
         assert "other calls" not in str(screen.query_one("#popup-tabs").render())

@@ -115,6 +115,12 @@ CATALOG: Catalog = {
         "ru": "Первый звонок с номера {phone}: зарегистрирован новый клиент с этим номером."
         " Введите имя.",
     },
+    "popup.not_registered": {
+        "en": "First call: the caller could not be registered (no database)."
+        " Type the name: saving creates the client.",
+        "ru": "Первый звонок: клиента не удалось зарегистрировать (нет базы данных)."
+        " Введите имя: при сохранении клиент будет создан.",
+    },
     # card
     "card.title": {"en": "Client card", "ru": "Карточка клиента"},
     "card.loading": {"en": "Loading the card…", "ru": "Загрузка карточки…"},

@@ -301,13 +301,21 @@ class DispatcherScreen(CardActions, Screen[None]):
         if popup.revealed or self._popups.get(popup.key) is not popup:
             return
         popup.reveal()
+        shown = self.current_popup()
+        if shown is not None and shown is not popup and shown.panel.has_unsaved_typing():
+            self._show_tabs()  # a caller is being typed in: the new call waits a key away
+            return
         self.show_popup(popup.key)
 
     def show_popup(self, key: str) -> None:
         popup = self._popups[key]
+        leaving = self.current_popup()
         with self.app.batch_update():  # the popup and its tab in one screen update
+            if leaving is not None and leaving is not popup:
+                leaving.panel.hide_focus()
             self.query_one(ContentSwitcher).current = popup.id
             self._show_tabs()
+            popup.panel.restore_focus()
         self.refresh_bindings()
 
     def _show_tabs(self) -> None:
@@ -351,10 +359,12 @@ class DispatcherScreen(CardActions, Screen[None]):
         was_current = switcher.current == popup.id
         shown = [p for p in self._popups.values() if p.revealed]
         with self.app.batch_update():
+            popup.panel.hide_focus()
             if not shown:
                 switcher.current = "no-popup"
             elif was_current:
                 switcher.current = shown[-1].id
+                shown[-1].panel.restore_focus()
             if len(self._pool) < POOL_SIZE and popup.recycle():
                 self._pool.append(popup)
             else:

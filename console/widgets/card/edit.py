@@ -13,8 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from console.i18n import fmt_date, tr
@@ -162,16 +164,20 @@ class CardEditForm(VerticalScroll):
         phone.display = new_phone is not None
         phone.value = new_phone or ""
         for field in FIELDS:
-            widget = self.query_one(f"#edit-{field.name}")
-            value = values.get(field.name)
-            if isinstance(widget, Select):
-                if field.kind == "tariff":
+            self._put(field, values.get(field.name), tariffs)
+
+    def _put(self, field: Field, value: Any, tariffs: list[tuple[int, str]] | None = None) -> None:
+        """Show `value` in the field's widget (a tariff list, when given, is offered too)."""
+        widget = self.query_one(f"#edit-{field.name}")
+        if isinstance(widget, Select):
+            if field.kind == "tariff":
+                if tariffs is not None:
                     widget.set_options([(name, tid) for tid, name in tariffs])
-                    widget.value = value if value is not None else Select.NULL
-                elif value is not None:
-                    widget.value = value
-            elif isinstance(widget, Input):
-                widget.value = shown_value(field, value)
+                widget.value = value if value is not None else Select.NULL
+            elif value is not None:
+                widget.value = value
+        elif isinstance(widget, Input):
+            widget.value = shown_value(field, value)
 
     @property
     def quick(self) -> bool:
@@ -187,6 +193,17 @@ class CardEditForm(VerticalScroll):
         hint = "card.edit.hint.quick" if quick else "card.edit.hint"
         self.query_one("#edit-hint", Static).update(tr(hint))
 
+    def refocus(self, widget: Widget) -> None:
+        """Back to where the operator was typing: their text is not selected, where the
+        next key would replace it (an Input selects all on focus; on blur it does again)."""
+        if isinstance(widget, Input):
+            widget.select_on_focus = False
+        widget.focus()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Input):
+            event.widget.select_on_focus = True
+
     def focus_field(self, name: str) -> None:
         self.query_one(f"#edit-{name}").focus()
         self.call_after_refresh(self.scroll_to_widget, self.query_one(f"#edit-{name}"))
@@ -197,34 +214,31 @@ class CardEditForm(VerticalScroll):
 
     def values(self) -> dict[str, Any]:
         """Everything in the form, parsed; FormError names the first bad field."""
-        out: dict[str, Any] = {}
-        for field in FIELDS:
-            widget = self.query_one(f"#edit-{field.name}")
-            if isinstance(widget, Select):
-                value = widget.value
-                out[field.name] = None if value is Select.NULL else value
-                continue
-            assert isinstance(widget, Input)
-            text = widget.value.strip()
-            if field.kind == "date":
-                parsed = parse_date(text) if text else None
-                if text and parsed is None:
-                    raise FormError(field.name, tr("card.edit.bad_date"))
-                out[field.name] = parsed
-            elif field.kind == "money":
-                if not text:
-                    out[field.name] = Decimal("0.00")
-                    continue
-                sign = -1 if text.startswith("-") else 1
-                amount = parse_amount(text.lstrip("-"))
-                if amount is None and text.lstrip("-").strip() not in ("0", "0.00", "0,00"):
-                    raise FormError(field.name, tr("card.edit.bad_number"))
-                out[field.name] = (amount or Decimal("0.00")) * sign
-            elif field.kind == "count":
-                out[field.name] = int(text) if text else 0
-            else:
-                out[field.name] = text
-        return out
+        return {field.name: self._read(field) for field in FIELDS}
+
+    def _read(self, field: Field) -> Any:
+        widget = self.query_one(f"#edit-{field.name}")
+        if isinstance(widget, Select):
+            value = widget.value
+            return None if value is Select.NULL else value
+        assert isinstance(widget, Input)
+        text = widget.value.strip()
+        if field.kind == "date":
+            parsed = parse_date(text) if text else None
+            if text and parsed is None:
+                raise FormError(field.name, tr("card.edit.bad_date"))
+            return parsed
+        if field.kind == "money":
+            if not text:
+                return Decimal("0.00")
+            sign = -1 if text.startswith("-") else 1
+            amount = parse_amount(text.lstrip("-"))
+            if amount is None and text.lstrip("-").strip() not in ("0", "0.00", "0,00"):
+                raise FormError(field.name, tr("card.edit.bad_number"))
+            return (amount or Decimal("0.00")) * sign
+        if field.kind == "count":
+            return int(text) if text else 0
+        return text
 
     def changes(self) -> dict[str, Any]:
         """Only the fields whose value differs from what the form was loaded with."""
@@ -232,4 +246,21 @@ class CardEditForm(VerticalScroll):
 
     def set_baseline(self, values: Mapping[str, Any]) -> None:
         """After a conflict the operator chose to keep editing: compare with theirs now."""
+        self._original = dict(values)
+
+    def settle(self) -> None:
+        """What the form shows now is its baseline: `changes()` is what is typed from here
+        on (a first-time caller's form, opened before the client exists)."""
+        self._original = self.values()
+
+    def rebase(self, values: Mapping[str, Any]) -> None:
+        """The client being typed in now exists with `values`: untouched fields show them,
+        typed ones stay, and `changes()` compares with them from now on."""
+        for field in FIELDS:
+            try:
+                untouched = self._read(field) == self._original.get(field.name)
+            except FormError:
+                untouched = False  # something half-typed: the operator's
+            if untouched:
+                self._put(field, values.get(field.name))
         self._original = dict(values)

@@ -20,6 +20,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from console.i18n import fmt_date, fmt_datetime, fmt_money, to_local, tr
@@ -117,10 +118,19 @@ class ClientCardPanel(Vertical):
         self._edit_after_load: tuple[str, bool] | None = None  # (field to focus, quick)
         self._after_load: Callable[[ClientCard], None] | None = None
         # Told about every card shown, inside the update that shows it (the popup: to come
-        # on screen together with its first card).
-        self.card_listener: Callable[[ClientCard], None] | None = None
-        self._new_phone: str | None = None
+        # on screen together with its first card); None: a first-time caller's form.
+        self.card_listener: Callable[[ClientCard | None], None] | None = None
         self._by_phone = False  # the card is on its way by the caller's number
+        self._unknown: Callable[[], None] | None = None  # nobody owns that number
+        # A first-time caller's form, up before the client exists: their number (a save
+        # creates the client with it if the desk could not), whether the desk is still
+        # registering them, and a save asked for meanwhile (it waits for the client).
+        self._first_call: str | None = None
+        self._registering = False
+        self._save_held = False
+        # Where the cursor goes when this card is back on screen while editing: a field's
+        # name, or the widget that had it when the card went off screen.
+        self._refocus: Widget | str | None = None
         self._notice = ("", False)
         self._view_card: ClientCard | None = None  # the card the view was filled with
         # Held, not queried: a query walks every widget of the card and its form (~50),
@@ -168,21 +178,25 @@ class ClientCardPanel(Vertical):
         is called once with the card when it is shown."""
         self.client_id = client_id
         self._by_phone = False
+        self._unknown = None
         self._expected = None
         if edit_focus is not None:
             self._edit_after_load = (edit_focus, quick)
         if then is not None:
             self._after_load = then
         self._token += 1
-        if self.card is None and self._edit_after_load is None:
-            # (with an edit pending, the «new client» notice is up: a reload keeps it)
+        if self.card is None and self._edit_after_load is None and not self.editing:
+            # (with an edit pending or a first-time caller's form up, the «new client»
+            # notice is up: a reload keeps it)
             self.notice(tr("card.loading"))
         self._fetch(self._token, client_id, None)
 
-    def load_phone(self, e164: str) -> None:
-        """Find the card by the caller's number (the fast path for known callers)."""
+    def load_phone(self, e164: str, *, unknown: Callable[[], None] | None = None) -> None:
+        """Find the card by the caller's number (the fast path for known callers);
+        `unknown()` if nobody owns the number."""
         self._token += 1
         self._by_phone = True
+        self._unknown = unknown
         self.notice(tr("card.loading"))
         self._fetch(self._token, None, e164)
 
@@ -230,6 +244,7 @@ class ClientCardPanel(Vertical):
             return  # a newer load is on its way
         card = message.card
         expected, self._expected = self._expected, None
+        unknown, self._unknown = self._unknown, None
         self._by_phone = False
         if expected is not None:
             client_id, then = expected
@@ -240,14 +255,21 @@ class ClientCardPanel(Vertical):
         if card is None:
             if self.client_id is not None:
                 self.notice(tr("card.error.not_found"), loud=True)
-            return  # by phone: nobody yet; CallerIdentified will bring the new client
+            elif unknown is not None:
+                unknown()  # by phone: nobody yet (CallerIdentified will bring the client)
+            return
+        binding = self._first_call is not None and self.editing
         with self.app.batch_update():  # the card in one screen update
             self.card = card
             self.client_id = card.id
             self._empty = False
-            if self._edit_after_load is None:
+            if self._edit_after_load is None and not binding:
                 self.notice("")
             self._show_parts()  # (with an edit to open, the view waits, hidden: see there)
+            self._first_call = None
+            self._registering = False
+            if binding:
+                self._bind_first_call(card)
             if self._edit_after_load is not None:
                 (focus, quick), self._edit_after_load = self._edit_after_load, None
                 self.start_edit(focus, quick=quick)
@@ -272,8 +294,11 @@ class ClientCardPanel(Vertical):
         self.editing = False
         self._edit_after_load = None
         self._after_load = None
-        self._new_phone = None
         self._by_phone = False
+        self._unknown = None
+        self._first_call = None
+        self._registering = self._save_held = False
+        self._refocus = None
         self._expected = None
         self._empty = True
         self.set_class(False, "-editing", update=False)
@@ -374,17 +399,84 @@ class ClientCardPanel(Vertical):
         quick: bool = False,
     ) -> None:
         form.load(values, [], new_phone=new_phone, quick=quick)
+        if self._first_call is not None and self.card is None:
+            form.settle()  # only what the operator types counts as a change
         self.set_class(True, "-editing", update=False)
         self._show_parts()
-        form.focus_field(focus)
+        if self._on_screen():
+            form.focus_field(focus)
+        else:  # a popup not shown yet (or another call's is): typing stays where it is
+            self._refocus = focus
         self._keys_changed()
         self._load_tariffs()
+
+    def open_first_call(self, e164: str, values: dict[str, Any]) -> None:
+        """A first-time caller: their form opens now, with what the PBX gave (`values`),
+        while the desk registers them; `load` of the new client binds the form to it and
+        keeps what was typed meanwhile (see `_bind_first_call`)."""
+        self.card = None
+        self.client_id = None
+        self._first_call = e164
+        self._registering = True
+        self._empty = False
+        self.editing = True
+        form = self._composed_form()
+        if form is not None:  # mounted ahead: the form shows in this very update
+            self.workers.cancel_group(self, "card-form")
+            self._fill_form(form, values, None, "last_name", quick=True)
+        else:
+            self._open_form(values, None, "last_name", True)
+        if self.card_listener is not None:
+            self.card_listener(None)
+
+    @property
+    def first_call(self) -> str | None:
+        """The number of a first-time caller whose form is up before their client is."""
+        return self._first_call
+
+    def registration_failed(self) -> None:
+        """The desk could not register the first-time caller (the database is away): a
+        save of their form creates the client instead."""
+        self._registering = False
+        if self._save_held:
+            self._save_held = False
+            self.save()
+
+    def _bind_first_call(self, card: ClientCard) -> None:
+        form = self._composed_form()
+        if form is None:  # still composing: fill it with the client as it is
+            self._open_form(card_values(card), None, "last_name", True)
+            return
+        form.rebase(card_values(card))
+        if self._save_held:  # the operator saved before the client existed: now it does
+            self._save_held = False
+            self.save()
+
+    def _on_screen(self) -> bool:
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
+    def hide_focus(self) -> None:
+        """The card goes off screen: keystrokes must not land in its hidden form."""
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            self._refocus = focused if self.editing else None
+            self.screen.set_focus(None)
+
+    def restore_focus(self) -> None:
+        """The card is back on screen: the cursor returns to where it was in the form."""
+        target, self._refocus = self._refocus, None
+        form = self._composed_form()
+        if not self.editing or form is None or target is None:
+            return
+        if isinstance(target, str):
+            form.focus_field(target)
+        elif target.is_attached:
+            form.refocus(target)
 
     def start_new(self, phone: str = "") -> None:
         """A new client typed in by hand (from the client base)."""
         self.card = None
         self.client_id = None
-        self._new_phone = phone
         self._empty = False
         self.notice(tr("card.new"), loud=True)
         self.editing = True
@@ -419,12 +511,13 @@ class ClientCardPanel(Vertical):
         form = self._edit_form
         if form is None or not form.composed:
             return False
-        try:
-            return bool(form.changes() if self.card is not None else form.values())
+        try:  # (a new client's form differs from its blank baseline as soon as it is open)
+            return bool(form.changes())
         except FormError:
             return True
 
     def cancel_edit(self) -> None:
+        self.hide_focus()  # the form goes: keys go to the screen's bindings again
         self.editing = False
         self.set_class(False, "-editing", update=False)
         if self.card is None:
@@ -442,7 +535,10 @@ class ClientCardPanel(Vertical):
             form.focus_field(exc.field)
             return
         if self.card is None:
-            self._create(changes, form.new_phone)
+            if self._registering:  # the desk is creating this caller: save into that client
+                self._save_held = True
+                return
+            self._create(changes, self._first_call or form.new_phone)
             return
         if not changes:
             self.cancel_edit()

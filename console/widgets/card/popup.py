@@ -19,6 +19,7 @@ from console.i18n import fmt_time, tr
 from console.widgets.calls.strip import caller_text
 from console.widgets.card.panel import ClientCardPanel
 from pbx.call_events import CallRinging, LiveCall
+from storage.clients import first_call_fields
 from storage.phones import format_display
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class CallPopup(Vertical):
         self.colleague: str | None = None
         self.assigned = False
         self.revealed = False  # on screen (the dispatcher holds a ring back for its card)
+        self.first_call_form = False  # the form opened before the caller was registered
         self.on_card: Callable[[CallPopup], None] | None = None  # a card is in its widgets
         # The panel exists from the start: a call can be answered elsewhere (or identified)
         # before this popup is composed — a burst of AMI events is one loop turn — and the
@@ -182,14 +184,14 @@ class CallPopup(Vertical):
         self.state = "ringing"
         self.popped_at = 0.0
         self.shown_at = None
-        self.assigned = self.revealed = False
+        self.assigned = self.revealed = self.first_call_form = False
         self.on_card = None
         self._identity = None
         self._call_line.update("", layout=False)
         self._call_line.set_classes("-ringing")  # every call starts ringing: restyle now
         return True
 
-    def _card_in(self, _card: ClientCard) -> None:
+    def _card_in(self, _card: ClientCard | None) -> None:
         if self.on_card is not None:
             self.on_card(self)
 
@@ -213,7 +215,7 @@ class CallPopup(Vertical):
         elif self.kind == "internal":
             self.panel.notice(tr("popup.internal", who=self.number_raw), loud=True)
         elif self.number:
-            self.panel.load_phone(self.number)
+            self.panel.load_phone(self.number, unknown=self._open_first_call)
 
     def tab_label(self) -> str:
         card = self._panel.card
@@ -259,6 +261,9 @@ class CallPopup(Vertical):
             self._call_line.update(self._line(), layout=False)
             return
         if client_id is None:
+            if kind == "phone" and self._panel.first_call is not None:
+                self.panel.registration_failed()
+                self.panel.notice(tr("popup.not_registered"), loud=True)
             return
         if created:
             self._open_new(client_id)
@@ -268,14 +273,32 @@ class CallPopup(Vertical):
         # it, and the dispatcher who gets the call types the name all the same.
 
         def check(card: ClientCard) -> None:
-            if registered_by_this_call(card, self.rang_at) and not self.panel.editing:
-                self._open_new(client_id)
+            panel = self.panel
+            if registered_by_this_call(card, self.rang_at):
+                if not panel.editing:
+                    self._open_new(client_id)
+            elif self.first_call_form and panel.editing and not panel.has_unsaved_typing():
+                panel.cancel_edit()  # the number found an older client after all: its card
 
         self.panel.expect(client_id, check)
+
+    def _open_first_call(self) -> None:
+        """Nobody owns the number: a first-time caller, whom the desk is registering right
+        now. Their form opens at once, with the number and the caller ID name, instead of
+        after the new row is committed and read back; the desk's answer (`identified`)
+        binds the form to the client."""
+        if self.number is None or self._panel.editing:
+            return
+        self.first_call_form = True
+        self._panel.open_first_call(self.number, first_call_fields(self.caller_name))
+        self._panel.notice(tr("popup.created", phone=format_display(self.number)), loud=True)
 
     def _open_new(self, client_id: int) -> None:
         """A client registered by this very call: the card opens to type the name."""
         panel = self.panel
+        if panel.first_call is not None:  # the form is up: the client binds it
+            panel.load(client_id)
+            return
         if panel.card is not None and panel.card.id == client_id:
             panel.start_edit("last_name", quick=True)
         else:
