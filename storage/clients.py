@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict
 from sqlalchemy.orm.util import identity_key
 
 from storage import audit
@@ -129,9 +129,10 @@ def _client_from_row(session: AsyncSession, row: Mapping[str, Any]) -> Client:
     if held is not None:
         return held
     client: Client = _CLIENT_MANAGER.new_instance()  # as a query builds it: no __init__
+    values = instance_dict(client)  # filled as a query fills it: no attribute events
     for key, value in row.items():
-        set_committed_value(client, _CLIENT_ATTRIBUTES[key], value)  # loaded, unchanged
-    make_transient_to_detached(client)
+        values[_CLIENT_ATTRIBUTES[key]] = value
+    make_transient_to_detached(client)  # what is in it now is as loaded: unchanged
     session.add(client)
     return client
 

@@ -107,7 +107,10 @@ class CardEditForm(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._original: dict[str, Any] = {}
-        self._tariffs: list[tuple[int, str]] = []
+        # The tariffs offered (the active ones and the client's own), and a tariff to show
+        # that is not among them yet: they are loaded after the form opens.
+        self._tariff_choices: list[tuple[int, str]] = []
+        self._tariff_wanted: int | None = None
         self.composed = False
 
     def compose(self) -> ComposeResult:
@@ -149,35 +152,63 @@ class CardEditForm(VerticalScroll):
     def load(
         self,
         values: Mapping[str, Any],
-        tariffs: list[tuple[int, str]],
         *,
         new_phone: str | None = None,
         quick: bool = False,
     ) -> None:
         """Fill the form; `new_phone` is shown (and required) when creating a client;
-        `quick` shows only `QUICK_FIELDS` until `show_all_fields`."""
+        `quick` shows only `QUICK_FIELDS` until `show_all_fields`.
+
+        A field already showing its value is left alone: the form is reused from call to
+        call, and each value set is a message and a repaint on the pop path."""
         self._set_quick(quick)
         self._original = dict(values)
-        self._tariffs = tariffs
         self.set_class(new_phone is not None, "-new")
         phone = self.query_one("#edit-phone", Input)
         phone.display = new_phone is not None
-        phone.value = new_phone or ""
+        if phone.value != (new_phone or ""):
+            phone.value = new_phone or ""
         for field in FIELDS:
-            self._put(field, values.get(field.name), tariffs)
+            self._put(field, values.get(field.name))
 
-    def _put(self, field: Field, value: Any, tariffs: list[tuple[int, str]] | None = None) -> None:
-        """Show `value` in the field's widget (a tariff list, when given, is offered too)."""
+    def clear(self) -> None:
+        """Blank every field, between calls: the next caller's values then change only
+        the fields they have (a first-time caller: the name), on the pop path."""
+        self.load({}, quick=self.quick)  # (a class change would restyle every input)
+
+    def _put(self, field: Field, value: Any) -> None:
+        """Show `value` in the field's widget."""
         widget = self.query_one(f"#edit-{field.name}")
         if isinstance(widget, Select):
             if field.kind == "tariff":
-                if tariffs is not None:
-                    widget.set_options([(name, tid) for tid, name in tariffs])
-                widget.value = value if value is not None else Select.NULL
-            elif value is not None:
-                widget.value = value
+                self._tariff_wanted = None
+                if value is not None and value not in {tid for tid, _ in self._tariff_choices}:
+                    self._tariff_wanted, value = value, None  # shown once the tariffs are in
+                target = value if value is not None else Select.NULL
+            elif value is None:
+                return
+            else:
+                target = value
+            if widget.value != target:
+                widget.value = target
         elif isinstance(widget, Input):
-            widget.value = shown_value(field, value)
+            text = shown_value(field, value)
+            if widget.value != text:
+                widget.value = text
+
+    def set_tariffs(self, tariffs: list[tuple[int, str]], own: tuple[int, str] | None) -> None:
+        """Offer the active tariffs and the client's `own` one (even if it was retired),
+        keeping the tariff shown or still to be shown."""
+        choices = list(tariffs)
+        if own is not None and own[0] not in {tid for tid, _ in choices}:
+            choices.append(own)
+        tariff = next(f for f in FIELDS if f.kind == "tariff")
+        shown = self._read(tariff)
+        if choices != self._tariff_choices:
+            self._tariff_choices = choices
+            widget = self.query_one(f"#edit-{tariff.name}", Select)
+            widget.set_options([(name, tid) for tid, name in choices])
+        self._put(tariff, shown)
 
     @property
     def quick(self) -> bool:
@@ -220,7 +251,9 @@ class CardEditForm(VerticalScroll):
         widget = self.query_one(f"#edit-{field.name}")
         if isinstance(widget, Select):
             value = widget.value
-            return None if value is Select.NULL else value
+            if value is Select.NULL:
+                return self._tariff_wanted if field.kind == "tariff" else None
+            return value
         assert isinstance(widget, Input)
         text = widget.value.strip()
         if field.kind == "date":

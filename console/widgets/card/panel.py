@@ -303,6 +303,8 @@ class ClientCardPanel(Vertical):
         self._empty = True
         self.set_class(False, "-editing", update=False)
         self._show_parts()
+        if (form := self._composed_form()) is not None:
+            form.clear()
         # What the next call shows until its card is in, set now while nothing rings: a
         # notice changed on the pop path would cost a layout pass of the whole screen.
         self.notice(tr("card.loading"))
@@ -398,7 +400,7 @@ class ClientCardPanel(Vertical):
         focus: str,
         quick: bool = False,
     ) -> None:
-        form.load(values, [], new_phone=new_phone, quick=quick)
+        form.load(values, new_phone=new_phone, quick=quick)
         if self._first_call is not None and self.card is None:
             form.settle()  # only what the operator types counts as a change
         self.set_class(True, "-editing", update=False)
@@ -494,15 +496,12 @@ class ClientCardPanel(Vertical):
         self.post_message(TariffsLoaded(tariffs))
 
     def on_tariffs_loaded(self, message: TariffsLoaded) -> None:
-        form = self.query_one(CardEditForm)
-        select_widget = form.query_one("#edit-tariff_id")
-        from textual.widgets import Select
-
-        assert isinstance(select_widget, Select)
-        current = self.card.tariff_id if self.card else None
-        select_widget.set_options([(name, tid) for tid, name in message.tariffs])
-        if current is not None:
-            select_widget.value = current
+        form = self._composed_form()
+        if form is None:
+            return
+        card = self.card
+        own = (card.tariff_id, card.tariff or "—") if card and card.tariff_id else None
+        form.set_tariffs(message.tariffs, own)
 
     def has_unsaved_typing(self) -> bool:
         """Editing, and the form differs from the card (or cannot even be read)."""
