@@ -320,6 +320,7 @@ class ConsoleApp(App[None]):
                 messages.append(RingingForMe(event, received))
                 if self.idle_gc is not None:
                     self.idle_gc.busy()
+                    self.idle_gc.hold()  # no collection in the card's screen update
             self._broadcast([*messages, CallsChanged()])
         else:
             self._broadcast([CallUpdate(event), CallsChanged()])

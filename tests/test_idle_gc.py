@@ -88,3 +88,44 @@ def test_objects_frozen_alive_and_dropped_later_are_freed_at_the_thaw() -> None:
         assert ref() is None
     finally:
         idle.uninstall()
+
+
+def test_no_collection_at_all_while_a_card_is_on_its_way(collector: IdleCollector) -> None:
+    collector.busy()
+    collector.hold(0.05)
+    assert not gc.isenabled()  # young collections too: they would land in the card's update
+    garbage = [cycle() for _ in range(5000)]  # far past the young threshold
+    assert all(ref() is not None for ref in garbage)
+    assert not collector.tick()  # the hold is not over
+    time.sleep(0.06)
+    collector.tick()
+    assert gc.isenabled()
+    gc.collect(0)
+    assert all(ref() is None for ref in garbage)
+
+
+def test_a_storm_of_rings_cannot_hold_collections_off_for_long(
+    collector: IdleCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import console.idle_gc as idle_gc
+
+    monkeypatch.setattr(idle_gc, "MAX_HOLD", 0.05)
+    started = time.monotonic()
+    while time.monotonic() - started < 0.2:  # a ring every few ms, each asking for a hold
+        collector.hold(0.05)
+        collector.tick()
+        time.sleep(0.005)
+        if gc.isenabled():
+            break
+    assert gc.isenabled()
+    assert time.monotonic() - started < 0.15
+    collector.hold(0.05)  # the next ring of the storm: collections stay on a while
+    assert gc.isenabled()
+
+
+def test_uninstall_ends_a_hold() -> None:
+    idle = IdleCollector()
+    idle.install()
+    idle.hold(10)
+    idle.uninstall()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
