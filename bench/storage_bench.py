@@ -1,7 +1,7 @@
 """Storage benchmark on SQLite: the console's hot reads over a seeded client base.
 
     python -m bench.storage_bench [--clients N] [--db PATH] [--iterations K] [--reseed]
-                                  [--mmap-mib M] [--cache-mib C]
+                                  [--passes P] [--mmap-mib M] [--cache-mib C]
 
 Seeds `bench/data/storage-N.db` once (default N = 1,000,000; the seed time is kept beside
 it in `storage-N.db.json`) and reuses it on later runs, first migrating it to the current
@@ -24,7 +24,12 @@ aiosqlite thread hop.
 - client list: a page of `list_clients` with a filter and a sort (no goal).
 
 Goals (p99): lookup < 2 ms, search < 10 ms, popup card < 5 ms. Latency on a shared
-machine is noisy: p99 moves with whatever else runs. `--mmap-mib`/`--cache-mib` apply
+machine is noisy: p99 moves with whatever else runs. Each operation's targets are timed in
+`--passes` passes (3) after a warm-up pass; the table gives p50/p99 over every call, and
+the p99 of each target's fastest pass, which keeps what a target costs (a common surname,
+a long page) and drops the stalls the machine adds to whichever call it lands on (on the
+project's shared VM the same search took 5 ms in one pass and 40 in the next, with no
+collection running and its pages in memory). `--mmap-mib`/`--cache-mib` apply
 those PRAGMAs to every connection (storage's and the bare one): a what-if for
 `storage.db`'s SQLite settings.
 """
@@ -331,7 +336,8 @@ class Operation:
 @dataclass(frozen=True)
 class Result:
     operation: Operation
-    storage: Summary
+    storage: Summary  # every call of every timed pass
+    best: Summary  # each target's fastest pass: its own cost, without the machine's stalls
     bare: Summary
     statements: float  # per call, on average
 
@@ -378,6 +384,7 @@ async def measure(
     sessions: async_sessionmaker[AsyncSession],
     engine: AsyncEngine,
     bare: sqlite3.Connection,
+    passes: int = 1,
 ) -> Result:
     async def call(target: Any) -> None:
         async with sessions() as session:
@@ -395,13 +402,16 @@ async def measure(
         for sql, parameters in statements:
             bare.execute(sql, parameters).fetchall()
 
-    gc.collect()
-    storage_samples = await time_each_async(operation.targets, call)
+    timed: list[list[float]] = []
+    for _ in range(passes):
+        gc.collect()
+        timed.append(await time_each_async(operation.targets, call))
     gc.collect()
     bare_samples = time_each(recorded, replay)
     return Result(
         operation=operation,
-        storage=summarize(storage_samples),
+        storage=summarize([t for samples in timed for t in samples]),
+        best=summarize([min(times) for times in zip(*timed, strict=True)]),
         bare=summarize(bare_samples),
         statements=sum(map(len, recorded)) / max(len(recorded), 1),
     )
@@ -473,14 +483,16 @@ def report(
     phones: int,
     elapsed: float,
     pragmas: Sequence[str] = (),
+    passes_run: int = 1,
 ) -> str:
     when = "this run" if info.this_run else f"earlier, {info.seeded_at}"
     seed_line = (
         f"seed: {info.clients:,} clients in {info.seconds:.1f} s ({info.seconds / 60:.1f} min; "
         f"{when}; goal: minutes)"
     )
+    passes = f"best of {passes_run}"
     header = ["operation", "n", "stmts", "p50 ms", "p99 ms", "sqlite3 p50", "sqlite3 p99",
-              "goal p99", "met"]  # fmt: skip
+              "goal p99", "met", f"p99 {passes}", "met"]  # fmt: skip
     rows = []
     for r in results:
         goal = r.operation.goal_ms
@@ -495,6 +507,8 @@ def report(
                 ms(r.bare.p99),
                 f"< {goal:g} ms" if goal is not None else "-",
                 "-" if goal is None else ("yes" if r.storage.p99_ms < goal else "NO"),
+                ms(r.best.p99),
+                "-" if goal is None else ("yes" if r.best.p99_ms < goal else "NO"),
             ]
         )
     lines = [
@@ -505,8 +519,10 @@ def report(
         "",
         table(header, rows),
         "",
-        "p50/p99 per call, each call in its own session; sqlite3 = the same statements "
-        "replayed through the bare sqlite3 module (the ceiling).",
+        f"p50/p99 per call over {passes_run} timed passes (after a warm-up pass), each call in "
+        "its own session; sqlite3 = the same statements replayed through the bare sqlite3 "
+        f"module (the ceiling); p99 {passes} = the p99 of each target's fastest pass: what "
+        "the code costs, without the stalls a shared machine adds to any one call.",
         f"measured in {elapsed:.0f} s"
         + (f"; what-if: {', '.join(pragmas)}" if pragmas else "; SQLite settings as shipped"),
     ]
@@ -541,12 +557,12 @@ async def run(args: argparse.Namespace) -> int:
         results = []
         for operation in operations(targets, args.iterations, rng):
             print(f"measuring {operation.name} …", file=sys.stderr, flush=True)
-            results.append(await measure(operation, sessions, engine, bare))
+            results.append(await measure(operation, sessions, engine, bare, args.passes))
         phones = int(bare.execute("SELECT count(*) FROM client_phones").fetchone()[0])
     finally:
         bare.close()
         await engine.dispose()
-    print(report(db, info, results, phones, time.perf_counter() - started, extra))
+    print(report(db, info, results, phones, time.perf_counter() - started, extra, args.passes))
     return 0
 
 
@@ -570,6 +586,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--iterations", type=int, default=3000, help="calls per lookup/card (default 3000)"
     )
+    parser.add_argument(
+        "--passes", type=int, default=3, help="timed passes over the targets (default 3)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--reseed", action="store_true", help="seed the database anew")
     parser.add_argument(
@@ -579,8 +598,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cache-mib", type=int, default=0, help="what-if: PRAGMA cache_size on every connection"
     )
     args = parser.parse_args(argv)
-    if args.clients <= 0 or args.iterations <= 0:
-        parser.error("--clients and --iterations must be positive")
+    if args.clients <= 0 or args.iterations <= 0 or args.passes <= 0:
+        parser.error("--clients, --iterations and --passes must be positive")
     return asyncio.run(run(args))
 
 
