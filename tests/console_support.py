@@ -25,6 +25,7 @@ from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 from textual.worker import Worker
 
+from console.app import ConsoleApp
 from console.config import (
     MeSettings,
     OperatorSettings,
@@ -36,13 +37,14 @@ from console.config import (
 from console.desk import ConnectionStatus, Desk, DeskEvent
 from console.screens.clients import ClientsScreen
 from pbx.ami_event import AmiEvent
-from pbx.call_events import LiveCall
+from pbx.call_events import CallRinging, LiveCall
 from pbx.connection_state import ConnectionState, LinkState
 from storage.calls import CallLogEntry, upsert_call
 from storage.clients import create_client, set_blacklist
 from storage.db import create_engine, make_sessionmaker
 from storage.debts import add_debt
 from storage.models import Tariff
+from storage.phones import classify_number
 
 _T = TypeVar("_T")
 
@@ -417,3 +419,49 @@ class Notes:
 
     def errors(self) -> list[str]:
         return [n.message for n in self.shown if n.severity == "error"]
+
+
+DESK_NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)  # «now» of the Pilot tests
+
+
+def make_app(
+    sessions: async_sessionmaker[AsyncSession],
+    desk: FakeDesk,
+    *,
+    extension: str = "101",
+    language: str = "en",
+) -> ConsoleApp:
+    """The console at extension 101 (or `extension`) over a fake desk, its clock at DESK_NOW."""
+    return ConsoleApp(
+        make_settings(extension, language),
+        sessions,
+        desk,
+        clock=lambda: DESK_NOW,
+        check_database=False,
+    )
+
+
+def ring(
+    number_raw: str,
+    *,
+    linkedid: str = "1700000000.1",
+    extensions: tuple[str, ...] = ("101",),
+    name: str | None = None,
+    queue: str | None = None,
+    at: datetime = DESK_NOW,
+) -> CallRinging:
+    """A ring at the desk's extensions, as the tracker reports it."""
+    classified = classify_number(number_raw, "RU")
+    return CallRinging(
+        server="main",
+        linkedid=linkedid,
+        extensions=extensions,
+        started=extensions,
+        direction="inbound",
+        number=classified.e164,
+        number_raw=number_raw,
+        kind=classified.kind.value,
+        name=name,
+        queue=queue,
+        at=at,
+    )

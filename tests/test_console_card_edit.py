@@ -13,8 +13,8 @@ from textual.widgets import Select
 
 from storage.clients import create_client
 from storage.models import Client, Tariff
-from tests.console_support import FakeDesk, settle
-from tests.test_console_first_call import make_app, ring, the_popup
+from tests.console_support import FakeDesk, make_app, ring, settle
+from tests.test_console_first_call import the_popup
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import weakref
 from collections.abc import Callable, Iterable, Sized
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ from console.widgets.card.view import BlacklistBanner, ClientCardView, DebtsBann
 from console.widgets.footer import ConsoleFooter
 from pbx.call_events import (
     CallAnswered,
-    CallRinging,
     CallStoppedRinging,
     OriginateProgress,
     OriginateResult,
@@ -43,13 +42,14 @@ from pbx.call_events import (
 )
 from storage.clients import create_client
 from storage.models import AuditEntry, Debt
-from storage.phones import classify_number
 from tests.console_support import (
+    DESK_NOW,
     MARIA_PHONES,
     PETROV_PHONE,
     FakeDesk,
     Notes,
-    make_settings,
+    make_app,
+    ring,
     seed_desk,
     settle,
     until,
@@ -58,7 +58,7 @@ from tests.console_support import (
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ami"
-NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
+NOW = DESK_NOW
 
 
 @pytest.fixture(autouse=True)
@@ -66,42 +66,6 @@ def _utc_times() -> Iterable[None]:
     set_timezone(UTC)
     yield
     set_timezone(None)
-
-
-def make_app(
-    sessions: async_sessionmaker[AsyncSession],
-    desk: FakeDesk,
-    *,
-    extension: str = "101",
-    language: str = "en",
-) -> ConsoleApp:
-    return ConsoleApp(
-        make_settings(extension, language), sessions, desk, clock=lambda: NOW, check_database=False
-    )
-
-
-def ring(
-    number_raw: str,
-    *,
-    linkedid: str = "1700000000.1",
-    extensions: tuple[str, ...] = ("101",),
-    name: str | None = None,
-    queue: str | None = None,
-) -> CallRinging:
-    classified = classify_number(number_raw, "RU")
-    return CallRinging(
-        server="main",
-        linkedid=linkedid,
-        extensions=extensions,
-        started=extensions,
-        direction="inbound",
-        number=classified.e164,
-        number_raw=number_raw,
-        kind=classified.kind.value,
-        name=name,
-        queue=queue,
-        at=NOW,
-    )
 
 
 def dispatcher(app: ConsoleApp) -> DispatcherScreen:

@@ -10,7 +10,7 @@ the desk makes, so the test decides when it lands.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pytest
 from sqlalchemy import func, select
@@ -23,15 +23,13 @@ from console.i18n import set_timezone
 from console.screens.dispatcher import DispatcherScreen
 from console.widgets.card.edit import CardEditForm
 from console.widgets.card.popup import CallPopup
-from pbx.call_events import CallRinging
 from storage.clients import create_client, get_or_create_client_for_call
 from storage.models import Client, ClientPhone
-from storage.phones import classify_number
-from tests.console_support import FakeDesk, make_settings, settle, until
+from tests.console_support import DESK_NOW, FakeDesk, make_app, ring, settle, until
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
-NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
+NOW = DESK_NOW
 NEW_CALLER = "89995550011"  # +7 999 555-00-11, nobody's number yet
 LINKEDID = "1700000000.1"
 
@@ -41,29 +39,6 @@ def _utc_times() -> Iterable[None]:
     set_timezone(UTC)
     yield
     set_timezone(None)
-
-
-def make_app(sessions: async_sessionmaker[AsyncSession], desk: FakeDesk) -> ConsoleApp:
-    return ConsoleApp(
-        make_settings("101", "en"), sessions, desk, clock=lambda: NOW, check_database=False
-    )
-
-
-def ring(number_raw: str, *, linkedid: str = LINKEDID, name: str | None = None) -> CallRinging:
-    classified = classify_number(number_raw, "RU")
-    return CallRinging(
-        server="main",
-        linkedid=linkedid,
-        extensions=("101",),
-        started=("101",),
-        direction="inbound",
-        number=classified.e164,
-        number_raw=number_raw,
-        kind=classified.kind.value,
-        name=name,
-        queue=None,
-        at=NOW,
-    )
 
 
 def the_popup(app: ConsoleApp, linkedid: str = LINKEDID) -> CallPopup:
@@ -97,7 +72,7 @@ async def test_the_form_opens_before_the_client_exists_and_a_save_goes_into_it(
     app = make_app(sessions, desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        desk.emit(ring(NEW_CALLER, name="Петрова Анна"))
+        desk.emit(ring(NEW_CALLER, linkedid=LINKEDID, name="Петрова Анна"))
         await settle(app, pilot)
         popup = the_popup(app)
         panel = popup.panel
