@@ -13,8 +13,8 @@ from textual.widgets import Select
 
 from storage.clients import create_client
 from storage.models import Client, Tariff
-from tests.console_support import FakeDesk, make_app, ring, settle
-from tests.test_console_first_call import the_popup
+from tests.console_support import FakeDesk, make_app, settle
+from tests.test_console_first_call import pop
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -42,9 +42,7 @@ async def edit_city(sessions: async_sessionmaker[AsyncSession], *, active: bool)
     app = make_app(sessions, desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        desk.emit(ring(PHONE))
-        await settle(app, pilot)
-        panel = the_popup(app).panel
+        panel = (await pop(app, pilot, desk, PHONE)).panel
         assert panel.card is not None and panel.card.tariff_id == tariff_id
         await pilot.press("e")
         await settle(app, pilot)

@@ -512,14 +512,14 @@ async def test_several_calls_at_once_newest_shown_others_one_key_or_click_away(
         assert screen.current_popup() is screen.popups[keys[2]]  # the newest is shown
         tabs = str(screen.query_one("#popup-tabs").render())
         assert tabs.index("Иванова Мария") < tabs.index("Петров") < tabs.index("+7 999 555-00-11")
-        assert "] [ other calls" in tabs
-
         # The newest is a first-time caller: the cursor is in their form, where «[» is
-        # typed; ctrl+n moves on all the same.
+        # typed; ctrl+n moves on all the same, and the tabs say so.
         panel = screen.card_panel()
         assert panel is not None and panel.editing
+        assert "ctrl+n other calls" in tabs
         await pilot.press("ctrl+n")
         assert screen.current_popup() is screen.popups[keys[0]]  # around the end
+        assert "] [ other calls" in str(screen.query_one("#popup-tabs").render())
         await pilot.press("right_square_bracket")
         assert screen.current_popup() is screen.popups[keys[1]]
         await pilot.press("left_square_bracket")

@@ -15,6 +15,7 @@ from datetime import UTC
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from console.app import ConsoleApp
@@ -47,6 +48,21 @@ def the_popup(app: ConsoleApp, linkedid: str = LINKEDID) -> CallPopup:
     return screen.popups[f"main/{linkedid}"]
 
 
+async def pop(
+    app: ConsoleApp,
+    pilot: Pilot[None],
+    desk: FakeDesk,
+    number: str,
+    *,
+    linkedid: str = LINKEDID,
+    name: str | None = None,
+) -> CallPopup:
+    """`number` rings here; its popup once the console has settled."""
+    desk.emit(ring(number, linkedid=linkedid, name=name))
+    await settle(app, pilot)
+    return the_popup(app, linkedid)
+
+
 def field(popup: CallPopup, name: str) -> Input:
     return popup.panel.query_one(CardEditForm).query_one(f"#edit-{name}", Input)
 
@@ -72,9 +88,7 @@ async def test_the_form_opens_before_the_client_exists_and_a_save_goes_into_it(
     app = make_app(sessions, desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        desk.emit(ring(NEW_CALLER, linkedid=LINKEDID, name="Петрова Анна"))
-        await settle(app, pilot)
-        popup = the_popup(app)
+        popup = await pop(app, pilot, desk, NEW_CALLER, name="Петрова Анна")
         panel = popup.panel
         # Nobody is registered yet, and the form is up: name from the caller ID, the
         # cursor on it, the number in the notice.
@@ -116,9 +130,7 @@ async def test_what_is_typed_before_the_client_exists_stays_in_the_form(
     app = make_app(sessions, desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        desk.emit(ring(NEW_CALLER))  # no caller ID name
-        await settle(app, pilot)
-        popup = the_popup(app)
+        popup = await pop(app, pilot, desk, NEW_CALLER)  # no caller ID name
         assert field(popup, "last_name").value == ""
         await pilot.press(*"Сидоров")
         client_id = await register(sessions, None)
@@ -141,9 +153,7 @@ async def test_when_the_desk_cannot_register_the_caller_a_save_creates_them(
     app = make_app(sessions, desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        desk.emit(ring(NEW_CALLER, name="Кузнецов"))
-        await settle(app, pilot)
-        popup = the_popup(app)
+        popup = await pop(app, pilot, desk, NEW_CALLER, name="Кузнецов")
         # The desk's registration failed (the database was away a moment).
         desk.emit(CallerIdentified("main", LINKEDID, None, False, "phone"))
         await settle(app, pilot)
@@ -169,15 +179,11 @@ async def test_a_ring_while_a_caller_is_typed_in_does_not_take_the_screen(
     app = make_app(sessions, desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        desk.emit(ring(NEW_CALLER))
-        await settle(app, pilot)
-        first = the_popup(app)
+        first = await pop(app, pilot, desk, NEW_CALLER)
         await pilot.press(*"Сид")
-        desk.emit(ring("+79031112233", linkedid="1700000000.2"))
-        await settle(app, pilot)
+        second = await pop(app, pilot, desk, "+79031112233", linkedid="1700000000.2")
         screen = app.screen
         assert isinstance(screen, DispatcherScreen)
-        second = the_popup(app, "1700000000.2")
         # The new call is one key away in the tabs; the form and its cursor stay.
         assert second.revealed and screen.current_popup() is first
         assert "Петров" in str(screen.query_one("#popup-tabs").render())

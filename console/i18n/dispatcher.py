@@ -126,6 +126,7 @@ CATALOG: Catalog = {
     "card.loading": {"en": "Loading the card…", "ru": "Загрузка карточки…"},
     "card.new": {"en": "New client", "ru": "Новый клиент"},
     "popup.tabs.keys": {"en": "  ] [ other calls", "ru": "  ] [ другие звонки"},
+    "popup.tabs.keys.typing": {"en": "  ctrl+n other calls", "ru": "  ctrl+n другие звонки"},
     "card.name.unnamed": {"en": "(no name yet)", "ru": "(имя не указано)"},
     "card.blacklist.banner": {
         "en": "⛔ BLACKLISTED since {since} by {by}: {reason}",

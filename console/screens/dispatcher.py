@@ -137,6 +137,7 @@ class DispatcherScreen(CardActions, Screen[None]):
 
     def _flush_bindings(self) -> None:
         self._bindings_timer = None
+        self._show_tabs()  # (edit mode came or went: the tabs' keys say how to move on)
         super().refresh_bindings()
 
     def compose(self) -> ComposeResult:
@@ -321,7 +322,9 @@ class DispatcherScreen(CardActions, Screen[None]):
     def _show_tabs(self) -> None:
         current = self.query_one(ContentSwitcher).current
         labels = [(p.id or "", p.tab_label()) for p in self._popups.values() if p.revealed]
-        self.query_one(PopupTabLine).show(labels, current)
+        panel = self.card_panel()
+        typing = panel is not None and panel.editing
+        self.query_one(PopupTabLine).show(labels, current, typing=typing)
 
     def action_pick_popup(self, popup_id: str) -> None:
         """A click on a call's tab."""

@@ -3,7 +3,7 @@
 Textual's `Tabs` would be a widget per call, an animated underline (a dozen extra screen
 updates after each ring, drawn while the next ring may be arriving) and a removal that
 completes a little later. The dispatcher needs none of that: a label per call, the current
-one reversed, `]`/`[` to move and a click to pick. One widget re-rendered does it.
+one reversed, `]`/`[` (ctrl+n in a form) to move and a click to pick. One widget does it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,12 @@ class PopupTabLine(Static):
     PopupTabLine { height: 1; width: 1fr; background: $panel; }
     """
 
-    def show(self, labels: Sequence[tuple[str, str]], current: str | None) -> None:
+    _shown: Content | None = None
+
+    def show(
+        self, labels: Sequence[tuple[str, str]], current: str | None, *, typing: bool = False
+    ) -> None:
+        """`typing`: the call shown has its form up, where `]` and `[` are text."""
         parts: list[Content] = []
         for n, (popup_id, text) in enumerate(labels, 1):
             style = "bold reverse" if popup_id == current else ""
@@ -34,5 +39,9 @@ class PopupTabLine(Static):
             )
             parts.append(part.stylize(style) if style else part)
         if len(parts) > 1:
-            parts.append(Content.styled(tr("popup.tabs.keys"), "dim"))
-        self.update(Content(" ").join(parts))
+            keys = "popup.tabs.keys.typing" if typing else "popup.tabs.keys"
+            parts.append(Content.styled(tr(keys), "dim"))
+        line = Content(" ").join(parts)
+        if line != self._shown:  # (asked again after each pop: most often unchanged)
+            self._shown = line
+            self.update(line, layout=False)  # one line of fixed size: no layout pass
