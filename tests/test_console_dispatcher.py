@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
@@ -31,6 +32,7 @@ from console.screens.confirm import ConfirmScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.widgets.card.dialogs import MarkPaidDialog
 from console.widgets.card.popup import CallPopup
+from console.widgets.card.tab_line import PopupTabLine
 from console.widgets.card.view import BlacklistBanner, ClientCardView, DebtsBanner, TariffBadge
 from console.widgets.footer import ConsoleFooter
 from pbx.call_events import (
@@ -66,6 +68,15 @@ def _utc_times() -> Iterable[None]:
     set_timezone(UTC)
     yield
     set_timezone(None)
+
+
+def highlighted_tab(screen: DispatcherScreen) -> str:
+    """The text of the tab shown reversed (the call on screen)."""
+    line = screen.query_one(PopupTabLine).render()
+    assert isinstance(line, Content)
+    return next(
+        line.plain[span.start : span.end] for span in line.spans if "reverse" in str(span.style)
+    )
 
 
 def dispatcher(app: ConsoleApp) -> DispatcherScreen:
@@ -522,8 +533,10 @@ async def test_several_calls_at_once_newest_shown_others_one_key_or_click_away(
         assert "] [ other calls" in str(screen.query_one("#popup-tabs").render())
         await pilot.press("right_square_bracket")
         assert screen.current_popup() is screen.popups[keys[1]]
+        assert highlighted_tab(screen) == " 2 Ringing Петров Пётр "  # the tab line follows
         await pilot.press("left_square_bracket")
         assert screen.current_popup() is screen.popups[keys[0]]
+        assert highlighted_tab(screen) == " 1 Ringing Иванова Мария Сергеевна "
 
         await pilot.click("#popup-tabs", offset=(tabs.index("Петров"), 0))
         await pilot.pause()

@@ -516,8 +516,8 @@ class ClientCardPanel(Vertical):
             return True
 
     def cancel_edit(self) -> None:
-        self.hide_focus()  # the form goes: keys go to the screen's bindings again
         self.editing = False
+        self.hide_focus()  # the form goes: keys go to the screen's bindings again
         self.set_class(False, "-editing", update=False)
         if self.card is None:
             self._empty = True

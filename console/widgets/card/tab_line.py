@@ -23,12 +23,18 @@ class PopupTabLine(Static):
     PopupTabLine { height: 1; width: 1fr; background: $panel; }
     """
 
-    _shown: Content | None = None
+    _shown: tuple[object, ...] | None = None  # what the line on screen was drawn from
 
     def show(
         self, labels: Sequence[tuple[str, str]], current: str | None, *, typing: bool = False
     ) -> None:
         """`typing`: the call shown has its form up, where `]` and `[` are text."""
+        # Compared by what it is drawn from: `Content` equality is by text only, and the
+        # highlight of the current call is not text.
+        drawn = (tuple(labels), current, typing)
+        if drawn == self._shown:  # (asked again after each pop: most often unchanged)
+            return
+        self._shown = drawn
         parts: list[Content] = []
         for n, (popup_id, text) in enumerate(labels, 1):
             style = "bold reverse" if popup_id == current else ""
@@ -41,7 +47,4 @@ class PopupTabLine(Static):
         if len(parts) > 1:
             keys = "popup.tabs.keys.typing" if typing else "popup.tabs.keys"
             parts.append(Content.styled(tr(keys), "dim"))
-        line = Content(" ").join(parts)
-        if line != self._shown:  # (asked again after each pop: most often unchanged)
-            self._shown = line
-            self.update(line, layout=False)  # one line of fixed size: no layout pass
+        self.update(Content(" ").join(parts), layout=False)  # fixed size: no layout pass
