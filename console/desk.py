@@ -21,7 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
 from pbx.ami_client import AmiClient, make_tls_context
-from pbx.call_events import CallEnded, CallEvent, CallRecord, CallRinging, LiveCall
+from pbx.call_events import (
+    CallEnded,
+    CallEvent,
+    CallQueued,
+    CallRecord,
+    CallRinging,
+    LiveCall,
+)
 from pbx.connection_state import ConnectionState
 from pbx.errors import AmiError, OriginateOutcomeUnknownError
 from pbx.originate import ClickToCall
@@ -169,12 +176,24 @@ class Desk:
     def _on_call_event(self, event: CallEvent) -> None:
         # Publish first: the card pops on this event, identification follows.
         self._publish(event)
-        if isinstance(event, CallRinging):
-            key = (event.server, event.linkedid)
-            if key not in self._callers:
-                self._callers[key] = self._spawn(self._identify(event))
+        if isinstance(event, CallRinging | CallQueued):
+            # The first sign of a caller: a phone rings, or the caller waits in a queue
+            # (and may give up before any phone rang).
+            live = self._trackers[event.server].live_call(event.linkedid)
+            if live is not None:
+                self._identify_once(live)
         elif isinstance(event, CallEnded):
+            # A caller seen only now (gone before any queue or phone) still gets a card.
+            self._identify_once(event.record)
             self._spawn(self._log_call(event.record))
+
+    def _identify_once(self, call: LiveCall | CallRecord) -> None:
+        key = (call.server, call.linkedid)
+        if key in self._callers:
+            return
+        if isinstance(call, CallRecord) and not (call.direction == "inbound" and call.number):
+            return  # nothing to tell the screens about a finished call without a client
+        self._callers[key] = self._spawn(self._identify(call))
 
     def _spawn(self, coro: Coroutine[Any, Any, _T]) -> asyncio.Task[_T]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -182,33 +201,38 @@ class Desk:
         task.add_done_callback(self._pending.discard)
         return task
 
-    async def _identify(self, event: CallRinging) -> int | None:
-        number = classify_number(event.number_raw, self.settings.phone.region)
+    async def _identify(self, call: LiveCall | CallRecord) -> int | None:
+        """Who is calling; a caller's first call to the service (in whatever way it ends)
+        registers the client, dated when the call reached the PBX."""
+        number = classify_number(call.number_raw, self.settings.phone.region)
+        kind = str(number.kind)
         colleague = None
         client_id: int | None = None
         created = False
-        if number.kind is NumberKind.INTERNAL:
-            operator = self.settings.operator(number.raw)
-            colleague = operator.name if operator else number.raw
-        elif number.kind is NumberKind.PHONE:
+        if call.direction == "internal":
+            kind = str(NumberKind.INTERNAL)
+            # Who dialled: the device the call came from, else its caller ID.
+            placed_by = call.placed_by if isinstance(call, LiveCall) else None
+            colleague = placed_by or number.raw
+            operator = self.settings.operator(colleague)
+            colleague = operator.name if operator else colleague
+        elif call.direction == "inbound" and number.kind is NumberKind.PHONE:
             try:
                 result = await get_or_create_client_for_call(
                     self.sessions,
                     number.raw,
-                    caller_name=event.name,
+                    caller_name=call.name,
                     region=self.settings.phone.region,
                     registered_by="PBX",
-                    at=event.at,  # registration = the ring that brought the caller
+                    at=call.started_at,
                 )
             except Exception:
-                log.exception("could not identify caller of call %s", event.linkedid)
+                log.exception("could not identify caller of call %s", call.linkedid)
                 result = None
             if result is not None:
                 client_id, created = result
         self._publish(
-            CallerIdentified(
-                event.server, event.linkedid, client_id, created, str(number.kind), colleague
-            )
+            CallerIdentified(call.server, call.linkedid, client_id, created, kind, colleague)
         )
         return client_id
 

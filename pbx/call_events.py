@@ -69,6 +69,7 @@ class LiveCall:
     talking: str | None  # extension on the call now (after a transfer: the new one)
     started_at: datetime
     since: datetime  # when the call entered `state`
+    placed_by: str | None = None  # the operator whose phone started it (outbound, internal)
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,6 +222,11 @@ class CallTracker:
         """Every call in progress, oldest first."""
         return [call.live(self.server) for call in self._calls.values()]
 
+    def live_call(self, linkedid: str) -> LiveCall | None:
+        """One call in progress, None once it ended (or if it never was)."""
+        call = self._calls.get(linkedid)
+        return call.live(self.server) if call is not None else None
+
     def resync(
         self, items: Sequence[AmiEvent], now: float, *, lost_at: float | None = None
     ) -> list[CallEvent]:
@@ -340,16 +345,18 @@ class CallTracker:
             call.rung.append(label)
         call.popped = True
         number, raw = call.outside_number()
+        direction = call.direction
         return [
             CallRinging(
                 server=self.server,
                 linkedid=call.linkedid,
                 extensions=tuple(call.ringing),
                 started=(label,),
-                direction=call.direction,
+                direction=direction,
                 number=number,
                 number_raw=raw,
-                kind=call.caller_kind,
+                # A colleague's phone may present the desk's public number: still a colleague.
+                kind="internal" if direction == "internal" else call.caller_kind,
                 name=call.display_name(),
                 queue=call.queue,
                 at=to_datetime(t),

@@ -120,8 +120,19 @@ class Call:
     @property
     def direction(self) -> Direction:
         if self.originated or self.origin_ext is not None:
-            return "outbound" if self.originated or self.client_leg else "internal"
+            # Started by an operator's device or by the PBX for one: outbound only when an
+            # outside party was dialled or announced (a click-to-call puts the client's
+            # number in its CallerID). Otherwise every party is the desk's own: a call to a
+            # colleague, or an Originate to an application such as a listen-in.
+            return "outbound" if self.client_leg or self._announces_client() else "internal"
         return "internal" if self.caller_kind == "internal" else "inbound"
+
+    def _announces_client(self) -> bool:
+        return self.originated and (
+            self.expected_e164 is not None
+            or self.expected_raw is not None
+            or self.caller_kind == "phone"
+        )
 
     @property
     def placed_by(self) -> str | None:
@@ -173,6 +184,7 @@ class Call:
             talking=self.talking,
             started_at=to_datetime(self.started_at),
             since=to_datetime(since),
+            placed_by=self.placed_by,
         )
 
     def record(self, server: str, ended_at: float) -> CallRecord:

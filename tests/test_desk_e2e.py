@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from console.app import ConsoleApp
 from console.config import Settings, load_settings
 from console.demo_config import render_url
-from console.desk import ConnectionStatus, Desk
+from console.desk import ConnectionStatus, Desk, DeskEvent
 from console.widgets.card.popup import CallPopup
 from pbx.call_events import CallRinging
 from pbx.simulator import AmiSimulator
@@ -42,6 +42,31 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 20
     async with asyncio.timeout(timeout_s):
         while not await check():  # noqa: ASYNC110 - polling a database and a screen
             await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def running_desk(
+    settings: Settings, sessions: Sessions
+) -> AsyncIterator[tuple[Desk, list[DeskEvent]]]:
+    """A headless desk connected to its PBX, and every event it published so far."""
+    desk = Desk(settings, sessions)
+    events = desk.listen()
+    seen: list[DeskEvent] = []
+
+    async def collect() -> None:
+        async for event in events:
+            seen.append(event)
+
+    collector = asyncio.create_task(collect())
+    runner = asyncio.create_task(desk.run())
+    try:
+        yield desk, seen
+    finally:
+        runner.cancel()
+        collector.cancel()
+        for task in (runner, collector):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 @pytest.fixture
@@ -160,17 +185,7 @@ async def test_pbx_restart_mid_call_leaves_no_duplicates_and_no_ghosts(
     """Asterisk restarts while two calls are up: one ends during the outage, one goes on."""
     async with AmiSimulator(port=0, username="console", secret=SECRET, call_speed=2.0) as sim:
         settings = load_settings(str(write_config(tmp_path / "config.toml", db_url, sim.port)), {})
-        desk = Desk(settings, sessions)
-        events = desk.listen()
-        seen: list[object] = []
-
-        async def collect() -> None:
-            async for event in events:
-                seen.append(event)
-
-        collector = asyncio.create_task(collect())
-        runner = asyncio.create_task(desk.run())
-        try:
+        async with running_desk(settings, sessions) as (desk, seen):
             await sim.wait_for_login()
             long_call = sim.start_call(
                 "queue_abandoned", devices=["IAX2/op101"], number="+74957654321"
@@ -202,12 +217,6 @@ async def test_pbx_restart_mid_call_leaves_no_duplicates_and_no_ghosts(
             await eventually(logged)
             await asyncio.sleep(0.5)
             await desk.flush()
-        finally:
-            runner.cancel()
-            collector.cancel()
-            for task in (runner, collector):
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
 
     async with sessions() as session:
         rows = (await session.scalars(select(Call))).all()
