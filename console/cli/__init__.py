@@ -17,6 +17,7 @@ from typing import Any
 from console.cli import calls, clients, db, pbx, ui
 from console.cli.common import CommandError
 from console.config import ConfigError, Settings, load_settings
+from console.i18n import set_language
 from storage.db import StorageError
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -53,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         settings = load_settings(args.config)
+        set_language(settings.ui.language)  # the command's own lines in the desk's language
         return asyncio.run(handler(args, settings))
     except (ConfigError, CommandError) as exc:
         print(f"opconsole: {exc}", file=sys.stderr)

@@ -6,12 +6,14 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import math
 import signal
 from pathlib import Path
 from typing import Any
 
 from console.cli.common import CommandError, open_database
 from console.config import Settings
+from console.i18n import tr
 
 log = logging.getLogger("opconsole.record")
 
@@ -106,8 +108,9 @@ async def record_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def pbx_sim_command(args: argparse.Namespace, settings: Settings) -> int:
-    from pbx.simulator import run_simulator
-
+    check_rate(args.rate)
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise CommandError(tr("cli.sim.bad_port", port=args.port), exit_code=2)
     if args.replay is not None and not args.replay.is_file():
         raise CommandError(f"{args.replay}: no such capture file")
     devices = (
@@ -120,8 +123,7 @@ async def pbx_sim_command(args: argparse.Namespace, settings: Settings) -> int:
     port = args.port if args.port is not None else (first.port if first else 5038)
     username = args.username or (first.username if first else "console")
     secret = args.secret or (first.secret.reveal() if first else "console-secret")
-    print(f"AMI simulator on {host}:{port} (user {username})", flush=True)
-    await run_simulator(
+    simulator, port = await start_simulator(
         host=host,
         port=port,
         username=username,
@@ -132,4 +134,34 @@ async def pbx_sim_command(args: argparse.Namespace, settings: Settings) -> int:
         operators=devices,
         known_numbers=[],
     )
+    print(tr("cli.sim.listening", host=host, port=port, username=username), flush=True)
+    await simulator
     return 0
+
+
+def check_rate(rate: float) -> None:
+    """Calls per minute: 0 or more (NaN and infinity are no rate)."""
+    if not 0 <= rate < math.inf:
+        raise CommandError(tr("cli.sim.bad_rate", rate=rate), exit_code=2)
+
+
+async def start_simulator(**options: Any) -> tuple[asyncio.Task[None], int]:
+    """`run_simulator(**options)` in a task, once it listens: (the task, its port).
+
+    A simulator that cannot listen (port in use, out of range, no such address) is one
+    line and exit 2, before anything connects to whatever else listens there.
+    """
+    from pbx.simulator import SimulatorError, run_simulator
+
+    listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(run_simulator(**options, ready=listening.set_result))
+    waiting: set[asyncio.Future[Any]] = {task, listening}
+    await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    if listening.done():
+        return task, listening.result()
+    try:
+        await task
+    except SimulatorError as exc:
+        reason = tr("cli.sim.cannot_listen", host=exc.host, port=exc.port, reason=exc.reason)
+        raise CommandError(reason, exit_code=2) from None
+    raise RuntimeError("the simulator stopped before it listened")  # it serves until cancelled

@@ -40,26 +40,25 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from pbx.simulator import run_simulator
+    from console.cli.pbx import check_rate, start_simulator
 
+    check_rate(args.rate)
     if not settings.pbx:
         raise CommandError("demo needs a [[pbx]] table for the simulator to listen on")
     server = settings.pbx[0]
     async with open_database(settings) as (_engine, sessions):
         known = await _known_numbers(sessions)
-    simulator = asyncio.create_task(
-        run_simulator(
-            host=server.host,
-            port=server.port,
-            username=server.username,
-            secret=server.secret.reveal(),
-            replay=None,
-            speed=1.0,
-            rate_per_min=args.rate,
-            operators=[o.device for o in settings.operators],
-            known_numbers=known,
-            first_call_after=3.0,  # a newcomer sees a card pop within seconds
-        )
+    simulator, _port = await start_simulator(
+        host=server.host,
+        port=server.port,
+        username=server.username,
+        secret=server.secret.reveal(),
+        replay=None,
+        speed=1.0,
+        rate_per_min=args.rate,
+        operators=[o.device for o in settings.operators],
+        known_numbers=known,
+        first_call_after=3.0,  # a newcomer sees a card pop within seconds
     )
     try:
         return await run_console(args, settings)

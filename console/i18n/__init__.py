@@ -35,6 +35,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.clients",
     "console.i18n.board",
     "console.i18n.transfer",
+    "console.i18n.cli",
 ]
 
 NBSP: Final = "\u00a0"

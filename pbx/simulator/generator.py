@@ -9,6 +9,7 @@ random Russian mobile, or withheld.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class Generator:
 
     async def run(self) -> None:
         cfg = self.config
+        if not 0 < cfg.rate_per_min < math.inf:
+            return  # a rate of 0 means no calls (an endless stream of them without a pause)
         rng = random.Random(cfg.seed)
         if cfg.first_call_after is not None:
             await asyncio.sleep(cfg.first_call_after)
@@ -67,8 +70,7 @@ class Generator:
                 return
             self.started.append(self.one_call(rng, template="queue_answered", known=True))
         while not self.stopped and (cfg.max_calls is None or len(self.started) < cfg.max_calls):
-            if cfg.rate_per_min > 0:
-                await asyncio.sleep(rng.expovariate(cfg.rate_per_min / 60.0))
+            await asyncio.sleep(rng.expovariate(cfg.rate_per_min / 60.0))
             if self.stopped:
                 return
             self.started.append(self.one_call(rng))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import ssl as ssl_module
 import time
 from collections import Counter
@@ -35,6 +37,25 @@ log = logging.getLogger(__name__)
 FULLY_BOOTED = "Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 322\r\nLastReload: 322\r\nStatus: Fully Booted\r\n\r\n"  # noqa: E501
 MAX_MESSAGE = 1 << 20
 ORIGINATE_OUTCOMES = ("answered", "no_answer", "busy")
+
+
+class SimulatorError(Exception):
+    """The simulator cannot listen where it was asked to; `reason` says why, in words."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {reason}")
+        self.host = host
+        self.port = port
+        self.reason = reason
+
+
+def _bind_failure(exc: OSError | OverflowError) -> str:
+    if isinstance(exc, OverflowError):
+        return "port must be 0-65535"
+    if isinstance(exc, socket.gaierror) or not exc.errno or exc.errno < 0:
+        return exc.strerror or str(exc)
+    # asyncio wraps the bind error in a long sentence; the errno's own text is the reason.
+    return os.strerror(exc.errno).lower()
 
 
 class Session:
@@ -154,9 +175,13 @@ class AmiSimulator:
     # -- lifecycle --------------------------------------------------------------------
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(
-            self._accept, self.host, self.port, limit=MAX_MESSAGE, ssl=self._ssl
-        )
+        """Listen on host:port; raises SimulatorError when that is impossible."""
+        try:
+            self._server = await asyncio.start_server(
+                self._accept, self.host, self.port, limit=MAX_MESSAGE, ssl=self._ssl
+            )
+        except (OSError, OverflowError) as exc:  # in use, no such address, port > 65535
+            raise SimulatorError(self.host, self.port, _bind_failure(exc)) from None
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def close(self) -> None:
