@@ -55,7 +55,8 @@ class Secret:
 
 
 def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME))
+    # Absolute even when XDG_DATA_HOME is relative: the database must not follow the cwd.
+    return Path(os.path.abspath(Path(platformdirs.user_data_dir(APP_NAME)).expanduser()))
 
 
 def default_config_path() -> Path:
@@ -392,7 +393,34 @@ def load_settings(
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML: {exc}") from None
     settings = parse_settings(data, where, environ)
-    return Settings(**{**settings.__dict__, "source": path})
+    folder = Path(os.path.abspath(path)).parent
+    database = DatabaseSettings(url=anchor_sqlite_path(settings.database.url, folder))
+    return Settings(**{**settings.__dict__, "database": database, "source": path})
+
+
+def anchor_sqlite_path(url: str, folder: Path) -> str:
+    """A SQLite url whose file is named absolutely: `~` expanded, a relative path taken
+    from `folder` (the config file's), so every command in any cwd opens the same file.
+
+    Other urls, in-memory SQLite and urls that do not parse come back unchanged (the
+    database layer reports the latter in its own words).
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from storage.db import sqlite_file
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url
+    database = sqlite_file(parsed)
+    if database is None:
+        return url
+    path = Path(database).expanduser()
+    if not path.is_absolute():
+        path = folder / path
+    return parsed.set(database=os.path.abspath(path)).render_as_string(hide_password=False)
 
 
 def _redact_url(url: str) -> str:

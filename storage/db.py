@@ -7,6 +7,7 @@ asyncpg for desks with many seats. The url decides.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,13 +45,26 @@ def parse_url(url: str) -> URL:
 
 
 def safe_url(url: str | URL) -> str:
-    """The url with its password hidden, fit for logs and messages."""
-    if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return "<unparseable url>"
+    """How messages and logs name a database: a SQLite file by its absolute path (the url's
+    three slashes hide whether it is relative), any other url with its password hidden."""
+    if not isinstance(url, URL):
+        try:
+            url = make_url(url)
+        except (ArgumentError, ValueError):
+            return "<unparseable url>"
+    path = sqlite_file(url)
+    if path is not None:
+        return os.path.abspath(Path(path).expanduser())
+    return url.render_as_string(hide_password=True)
+
+
+def sqlite_file(url: URL) -> str | None:
+    """The file a SQLite url names, as written; None for other databases, in-memory ones
+    and SQLite URI filenames (`file:…`)."""
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else database
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
@@ -63,7 +77,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if parsed.drivername.startswith("sqlite"):
         database = parsed.database or ""
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a file in its place, no permission
+                raise StorageError(
+                    f"cannot create the folder of database {safe_url(parsed)}: {exc.strerror}"
+                ) from None
         kwargs["connect_args"] = {"timeout": 30}
         kwargs["module"] = sqlite_driver.dbapi()
     else:
