@@ -11,7 +11,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from pbx.simulator import run_simulator
+from pbx.simulator import SimulatorError, run_simulator
 
 
 def main() -> None:
@@ -28,19 +28,22 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(
-            run_simulator(
-                host=args.host,
-                port=args.port,
-                username=args.username,
-                secret=args.secret,
-                replay=args.replay,
-                speed=args.speed,
-                rate_per_min=args.rate,
-                operators=args.operator,
-                known_numbers=args.known_number,
+        try:
+            asyncio.run(
+                run_simulator(
+                    host=args.host,
+                    port=args.port,
+                    username=args.username,
+                    secret=args.secret,
+                    replay=args.replay,
+                    speed=args.speed,
+                    rate_per_min=args.rate,
+                    operators=args.operator,
+                    known_numbers=args.known_number,
+                )
             )
-        )
+        except SimulatorError as exc:  # port in use, out of range, no such address
+            parser.exit(2, f"{parser.prog}: {exc}\n")
 
 
 if __name__ == "__main__":
