@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import with_expression
 
 from storage.clients import dialect_insert
 from storage.filters import CallFilter, Page
@@ -222,10 +223,13 @@ def _conditions(session: AsyncSession, flt: CallFilter) -> list[ColumnElement[bo
 async def list_calls(
     session: AsyncSession, flt: CallFilter, page: int = 0, page_size: int = 50
 ) -> Page[Call]:
-    """One page of the call history, newest first, with the matching total."""
+    """One page of the call history, newest first, with the matching total; each call
+    carries its client's name (`Call.client_name`) beside the caller ID name."""
     conditions = _conditions(session, flt)
     stmt = (
         select(Call)
+        .outerjoin(Client, Client.id == Call.client_id)
+        .options(with_expression(Call.client_name, Client.name))
         .where(*conditions)
         .order_by(Call.started_at.desc(), Call.id.desc())
         .offset(page * page_size)

@@ -24,7 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 from storage.types import Money, UtcDateTime, utcnow
 
@@ -267,6 +267,10 @@ class Call(Base):
     ended_at: Mapped[datetime]
     wait_s: Mapped[float] = mapped_column(default=0.0)
     talk_s: Mapped[float] = mapped_column(default=0.0)
+    # The owning client's name, not a column: `name` is what the caller ID said, which is
+    # often someone else (a relative's phone, a shared office line). Filled only by the
+    # queries that ask for it (`storage.calls.list_calls`); None elsewhere.
+    client_name: Mapped[str | None] = query_expression()
 
 
 class AuditEntry(Base):

@@ -143,7 +143,7 @@ def test_dispatcher_with_a_blacklisted_debtors_card(
         strip = screen.query_one(CallsStrip)
         await until(
             pilot,
-            lambda: any(r.client for r in strip.shown.values()),
+            lambda: any(r.client for r in strip.strip_rows.values()),
             "the client's name in the strip",
         )
         await settle(app, pilot)

@@ -78,6 +78,7 @@ CATALOG: Catalog = {
     "calls.col.state": {"en": "State", "ru": "Состояние"},
     "calls.col.operator": {"en": "Operator", "ru": "Оператор"},
     "calls.col.caller": {"en": "Caller", "ru": "Звонящий"},
+    "calls.col.cid_name": {"en": "Caller ID name", "ru": "Имя АОН"},
     "calls.col.client": {"en": "Client", "ru": "Клиент"},
     "calls.col.queue": {"en": "Queue", "ru": "Очередь"},
     "calls.col.time": {"en": "Time", "ru": "Время"},

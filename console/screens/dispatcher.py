@@ -171,7 +171,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             names=self._names,
             operator_names=app.operator_names,
         )
-        self.query_one(CallsStrip).show(rows)
+        self.query_one(CallsStrip).show_calls(rows)
 
     def on_calls_changed(self, _message: CallsChanged) -> None:
         if self._popping:

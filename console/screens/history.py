@@ -26,6 +26,7 @@ from console.config import Settings
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
+from console.widgets.columns import ColumnSpec, FittedTable
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from storage.calls import MissedCall
@@ -68,27 +69,36 @@ class HistoryQuery:
     page_size: int = HISTORY_PAGE_SIZE
 
 
+# Caller ID name (what the PBX said) and client (the owner of the number in the client
+# base) side by side: they differ whenever a client calls from someone else's phone. A
+# narrow terminal drops the caller ID name first, then what is least needed to call back.
 MISSED_COLUMNS: Final = (
-    "time",
-    "caller",
-    "client",
-    "queue",
-    "disposition",
-    "attempts",
-    "wait",
-    "back",
+    ColumnSpec("time", "", 0),
+    ColumnSpec("caller", "", 0),
+    ColumnSpec("cid_name", "", 3, shrink_to=12),
+    ColumnSpec("client", "", 0, shrink_to=16),
+    ColumnSpec("queue", "", 4),
+    ColumnSpec("disposition", "", 5),
+    ColumnSpec("attempts", "", 2),
+    ColumnSpec("wait", "", 6),
+    ColumnSpec("back", "", 1),
 )
 HISTORY_COLUMNS: Final = (
-    "time",
-    "direction",
-    "caller",
-    "client",
-    "queue",
-    "operator",
-    "disposition",
-    "wait",
-    "talk",
+    ColumnSpec("time", "", 0),
+    ColumnSpec("direction", "", 7),
+    ColumnSpec("caller", "", 0),
+    ColumnSpec("cid_name", "", 3, shrink_to=12),
+    ColumnSpec("client", "", 0, shrink_to=16),
+    ColumnSpec("queue", "", 6),
+    ColumnSpec("operator", "", 4),
+    ColumnSpec("disposition", "", 1),
+    ColumnSpec("wait", "", 5),
+    ColumnSpec("talk", "", 2),
 )
+
+
+def _labelled(columns: Sequence[ColumnSpec]) -> list[ColumnSpec]:
+    return [replace(c, label=tr(f"history.col.{c.key}")) for c in columns]
 
 
 def _caller(number: str | None, raw: str) -> str:
@@ -183,7 +193,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with TabbedContent(initial="missed", id="history-tabs"):
             with TabPane(tr("history.tab.missed"), id="missed"):
-                yield DataTable[Text](id="missed-table", cursor_type="row", zebra_stripes=True)
+                yield FittedTable(id="missed-table")
                 yield Static(id="missed-line")
             with TabPane(tr("history.tab.calls"), id="calls"):
                 with Horizontal(id="history-filters"):
@@ -211,7 +221,7 @@ class HistoryScreen(Screen[None]):
                     yield Input(
                         placeholder=tr("history.filter.client"), id="history-client", compact=True
                     )
-                yield DataTable[Text](id="history-table", cursor_type="row", zebra_stripes=True)
+                yield FittedTable(id="history-table")
                 yield Static(id="history-line")
         yield StatusBar(id="status-bar")
         yield ConsoleFooter()
@@ -224,12 +234,8 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = tr("history.title")
-        missed = self.query_one("#missed-table", DataTable)
-        for key in MISSED_COLUMNS:
-            missed.add_column(tr(f"history.col.{key}"), key=key)
-        history = self.query_one("#history-table", DataTable)
-        for key in HISTORY_COLUMNS:
-            history.add_column(tr(f"history.col.{key}"), key=key)
+        self.query_one("#missed-table", FittedTable).set_columns(_labelled(MISSED_COLUMNS))
+        self.query_one("#history-table", FittedTable).set_columns(_labelled(HISTORY_COLUMNS))
         self.reload_missed()
         self._load_history(self.history_query)
 
@@ -266,26 +272,23 @@ class HistoryScreen(Screen[None]):
         self._show_missed()
 
     def _show_missed(self) -> None:
-        table = self.query_one("#missed-table", DataTable)
-        cursor = table.cursor_row
-        with self.app.batch_update():
-            table.clear()
-            for row in self.missed:
-                back = missed_key(row) in self.called_back
-                style = "dim" if back else ""
-                table.add_row(
-                    Text(fmt_datetime(row.last_at), style=style),
-                    Text(_caller(row.number, row.number_raw), style=style),
-                    Text(row.client_name or row.name or "", style=style),
-                    Text(row.queue or "", style=style),
-                    Text(tr(f"history.disposition.{row.disposition}"), style=style),
-                    Text(fmt_number(row.attempts), style=style, justify="right"),
-                    Text(fmt_duration(row.wait_s), style=style, justify="right"),
-                    Text("✓" if back else "", style="green"),
-                    key=missed_key(row),
-                )
-            if self.missed:
-                table.move_cursor(row=min(max(cursor, 0), len(self.missed) - 1), animate=False)
+        table = self.query_one("#missed-table", FittedTable)
+        rows: dict[str, dict[str, Text]] = {}
+        for row in self.missed:
+            back = missed_key(row) in self.called_back
+            style = "dim" if back else ""
+            rows[missed_key(row)] = {
+                "time": Text(fmt_datetime(row.last_at), style=style),
+                "caller": Text(_caller(row.number, row.number_raw), style=style),
+                "cid_name": Text(row.name or "", style=style),
+                "client": Text(row.client_name or "", style=style),
+                "queue": Text(row.queue or "", style=style),
+                "disposition": Text(tr(f"history.disposition.{row.disposition}"), style=style),
+                "attempts": Text(fmt_number(row.attempts), style=style, justify="right"),
+                "wait": Text(fmt_duration(row.wait_s), style=style, justify="right"),
+                "back": Text("✓" if back else "", style="green"),
+            }
+        table.show(rows)
         waiting = sum(1 for r in self.missed if missed_key(r) not in self.called_back)
         self.query_one("#missed-line", Static).update(
             tr(
@@ -351,27 +354,26 @@ class HistoryScreen(Screen[None]):
 
     def _show_history(self, rows: Sequence[Call]) -> None:
         names = {o.extension: o.name for o in self._settings.operators}
-        table = self.query_one("#history-table", DataTable)
-        with self.app.batch_update():
-            table.clear()
-            for row in rows:
-                operator = row.answered_by or ", ".join(row.operators_rung)
-                missed = row.disposition != Disposition.ANSWERED
-                table.add_row(
-                    Text(fmt_datetime(row.started_at)),
-                    Text(tr(f"history.direction.{row.direction}")),
-                    Text(_caller(row.number, row.number_raw)),
-                    Text(row.name or ""),
-                    Text(row.queue or ""),
-                    Text(names.get(operator, operator)),
-                    Text(
-                        tr(f"history.disposition.{row.disposition}"),
-                        style="yellow" if missed else "",
-                    ),
-                    Text(fmt_duration(row.wait_s), justify="right"),
-                    Text(fmt_duration(row.talk_s), justify="right"),
-                    key=str(row.id),
-                )
+        shown: dict[str, dict[str, Text]] = {}
+        for row in rows:
+            operator = row.answered_by or ", ".join(row.operators_rung)
+            missed = row.disposition != Disposition.ANSWERED
+            shown[str(row.id)] = {
+                "time": Text(fmt_datetime(row.started_at)),
+                "direction": Text(tr(f"history.direction.{row.direction}")),
+                "caller": Text(_caller(row.number, row.number_raw)),
+                "cid_name": Text(row.name or ""),
+                "client": Text(row.client_name or ""),
+                "queue": Text(row.queue or ""),
+                "operator": Text(names.get(operator, operator)),
+                "disposition": Text(
+                    tr(f"history.disposition.{row.disposition}"),
+                    style="yellow" if missed else "",
+                ),
+                "wait": Text(fmt_duration(row.wait_s), justify="right"),
+                "talk": Text(fmt_duration(row.talk_s), justify="right"),
+            }
+        self.query_one("#history-table", FittedTable).show(shown)
         page = self.history
         line = tr("history.page", page=fmt_number((page.page if page else 0) + 1))
         if page is not None and page.total is not None:

@@ -276,7 +276,9 @@ class SupervisorScreen(Screen[None]):
             tr("board.waiting.title", count=fmt_number(len(waiting)))
             + (f" — {summary}" if summary else "")
         )
-        self.query_one(WaitingPanel).show(waiting, now)
+        self.query_one(WaitingPanel).show_calls(waiting, now)
         operators = [(o.extension, o.name) for o in self._settings.operators]
-        self.query_one(OperatorPanel).show(operators, self.live.operators, self.figures, now)
+        self.query_one(OperatorPanel).show_operators(
+            operators, self.live.operators, self.figures, now
+        )
         self.query_one(TotalsPanel).show(self.totals, self._settings.rules.service_level_seconds)

@@ -9,7 +9,7 @@ feeds them and the panels render their output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +21,8 @@ class WaitingCall:
     key: str
     queue: str | None
     caller: str
-    client: str
+    caller_name: str  # what the caller ID said
+    client: str  # the owner of the number in the client base ("" when none)
     since: datetime
 
 
@@ -79,6 +80,9 @@ def merge_operator_states(states: Iterable[tuple[str, OperatorLive]]) -> dict[st
     return out
 
 
-def client_label(names: Mapping[str, str], key: str, caller_name: str | None) -> str:
-    """The client's name from the database when known, else the caller ID name."""
-    return names.get(key) or caller_name or ""
+def party_label(caller: str, client: str, caller_name: str | None) -> str:
+    """Whom an operator is on with: the number and the client's name, or, when the number
+    belongs to no client, the caller ID name in «», as the live strip writes it."""
+    if client:
+        return f"{caller} {client}".strip()
+    return f"{caller} «{caller_name}»".strip() if caller_name else caller

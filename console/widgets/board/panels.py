@@ -19,6 +19,7 @@ from textual.widgets import Static
 from console.i18n import fmt_duration, fmt_number, tr
 from console.widgets.board.live_table import LiveTable
 from console.widgets.board.model import DeskTotals, OperatorFigures, OperatorLive, WaitingCall
+from console.widgets.columns import ColumnSpec
 
 LONGEST_STYLE = "bold reverse red"
 
@@ -30,43 +31,46 @@ def _seconds(now: datetime, since: datetime) -> float:
 class WaitingPanel(LiveTable):
     """Callers waiting for an operator, oldest first; the longest wait stands out."""
 
-    COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = (
-        ("queue", 16),
-        ("caller", 18),
-        ("client", 32),
-        ("waiting", 8),
+    LABELS = "board.waiting.col"
+    COLUMNS = (
+        ColumnSpec("queue", "", drop=2),
+        ColumnSpec("caller", ""),
+        ColumnSpec("cid_name", "", drop=1, shrink_to=12),
+        ColumnSpec("client", "", shrink_to=16),
+        ColumnSpec("waiting", ""),
     )
 
-    def on_mount(self) -> None:
-        self.set_columns([(k, tr(f"board.waiting.col.{k}"), w) for k, w in self.COLUMNS])
-
-    def show(self, calls: Sequence[WaitingCall], now: datetime) -> None:
+    def show_calls(self, calls: Sequence[WaitingCall], now: datetime) -> None:
         ordered = sorted(calls, key=lambda c: (c.since, c.key))
         longest = ordered[0].key if ordered else None
-        rows: dict[str, list[Text]] = {}
+        rows: dict[str, dict[str, Text]] = {}
         for call in ordered:
             style = LONGEST_STYLE if call.key == longest else ""
-            rows[call.key] = [
-                Text(call.queue or tr("board.waiting.direct"), style=style),
-                Text(call.caller or tr("board.withheld"), style=style),
-                Text(call.client, style=style),
-                Text(fmt_duration(_seconds(now, call.since)), style=style, justify="right"),
-            ]
-        self.sync(rows)
+            rows[call.key] = {
+                "queue": Text(call.queue or tr("board.waiting.direct"), style=style),
+                "caller": Text(call.caller or tr("board.withheld"), style=style),
+                "cid_name": Text(call.caller_name, style=style),
+                "client": Text(call.client, style=style),
+                "waiting": Text(
+                    fmt_duration(_seconds(now, call.since)), style=style, justify="right"
+                ),
+            }
+        self.show(rows)
 
 
 class OperatorPanel(LiveTable):
     """Each operator of the desk: state now, with whom and for how long, and today's figures."""
 
-    COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = (
-        ("operator", 18),
-        ("state", 10),
-        ("party", 34),
-        ("for", 7),
-        ("answered", 8),
-        ("missed", 8),
-        ("talk_total", 8),
-        ("talk_avg", 9),
+    LABELS = "board.ops.col"
+    COLUMNS = (
+        ColumnSpec("operator", "", shrink_to=10),
+        ColumnSpec("state", ""),
+        ColumnSpec("party", "", drop=1, shrink_to=16),
+        ColumnSpec("for", ""),
+        ColumnSpec("answered", "", drop=2),
+        ColumnSpec("missed", "", drop=3),
+        ColumnSpec("talk_total", "", drop=5),
+        ColumnSpec("talk_avg", "", drop=4),
     )
     STATE_STYLE: ClassVar[dict[str, str]] = {
         "idle": "dim",
@@ -74,10 +78,7 @@ class OperatorPanel(LiveTable):
         "talking": "bold green",
     }
 
-    def on_mount(self) -> None:
-        self.set_columns([(k, tr(f"board.ops.col.{k}"), w) for k, w in self.COLUMNS])
-
-    def show(
+    def show_operators(
         self,
         operators: Sequence[tuple[str, str]],
         live: Mapping[str, OperatorLive],
@@ -85,23 +86,25 @@ class OperatorPanel(LiveTable):
         now: datetime,
     ) -> None:
         """`operators` as (extension, name) in the configured order."""
-        rows: dict[str, list[Text]] = {}
+        rows: dict[str, dict[str, Text]] = {}
         for extension, name in operators:
             state = live.get(extension)
             fig = figures.get(extension, OperatorFigures())
             kind = state.state if state else "idle"
             avg = fig.talk_total_s / fig.answered if fig.answered else None
-            rows[extension] = [
-                Text(f"{name} ({extension})"),
-                Text(tr(f"board.state.{kind}"), style=self.STATE_STYLE.get(kind, "")),
-                Text(state.party if state else ""),
-                Text(fmt_duration(_seconds(now, state.since)) if state else "", justify="right"),
-                Text(fmt_number(fig.answered), justify="right"),
-                Text(fmt_number(fig.missed), justify="right"),
-                Text(fmt_duration(fig.talk_total_s), justify="right"),
-                Text(fmt_duration(avg) if avg is not None else "—", justify="right"),
-            ]
-        self.sync(rows)
+            rows[extension] = {
+                "operator": Text(f"{name} ({extension})"),
+                "state": Text(tr(f"board.state.{kind}"), style=self.STATE_STYLE.get(kind, "")),
+                "party": Text(state.party if state else ""),
+                "for": Text(
+                    fmt_duration(_seconds(now, state.since)) if state else "", justify="right"
+                ),
+                "answered": Text(fmt_number(fig.answered), justify="right"),
+                "missed": Text(fmt_number(fig.missed), justify="right"),
+                "talk_total": Text(fmt_duration(fig.talk_total_s), justify="right"),
+                "talk_avg": Text(fmt_duration(avg) if avg is not None else "—", justify="right"),
+            }
+        self.show(rows)
 
 
 class TotalsPanel(Horizontal):

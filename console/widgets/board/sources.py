@@ -16,8 +16,8 @@ from console.widgets.board.model import (
     OperatorFigures,
     OperatorLive,
     WaitingCall,
-    client_label,
     merge_operator_states,
+    party_label,
 )
 from storage.phones import format_display
 
@@ -85,14 +85,18 @@ def live_view(calls: Iterable[LiveCall], names: Mapping[str, str]) -> LiveView:
     states: list[tuple[str, OperatorLive]] = []
     for call in calls:
         key = f"{call.server}/{call.linkedid}"
-        client = client_label(names, call.number or "", call.name)
+        client = names.get(call.number or "", "")
         caller = _caller(call)
-        party = " ".join(p for p in (caller, f"«{client}»" if client else "") if p)
+        party = party_label(caller, client, call.name)
         if call.talking:
             states.append((call.talking, OperatorLive("talking", party, _aware(call.since))))
             continue
         if call.direction == "inbound":
-            waiting.append(WaitingCall(key, call.queue, caller, client, _aware(call.started_at)))
+            waiting.append(
+                WaitingCall(
+                    key, call.queue, caller, call.name or "", client, _aware(call.started_at)
+                )
+            )
         for extension in call.ringing:
             states.append((extension, OperatorLive("ringing", party, _aware(call.since))))
     return LiveView(waiting, merge_operator_states(states))

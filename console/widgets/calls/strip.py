@@ -10,20 +10,32 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual.widgets import DataTable
+from rich.text import Text
 
 from console.i18n import fmt_duration, tr
+from console.widgets.columns import ColumnSpec, FittedTable
 from storage.phones import format_display
 
 if TYPE_CHECKING:
     from pbx.call_events import LiveCall
 
 
-COLUMNS = ("state", "operator", "caller", "client", "queue", "time")
+# The caller ID name (what the PBX said) and the client (the owner of the number) apart:
+# they differ whenever a client calls from someone else's phone. Narrow, the caller ID
+# name goes first, then the queue.
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("state", ""),
+    ColumnSpec("operator", "", drop=3, shrink_to=10),
+    ColumnSpec("caller", ""),
+    ColumnSpec("cid_name", "", drop=1, shrink_to=12),
+    ColumnSpec("client", "", shrink_to=16),
+    ColumnSpec("queue", "", drop=2),
+    ColumnSpec("time", ""),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,19 +45,21 @@ class StripRow:
     state: str
     operator: str
     caller: str
-    client: str
+    caller_name: str  # what the caller ID said
+    client: str  # the owner of the number in the client base
     queue: str
     since: float  # epoch seconds the shown time counts from
 
-    def cells(self, now: float) -> tuple[str, ...]:
-        return (
-            tr(f"calls.state.{self.state}"),
-            self.operator,
-            self.caller,
-            self.client,
-            self.queue,
-            fmt_duration(now - self.since),
-        )
+    def cells(self, now: float) -> dict[str, Text]:
+        return {
+            "state": Text(tr(f"calls.state.{self.state}")),
+            "operator": Text(self.operator),
+            "caller": Text(self.caller),
+            "cid_name": Text(self.caller_name),
+            "client": Text(self.client),
+            "queue": Text(self.queue),
+            "time": Text(fmt_duration(now - self.since)),
+        }
 
 
 def epoch(value: float | datetime | None) -> float:
@@ -89,7 +103,8 @@ def build_rows(
                 mine=mine,
                 state=call.state,
                 operator=operator,
-                caller=caller_text(call.number, call.number_raw, call.name),
+                caller=caller_text(call.number, call.number_raw, None),
+                caller_name=call.name or "",
                 client=names.get(key, ""),
                 queue=call.queue or "",
                 since=epoch(since),
@@ -99,7 +114,7 @@ def build_rows(
     return rows
 
 
-class CallsStrip(DataTable[str]):
+class CallsStrip(FittedTable):
     """Live calls; Enter on a row opens that caller's card."""
 
     DEFAULT_CSS = """
@@ -107,54 +122,23 @@ class CallsStrip(DataTable[str]):
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self._clock = clock
         self._rows: dict[str, StripRow] = {}
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
-            self.add_column(tr(f"calls.col.{column}"), key=column)
+        self.set_columns([replace(c, label=tr(f"calls.col.{c.key}")) for c in COLUMNS])
         self.set_interval(1.0, self.tick, name="calls-strip-clock")
 
     @property
-    def shown(self) -> dict[str, StripRow]:
+    def strip_rows(self) -> dict[str, StripRow]:
         return dict(self._rows)
 
-    def show(self, rows: list[StripRow]) -> None:
+    def show_calls(self, rows: list[StripRow]) -> None:
         """Make the table match `rows`, touching only what changed."""
         now = self._clock()
-        wanted = {row.key: row for row in rows}
-        kept = [k for k in self._rows if k in wanted]
-        appended = kept + [k for k in wanted if k not in self._rows]
-        selected = self._selected_key()
-        with self.app.batch_update():
-            if appended != list(wanted):  # a row moved (e.g. a new call of mine goes on top)
-                self.clear()
-                self._rows = {}
-            for key in [k for k in self._rows if k not in wanted]:
-                self.remove_row(key)
-                del self._rows[key]
-            for row in rows:
-                old = self._rows.get(row.key)
-                cells = row.cells(now)
-                if old is None:
-                    self.add_row(*cells, key=row.key)
-                else:
-                    for column, new, before in zip(COLUMNS, cells, old.cells(now), strict=True):
-                        if new != before:  # a client name arrives late: widen
-                            self.update_cell(row.key, column, new, update_width=True)
-                self._rows[row.key] = row
-            if selected in self._rows:
-                self.move_cursor(row=self.get_row_index(selected))
-
-    def _selected_key(self) -> str | None:
-        if not self._rows or self.cursor_row < 0:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:  # cursor beyond the rows while they change
-            return None
-        return key
+        self._rows = {row.key: row for row in rows}
+        self.show({row.key: row.cells(now) for row in rows})
 
     def tick(self) -> None:
         """The one clock of the strip: re-render the time column."""
@@ -163,4 +147,4 @@ class CallsStrip(DataTable[str]):
         now = self._clock()
         with self.app.batch_update():
             for key, row in self._rows.items():
-                self.update_cell(key, "time", fmt_duration(now - row.since))
+                self.update_cell_of(key, "time", Text(fmt_duration(now - row.since)))

@@ -15,10 +15,9 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from console.i18n import fmt_date, fmt_money, fmt_number, tr
+from console.widgets.columns import ColumnSpec, FittedTable
 from storage.client_list import ClientRow
 from storage.filters import ClientSort
 from storage.phones import format_display
@@ -26,26 +25,29 @@ from storage.phones import format_display
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: its key (also the catalog key suffix), the sort it maps to, its width."""
+    """One column: its key (also the catalog key suffix), the sort it maps to, and how it
+    fits a narrow terminal (`ColumnSpec.drop`, `ColumnSpec.shrink_to`)."""
 
     key: str
     sort: ClientSort | None
-    width: int | None = None
+    drop: int = 0
+    shrink_to: int = 0
 
 
-# Order and widths fit the columns a dispatcher needs (name to debt) in 120 terminal
-# columns; registration and last call follow, a scroll away on a narrow terminal.
+# What a dispatcher needs first (name, phone, debt) stays on any terminal; a narrow one
+# drops registration, last call, activity, … whole, in that order, and only the name
+# may be shortened (at a word boundary).
 COLUMNS: tuple[Column, ...] = (
-    Column("name", ClientSort.NAME, 26),
-    Column("phone", None, 16),
-    Column("city", ClientSort.CITY, 12),
-    Column("tariff", None, 10),
-    Column("debt", None, 12),
-    Column("orders", ClientSort.ORDERS, 6),
-    Column("status", None, 10),  # «Постоянный», «Неактивный»
-    Column("activity", None, 10),
-    Column("registered", ClientSort.REGISTERED, 10),
-    Column("last_call", ClientSort.LAST_CALL, 10),
+    Column("name", ClientSort.NAME, shrink_to=18),
+    Column("phone", None),
+    Column("city", ClientSort.CITY, drop=2),
+    Column("tariff", None, drop=4),
+    Column("debt", None, drop=1),
+    Column("orders", ClientSort.ORDERS, drop=5),
+    Column("status", None, drop=3),
+    Column("activity", None, drop=6),
+    Column("registered", ClientSort.REGISTERED, drop=8),
+    Column("last_call", ClientSort.LAST_CALL, drop=7),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 SORTABLE: tuple[ClientSort, ...] = tuple(c.sort for c in COLUMNS if c.sort is not None)
@@ -54,12 +56,12 @@ BLACKLIST_STYLE = "bold red"
 DEBT_STYLE = "yellow"
 
 
-def row_cells(row: ClientRow) -> list[Text]:
-    """The cells of one client, in `COLUMNS` order, styled for blacklist and debts."""
+def row_cells(row: ClientRow) -> dict[str, Text]:
+    """The cells of one client by column key, styled for blacklist and debts."""
     has_debt = row.unpaid_debt_total > 0
     style = BLACKLIST_STYLE if row.blacklisted else ""
     mark = "⛔ " if row.blacklisted else ("₽ " if has_debt else "  ")
-    cells = {
+    return {
         "name": Text(mark + row.name, style=style or (DEBT_STYLE if has_debt else "")),
         "phone": Text(format_display(row.phone) if row.phone else ""),
         "city": Text(row.city),
@@ -71,14 +73,13 @@ def row_cells(row: ClientRow) -> list[Text]:
         "registered": Text(fmt_date(row.registered_at)),
         "last_call": Text(fmt_date(row.last_call_at) if row.last_call_at else "—"),
     }
-    return [cells[column.key] for column in COLUMNS]
 
 
 def column_index(key: str) -> int:
     return next(i for i, column in enumerate(COLUMNS) if column.key == key)
 
 
-class ClientTable(DataTable[Text]):
+class ClientTable(FittedTable):
     """A page of clients. PgUp/PgDn ask for the neighbouring page instead of scrolling: the
     table holds one page, so scrolling inside it is what the arrows are for."""
 
@@ -95,13 +96,15 @@ class ClientTable(DataTable[Text]):
             self.step = step
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self._sort: ClientSort = ClientSort.NAME
         self._descending = False
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
-            self.add_column(self._label(column), key=column.key, width=column.width)
+        self._set_specs()
+
+    def _set_specs(self) -> None:
+        self.set_columns([ColumnSpec(c.key, self._label(c), c.drop, c.shrink_to) for c in COLUMNS])
 
     def _label(self, column: Column) -> Text:
         label = tr(f"clients.col.{column.key}")
@@ -111,36 +114,21 @@ class ClientTable(DataTable[Text]):
 
     def show_sort(self, sort: ClientSort, descending: bool) -> None:
         """Mark the sorted column's header with an arrow."""
-        self._sort, self._descending = sort, descending
-        for column in COLUMNS:
-            key = ColumnKey(column.key)
-            if key in self.columns:
-                self.columns[key].label = self._label(column)
-        self._require_update_dimensions = True
-        self.refresh()
+        if (sort, descending) != (self._sort, self._descending) or not self.column_specs:
+            self._sort, self._descending = sort, descending
+            self._set_specs()
 
     def show_rows(self, rows: Sequence[ClientRow]) -> None:
         """Show exactly these rows, keeping the cursor on the same client when it is still
         there; rows are keyed by client id so a refresh does not jump."""
-        current = self.current_client_id
-        with self.app.batch_update():
-            self.clear()
-            for row in rows:
-                self.add_row(*row_cells(row), key=str(row.id))
-            if current is not None and str(current) in self.rows:
-                self.move_cursor(row=self.get_row_index(str(current)), animate=False)
-            elif self.row_count:
-                self.move_cursor(row=0, animate=False)
+        self.show({str(row.id): row_cells(row) for row in rows})
+        if self.row_count and self.cursor_key is None:
+            self.move_cursor(row=0, animate=False)
 
     @property
     def current_client_id(self) -> int | None:
-        if not self.row_count or self.cursor_row < 0:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except CellDoesNotExist:
-            return None
-        return int(key.value) if key.value is not None else None
+        key = self.cursor_key
+        return int(key) if key is not None else None
 
     def action_previous_page(self) -> None:
         self.post_message(self.PageRequested(-1))

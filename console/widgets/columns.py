@@ -1,0 +1,248 @@
+"""Tables that fit the terminal: columns sized to what they hold, dropped whole when narrow.
+
+Every table of the console (the client base, History, the board, the live strip) is a
+`FittedTable`. It is told its columns (`ColumnSpec`) and the rows it should show (keyed
+cells); on every change of rows or of its own width it works out which columns fit
+(`fit_columns`): a header is never cut, a column is as wide as its widest cell, and when
+the table is too narrow the columns of least use go first, whole, rather than every column
+losing its last letters («Регистраци», «Санкт-Петерб»). Only columns that say so (names)
+may be shortened, and then at a word boundary with an ellipsis.
+
+Rows are diffed by key inside one `batch_update()` (removed keys go, changed cells are
+updated, new keys appended), the pattern of dolphie's process list: a live table that
+ticks every second touches only the cells that changed, and the cursor stays on its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """One column. `drop` orders what goes when the table is narrow: 0 never goes, and of
+    the others the highest goes first. `shrink_to` > 0 lets the cells (not the header) be
+    shortened down to that width at a word boundary (names); 0 keeps them whole."""
+
+    key: str
+    label: str | Text
+    drop: int = 0
+    shrink_to: int = 0
+
+
+def label_width(label: str | Text) -> int:
+    return label.cell_len if isinstance(label, Text) else cell_len(label)
+
+
+def fit_columns(
+    columns: Sequence[ColumnSpec], natural: Mapping[str, int], width: int, padding: int = 1
+) -> dict[str, int]:
+    """The columns that fit in `width` cells and the width of each, in `columns` order.
+
+    `natural` is each column's widest cell. A column needs at least its header (and its
+    widest cell unless it may shrink); those that do not fit are dropped by `drop`, then
+    whatever width is left brings shrunk columns back up to their widest cell.
+    """
+
+    def floor(c: ColumnSpec) -> int:
+        want = max(label_width(c.label), natural.get(c.key, 0))
+        return want if not c.shrink_to else min(want, max(label_width(c.label), c.shrink_to))
+
+    def want(c: ColumnSpec) -> int:
+        return max(label_width(c.label), natural.get(c.key, 0))
+
+    kept = list(columns)
+    while len(kept) > 1 and sum(floor(c) + 2 * padding for c in kept) > width:
+        droppable = [c for c in kept if c.drop > 0]
+        if not droppable:
+            break
+        worst = max(droppable, key=lambda c: (c.drop, kept.index(c)))
+        kept.remove(worst)
+    widths = {c.key: floor(c) for c in kept}
+    spare = width - sum(w + 2 * padding for w in widths.values())
+    for c in sorted(kept, key=lambda c: c.drop):
+        if spare <= 0:
+            break
+        grow = min(spare, want(c) - widths[c.key])
+        if grow > 0:
+            widths[c.key] += grow
+            spare -= grow
+    return widths
+
+
+def clip(text: Text, width: int) -> Text:
+    """`text` in at most `width` cells: whole if it fits, else cut after the last whole
+    word that fits, with an ellipsis (a single long word is cut where it must be)."""
+    if text.cell_len <= width:
+        return text
+    plain = text.plain
+    room = max(0, width - 1)
+    cut = room
+    while cut > 0 and cell_len(plain[:cut]) > room:
+        cut -= 1
+    space = plain.rfind(" ", 0, cut + 1)
+    if space > 0:
+        cut = space
+    head = text.divide([cut])[0] if cut else Text(style=text.style)
+    head.rstrip()
+    head.append(ELLIPSIS)
+    return head
+
+
+class FittedTable(DataTable[Text]):
+    """A keyed table that fits its width: `set_columns` once, then `show` as often as
+    needed; `update_cell_of` for a single cell (a ticking clock)."""
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        cursor_type: str = "row",
+        zebra_stripes: bool = True,
+        show_cursor: bool = True,
+    ) -> None:
+        super().__init__(
+            id=id,
+            cursor_type=cursor_type,  # type: ignore[arg-type]
+            zebra_stripes=zebra_stripes,
+            show_cursor=show_cursor,
+        )
+        self._specs: list[ColumnSpec] = []
+        self._rows_shown: dict[str, dict[str, Text]] = {}  # every column, as given
+        self._fitted: dict[str, int] = {}  # the columns on screen and their widths
+
+    # --- what the table holds ---------------------------------------------------------
+
+    def set_columns(self, columns: Sequence[ColumnSpec]) -> None:
+        """The columns, in order (also to change a label, e.g. a sort arrow)."""
+        self._specs = list(columns)
+        self._fitted = {}  # the labels may differ: lay out afresh
+        self._lay_out()
+
+    @property
+    def column_specs(self) -> Sequence[ColumnSpec]:
+        return self._specs
+
+    @property
+    def shown(self) -> Mapping[str, Mapping[str, Text]]:
+        """Every row as last given, every column (shown or dropped), by row key."""
+        return self._rows_shown
+
+    @property
+    def visible_columns(self) -> list[str]:
+        """The keys of the columns on screen now, in order."""
+        return list(self._fitted)
+
+    def cell_text(self, key: str, column: str) -> str:
+        return self._rows_shown[key][column].plain
+
+    def show(self, rows: Mapping[str, Mapping[str, Text]]) -> None:
+        """Make the table show exactly `rows` (key -> cells by column key), in that order."""
+        new = {key: dict(cells) for key, cells in rows.items()}
+        old = self._rows_shown
+        self._rows_shown = new
+        fitted = self._fit()
+        if fitted != self._fitted or list(new) != [k for k in old if k in new] + [
+            k for k in new if k not in old
+        ]:
+            self._rebuild(fitted)
+            return
+        with self.app.batch_update():
+            for key in [k for k in old if k not in new]:
+                self.remove_row(key)
+            for key, cells in new.items():
+                before = old.get(key)
+                if before is None:
+                    self.add_row(*self._cells(cells), key=key)
+                    continue
+                for column in self._fitted:
+                    if _signature(before[column]) != _signature(cells[column]):
+                        self.update_cell(RowKey(key), ColumnKey(column), self._cell(cells, column))
+
+    def update_cell_of(self, key: str, column: str, text: Text) -> None:
+        """One cell changed (nothing else): update it in place if its column is shown."""
+        cells = self._rows_shown.get(key)
+        if cells is None:
+            return
+        cells[column] = text
+        if column not in self._fitted:
+            return
+        if text.cell_len > self._fitted[column]:  # 9:59 → 10:00: the column must widen
+            self._lay_out()
+        else:
+            self.update_cell(RowKey(key), ColumnKey(column), self._cell(cells, column))
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, if any."""
+        if not self.row_count or self.cursor_row < 0:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:  # the cursor beyond the rows while they change
+            return None
+
+    # --- fitting ------------------------------------------------------------------------
+
+    def _available_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width
+        rows_room = self.size.height - (1 if self.show_header else 0)
+        if self.show_vertical_scrollbar or len(self._rows_shown) > rows_room > 0:
+            width = self.size.width - self.styles.scrollbar_size_vertical
+        return max(0, width)
+
+    def _fit(self) -> dict[str, int]:
+        natural: dict[str, int] = {}
+        for cells in self._rows_shown.values():
+            for key, text in cells.items():
+                natural[key] = max(natural.get(key, 0), text.cell_len)
+        width = self._available_width()
+        if width <= 0:  # not laid out yet: every column at its natural width
+            return {c.key: max(label_width(c.label), natural.get(c.key, 0)) for c in self._specs}
+        return fit_columns(self._specs, natural, width, self.cell_padding)
+
+    def _lay_out(self) -> None:
+        if self._specs and self.is_mounted:
+            fitted = self._fit()
+            if fitted != self._fitted:
+                self._rebuild(fitted)
+
+    def _rebuild(self, fitted: dict[str, int]) -> None:
+        """Columns and rows afresh (the columns shown or their widths changed)."""
+        selected = self.cursor_key
+        self._fitted = fitted
+        labels = {c.key: c.label for c in self._specs}
+        with self.app.batch_update():
+            self.clear(columns=True)
+            for key, width in fitted.items():
+                self.add_column(labels[key], key=key, width=width)
+            for key, cells in self._rows_shown.items():
+                self.add_row(*self._cells(cells), key=key)
+            if selected is not None and selected in self.rows:
+                self.move_cursor(row=self.get_row_index(selected), animate=False)
+
+    def _cell(self, cells: Mapping[str, Text], column: str) -> Text:
+        return clip(cells.get(column, Text()), self._fitted[column])
+
+    def _cells(self, cells: Mapping[str, Text]) -> list[Text]:
+        return [self._cell(cells, column) for column in self._fitted]
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._lay_out()
+
+    def on_mount(self) -> None:
+        self._lay_out()
+
+
+def _signature(text: Text) -> tuple[str, str, tuple[object, ...]]:
+    """What a cell looks like: rich's Text equality ignores the base style (a highlight)."""
+    return text.plain, str(text.style), tuple(text.spans)
