@@ -186,6 +186,11 @@ class ConsoleApp(App[None]):
             switch_interval=DESK_SWITCH_INTERVAL,
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The key of the screen one is on would do nothing there: it is not offered."""
+        here = action == "switch_mode" and bool(parameters) and parameters[0] == self.current_mode
+        return not here
+
     # --- services for screens -----------------------------------------------------------
 
     def now(self) -> datetime:

@@ -22,6 +22,8 @@ APP_NAME: Final = "opconsole"
 
 DialFormat = Literal["national", "e164", "digits"]
 Language = Literal["en", "ru"]
+# Rows a page of a table holds: as many as the screen shows, at most a number if one is set.
+PageSize = int | Literal["auto"]
 
 
 class ConfigError(Exception):
@@ -106,7 +108,7 @@ class PhoneSettings:
 @dataclass(frozen=True)
 class UiSettings:
     language: Language = "ru"
-    page_size: int = 20
+    page_size: PageSize = "auto"
     keep_card_after_call: bool = True  # the card stays until dismissed (x) when the call ends
 
 
@@ -296,11 +298,19 @@ def _ui(where: str, raw: object) -> UiSettings:
         language=cast(
             Language, s.get("language", str, "en or ru", "ru", lambda v: v in ("en", "ru"))
         ),
-        page_size=s.get("page_size", int, "20, 50 or 100", 20, lambda v: v in (20, 50, 100)),
+        page_size=_page_size(s),
         keep_card_after_call=s.get("keep_card_after_call", bool, "true or false", True),
     )
     s.finish()
     return ui
+
+
+def _page_size(s: _Section) -> PageSize:
+    """`auto` (rows as the screen shows) or a whole number: the most rows a page holds."""
+    expected = '"auto" or a whole number of rows from 1 to 1000'
+    if isinstance(s.data.get("page_size"), str):
+        return cast(PageSize, s.get("page_size", str, expected, "auto", lambda v: v == "auto"))
+    return s.get("page_size", int, expected, 0, lambda v: 1 <= v <= 1000) or "auto"
 
 
 def _rules(where: str, raw: object) -> RulesSettings:

@@ -46,7 +46,7 @@ outbound_context = "outbound"
 
 [ui]
 language = "{language}"
-page_size = 20
+page_size = "auto"
 
 [rules]
 max_unpaid_debts = 1

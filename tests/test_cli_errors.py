@@ -36,7 +36,7 @@ def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
 
 def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
-    path.write_text("[ui]\npage_size = 7\n", encoding="utf-8")
+    path.write_text("[ui]\npage_size = 0\n", encoding="utf-8")
     result = run_cli("--config", str(path), "db", "upgrade")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

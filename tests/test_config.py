@@ -25,7 +25,7 @@ def test_example_config_loads_with_every_section() -> None:
     assert settings.me.extension == "101"
     assert settings.my_operator is not None and settings.my_operator.device == "PJSIP/101"
     assert settings.phone.dial_format == "national"
-    assert settings.ui.language == "ru" and settings.ui.page_size == 20
+    assert settings.ui.language == "ru" and settings.ui.page_size == "auto"
     assert settings.rules.max_unpaid_debts == 1
     assert settings.rules.confirm_call_blacklisted is True
     assert settings.rules.service_level_seconds == 20
@@ -50,16 +50,24 @@ def test_config_env_var_and_cli_override(tmp_path: Path) -> None:
     assert load_settings(str(other), environ={"OPCONSOLE_CONFIG": str(path)}).ui.language == "ru"
 
 
+@pytest.mark.parametrize(("line", "size"), [('page_size = "auto"', "auto"), ("page_size = 30", 30)])
+def test_page_size_is_auto_or_a_cap(tmp_path: Path, line: str, size: object) -> None:
+    """A number still works (the most rows a page holds); `auto` fits the screen."""
+    settings = load_settings(str(write(tmp_path, f"[ui]\n{line}\n")), environ={})
+    assert settings.ui.page_size == size
+
+
 def test_no_config_file_at_default_location_gives_defaults() -> None:
     settings = load_settings(None, environ={})
-    assert settings.pbx == () and settings.ui.page_size == 20
+    assert settings.pbx == () and settings.ui.page_size == "auto"
     assert settings.database.url.endswith("opconsole.db")
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[ui]\npage_size = 30\n", "ui.page_size: expected 20, 50 or 100, got 30"),
+        ("[ui]\npage_size = 0\n", 'ui.page_size: expected "auto" or a whole number of rows'),
+        ('[ui]\npage_size = "all"\n', 'ui.page_size: expected "auto" or a whole number of rows'),
         ('[ui]\nlanguage = "de"\n', "ui.language: expected en or ru"),
         ('[phone]\ndial_format = "intl"\n', "phone.dial_format: expected national, e164 or digits"),
         ('[phone]\nregion = "XX"\n', "phone.region: expected a two-letter region code"),

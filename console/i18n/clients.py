@@ -84,11 +84,6 @@ CATALOG: Final[Catalog] = {
     "clients.tip.next_page": {"en": "Next page", "ru": "Следующая страница"},
     "clients.key.first_page": {"en": "First page", "ru": "Первая стр."},
     "clients.tip.first_page": {"en": "Back to the first page", "ru": "К первой странице"},
-    "clients.key.page_size": {"en": "Per page", "ru": "На странице"},
-    "clients.tip.page_size": {
-        "en": "Show 20, 50 or 100 clients per page",
-        "ru": "Показывать 20, 50 или 100 клиентов на странице",
-    },
     # page line and messages
     "clients.loading": {"en": "Loading…", "ru": "Загрузка…"},
     "clients.page": {"en": "Page {page}", "ru": "Страница {page}"},

@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.i18n.bindings import localize_bindings
+from console.widgets.footer import ConsoleFooter
 from storage.phones import format_display
 
 
@@ -41,6 +42,7 @@ class CallPickerScreen(ModalScreen[str | None]):
                 ],
                 id="phones",
             )
+        yield ConsoleFooter()  # the dialog's keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -28,6 +28,7 @@ from console.widgets.board.sources import DeskHost
 from console.widgets.clients.choices import filter_choices
 from console.widgets.clients.filter_bar import ClientFilterBar
 from console.widgets.clients.table import COLUMN_BY_KEY, SORTABLE, ClientTable
+from console.widgets.columns import FittedTable, page_rows
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from storage.client_list import ClientRow, list_clients
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from console.app import ConsoleApp
 
 DEBOUNCE_SECONDS: Final = 0.15
-PAGE_SIZES: Final = (20, 50, 100)
 QUERY_GROUP: Final = "clients-query"
 
 
@@ -78,6 +78,15 @@ class ClientsScreen(Screen[None]):
 
     CSS_PATH = "../styles/clients.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, and with Ctrl: shown even while the search box (which takes «n») has the
+        # focus, so a new desk with an empty base sees how to add its first client.
+        Binding(
+            "ctrl+n,n",
+            "new_client",
+            "clients.key.new",
+            tooltip="clients.tip.new",
+            id="clients.new",
+        ),
         Binding(
             "ctrl+f",
             "focus_search",
@@ -103,7 +112,6 @@ class ClientsScreen(Screen[None]):
             "enter", "open_card", "clients.key.open", tooltip="clients.tip.open", id="clients.open"
         ),
         Binding("c", "call", "clients.key.call", tooltip="clients.tip.call", id="clients.call"),
-        Binding("n", "new_client", "clients.key.new", tooltip="clients.tip.new", id="clients.new"),
         Binding(
             "s", "next_sort", "clients.key.sort", tooltip="clients.tip.sort", id="clients.sort"
         ),
@@ -136,13 +144,6 @@ class ClientsScreen(Screen[None]):
             id="clients.first_page",
             show=False,
         ),
-        Binding(
-            "p",
-            "page_size",
-            "clients.key.page_size",
-            tooltip="clients.tip.page_size",
-            id="clients.page_size",
-        ),
         # ctrl+s/ctrl+o, not ctrl+e: the search box (focused on arrival) takes ctrl+e as End.
         Binding(
             "ctrl+s",
@@ -172,8 +173,9 @@ class ClientsScreen(Screen[None]):
         localize_bindings(self)
         self._settings = settings
         self._sessions = sessions
-        size = settings.ui.page_size if settings.ui.page_size in PAGE_SIZES else PAGE_SIZES[0]
-        self.query_state = ClientQuery(ClientFilter(), ClientSort.NAME, False, 0, size)
+        self.query_state = ClientQuery(
+            ClientFilter(), ClientSort.NAME, False, 0, page_rows(settings.ui.page_size, 0)
+        )
         self.shown: Page[ClientRow] | None = None
         self.shown_query: ClientQuery | None = None  # the query `shown` answers
         self._error: str = ""
@@ -192,7 +194,20 @@ class ClientsScreen(Screen[None]):
         self.query_one(ClientTable).show_sort(self.query_state.sort, self.query_state.descending)
         self.query_one(ClientFilterBar).focus_search()
         self._load_choices()
-        self._run(self.query_state, delay=0.0)
+        # The first page once the table has its height: a page is what the screen shows.
+        self.call_after_refresh(self._fit_page, force=True)
+
+    @on(FittedTable.RowsFit, "#client-table")
+    def _table_resized(self) -> None:
+        self._fit_page()
+
+    def _fit_page(self, force: bool = False) -> None:
+        """A page as long as the table shows rows (at most `ui.page_size`), keeping the
+        first row on screen when the terminal changes size."""
+        q = self.query_state
+        size = page_rows(self._settings.ui.page_size, self.table.rows_that_fit)
+        if size != q.page_size or force:
+            self._run(replace(q, page_size=size, page=q.page * q.page_size // size), delay=0.0)
 
     def _today(self) -> date | None:
         """The console's «today» (a fixed one in tests), for clients' activity."""
@@ -364,12 +379,6 @@ class ClientsScreen(Screen[None]):
         if step > 0 and shown is not None and shown.page == q.page and not shown.has_next:
             return
         self._run(replace(q, page=target), delay=0.0)
-
-    def action_page_size(self) -> None:
-        q = self.query_state
-        size = PAGE_SIZES[(PAGE_SIZES.index(q.page_size) + 1) % len(PAGE_SIZES)]
-        first_row = q.page * q.page_size  # keep the first row shown on screen
-        self._run(replace(q, page_size=size, page=first_row // size), delay=0.0)
 
     # --- focus ------------------------------------------------------------------------------------
 

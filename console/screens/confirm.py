@@ -10,6 +10,7 @@ from textual.widgets import Button, Static
 
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
+from console.widgets.footer import ConsoleFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -36,6 +37,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._yes, id="yes", variant="error" if self._danger else "primary")
                 yield Button(self._no, id="no")
+        yield ConsoleFooter()  # the dialog's keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#no" if self._danger else "#yes", Button).focus()

@@ -67,6 +67,8 @@ class DispatcherScreen(CardActions, Screen[None]):
     """Live strip, popups for calls at my phone, status bar, footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The card's keys first: a narrow footer keeps what acts on the caller's card.
+        *CARD_BINDINGS,
         Binding(
             "right_square_bracket",
             "next_popup",
@@ -101,7 +103,6 @@ class DispatcherScreen(CardActions, Screen[None]):
             id="dispatcher.calls",
             show=False,
         ),
-        *CARD_BINDINGS,
     ]
 
     _bindings_timer: Timer | None = None
@@ -224,7 +225,10 @@ class DispatcherScreen(CardActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys that do not apply now are dimmed (None), not hidden: the footer then keeps
-        # the same keys from call to call (see `CardActions.check_card_action`).
+        # the same keys from call to call (see `CardActions.check_card_action`). With no
+        # call on screen at all there is no card to act on: its keys are not offered.
+        if not self._popups and (action in CARD_ACTIONS or action == "close_popup"):
+            return False
         if action in CARD_ACTIONS:
             return self.check_card_action(action)
         if action in ("next_popup", "previous_popup"):

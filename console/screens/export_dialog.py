@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from console.i18n import fmt_number, language, timezone, tr
+from console.widgets.footer import ConsoleFooter
 from console.widgets.transfer.common import default_export_path, export_target, shown_path
 from console.widgets.transfer.dialog import TransferDialog
 from console.widgets.transfer.progress import Progressed, TransferProgress
@@ -151,6 +152,7 @@ class ExportDialog(TransferDialog[ExportSummary | None]):
                 yield Button(tr("transfer.export.start"), id="start", variant="primary")
                 yield Button(tr("common.cancel"), id="cancel")
                 yield Button(tr("transfer.close"), id="close", variant="primary")
+        yield ConsoleFooter()  # the dialog's keys, not those of the screen under it
 
     def _show_phase(self) -> None:
         super()._show_phase()

@@ -26,7 +26,7 @@ from console.config import Settings
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
-from console.widgets.columns import ColumnSpec, FittedTable
+from console.widgets.columns import ColumnSpec, FittedTable, page_rows
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from storage.calls import MissedCall
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 MISSED_WINDOW: Final = timedelta(hours=24)
-HISTORY_PAGE_SIZE: Final = 50
 
 
 @dataclass
@@ -66,7 +65,7 @@ class HistoryLoaded(Message):
 class HistoryQuery:
     filter: CallFilter
     page: int
-    page_size: int = HISTORY_PAGE_SIZE
+    page_size: int
 
 
 # Caller ID name (what the PBX said) and client (the owner of the number in the client
@@ -187,7 +186,7 @@ class HistoryScreen(Screen[None]):
         self._clock_override = clock
         self.missed: list[MissedCall] = []
         self.called_back: set[str] = set()  # missed_key of calls marked by hand
-        self.history_query = HistoryQuery(CallFilter(), 0)
+        self.history_query = HistoryQuery(CallFilter(), 0, page_rows(settings.ui.page_size, 0))
         self.history: Page[Call] | None = None
 
     def compose(self) -> ComposeResult:
@@ -238,6 +237,22 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-table", FittedTable).set_columns(_labelled(HISTORY_COLUMNS))
         self.reload_missed()
         self._load_history(self.history_query)
+
+    @on(FittedTable.RowsFit, "#history-table")
+    def _table_resized(self) -> None:
+        self._fit_page()
+
+    def _fit_page(self) -> None:
+        """A page of the history as long as its table shows rows (at most `ui.page_size`);
+        the table has a height only while its tab is shown."""
+        table = self.query_one("#history-table", FittedTable)
+        if not table.rows_that_fit:
+            return
+        q = self.history_query
+        size = page_rows(self._settings.ui.page_size, table.rows_that_fit)
+        if size != q.page_size:
+            self.history_query = replace(q, page_size=size, page=q.page * q.page_size // size)
+            self._load_history(self.history_query)
 
     # --- tabs -------------------------------------------------------------------------------
 
@@ -386,7 +401,7 @@ class HistoryScreen(Screen[None]):
         flt = self._history_filter()
         if flt is None or flt == self.history_query.filter:
             return
-        self.history_query = HistoryQuery(flt, 0)
+        self.history_query = replace(self.history_query, filter=flt, page=0)
         self._load_history(self.history_query)
 
     def _history_filter(self) -> CallFilter | None:

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Log, Static
 
 from console.i18n import fmt_number, language, timezone, tr
+from console.widgets.footer import ConsoleFooter
 from console.widgets.transfer.common import import_source, shown_path
 from console.widgets.transfer.dialog import TransferDialog
 from console.widgets.transfer.progress import Progressed, TransferProgress
@@ -109,6 +110,7 @@ class ImportDialog(TransferDialog[ImportReport | None]):
                 yield Button(tr("transfer.import.start"), id="start", variant="primary")
                 yield Button(tr("common.cancel"), id="cancel")
                 yield Button(tr("transfer.close"), id="close", variant="primary")
+        yield ConsoleFooter()  # the dialog's keys, not those of the screen under it
 
     def _show_phase(self) -> None:
         super()._show_phase()

@@ -21,10 +21,18 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 ELLIPSIS = "…"
+FALLBACK_PAGE_ROWS = 20  # a page before the table is laid out
+
+
+def page_rows(cap: int | str, fit: int) -> int:
+    """Rows a page holds: as many as the table shows (`fit`), at most `cap` if a number."""
+    rows = fit if fit > 0 else FALLBACK_PAGE_ROWS
+    return min(rows, cap) if isinstance(cap, int) else rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +190,11 @@ class FittedTable(DataTable[Text]):
             self.update_cell(RowKey(key), ColumnKey(column), self._cell(cells, column))
 
     @property
+    def rows_that_fit(self) -> int:
+        """How many rows the table shows without scrolling (0 before it is laid out)."""
+        return max(0, self.size.height - (self.header_height if self.show_header else 0))
+
+    @property
     def cursor_key(self) -> str | None:
         """The key of the row under the cursor, if any."""
         if not self.row_count or self.cursor_row < 0:
@@ -236,8 +249,25 @@ class FittedTable(DataTable[Text]):
     def _cells(self, cells: Mapping[str, Text]) -> list[Text]:
         return [self._cell(cells, column) for column in self._fitted]
 
+    class RowsFit(Message):
+        """The table now shows this many rows without scrolling (its height changed)."""
+
+        def __init__(self, table: FittedTable, rows: int) -> None:
+            super().__init__()
+            self.table = table
+            self.rows = rows
+
+        @property
+        def control(self) -> FittedTable:
+            return self.table
+
+    _rows_fit_said = -1
+
     def on_resize(self, _event: events.Resize) -> None:
         self._lay_out()
+        if self.rows_that_fit != self._rows_fit_said:
+            self._rows_fit_said = self.rows_that_fit
+            self.post_message(self.RowsFit(self, self.rows_that_fit))
 
     def on_mount(self) -> None:
         self._lay_out()

@@ -16,15 +16,46 @@ one, focus moving inside a card) is skipped: on a desk most requests change noth
 only which keys apply changed (a card came: its keys are live now), the keys on screen are
 dimmed or lit in place; new `FooterKey` widgets (and the garbage of the old ones) only come
 when the set of keys itself changed.
+
+The footer also fits the terminal: Textual's `Footer` lays every key out in one line and
+lets the terminal cut it («f2 Кли▏»). Here the keys are taken in the order they act — the
+focused widget's, then the screen's, then the app's — as long as they fit whole beside the
+palette key; the rest are left out (the palette lists every command).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+# FooterKey's own padding (Textual 8.2.8, not compact): " key " then "description ".
+KEY_PADDING = 3
+# The palette key, docked right: its keys' padding, a border on its left, padding right.
+PALETTE_PADDING = KEY_PADDING + 2
+
+
+def key_width(key_display: str, description: str) -> int:
+    """Cells one key takes in the footer."""
+    return cell_len(key_display) + cell_len(description) + KEY_PADDING
+
+
+def fit_keys(widths: Iterable[int], room: int) -> int:
+    """How many of the keys (in order of importance) fit whole in `room` cells."""
+    used = count = 0
+    for width in widths:
+        if used + width > room:
+            break
+        used += width
+        count += 1
+    return count
 
 
 class ConsoleFooter(Footer):
@@ -32,6 +63,7 @@ class ConsoleFooter(Footer):
 
     _rebuild_pending = False
     _shown: tuple[Any, ...] | None = None  # what the keys on screen were composed from
+    _laid_out_width = 0
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
@@ -51,16 +83,77 @@ class ConsoleFooter(Footer):
         await self.recompose()
 
     def _what_to_show(self) -> tuple[Any, ...]:
-        """What `Footer.compose` reads to choose and lay out the keys (not whether each
-        applies now): equal values compose the same keys in the same places."""
+        """What `compose` reads to choose and lay out the keys (not whether each applies
+        now): equal values compose the same keys in the same places."""
         return (
             self.show_command_palette,
             self.compact,
             tuple(
-                (b.key, b.action, b.description, b.show, b.key_display, b.group)
-                for _node, b, _enabled, _tip in self.screen.active_bindings.values()
+                (b.key, b.action, b.description, b.key_display)
+                for b, _enabled, _tip in self._fitting_keys()
             ),
         )
+
+    def _shown_keys(self) -> list[tuple[Binding, bool, str]]:
+        """Every key to show, one per action, in the order they act (focus first)."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        by_action: dict[str, tuple[Binding, bool, str]] = {}
+        for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():
+            if binding.show and key != palette and binding.action not in by_action:
+                by_action[binding.action] = (binding, enabled, tooltip)
+        return list(by_action.values())
+
+    def _palette_key(self) -> tuple[Binding, bool, str] | None:
+        if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
+            return None
+        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        if found is None:
+            return None
+        _node, binding, enabled, tooltip = found
+        return binding, enabled, tooltip
+
+    def _fitting_keys(self) -> list[tuple[Binding, bool, str]]:
+        """The keys that fit whole beside the palette key, most important first."""
+        keys = self._shown_keys()
+        room = self.size.width or self.app.size.width
+        palette = self._palette_key()
+        if palette is not None:
+            binding = palette[0]
+            room -= key_width(self.app.get_key_display(binding), binding.description) + 2
+        widths = [key_width(self.app.get_key_display(b), b.description) for b, _e, _t in keys]
+        return keys[: fit_keys(widths, room)]
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        for binding, enabled, tooltip in self._fitting_keys():
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        palette = self._palette_key()
+        if palette is not None:
+            binding, enabled, _tooltip = palette
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=binding.tooltip or binding.description,
+            )
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Another width may fit more keys or fewer."""
+        if event.size.width != self._laid_out_width:
+            self._laid_out_width = event.size.width
+            if self._bindings_ready:
+                self.bindings_changed(self.screen)
 
     def _light_keys(self) -> None:
         """Dim the keys that no longer apply and light those that do, in place."""

@@ -81,8 +81,8 @@ def merge_operator_states(states: Iterable[tuple[str, OperatorLive]]) -> dict[st
 
 
 def party_label(caller: str, client: str, caller_name: str | None) -> str:
-    """Whom an operator is on with: the number and the client's name, or, when the number
-    belongs to no client, the caller ID name in «», as the live strip writes it."""
-    if client:
-        return f"{caller} {client}".strip()
-    return f"{caller} «{caller_name}»".strip() if caller_name else caller
+    """Whom an operator is on with: the client's name, or, when the number belongs to no
+    client, the caller ID name in «» (as the live strip writes it); then the number. The
+    name comes first: a narrow board shortens the end of the line."""
+    name = client or (f"«{caller_name}»" if caller_name else "")
+    return f"{name} {caller}".strip()

@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Grid
 from textual.widgets import Static
 
 from console.i18n import fmt_duration, fmt_number, tr
@@ -107,13 +108,17 @@ class OperatorPanel(LiveTable):
         self.show(rows)
 
 
-class TotalsPanel(Horizontal):
-    """Today's desk figures as a row of tiles, read from the call log."""
+class TotalsPanel(Grid):
+    """Today's desk figures as a row of tiles, read from the call log. Where six bordered
+    tiles side by side would cut their labels («пропущено/бр»), they become two rows of
+    three without borders, in the same four lines."""
 
     DEFAULT_CSS: ClassVar[str] = """
-    TotalsPanel { height: 4; }
+    TotalsPanel { height: 4; grid-size: 6 1; }
     TotalsPanel > Static { width: 1fr; height: 4; content-align: center middle;
                            text-align: center; border: round $primary-darken-2; }
+    TotalsPanel.-narrow { grid-size: 3 2; }
+    TotalsPanel.-narrow > Static { height: 2; border: none; }
     """
     TILES: ClassVar[tuple[str, ...]] = (
         "inbound",
@@ -123,12 +128,27 @@ class TotalsPanel(Horizontal):
         "avg_talk",
         "service_level",
     )
+    _service_level_seconds = 0
 
     def compose(self) -> ComposeResult:
         for tile in self.TILES:
             yield Static(id=f"total-{tile}", classes="tile")
 
+    def _label(self, tile: str) -> str:
+        return tr(f"board.total.{tile}", seconds=self._service_level_seconds)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        widest = max(cell_len(self._label(tile)) for tile in self.TILES)
+        border = 2
+        self.set_class(self.size.width // len(self.TILES) - border < widest, "-narrow")
+
     def show(self, totals: DeskTotals, service_level_seconds: int) -> None:
+        if service_level_seconds != self._service_level_seconds:
+            self._service_level_seconds = service_level_seconds
+            self._fit()
         values = {
             "inbound": fmt_number(totals.inbound),
             "answered": fmt_number(totals.answered),
@@ -142,7 +162,7 @@ class TotalsPanel(Horizontal):
             ),
         }
         for tile in self.TILES:
-            label = tr(f"board.total.{tile}", seconds=service_level_seconds)
+            label = self._label(tile)
             self.query_one(f"#total-{tile}", Static).update(
                 Text.assemble((values[tile], "bold"), "\n", (label, "dim"))
             )

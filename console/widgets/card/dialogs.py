@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from console.i18n import fmt_date, fmt_datetime, language, tr
 from console.i18n.bindings import localize_bindings
+from console.widgets.footer import ConsoleFooter
 from storage.models import DebtReason
 
 
@@ -82,6 +83,7 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("common.ok"), id="ok", variant="primary")
                 yield Button(tr("common.cancel"), id="cancel")
+        yield ConsoleFooter()  # the dialog's keys, not those of the card under it
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -248,6 +250,7 @@ class ConflictDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("card.conflict.reload"), id="reload", variant="warning")
                 yield Button(tr("card.conflict.back"), id="back")
+        yield ConsoleFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "reload")

@@ -8,11 +8,12 @@ be collapsed (`can_replace`) before the screen even sees it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select
 
@@ -31,10 +32,13 @@ class ClientFilterBar(Vertical):
     DEFAULT_CSS: ClassVar[str] = """
     ClientFilterBar { height: auto; }
     ClientFilterBar > Input { width: 1fr; }
-    ClientFilterBar > #filter-row { height: 1; margin-top: 1; }
-    ClientFilterBar > #filter-row > Select { width: 1fr; margin-right: 1; }
-    ClientFilterBar > #filter-row > Select:last-of-type { margin-right: 0; }
+    ClientFilterBar > #filter-row {
+        height: auto; margin-top: 1; grid-size: 6; grid-gutter: 0 1; grid-rows: 1;
+    }
+    ClientFilterBar > #filter-row > Select { width: 1fr; }
     """
+    # A compact Select around its text: a space before, «  ▼» after.
+    SELECT_CHROME: ClassVar[int] = 4
 
     class FiltersChanged(Message):
         """The filter as it stands now; a newer one supersedes an older one."""
@@ -54,8 +58,30 @@ class ClientFilterBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=tr("clients.search.placeholder"), id="search", compact=True)
-        with Horizontal(id="filter-row"):
+        with Grid(id="filter-row"):
             yield from self._filters()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Six filters in a row where each shows its label whole, else three (two rows)
+        or two (three rows): a label is never cut («Чёрный ▼», «Активност ▼»)."""
+        row = self.query_one("#filter-row", Grid)
+        width = row.size.width or self.size.width
+        if not width:
+            return
+        longest = max(self._text_width(select) for select in self.query(Select))
+        for columns in (6, 3, 2):
+            if (width - (columns - 1)) // columns >= longest + self.SELECT_CHROME:
+                break
+        row.styles.grid_size_columns = columns
+
+    @staticmethod
+    def _text_width(select: Select[Any]) -> int:
+        """The widest text the select may show: its prompt or one of its options."""
+        texts = [str(select.prompt)] + [str(prompt) for prompt, _value in select._options]
+        return max(cell_len(text) for text in texts)
 
     def _filters(self) -> ComposeResult:
         yield Select[str]([], prompt=tr("clients.filter.city"), id="city", compact=True)
@@ -93,6 +119,7 @@ class ClientFilterBar(Vertical):
         self._cities, self._tariffs = list(cities), list(tariffs)
         self.query_one("#city", Select).set_options((c, c) for c in self._cities)
         self.query_one("#tariff", Select).set_options((name, tid) for tid, name in self._tariffs)
+        self._fit()
 
     @property
     def current(self) -> ClientFilter:
