@@ -29,6 +29,7 @@ from console.app import ConsoleApp
 from console.config import (
     MeSettings,
     OperatorSettings,
+    PageSize,
     PbxSettings,
     RulesSettings,
     Settings,
@@ -63,7 +64,7 @@ def make_settings(
     extension: str = "101",
     language: str = "en",
     *,
-    page_size: int = 20,
+    page_size: PageSize = 20,
     rules: RulesSettings | None = None,
 ) -> Settings:
     """The desk of the AMI captures: one PBX «main», operators 101–103, me at `extension`."""

@@ -52,7 +52,7 @@ CATALOG: Catalog = {
         "en": "Blacklist the client (with a reason) or lift it",
         "ru": "Внести в чёрный список (с причиной) или снять",
     },
-    "key.card.add_phone": {"en": "Add phone", "ru": "Добавить тел."},
+    "key.card.add_phone": {"en": "Add phone", "ru": "+ телефон"},
     "key.card.add_phone.tip": {
         "en": "Add another phone number",
         "ru": "Добавить ещё один номер телефона",
