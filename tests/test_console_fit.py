@@ -191,8 +191,10 @@ async def test_client_base_headers_and_filters_whole_and_a_page_fills_the_table(
     async with app.run_test(size=size) as pilot:
         screen = await open_clients(app, pilot)
         table = screen.table
-        await until(pilot, lambda: table.row_count == table.rows_that_fit, "a full page")
-        await clients_page_ready(pilot, screen)
+
+        def rows_on_screen() -> int:
+            return table.size.height - table.header_height
+
         lines = screen_lines(app)
         assert_whole(lines, [tr(f"clients.col.{c.key}") for c in COLUMNS])
         assert_whole(
@@ -203,12 +205,18 @@ async def test_client_base_headers_and_filters_whole_and_a_page_fills_the_table(
             ],
         )
         assert "Санкт-Петерб" not in "\n".join(lines) or "Санкт-Петербург" in "\n".join(lines)
-        assert table.row_count == table.rows_that_fit == screen.query_state.page_size
+        await until(
+            pilot, lambda: table.row_count == rows_on_screen(), "a page as tall as the table"
+        )
+        await clients_page_ready(pilot, screen)
+        assert table.row_count == rows_on_screen() == screen.query_state.page_size
         await until(pilot, lambda: not table.show_vertical_scrollbar, "no scrolling in a page")
         if size[1] >= 48:
             assert table.row_count > 20
         # What a dispatcher needs first stays on any terminal.
-        assert {"name", "phone", "debt"} <= set(table.visible_columns)
+        header = next(line for line in lines if tr("clients.col.phone") in line)
+        for key in ("name", "phone", "debt"):
+            assert tr(f"clients.col.{key}") in header
 
 
 async def test_board_totals_and_tables_whole_at_any_size(
@@ -281,7 +289,6 @@ async def test_empty_client_base_shows_how_to_add_a_client(
         screen = await open_clients(app, pilot)
         assert isinstance(screen, ClientsScreen) and screen.table.row_count == 0
         keys = assert_footer_fits(app)
-        new = next(k for k in keys if tr("clients.key.new") in k)
-        assert new.startswith("^n")
+        assert "^n " + tr("clients.key.new") in keys
         await pilot.press("ctrl+n")
         await until(pilot, lambda: isinstance(app.screen, ClientCardScreen), "the new form")
