@@ -207,10 +207,12 @@ class FittedTable(DataTable[Text]):
     # --- fitting ------------------------------------------------------------------------
 
     def _available_width(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width
-        rows_room = self.size.height - (1 if self.show_header else 0)
-        if self.show_vertical_scrollbar or len(self._rows_shown) > rows_room > 0:
-            width = self.size.width - self.styles.scrollbar_size_vertical
+        width = self.size.width
+        scrolls = self.styles.overflow_y != "hidden" and (
+            self.show_vertical_scrollbar or len(self._rows_shown) > self.rows_that_fit > 0
+        )
+        if scrolls:
+            width -= self.styles.scrollbar_size_vertical
         return max(0, width)
 
     def _fit(self) -> dict[str, int]:
