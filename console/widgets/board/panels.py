@@ -64,7 +64,7 @@ class OperatorPanel(LiveTable):
 
     LABELS = "board.ops.col"
     COLUMNS = (
-        ColumnSpec("operator", "", shrink_to=10),
+        ColumnSpec("operator", ""),
         ColumnSpec("state", ""),
         ColumnSpec("party", "", drop=1, shrink_to=16),
         ColumnSpec("for", ""),
