@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Final
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Grid
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
@@ -26,7 +27,13 @@ from console.config import Settings
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
-from console.widgets.columns import ColumnSpec, FittedTable, page_rows
+from console.widgets.columns import (
+    ColumnSpec,
+    FittedTable,
+    grid_columns,
+    page_rows,
+    select_width,
+)
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from storage.calls import MissedCall
@@ -38,6 +45,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 MISSED_WINDOW: Final = timedelta(hours=24)
+DATE_FIELD_WIDTH: Final = 12  # «22.11.2026» and the field's padding
 
 
 @dataclass
@@ -195,7 +203,7 @@ class HistoryScreen(Screen[None]):
                 yield FittedTable(id="missed-table")
                 yield Static(id="missed-line")
             with TabPane(tr("history.tab.calls"), id="calls"):
-                with Horizontal(id="history-filters"):
+                with Grid(id="history-filters"):
                     yield Input(
                         placeholder=tr("history.filter.since"), id="history-since", compact=True
                     )
@@ -238,8 +246,26 @@ class HistoryScreen(Screen[None]):
         self.reload_missed()
         self._load_history(self.history_query)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_filters)
+
+    def _fit_filters(self) -> None:
+        """The five filters side by side where each shows its text whole, else on two
+        rows: «Итог: все ▼» is never cut, the client field never squeezed out."""
+        row = self.query_one("#history-filters", Grid)
+        if not row.size.width:
+            return
+        need = max(
+            max(select_width(select) for select in row.query(Select)),
+            max(cell_len(str(field.placeholder)) + 2 for field in row.query(Input)),
+            DATE_FIELD_WIDTH,
+        )
+        row.styles.grid_size_columns = grid_columns(need, row.size.width, (5, 3, 2))
+
     @on(FittedTable.RowsFit, "#history-table")
     def _table_resized(self) -> None:
+        """Shown (its tab opened) or resized: the filters and the page fit it anew."""
+        self._fit_filters()
         self._fit_page()
 
     def _fit_page(self) -> None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Select
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 ELLIPSIS = "…"
@@ -51,14 +52,33 @@ def label_width(label: str | Text) -> int:
     return label.cell_len if isinstance(label, Text) else cell_len(label)
 
 
+SELECT_CHROME = 4  # a compact Select around its text: a space before, «  ▼» after
+
+
+def select_width(select: Select[Any]) -> int:
+    """Cells a compact Select needs to show its prompt and each of its options whole."""
+    texts = [str(select.prompt)] + [str(prompt) for prompt, _value in select._options]
+    return max(cell_len(text) for text in texts) + SELECT_CHROME
+
+
+def grid_columns(need: int, width: int, counts: Sequence[int]) -> int:
+    """How many cells of a row of filters fit side by side, each at least `need` wide
+    (one cell between them): the first of `counts` that fits, else the last."""
+    for count in counts:
+        if (width - (count - 1)) // count >= need:
+            return count
+    return counts[-1]
+
+
 def fit_columns(
     columns: Sequence[ColumnSpec], natural: Mapping[str, int], width: int, padding: int = 1
 ) -> dict[str, int]:
     """The columns that fit in `width` cells and the width of each, in `columns` order.
 
     `natural` is each column's widest cell. A column needs at least its header (and its
-    widest cell unless it may shrink); those that do not fit are dropped by `drop`, then
-    whatever width is left brings shrunk columns back up to their widest cell.
+    widest cell unless it may shrink); those that do not fit are dropped, columns with
+    nothing in them first, then by `drop`; whatever width is left brings shrunk columns
+    back up to their widest cell.
     """
 
     def floor(c: ColumnSpec) -> int:
@@ -68,13 +88,17 @@ def fit_columns(
     def want(c: ColumnSpec) -> int:
         return max(label_width(c.label), natural.get(c.key, 0))
 
+    def worth(c: ColumnSpec) -> tuple[bool, int, int]:
+        """Least worth first: an empty column (of a table with rows), then by `drop`."""
+        empty = bool(natural) and not natural.get(c.key, 0)
+        return (empty, c.drop, columns.index(c))
+
     kept = list(columns)
     while len(kept) > 1 and sum(floor(c) + 2 * padding for c in kept) > width:
         droppable = [c for c in kept if c.drop > 0]
         if not droppable:
             break
-        worst = max(droppable, key=lambda c: (c.drop, kept.index(c)))
-        kept.remove(worst)
+        kept.remove(max(droppable, key=worth))
     widths = {c.key: floor(c) for c in kept}
     spare = width - sum(w + 2 * padding for w in widths.values())
     for c in sorted(kept, key=lambda c: c.drop):

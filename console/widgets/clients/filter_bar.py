@@ -8,9 +8,8 @@ be collapsed (`can_replace`) before the screen even sees it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
@@ -18,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, Select
 
 from console.i18n import tr
+from console.widgets.columns import grid_columns, select_width
 from storage.filters import Activity, ClientFilter
 from storage.models import ClientStatus
 
@@ -37,8 +37,6 @@ class ClientFilterBar(Vertical):
     }
     ClientFilterBar > #filter-row > Select { width: 1fr; }
     """
-    # A compact Select around its text: a space before, «  ▼» after.
-    SELECT_CHROME: ClassVar[int] = 4
 
     class FiltersChanged(Message):
         """The filter as it stands now; a newer one supersedes an older one."""
@@ -71,17 +69,8 @@ class ClientFilterBar(Vertical):
         width = row.size.width or self.size.width
         if not width:
             return
-        longest = max(self._text_width(select) for select in self.query(Select))
-        for columns in (6, 3, 2):
-            if (width - (columns - 1)) // columns >= longest + self.SELECT_CHROME:
-                break
-        row.styles.grid_size_columns = columns
-
-    @staticmethod
-    def _text_width(select: Select[Any]) -> int:
-        """The widest text the select may show: its prompt or one of its options."""
-        texts = [str(select.prompt)] + [str(prompt) for prompt, _value in select._options]
-        return max(cell_len(text) for text in texts)
+        need = max(select_width(select) for select in self.query(Select))
+        row.styles.grid_size_columns = grid_columns(need, width, (6, 3, 2))
 
     def _filters(self) -> ComposeResult:
         yield Select[str]([], prompt=tr("clients.filter.city"), id="city", compact=True)

@@ -38,7 +38,7 @@ class Column:
 # drops registration, last call, activity, … whole, in that order, and only the name
 # may be shortened (at a word boundary).
 COLUMNS: tuple[Column, ...] = (
-    Column("name", ClientSort.NAME, shrink_to=18),
+    Column("name", ClientSort.NAME, shrink_to=22),
     Column("phone", None),
     Column("city", ClientSort.CITY, drop=2),
     Column("tariff", None, drop=4),
