@@ -38,8 +38,11 @@ from textual.widgets._footer import FooterKey
 
 # FooterKey's own padding (Textual 8.2.8, not compact): " key " then "description ".
 KEY_PADDING = 3
-# The palette key, docked right: its keys' padding, a border on its left, padding right.
-PALETTE_PADDING = KEY_PADDING + 2
+# The palette key, docked right, also has a border on its left and padding on its right.
+PALETTE_EXTRA = 2
+
+
+ShownKey = tuple[Binding, bool, str]  # a binding, whether it acts now, its tooltip
 
 
 def key_width(key_display: str, description: str) -> int:
@@ -85,48 +88,40 @@ class ConsoleFooter(Footer):
     def _what_to_show(self) -> tuple[Any, ...]:
         """What `compose` reads to choose and lay out the keys (not whether each applies
         now): equal values compose the same keys in the same places."""
+        keys, palette = self._layout()
         return (
             self.show_command_palette,
             self.compact,
-            tuple(
-                (b.key, b.action, b.description, b.key_display)
-                for b, _enabled, _tip in self._fitting_keys()
-            ),
+            tuple((b.key, b.action, b.description, b.key_display) for b, _e, _t in keys),
+            palette is not None,
         )
 
-    def _shown_keys(self) -> list[tuple[Binding, bool, str]]:
-        """Every key to show, one per action, in the order they act (focus first)."""
-        palette = self.app.COMMAND_PALETTE_BINDING
-        by_action: dict[str, tuple[Binding, bool, str]] = {}
-        for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():
-            if binding.show and key != palette and binding.action not in by_action:
+    def _layout(self) -> tuple[list[ShownKey], ShownKey | None]:
+        """The keys that fit whole beside the palette key, most important first (one per
+        action, in the order they act: the focused widget's, the screen's, the app's),
+        and the palette key."""
+        active = self.screen.active_bindings
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        by_action: dict[str, ShownKey] = {}
+        for key, (_node, binding, enabled, tooltip) in active.items():
+            if binding.show and key != palette_key and binding.action not in by_action:
                 by_action[binding.action] = (binding, enabled, tooltip)
-        return list(by_action.values())
-
-    def _palette_key(self) -> tuple[Binding, bool, str] | None:
-        if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
-            return None
-        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
-        if found is None:
-            return None
-        _node, binding, enabled, tooltip = found
-        return binding, enabled, tooltip
-
-    def _fitting_keys(self) -> list[tuple[Binding, bool, str]]:
-        """The keys that fit whole beside the palette key, most important first."""
-        keys = self._shown_keys()
+        keys = list(by_action.values())
         room = self.size.width or self.app.size.width
-        palette = self._palette_key()
-        if palette is not None:
-            binding = palette[0]
-            room -= key_width(self.app.get_key_display(binding), binding.description) + 2
+        palette: ShownKey | None = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and palette_key in active:
+            _node, binding, enabled, tooltip = active[palette_key]
+            palette = (binding, enabled, tooltip)
+            room -= key_width(self.app.get_key_display(binding), binding.description)
+            room -= PALETTE_EXTRA
         widths = [key_width(self.app.get_key_display(b), b.description) for b, _e, _t in keys]
-        return keys[: fit_keys(widths, room)]
+        return keys[: fit_keys(widths, room)], palette
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        for binding, enabled, tooltip in self._fitting_keys():
+        keys, palette = self._layout()
+        for binding, enabled, tooltip in keys:
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
@@ -135,7 +130,6 @@ class ConsoleFooter(Footer):
                 disabled=not enabled,
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
-        palette = self._palette_key()
         if palette is not None:
             binding, enabled, _tooltip = palette
             yield FooterKey(
