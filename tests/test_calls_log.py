@@ -166,6 +166,30 @@ def test_call_json_keys_and_formats() -> None:
 # ----------------------------------------------------------------------- history
 
 
+async def test_history_rows_carry_the_owners_name_beside_the_caller_id(
+    sessions: Sessions,
+) -> None:
+    """The caller ID said «Иванова Мария»; the number is Коновалов Богдан's: a history row
+    has both, each as what it is (a call of no client has no client name)."""
+    async with sessions.begin() as s:
+        owner = Client(last_name="Коновалов", first_name="Богдан")
+        owner.refresh_name()
+        s.add(owner)
+        await s.flush()
+        owner_id = owner.id
+    await record(
+        sessions,
+        dataclasses.replace(entry("n.1", start=at(9), client_id=owner_id), name="Иванова Мария"),
+        dataclasses.replace(entry("n.2", start=at(10), number="+79990001122"), name="Кто-то"),
+    )
+    async with sessions() as s:
+        rows = (await list_calls(s, CallFilter())).rows
+    assert [(r.linkedid, r.name, r.client_name) for r in rows] == [
+        ("n.2", "Кто-то", None),
+        ("n.1", "Иванова Мария", "Коновалов Богдан"),
+    ]
+
+
 async def test_list_and_iterate_with_filters(sessions: Sessions) -> None:
     entries = [
         entry(f"h.{i}", start=at(9, i), rung=["101", "102"] if i % 2 else ["103"],
