@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from console.widgets.columns import ColumnSpec, clip, fit_columns, page_rows
+from console.widgets.columns import ColumnSpec, clip, fit_columns, fit_parts, page_rows
 
 COLUMNS = (
     ColumnSpec("name", "Имя", shrink_to=12),
@@ -51,3 +51,9 @@ def test_a_page_is_what_the_table_shows_capped_by_the_setting() -> None:
     assert page_rows(20, 41) == 20
     assert page_rows(50, 16) == 16
     assert page_rows("auto", 0) == 20  # not laid out yet
+
+
+def test_a_status_line_keeps_the_parts_that_fit_whole() -> None:
+    parts = ["Страница 1 из 318", "клиентов: 5 085", "строки 1–16", "сортировка: Имя ▲"]
+    assert fit_parts(parts, 200) == " · ".join(parts)
+    assert fit_parts(parts, 50) == "Страница 1 из 318 · клиентов: 5 085 · строки 1–16"

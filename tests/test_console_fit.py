@@ -9,6 +9,7 @@ column is the owner of the number, the caller ID name beside it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, timedelta
 from itertools import pairwise
@@ -205,6 +206,13 @@ async def test_client_base_headers_and_filters_whole_and_a_page_fills_the_table(
             ],
         )
         assert "Санкт-Петерб" not in "\n".join(lines) or "Санкт-Петербург" in "\n".join(lines)
+        page_line = next(line for line in lines if "1–" in line).rstrip()
+        last_part = page_line.rsplit(" · ", 1)[-1]
+        per_page = re.escape(tr("clients.per_page", size="§")).replace("§", r"\d+")
+        sorted_by = tr("clients.sorted_by", column=tr("clients.col.name")) + " ▲"
+        assert last_part == sorted_by or re.fullmatch(per_page, last_part), (
+            f"the page line is cut: {page_line!r}"
+        )
         await until(
             pilot, lambda: table.row_count == rows_on_screen(), "a page as tall as the table"
         )

@@ -28,7 +28,7 @@ from console.widgets.board.sources import DeskHost
 from console.widgets.clients.choices import filter_choices
 from console.widgets.clients.filter_bar import ClientFilterBar
 from console.widgets.clients.table import COLUMN_BY_KEY, SORTABLE, ClientTable
-from console.widgets.columns import FittedTable, page_rows
+from console.widgets.columns import FittedTable, fit_parts, page_rows
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from storage.client_list import ClientRow, list_clients
@@ -201,6 +201,9 @@ class ClientsScreen(Screen[None]):
     def _table_resized(self) -> None:
         self._fit_page()
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_page_line)  # as many of its parts as fit
+
     def _fit_page(self, force: bool = False) -> None:
         """A page as long as the table shows rows (at most `ui.page_size`), keeping the
         first row on screen when the terminal changes size."""
@@ -304,12 +307,12 @@ class ClientsScreen(Screen[None]):
             parts.append(tr("clients.none"))
         if page.extra.get("search_capped"):
             parts.append(tr("clients.search_capped"))
-        parts.append(tr("clients.per_page", size=q.page_size))
         parts.append(
             tr("clients.sorted_by", column=tr(f"clients.col.{_column_of(q.sort)}"))
             + (" ▼" if q.descending else " ▲")
         )
-        line.update(" · ".join(parts))
+        parts.append(tr("clients.per_page", size=q.page_size))  # the least needed: last
+        line.update(fit_parts(parts, line.content_region.width or self.size.width))
 
     # --- filters and search -----------------------------------------------------------------
 

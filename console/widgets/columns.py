@@ -61,6 +61,17 @@ def select_width(select: Select[Any]) -> int:
     return max(cell_len(text) for text in texts) + SELECT_CHROME
 
 
+def fit_parts(parts: Sequence[str], width: int, separator: str = " · ") -> str:
+    """As many of `parts` (most important first) as fit whole in `width` cells, joined:
+    a status line loses its last parts on a narrow terminal, never half a word."""
+    shown: list[str] = []
+    for part in parts:
+        if cell_len(separator.join([*shown, part])) > width and shown:
+            break
+        shown.append(part)
+    return separator.join(shown)
+
+
 def grid_columns(need: int, width: int, counts: Sequence[int]) -> int:
     """How many cells of a row of filters fit side by side, each at least `need` wide
     (one cell between them): the first of `counts` that fits, else the last."""
