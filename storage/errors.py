@@ -103,3 +103,18 @@ class DebtAlreadyPaid(DomainError):
         self.debt_id = debt_id
         self.paid_at = paid_at
         self.paid_by = paid_by
+
+
+class NotAllowed(DomainError):
+    """The actor's role may not do this (a dispatcher changing money, managing tariffs).
+
+    Raised by the storage function itself, before anything is written, so every caller
+    (the console, the CLI, a script) obeys the same rule.
+    """
+
+    def __init__(self, actor: str, role: str, action: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(f"{actor} ({role}) may not {action}: only {' or '.join(allowed)} may")
+        self.actor = actor
+        self.role = role
+        self.action = action
+        self.allowed = allowed

@@ -287,3 +287,43 @@ class AuditEntry(Base):
     client_id: Mapped[int | None] = mapped_column(Integer, default=None)
     action: Mapped[str] = mapped_column(String(32))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OperationKind(StrEnum):
+    """What moved a client's money. Credits and debits change the personal account, a
+    correction sets it right by a signed amount, bonus credits and spends move bonuses."""
+
+    CREDIT = "credit"
+    DEBIT = "debit"
+    CORRECTION = "correction"
+    BONUS_CREDIT = "bonus_credit"
+    BONUS_SPEND = "bonus_spend"
+
+
+class AccountOperation(Base):
+    """One movement of a client's personal account or bonuses, never edited afterwards.
+
+    `amount` is the signed change (a debit is negative), so a balance is a plain SUM of its
+    kinds' amounts; `Client.balance` and `Client.bonus_balance` are those sums maintained in
+    the same transaction (the card pops from the client row without summing).
+    """
+
+    __tablename__ = "account_operations"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_values(OperationKind)})", name="kind"),
+        CheckConstraint(
+            "(kind IN ('credit', 'bonus_credit') AND amount > 0)"
+            " OR (kind IN ('debit', 'bonus_spend') AND amount < 0)"
+            " OR (kind = 'correction' AND amount <> 0)",
+            name="amount_sign",
+        ),
+        Index("ix_account_operations_client_at", "client_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

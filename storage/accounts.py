@@ -1,0 +1,204 @@
+"""A client's personal account and bonuses as operations: credit, debit, correction,
+bonus credit and bonus spend, each with amount, comment, operator and time.
+
+`Client.balance` and `Client.bonus_balance` are the sums of the client's operations,
+maintained by `add_operation` in the caller's transaction with one conditional UPDATE (so
+the card keeps reading one row, and two consoles moving money at once both count). The
+update bumps the client's version like an edit: a card edit opened before the money
+moved then reports a conflict instead of writing an old balance back.
+
+Changing money needs a supervisor or an admin (`storage.roles`). Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final, cast
+
+from sqlalchemy import ColumnElement, Table, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
+
+from storage import audit
+from storage.errors import InvalidChange, NotFound
+from storage.models import AccountOperation, Client, OperationKind
+from storage.roles import Actor, require_role
+from storage.types import CENT, Money, utcnow
+
+CLIENTS = cast(Table, Client.__table__)
+OPERATIONS = cast(Table, AccountOperation.__table__)
+
+BALANCE_KINDS: Final = frozenset(
+    {OperationKind.CREDIT, OperationKind.DEBIT, OperationKind.CORRECTION}
+)
+BONUS_KINDS: Final = frozenset({OperationKind.BONUS_CREDIT, OperationKind.BONUS_SPEND})
+# Kinds whose amount is given as a positive number and taken off the account.
+_OUTGOING: Final = frozenset({OperationKind.DEBIT, OperationKind.BONUS_SPEND})
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A client's personal account and bonuses after an operation."""
+
+    balance: Decimal
+    bonus_balance: Decimal
+
+
+def _kind(value: str) -> OperationKind:
+    try:
+        return OperationKind(value)
+    except ValueError:
+        allowed = ", ".join(k.value for k in OperationKind)
+        raise InvalidChange("kind", f"one of {allowed}") from None
+
+
+def signed_amount(kind: OperationKind, amount: Decimal | int | str) -> Decimal:
+    """The change an operation makes: credits and spends are given as positive amounts
+    (a debit of 100 is -100.00); a correction carries its own sign and is never zero."""
+    if isinstance(amount, float | bool) or not isinstance(amount, Decimal | int | str):
+        raise InvalidChange("amount", "expected an exact amount (Decimal or text)")
+    try:
+        value = Decimal(amount)
+    except ArithmeticError:
+        raise InvalidChange("amount", f"not a number: {amount!r}") from None
+    if not value.is_finite() or value != value.quantize(CENT):
+        raise InvalidChange("amount", "at most two decimal places")
+    value = value.quantize(CENT)
+    if kind is OperationKind.CORRECTION:
+        if value == 0:
+            raise InvalidChange("amount", "a correction must not be zero")
+        return value
+    if value <= 0:
+        raise InvalidChange("amount", "must be greater than zero")
+    return -value if kind in _OUTGOING else value
+
+
+async def add_operation(
+    session: AsyncSession,
+    client_id: int,
+    kind: str,
+    amount: Decimal | int | str,
+    *,
+    actor: Actor,
+    comment: str = "",
+    at: datetime | None = None,
+) -> tuple[AccountOperation, Totals]:
+    """Record one operation and move the client's total with it; returns both.
+
+    Refused to a dispatcher (NotAllowed), for a bad amount (InvalidChange), for spending
+    more bonuses than the client has, and for a missing client (NotFound). The balance may
+    go below zero: the credit limit is a warning on the card, not a refusal here.
+    """
+    what = _kind(kind)
+    require_role(actor, "change a client's money")
+    delta = signed_amount(what, amount)
+    comment = comment.strip()
+    at = at or utcnow()
+    column = "balance" if what in BALANCE_KINDS else "bonus_balance"
+    cols = CLIENTS.c
+    # Money is kopecks in the column (storage.types.Money); the delta is bound through it.
+    stmt = update(CLIENTS).where(cols.id == client_id)
+    if what in BONUS_KINDS:
+        stmt = stmt.where(cols.bonus_balance + delta >= 0)
+    stmt = stmt.values(
+        {
+            column: cols[column] + delta,
+            "version": cols.version + 1,
+            "updated_at": at,
+            "updated_by": actor.name,
+        }
+    ).returning(cols.balance, cols.bonus_balance)
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        current = await session.get(Client, client_id, populate_existing=True)
+        if current is None:
+            raise NotFound("client", client_id)
+        raise InvalidChange(
+            "amount", f"only {current.bonus_balance} bonuses to spend, not {-delta}"
+        )
+    totals = Totals(balance=row[0], bonus_balance=row[1])
+    operation = AccountOperation(
+        client_id=client_id,
+        kind=what.value,
+        amount=delta,
+        comment=comment,
+        operator=actor.name,
+        at=at,
+    )
+    session.add(operation)
+    await session.flush()
+    after = getattr(totals, column)
+    audit.record(
+        session,
+        actor=actor.name,
+        entity="account_operation",
+        entity_id=operation.id,
+        client_id=client_id,
+        action=f"money_{what.value}",
+        changes={
+            column: [after - delta, after],
+            "amount": [None, delta],
+            "comment": [None, comment],
+        },
+        at=at,
+    )
+    # The client row changed under the ORM's feet: a loaded copy must not show the old one.
+    cached = session.identity_map.get(identity_key(Client, client_id))
+    if cached is not None:
+        await session.refresh(cached)
+    return operation, totals
+
+
+@dataclass(frozen=True, slots=True)
+class OperationFilter:
+    """Which of a client's operations a history shows: kinds and a [since, until) range."""
+
+    kinds: frozenset[OperationKind] = frozenset()
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _conditions(client_id: int, flt: OperationFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [AccountOperation.client_id == client_id]
+    if flt.kinds:
+        conditions.append(AccountOperation.kind.in_(sorted(k.value for k in flt.kinds)))
+    if flt.since is not None:
+        conditions.append(AccountOperation.at >= flt.since)
+    if flt.until is not None:
+        conditions.append(AccountOperation.at < flt.until)
+    return conditions
+
+
+async def operation_history(
+    session: AsyncSession,
+    client_id: int,
+    flt: OperationFilter | None = None,
+    *,
+    limit: int = 200,
+) -> list[AccountOperation]:
+    """A client's operations, newest first, filtered by kind and time."""
+    stmt = (
+        select(AccountOperation)
+        .where(*_conditions(client_id, flt or OperationFilter()))
+        .order_by(AccountOperation.at.desc(), AccountOperation.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def summed_totals(session: AsyncSession, client_id: int) -> Totals:
+    """The totals as the operations add up, summed in the database (what the maintained
+    `Client.balance`/`bonus_balance` must equal)."""
+
+    def total(kinds: frozenset[OperationKind]) -> Any:
+        kind_values = sorted(k.value for k in kinds)
+        summed = func.sum(OPERATIONS.c.amount).filter(OPERATIONS.c.kind.in_(kind_values))
+        return func.coalesce(summed, 0, type_=Money())
+
+    stmt = select(total(BALANCE_KINDS), total(BONUS_KINDS)).where(
+        OPERATIONS.c.client_id == client_id
+    )
+    balance, bonus = (await session.execute(stmt)).one()
+    return Totals(balance=balance, bonus_balance=bonus)
