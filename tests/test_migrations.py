@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.accounts import summed_totals
+from storage.db import create_engine, make_sessionmaker
 from storage.migrate import current_revision, head_revision, upgrade_database
-from storage.models import Base
+from storage.models import AccountOperation, Base, Client
 from storage.search import include_object
+from tests.conftest import DATABASES, PG_URL
+from tests.support import pg_admin
 
 
 async def test_database_is_at_head_and_has_every_table(engine: AsyncEngine) -> None:
@@ -37,3 +46,61 @@ async def test_models_and_migrations_agree(engine: AsyncEngine) -> None:
 async def test_upgrade_twice_is_harmless(engine: AsyncEngine) -> None:
     await upgrade_database(engine)
     assert await current_revision(engine) == head_revision()
+
+
+@pytest.fixture(params=DATABASES)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema at all, to migrate step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("OPCONSOLE_TEST_PG_URL not set: PostgreSQL tests skipped")
+    admin = make_url(PG_URL).set(drivername="postgresql", database="postgres")
+    url = asyncio.run(pg_admin.create_database(dsn=admin.render_as_string(hide_password=False)))
+    yield url
+    asyncio.run(pg_admin.drop_database(url))
+
+
+async def test_0004_turns_balances_into_opening_operations(empty_url: str) -> None:
+    """A desk upgrading keeps every client's money, now as one opening operation per
+    account with a non-zero total; the totals equal the sums from then on."""
+    engine = create_engine(empty_url)
+    try:
+        await upgrade_database(engine, "0003")
+        sessions = make_sessionmaker(engine)
+        amounts = {
+            "Долг": (Decimal("-150.25"), Decimal("0.00")),
+            "Вклад": (Decimal("1200.00"), Decimal("35.50")),
+            "Бонусы": (Decimal("0.00"), Decimal("10.00")),
+            "Ноль": (Decimal("0.00"), Decimal("0.00")),
+        }
+        async with sessions.begin() as session:
+            for name, (balance, bonus) in amounts.items():
+                client = Client(last_name=name, balance=balance, bonus_balance=bonus)
+                client.refresh_name()
+                session.add(client)
+        await upgrade_database(engine)
+
+        async with sessions() as session:
+            ids = dict((await session.execute(select(Client.last_name, Client.id))).all())
+            rows = (
+                await session.execute(
+                    select(
+                        AccountOperation.client_id,
+                        AccountOperation.kind,
+                        AccountOperation.amount,
+                        AccountOperation.operator,
+                    ).order_by(AccountOperation.client_id, AccountOperation.kind)
+                )
+            ).all()
+            totals = {name: await summed_totals(session, cid) for name, cid in ids.items()}
+    finally:
+        await engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        (ids["Долг"], "correction", Decimal("-150.25"), "opconsole"),
+        (ids["Вклад"], "bonus_credit", Decimal("35.50"), "opconsole"),
+        (ids["Вклад"], "correction", Decimal("1200.00"), "opconsole"),
+        (ids["Бонусы"], "bonus_credit", Decimal("10.00"), "opconsole"),
+    ]
+    assert {n: (t.balance, t.bonus_balance) for n, t in totals.items()} == amounts
