@@ -91,11 +91,24 @@ class MeSettings:
     extension: str = ""
 
 
+# What each operator may do (storage.models.OperatorRole, spelt out here so loading the
+# config does not import the storage layer; tests/test_roles.py checks they agree).
+ROLES: Final = ("dispatcher", "supervisor", "admin")
+
+
 @dataclass(frozen=True)
 class OperatorSettings:
     extension: str
     name: str
     device: str
+    role: str = "dispatcher"
+
+
+@dataclass(frozen=True)
+class CliSettings:
+    # Who changes made with `opconsole` commands are recorded as (they act as an admin);
+    # `--as NAME` on the command line wins.
+    actor: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,7 @@ class Settings:
     phone: PhoneSettings = field(default_factory=PhoneSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     rules: RulesSettings = field(default_factory=RulesSettings)
+    cli: CliSettings = field(default_factory=CliSettings)
     source: Path | None = None
 
     def operator(self, extension: str) -> OperatorSettings | None:
@@ -262,6 +276,7 @@ def _operator(where: str, index: int, raw: object) -> OperatorSettings:
         device=s.get(
             "device", str, 'the device the PBX rings, e.g. "PJSIP/101"', check=lambda d: "/" in d
         ),
+        role=s.get("role", str, " or ".join(ROLES), "dispatcher", lambda r: r in ROLES),
     )
     s.finish()
     return op
@@ -326,6 +341,13 @@ def _rules(where: str, raw: object) -> RulesSettings:
     return rules
 
 
+def _cli(where: str, raw: object) -> CliSettings:
+    s = _Section(where, "cli", raw)
+    cli = CliSettings(actor=s.get("actor", str, "the name changes are recorded as", "").strip())
+    s.finish()
+    return cli
+
+
 def _tables(where: str, key: str, raw: object) -> list[object]:
     if raw is None:
         return []
@@ -339,7 +361,7 @@ def parse_settings(
 ) -> Settings:
     env = os.environ if environ is None else environ
     top = _Section(where, "", data)
-    for key in ("database", "pbx", "me", "operators", "phone", "ui", "rules"):
+    for key in ("database", "pbx", "me", "operators", "phone", "ui", "rules", "cli"):
         top.used.add(key)
     top.finish()
     pbx = tuple(
@@ -368,6 +390,7 @@ def parse_settings(
         phone=_phone(where, data.get("phone", {})),
         ui=_ui(where, data.get("ui", {})),
         rules=_rules(where, data.get("rules", {})),
+        cli=_cli(where, data.get("cli", {})),
     )
 
 

@@ -36,6 +36,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.board",
     "console.i18n.transfer",
     "console.i18n.cli",
+    "console.i18n.cli_tariffs",
 ]
 
 NBSP: Final = "\u00a0"
