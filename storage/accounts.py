@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
 from storage import audit
+from storage.amounts import exact_amount
 from storage.errors import InvalidChange, NotFound
 from storage.models import AccountOperation, Client, OperationKind
 from storage.roles import Actor, require_role
-from storage.types import CENT, Money, utcnow
+from storage.types import Money, utcnow
 
 CLIENTS = cast(Table, Client.__table__)
 OPERATIONS = cast(Table, AccountOperation.__table__)
@@ -57,15 +58,7 @@ def _kind(value: str) -> OperationKind:
 def signed_amount(kind: OperationKind, amount: Decimal | int | str) -> Decimal:
     """The change an operation makes: credits and spends are given as positive amounts
     (a debit of 100 is -100.00); a correction carries its own sign and is never zero."""
-    if isinstance(amount, float | bool) or not isinstance(amount, Decimal | int | str):
-        raise InvalidChange("amount", "expected an exact amount (Decimal or text)")
-    try:
-        value = Decimal(amount)
-    except ArithmeticError:
-        raise InvalidChange("amount", f"not a number: {amount!r}") from None
-    if not value.is_finite() or value != value.quantize(CENT):
-        raise InvalidChange("amount", "at most two decimal places")
-    value = value.quantize(CENT)
+    value = exact_amount("amount", amount)
     if kind is OperationKind.CORRECTION:
         if value == 0:
             raise InvalidChange("amount", "a correction must not be zero")

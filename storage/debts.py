@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit
+from storage.amounts import exact_amount
 from storage.clients import rowcount
 from storage.errors import DebtAlreadyPaid, InvalidChange, NotFound
 from storage.filters import Page
@@ -52,17 +53,10 @@ class DebtRow:
 
 
 def _amount(value: Decimal | int | str) -> Decimal:
-    if isinstance(value, float | bool) or not isinstance(value, Decimal | int | str):
-        raise InvalidChange("amount", "expected an exact amount (Decimal or text)")
-    try:
-        amount = Decimal(value)
-    except ArithmeticError:
-        raise InvalidChange("amount", f"not a number: {value!r}") from None
-    if not amount.is_finite() or amount <= 0:
+    amount = exact_amount("amount", value)
+    if amount <= 0:
         raise InvalidChange("amount", "must be greater than zero")
-    if amount != amount.quantize(CENT):
-        raise InvalidChange("amount", "at most two decimal places")
-    return amount.quantize(CENT)
+    return amount
 
 
 async def add_debt(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,23 +24,25 @@ from storage.roles import Actor
 from storage.tariffs import add_tariff, list_tariffs, rename_tariff, set_tariff_active
 
 Sessions = async_sessionmaker[AsyncSession]
+Attempt = Callable[[AsyncSession], Awaitable[object]]
 ADMIN = Actor("Ирина", OperatorRole.ADMIN)
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def test_config_roles_are_the_storage_roles() -> None:
-    assert ROLES == tuple(r.value for r in OperatorRole)
+    assert tuple(r.value for r in OperatorRole) == ROLES
 
 
 async def test_a_dispatcher_cannot_manage_tariffs(sessions: Sessions) -> None:
     async with sessions.begin() as session:
         await add_tariff(session, "Комфорт", actor=ADMIN)
     dispatcher = Actor("Анна")
-    for attempt in (
+    attempts: list[Attempt] = [
         lambda s: add_tariff(s, "Эконом", actor=dispatcher),
         lambda s: rename_tariff(s, "Комфорт", "Комфорт+", actor=dispatcher),
         lambda s: set_tariff_active(s, "Комфорт", False, actor=dispatcher),
-    ):
+    ]
+    for attempt in attempts:
         with pytest.raises(NotAllowed, match="Анна \\(dispatcher\\) may not manage tariffs"):
             async with sessions.begin() as session:
                 await attempt(session)
@@ -92,11 +95,12 @@ async def test_names_are_unique_in_any_case_and_never_empty(sessions: Sessions) 
     async with sessions.begin() as session:
         await add_tariff(session, "Комфорт", actor=ADMIN)
         await add_tariff(session, "Бизнес", actor=ADMIN)
-    for attempt, error in (
+    attempts: list[tuple[Attempt, str]] = [
         (lambda s: add_tariff(s, "  комфорт ", actor=ADMIN), "'Комфорт' already exists"),
         (lambda s: add_tariff(s, "   ", actor=ADMIN), "needs a name"),
         (lambda s: rename_tariff(s, "Бизнес", "КОМФОРТ", actor=ADMIN), "already exists"),
-    ):
+    ]
+    for attempt, error in attempts:
         with pytest.raises(InvalidChange, match=error):
             async with sessions.begin() as session:
                 await attempt(session)
