@@ -92,7 +92,7 @@ class MeSettings:
 
 
 # What each operator may do (storage.models.OperatorRole, spelt out here so loading the
-# config does not import the storage layer; tests/test_tariffs.py checks they agree).
+# config does not import the storage layer; tests/test_roles.py checks they agree).
 ROLES: Final = ("dispatcher", "supervisor", "admin")
 
 

@@ -144,6 +144,47 @@ async def add_operation(
     return operation, totals
 
 
+async def correct_to(
+    session: AsyncSession,
+    client_id: int,
+    *,
+    actor: Actor,
+    balance: Decimal | int | str | None = None,
+    bonus_balance: Decimal | int | str | None = None,
+    comment: str = "",
+    at: datetime | None = None,
+) -> Totals:
+    """Bring the totals to the given values with one operation each where they differ:
+    a `correction` for the balance, a bonus credit or spend for bonuses. For a person who
+    types the new number (a form) or a file that carries it (an import): the history then
+    says who changed it, by how much and when. Same roles and refusals as `add_operation`.
+    """
+    require_role(actor, "change a client's money")
+    client = await session.get(Client, client_id, populate_existing=True)
+    if client is None:
+        raise NotFound("client", client_id)
+    totals = Totals(client.balance, client.bonus_balance)
+    wanted = (("balance", balance), ("bonus_balance", bonus_balance))
+    for column, value in wanted:
+        if value is None:
+            continue
+        target = exact_amount(column, value)
+        delta = target - getattr(totals, column)
+        if delta == 0:
+            continue
+        if column == "balance":
+            kind, amount = OperationKind.CORRECTION, delta
+        elif target < 0:
+            raise InvalidChange(column, "must not be negative")
+        else:
+            kind = OperationKind.BONUS_CREDIT if delta > 0 else OperationKind.BONUS_SPEND
+            amount = abs(delta)
+        _op, totals = await add_operation(
+            session, client_id, kind, amount, actor=actor, comment=comment, at=at
+        )
+    return totals
+
+
 @dataclass(frozen=True, slots=True)
 class OperationFilter:
     """Which of a client's operations a history shows: kinds and a [since, until) range."""

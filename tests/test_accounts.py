@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.accounts import OperationFilter, add_operation, operation_history, summed_totals
+from storage.accounts import (
+    OperationFilter,
+    add_operation,
+    correct_to,
+    operation_history,
+    summed_totals,
+)
 from storage.clients import get_or_create_client_for_call, update_client
 from storage.errors import EditConflict, InvalidChange, NotAllowed, NotFound
 from storage.models import AccountOperation, AuditEntry, Client, OperationKind, OperatorRole
@@ -173,3 +179,30 @@ async def test_history_filters_by_kind_and_time(sessions: Sessions) -> None:
     assert {o.operator for o in everything} == {"Ольга"}
     assert [o.kind for o in money] == ["debit", "credit"]
     assert [o.kind for o in last_hour] == ["bonus_credit"]
+
+
+async def test_typing_a_new_total_is_recorded_as_the_difference(sessions: Sessions) -> None:
+    """A form or a file that carries the new number: the history says by how much."""
+    client_id = await a_client(sessions)
+    await move(sessions, client_id, "credit", "100")
+    await move(sessions, client_id, "bonus_credit", "50")
+    async with sessions.begin() as session:
+        totals = await correct_to(
+            session, client_id, actor=SUPERVISOR, balance="-20.00", bonus_balance="35", at=T0
+        )
+        unchanged = await correct_to(session, client_id, actor=SUPERVISOR, balance="-20")
+    assert (totals.balance, totals.bonus_balance) == (Decimal("-20.00"), Decimal("35.00"))
+    assert unchanged == totals
+    async with sessions() as session:
+        history = await operation_history(session, client_id)
+        assert await summed_totals(session, client_id) == totals
+    assert [(o.kind, o.amount) for o in history[:2]] == [
+        ("bonus_spend", Decimal("-15.00")),
+        ("correction", Decimal("-120.00")),
+    ]
+    with pytest.raises(NotAllowed):
+        async with sessions.begin() as session:
+            await correct_to(session, client_id, actor=DISPATCHER, balance="0")
+    with pytest.raises(InvalidChange, match="bonus_balance: must not be negative"):
+        async with sessions.begin() as session:
+            await correct_to(session, client_id, actor=SUPERVISOR, bonus_balance="-1")

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.cli import main
-from console.config import ROLES
 from storage.clients import get_or_create_client_for_call, set_tariff
 from storage.db import create_engine, make_sessionmaker
 from storage.errors import InvalidChange, NotAllowed, NotFound
@@ -27,10 +26,6 @@ Sessions = async_sessionmaker[AsyncSession]
 Attempt = Callable[[AsyncSession], Awaitable[object]]
 ADMIN = Actor("Ирина", OperatorRole.ADMIN)
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-def test_config_roles_are_the_storage_roles() -> None:
-    assert tuple(r.value for r in OperatorRole) == ROLES
 
 
 async def test_a_dispatcher_cannot_manage_tariffs(sessions: Sessions) -> None:
