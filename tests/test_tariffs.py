@@ -141,6 +141,12 @@ def test_tariffs_cli_end_to_end(
     assert "tariff Комфорт is now Комфорт+" in out
     assert "tariff Эконом retired: its 0 clients keep it, it is offered no more" in out
 
+    assert main(["--config", cfg, "tariffs", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "1   Комфорт+  0        offered",
+        "2   Эконом    0        retired",
+    ]
+
     assert main(["--config", cfg, "tariffs", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(t["name"], t["active"], t["clients"]) for t in listed] == [

@@ -66,10 +66,15 @@ async def list_command(args: argparse.Namespace, settings: Settings) -> int:
     if not rows:
         print(tr("cli.tariffs.none"))
         return 0
-    print(tr("cli.tariffs.header"))
+    table = [tr("cli.tariffs.columns").split("|")]
     for r in rows:
         state = tr("cli.tariffs.offered" if r.active else "cli.tariffs.retired_state")
-        print(f"{r.id}  {r.name}  {r.clients}  {state}")
+        table.append([str(r.id), r.name, str(r.clients), state])
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     return 0
 
 

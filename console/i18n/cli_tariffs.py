@@ -25,9 +25,10 @@ CATALOG: Catalog = {
         "en": "no tariffs yet: add one with opconsole tariffs add NAME",
         "ru": "тарифов пока нет: добавьте командой opconsole tariffs add НАЗВАНИЕ",
     },
-    "cli.tariffs.header": {
-        "en": "id  tariff  clients  state",
-        "ru": "id  тариф  клиентов  состояние",
+    # The column titles of `tariffs list`, separated by |.
+    "cli.tariffs.columns": {
+        "en": "id|tariff|clients|state",
+        "ru": "id|тариф|клиентов|состояние",
     },
     "cli.tariffs.offered": {"en": "offered", "ru": "предлагается"},
     "cli.tariffs.retired_state": {"en": "retired", "ru": "в архиве"},
