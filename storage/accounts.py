@@ -23,6 +23,7 @@ from sqlalchemy.orm.util import identity_key
 
 from storage import audit
 from storage.amounts import exact_amount
+from storage.clients import claim_client
 from storage.errors import InvalidChange, NotFound
 from storage.models import AccountOperation, Client, OperationKind
 from storage.roles import Actor, require_role
@@ -93,7 +94,7 @@ async def add_operation(
     cols = CLIENTS.c
     # Money is kopecks in the column (storage.types.Money); the delta is bound through it.
     stmt = update(CLIENTS).where(cols.id == client_id)
-    if what in BONUS_KINDS:
+    if what is OperationKind.BONUS_SPEND:
         stmt = stmt.where(cols.bonus_balance + delta >= 0)
     stmt = stmt.values(
         {
@@ -160,9 +161,12 @@ async def correct_to(
     says who changed it, by how much and when. Same roles and refusals as `add_operation`.
     """
     require_role(actor, "change a client's money")
-    client = await session.get(Client, client_id, populate_existing=True)
-    if client is None:
+    # Locked before the read: two people typing totals at once must not both compute
+    # their difference from the same old value.
+    if not await claim_client(session, client_id):
         raise NotFound("client", client_id)
+    client = await session.get(Client, client_id, populate_existing=True)
+    assert client is not None
     totals = Totals(client.balance, client.bonus_balance)
     wanted = (("balance", balance), ("bonus_balance", bonus_balance))
     for column, value in wanted:

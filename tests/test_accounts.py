@@ -206,3 +206,17 @@ async def test_typing_a_new_total_is_recorded_as_the_difference(sessions: Sessio
     with pytest.raises(InvalidChange, match="bonus_balance: must not be negative"):
         async with sessions.begin() as session:
             await correct_to(session, client_id, actor=SUPERVISOR, bonus_balance="-1")
+
+
+async def test_two_people_typing_the_same_total_at_once_move_it_once(sessions: Sessions) -> None:
+    client_id = await a_client(sessions)
+
+    async def type_total() -> None:
+        async with sessions.begin() as session:
+            await correct_to(session, client_id, actor=SUPERVISOR, balance="100")
+
+    await asyncio.gather(type_total(), type_total())
+    async with sessions() as session:
+        client = await session.get(Client, client_id)
+        assert client is not None and client.balance == Decimal("100.00")
+        assert len(await operation_history(session, client_id)) == 1
