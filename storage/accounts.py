@@ -17,8 +17,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, cast
 
-from sqlalchemy import ColumnElement, Table, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    Text,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.util import identity_key
 
 from storage import audit
@@ -27,7 +38,7 @@ from storage.clients import claim_client
 from storage.errors import InvalidChange, NotFound
 from storage.models import AccountOperation, Client, OperationKind
 from storage.roles import Actor, require_role
-from storage.types import Money, utcnow
+from storage.types import Money, UtcDateTime, utcnow
 
 CLIENTS = cast(Table, Client.__table__)
 OPERATIONS = cast(Table, AccountOperation.__table__)
@@ -36,6 +47,7 @@ BALANCE_KINDS: Final = frozenset(
     {OperationKind.CREDIT, OperationKind.DEBIT, OperationKind.CORRECTION}
 )
 BONUS_KINDS: Final = frozenset({OperationKind.BONUS_CREDIT, OperationKind.BONUS_SPEND})
+OPENING_COMMENT: Final = "opening balance"
 # Kinds whose amount is given as a positive number and taken off the account.
 _OUTGOING: Final = frozenset({OperationKind.DEBIT, OperationKind.BONUS_SPEND})
 
@@ -187,6 +199,37 @@ async def correct_to(
             session, client_id, kind, amount, actor=actor, comment=comment, at=at
         )
     return totals
+
+
+async def record_opening_balances(
+    conn: AsyncConnection, *, first_id: int, last_id: int, operator: str, at: datetime
+) -> None:
+    """For clients written in bulk with their totals (demo data): one opening operation
+    per account with a non-zero total, so the totals are the sums there as well.
+
+    Migration 0004 did the same for the databases it upgraded; it keeps its own copy
+    because a migration must not change when this module does.
+    """
+    c = CLIENTS.c
+    columns = ["client_id", "kind", "amount", "comment", "operator", "at"]
+    fixed = (
+        literal(OPENING_COMMENT, Text()),
+        literal(operator, String()),
+        literal(at, UtcDateTime()),
+    )
+    in_range = c.id.between(first_id, last_id)
+    balances = select(c.id, literal(OperationKind.CORRECTION.value), c.balance, *fixed).where(
+        in_range, c.balance != 0
+    )
+    bonus_kind = case(
+        (c.bonus_balance > 0, OperationKind.BONUS_CREDIT.value),
+        else_=OperationKind.BONUS_SPEND.value,
+    )
+    bonuses = select(c.id, bonus_kind, c.bonus_balance, *fixed).where(
+        in_range, c.bonus_balance != 0
+    )
+    for rows in (balances, bonuses):
+        await conn.execute(insert(OPERATIONS).from_select(columns, rows))
 
 
 @dataclass(frozen=True, slots=True)

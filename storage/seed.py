@@ -34,6 +34,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import seed_data as data
+from storage.accounts import record_opening_balances
 from storage.models import (
     Call,
     Client,
@@ -173,6 +174,10 @@ async def seed_database(
         if sqlite:
             await conn.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB while loading
         await bulk_index(conn, load_without_indexes)
+        if clients:
+            await record_opening_balances(
+                conn, first_id=first_id, last_id=first_id + clients - 1, operator="demo", at=now
+            )
         if sqlite:
             await conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import search
+from storage.accounts import operation_history, summed_totals
 from storage.cards import load_card_by_phone
 from storage.db import create_engine
 from storage.models import Call, Client, ClientKind, ClientPhone, Debt, Tariff
@@ -311,3 +312,21 @@ async def test_indexes_and_triggers_are_back_after_a_bulk_load(engine: AsyncEngi
         client.refresh_name()
     async with sessions() as s:
         assert [h.client_id for h in await search_clients(s, "щукина")] == [1]
+
+
+async def test_demo_money_is_in_the_operations_too(sessions: Sessions, seeded: SeedSummary) -> None:
+    """A demo desk shows the same numbers on the card and in a client's history."""
+    async with sessions() as s:
+        with_money = (
+            await s.execute(
+                select(Client.id, Client.balance, Client.bonus_balance).where(
+                    (Client.balance != 0) | (Client.bonus_balance != 0)
+                )
+            )
+        ).all()
+        assert len(with_money) > N // 10
+        for client_id, balance, bonus in with_money:
+            totals = await summed_totals(s, client_id)
+            assert (totals.balance, totals.bonus_balance) == (balance, bonus)
+        history = await operation_history(s, with_money[0][0])
+    assert {(o.operator, o.at) for o in history} == {("demo", NOW)}
