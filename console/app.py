@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -47,8 +46,8 @@ from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateR
 
 if TYPE_CHECKING:
     from console.desk import ConnectionStatus, DeskEvent
+    from console.outbox import OutboxStatus
 
-DATABASE_CHECK_SECONDS = 15.0
 IDLE_GC_AFTER_START = 1.0  # the first screen is drawn: what exists now is frozen
 IDLE_GC_TICK = 0.5  # how often the idle collector looks whether the console is quiet
 # At a desk the interpreter hands the GIL to a waiting thread after this long, not after
@@ -166,6 +165,7 @@ class ConsoleApp(App[None]):
         self._switch_interval = switch_interval
         self._saved_switch_interval: float | None = None
         self.database_ok: bool | None = None
+        self.database_status: OutboxStatus | None = None  # the desk's, when it has one
         self._followers: list[MessagePump] = []
         self._originates: dict[str, str] = {}  # action_id -> who is being called
         self.operator_names = {o.extension: o.name for o in settings.operators}
@@ -243,9 +243,9 @@ class ConsoleApp(App[None]):
         self._follow_events()
         if self._run_desk:
             self._run_desk_worker()
-        if self._check_database:
-            self._ping_database()
-            self.set_interval(DATABASE_CHECK_SECONDS, self._ping_database)
+        database = getattr(self.desk, "database", None)  # the real desk follows the database
+        if self._check_database and callable(database):
+            self._database_followed(database())
         self.switch_mode("dispatcher")
         if self.idle_gc is not None:
             self.set_timer(IDLE_GC_AFTER_START, self.idle_gc.install)
@@ -275,17 +275,20 @@ class ConsoleApp(App[None]):
         async for event in self.desk.listen():
             self.deliver(event)
 
-    @work(group="database", exclusive=True, exit_on_error=False, description="database check")
-    async def _ping_database(self) -> None:
-        try:
-            async with self.sessions() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as exc:
-            self._database_state(False, type(exc).__name__)
+    def _database_followed(self, status: OutboxStatus) -> None:
+        """The desk's outbox says how the database is and what waits for it."""
+        if not self._check_database:
             return
-        self._database_state(True)
+        self.database_status = status
+        ok = None if status.state == "unknown" else status.state == "up"
+        if ok is None:
+            self._broadcast([DatabaseChanged(False, status=status)])
+            return
+        self._database_state(ok, status.detail, status)
 
-    def _database_state(self, ok: bool, detail: str = "") -> None:
+    def _database_state(
+        self, ok: bool, detail: str = "", status: OutboxStatus | None = None
+    ) -> None:
         if self.database_ok is not None and ok != self.database_ok:
             if ok:
                 self.notify(tr("status.db.back"), title=tr("status.db"))
@@ -297,7 +300,7 @@ class ConsoleApp(App[None]):
                     timeout=15,
                 )
         self.database_ok = ok
-        self._broadcast([DatabaseChanged(ok, detail)])
+        self._broadcast([DatabaseChanged(ok, detail, status)])
 
     # --- desk events -> messages --------------------------------------------------------
 
@@ -308,8 +311,11 @@ class ConsoleApp(App[None]):
         # Imported here: the desk module pulls in the AMI client, which the app's own
         # import (and the tests that pass a fake desk) does not need.
         from console.desk import CallerIdentified, CallLogged, ConnectionStatus
+        from console.outbox import OutboxStatus
 
-        if isinstance(event, ConnectionStatus):
+        if isinstance(event, OutboxStatus):
+            self._database_followed(event)
+        elif isinstance(event, ConnectionStatus):
             self._announce(event)
             self._broadcast([ConnectionChanged(event)])
         elif isinstance(event, CallerIdentified):
@@ -418,15 +424,31 @@ class ConsoleApp(App[None]):
         if worker.group == "desk" or worker.group == "desk-feed":
             self.notify(tr("error.desk", what=what, error=str(error)), severity="error", timeout=30)
             return
-        from sqlalchemy.exc import SQLAlchemyError
+        from storage.availability import is_unavailable
 
-        if isinstance(error, SQLAlchemyError | OSError):
-            self._database_state(False, type(error).__name__)
+        if error is not None and is_unavailable(error) and self._database_unreachable(worker):
+            return
         self.notify(
             tr("error.worker", what=what, error=str(error) or type(error).__name__),
             severity="error",
             timeout=10,
         )
+
+    def _database_unreachable(self, worker: Worker[Any]) -> bool:
+        """A card that cannot load or save because the database is away says so in words
+        (the form keeps what was typed); True when that was said."""
+        recheck = getattr(self.desk, "recheck_database", None)
+        if callable(recheck):
+            recheck()  # the status bar follows at once, not at the next periodic check
+        if worker.group == "card-load":
+            notice = getattr(worker.node, "notice", None)
+            if callable(notice):
+                notice(tr("outage.card.unreachable"), loud=True)
+                return True
+        if worker.group == "card-write":
+            self.notify(tr("outage.save.refused"), severity="error", timeout=15)
+            return True
+        return False
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -69,9 +69,15 @@ def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{default_data_dir() / 'opconsole.db'}"
 
 
+def default_journal_dir() -> Path:
+    return default_data_dir() / "journal"
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
     url: str = field(default_factory=default_database_url)
+    # Where the desk keeps what it has not yet written to the database (console.journal).
+    journal_dir: Path = field(default_factory=default_journal_dir)
 
 
 @dataclass(frozen=True)
@@ -224,8 +230,15 @@ def _database(where: str, raw: object) -> DatabaseSettings:
         raise s.fail(
             "url", "a url starting sqlite+aiosqlite:// or postgresql+asyncpg://", _redact_url(url)
         )
+    journal = s.get("journal_dir", str, "a directory path", "", _nonempty)
     s.finish()
-    return DatabaseSettings(url=url)
+    if not journal:
+        return DatabaseSettings(url=url)
+    # A relative directory is the config file's neighbour, wherever the command runs.
+    journal_dir = Path(journal).expanduser()
+    if not journal_dir.is_absolute():
+        journal_dir = Path(where).parent.resolve() / journal_dir
+    return DatabaseSettings(url=url, journal_dir=journal_dir)
 
 
 def _pbx(where: str, index: int, raw: object, environ: Mapping[str, str]) -> PbxSettings:

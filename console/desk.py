@@ -5,21 +5,30 @@ The console and the headless recorder (`opconsole record`) both run a `Desk`, so
 and a recorder side by side write one row per call (the call log upserts by Linkedid) and
 create one client per new number (get-or-create is atomic). The UI subscribes with
 `listen()`; nothing here imports Textual.
+
+What the desk writes on its own goes through its outbox (`console.outbox`): into a local
+journal first, then to the database, so a database outage, a lock or a restart delays the
+call log but never loses it. The ring is published before any write starts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, TypeAlias, TypeVar
+from typing import TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
+from console.desk_writes import DeskWrites, describe, journal_path
+from console.journal import Journal
+from console.outbox import Backoff, Outbox, OutboxStatus
+from console.tasks import Tasks
 from pbx.ami_client import AmiClient, make_tls_context
 from pbx.call_events import (
     CallEnded,
@@ -35,8 +44,8 @@ from pbx.originate import ClickToCall
 from pbx.tracker import CallTracker
 from pbx.tracker_devices import OperatorDevice
 from pbx.tracker_feed import TrackerFeed
-from storage.calls import CallLogEntry, upsert_call
-from storage.clients import get_or_create_client_for_call
+from storage.availability import is_unavailable
+from storage.calls import CallLogEntry
 from storage.phones import NumberKind, classify_number, format_for_dial
 
 log = logging.getLogger("opconsole.desk")
@@ -74,8 +83,8 @@ class CallLogged:
     call_id: int
 
 
-DeskEvent: TypeAlias = CallEvent | ConnectionStatus | CallerIdentified | CallLogged
-_T = TypeVar("_T")
+DeskEvent: TypeAlias = CallEvent | ConnectionStatus | CallerIdentified | CallLogged | OutboxStatus
+FLUSH_S = 10.0  # on shutdown: time for the database to take what waits, the rest stays
 
 
 class Desk:
@@ -85,7 +94,15 @@ class Desk:
         sessions: async_sessionmaker[AsyncSession],
         *,
         client_factory: Callable[[PbxSettings], AmiClient] | None = None,
+        role: str = "console",
+        journal: Journal | None = None,
+        prepare_database: Callable[[], Awaitable[None]] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        backoff: Backoff | None = None,
     ) -> None:
+        """`role` names the journal file (console, record); `prepare_database` runs before
+        the first write (migrations that could not run at start); `sleep` and `backoff`
+        pace the retries (tests inject them)."""
         self.settings = settings
         self.sessions = sessions
         self._client_factory = client_factory or self._make_client
@@ -100,9 +117,23 @@ class Desk:
             p.name: ConnectionStatus(p.name, "connecting", datetime.now(UTC)) for p in settings.pbx
         }
         self._subscribers: set[asyncio.Queue[DeskEvent]] = set()
-        # Identification of each call's caller, awaited before the call is logged.
+        # Identification of each call's caller: its client id goes into the log entry.
         self._callers: dict[tuple[str, str], asyncio.Task[int | None]] = {}
-        self._pending: set[asyncio.Task[Any]] = set()
+        self._tasks = Tasks(log)
+        self._writes = DeskWrites(sessions, settings.phone.region)
+        self.outbox = Outbox(
+            journal or Journal(journal_path(settings.database.journal_dir, role)),
+            apply=self._writes.apply,
+            ping=self._writes.ping,
+            is_transient=is_unavailable,
+            describe_error=self._writes.describe_error,
+            describe_entry=describe,
+            prepare=prepare_database,
+            on_status=self._publish,
+            sleep=sleep,
+            backoff=backoff,
+        )
+        self._writes.outbox = self.outbox
 
     # --- what the UI and the recorder see ---------------------------------------------
 
@@ -126,6 +157,14 @@ class Desk:
     def connections(self) -> dict[str, ConnectionStatus]:
         return dict(self._connections)
 
+    def database(self) -> OutboxStatus:
+        """The database's state and how many calls wait in the journal for it."""
+        return self.outbox.status
+
+    def recheck_database(self) -> None:
+        """Something failed on the database: check it now rather than at the next tick."""
+        self.outbox.recheck()
+
     def _publish(self, event: DeskEvent) -> None:
         for queue in self._subscribers:
             queue.put_nowait(event)
@@ -145,8 +184,9 @@ class Desk:
         )
 
     async def run(self) -> None:
-        """Connect to every [[pbx]] and keep going until cancelled."""
+        """Replay the journal, connect to every [[pbx]] and keep going until cancelled."""
         async with asyncio.TaskGroup() as group:
+            group.create_task(self.outbox.run(), name="desk-outbox")
             for pbx in self.settings.pbx:
                 group.create_task(self._run_server(pbx), name=f"desk-{pbx.name}")
 
@@ -184,8 +224,15 @@ class Desk:
                 self._identify_once(live)
         elif isinstance(event, CallEnded):
             # A caller seen only now (gone before any queue or phone) still gets a card.
-            self._identify_once(event.record)
-            self._spawn(self._log_call(event.record))
+            # Identification is started first: its registration is journaled before the
+            # call's log entry, so it is written first.
+            record = event.record
+            self._identify_once(record)
+            self._tasks.spawn(
+                self._log_call(record),
+                what=f"logging call {record.server}/{record.linkedid}",
+                lost="the call waits in the journal if it was kept, else it is not in the log",
+            )
 
     def _identify_once(self, call: LiveCall | CallRecord) -> None:
         key = (call.server, call.linkedid)
@@ -193,13 +240,11 @@ class Desk:
             return
         if isinstance(call, CallRecord) and not (call.direction == "inbound" and call.number):
             return  # nothing to tell the screens about a finished call without a client
-        self._callers[key] = self._spawn(self._identify(call))
-
-    def _spawn(self, coro: Coroutine[Any, Any, _T]) -> asyncio.Task[_T]:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
-        return task
+        self._callers[key] = self._tasks.spawn(
+            self._identify(call),
+            what=f"identifying the caller of call {call.linkedid}",
+            lost="the card shows the caller by number only",
+        )
 
     async def _identify(self, call: LiveCall | CallRecord) -> int | None:
         """Who is calling; a caller's first call to the service (in whatever way it ends)
@@ -217,18 +262,13 @@ class Desk:
             operator = self.settings.operator(colleague)
             colleague = operator.name if operator else colleague
         elif call.direction == "inbound" and number.kind is NumberKind.PHONE:
-            try:
-                result = await get_or_create_client_for_call(
-                    self.sessions,
-                    number.raw,
-                    caller_name=call.name,
-                    region=self.settings.phone.region,
-                    registered_by="PBX",
-                    at=call.started_at,
-                )
-            except Exception:
-                log.exception("could not identify caller of call %s", call.linkedid)
-                result = None
+            result = await self._writes.register(
+                server=call.server,
+                linkedid=call.linkedid,
+                number_raw=number.raw,
+                caller_name=call.name,
+                at=call.started_at,  # registration = when the call reached the PBX
+            )
             if result is not None:
                 client_id, created = result
         self._publish(
@@ -237,36 +277,30 @@ class Desk:
         return client_id
 
     async def _log_call(self, record: CallRecord) -> None:
-        key = (record.server, record.linkedid)
-        caller = self._callers.pop(key, None)
-        client_id = await caller if caller is not None else None
-        if client_id is None and record.number and record.direction != "internal":
-            client_id = await self._client_of(record.number)
-        entry = call_log_entry(record, client_id)
-        try:
-            async with self.sessions.begin() as session:
-                call_id = await upsert_call(session, entry)
-        except Exception:
-            log.exception("could not log call %s", record.linkedid)
+        # Kept at once, whatever the caller's identification is doing: its registration
+        # entry (if any) is older, so it is written first, and a log entry without a
+        # client id is linked to the owner of its number when it is written.
+        caller = self._callers.pop((record.server, record.linkedid), None)
+        known = caller.result() if caller is not None and _succeeded(caller) else None
+        logged = await self._writes.log_call(call_log_entry(record, known))
+        if logged is None:
             return
+        call_id, client_id = logged
         self._publish(CallLogged(record.server, record.linkedid, client_id, call_id))
 
-    async def _client_of(self, number: str) -> int | None:
-        """Whose number it is: only the id is needed, so no client row is loaded."""
-        from storage.clients import phone_owner
-        from storage.phones import classify_number
-
-        e164 = classify_number(number, self.settings.phone.region).e164
-        if e164 is None:
-            return None
-        async with self.sessions() as session:
-            owner = await phone_owner(session, e164)
-        return owner.client_id if owner is not None else None
-
-    async def flush(self) -> None:
-        """Wait for identification and logging still in flight (on shutdown)."""
-        while self._pending:
-            await asyncio.gather(*list(self._pending), return_exceptions=True)
+    async def flush(self, timeout_s: float = FLUSH_S) -> None:
+        """On shutdown: let identification and logging in flight reach the journal and,
+        for up to `timeout_s`, the database; what is left is written at the next start."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self._tasks.wait()
+        waiting = self.outbox.waiting()
+        if waiting:
+            log.warning(
+                "%d calls not yet in the database stay in journal %s: written at the next start",
+                waiting,
+                self.outbox.journal.path,
+            )
 
     # --- click-to-call -----------------------------------------------------------------
 
@@ -307,6 +341,10 @@ class Desk:
         except AmiError as exc:
             tracker.forget_originate(call.action_id)
             raise ClickToCallError(str(exc)) from exc
+
+
+def _succeeded(task: asyncio.Task[int | None]) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is None
 
 
 def call_log_entry(record: CallRecord, client_id: int | None) -> CallLogEntry:

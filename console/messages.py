@@ -18,6 +18,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from console.desk import CallerIdentified, CallLogged, ConnectionStatus
+    from console.outbox import OutboxStatus
     from pbx.call_events import CallEvent, CallRinging
     from storage.cards import ClientCard
 
@@ -80,10 +81,12 @@ class ConnectionChanged(Message, bubble=False):
 
 @dataclass
 class DatabaseChanged(Message, bubble=False):
-    """The database answered (ok) or failed (detail says how); newest wins."""
+    """The database answered (ok) or failed (detail says how); newest wins. `status`, from
+    the desk's outbox, adds since when and how many calls wait in the journal."""
 
     ok: bool
     detail: str = ""
+    status: OutboxStatus | None = None
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, DatabaseChanged)

@@ -12,6 +12,7 @@ of hanging the run; neither asserts anything about speed.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -396,11 +397,20 @@ class ScriptedAmi:
         return self._queue.empty()
 
 
+_desks = itertools.count(1)
+
+
 def real_desk(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], ami: ScriptedAmi
 ) -> Desk:
-    """The console's real desk (tracker, caller identification, call log) on `ami`."""
-    return Desk(settings, sessions, client_factory=cast(Any, lambda _pbx: ami))
+    """The console's real desk (tracker, caller identification, call log) on `ami`, with a
+    journal of its own (a journal is one process's: two desks of one test share none)."""
+    return Desk(
+        settings,
+        sessions,
+        client_factory=cast(Any, lambda _pbx: ami),
+        role=f"desk{next(_desks)}",
+    )
 
 
 class Notes:

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from console.config import Settings
-from storage.db import create_engine, make_sessionmaker, translate_errors
+from storage.availability import is_unavailable
+from storage.db import (
+    CAUGHT_ERRORS,
+    StorageError,
+    create_engine,
+    describe_error,
+    make_sessionmaker,
+    safe_url,
+    translate_errors,
+)
 from storage.migrate import upgrade_database
+
+log = logging.getLogger("opconsole")
+START_CHECK_S = 1.0  # a desk starts within a second whether or not the database answers
+_START_ERRORS: tuple[type[BaseException], ...] = (*CAUGHT_ERRORS, TimeoutError)
 
 
 class CommandError(Exception):
@@ -39,6 +56,66 @@ async def open_database(
             yield engine, make_sessionmaker(engine)
     finally:
         await engine.dispose()
+
+
+@dataclass(frozen=True)
+class DeskDatabase:
+    """The database a desk (console or recorder) writes to, reachable or not yet."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    # Migrations still to run before the first write (the database was away at start).
+    prepare: Callable[[], Awaitable[None]] | None
+
+
+@asynccontextmanager
+async def open_desk_database(settings: Settings) -> AsyncIterator[DeskDatabase]:
+    """The configured database for a desk: migrated when it answers at once; when it is
+    away the desk starts anyway (its calls wait in the journal) and migrates later. A
+    database that answers with a refusal (password, missing database) stops the start."""
+    url = settings.database.url
+    engine = create_engine(url)
+    prepare: Callable[[], Awaitable[None]] | None = None
+    try:
+        try:
+            await asyncio.wait_for(_answers(engine), START_CHECK_S)
+        except _START_ERRORS as exc:
+            if not is_unavailable(exc):
+                raise StorageError(describe_error(exc, url)) from None
+            if isinstance(exc, TimeoutError):
+                why = f"the database ({safe_url(url)}) did not answer in {START_CHECK_S:g} s"
+            else:
+                why = describe_error(exc, url)
+            log.warning("%s; starting anyway: calls wait in the journal until it answers", why)
+
+            async def prepare_later() -> None:
+                await upgrade_database(engine)
+
+            prepare = prepare_later
+        else:
+            async with translate_errors(url):
+                await upgrade_database(engine)
+        yield DeskDatabase(engine, make_sessionmaker(engine), prepare)
+    finally:
+        await engine.dispose()
+
+
+async def _answers(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+async def open_journal(desk: Any) -> None:
+    """Open the desk's journal now, so a journal in use or unwritable stops the start
+    with one line rather than the desk later."""
+    from console.journal import JournalError
+
+    try:
+        await desk.outbox.journal.open()
+    except JournalError as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"journal {desk.outbox.journal.path}: {exc.strerror}") from None
 
 
 def _default(value: Any) -> Any:

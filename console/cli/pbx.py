@@ -11,7 +11,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from console.cli.common import CommandError, open_database
+from console.cli.common import CommandError, open_desk_database, open_journal
 from console.config import Settings
 from console.i18n import tr
 
@@ -69,8 +69,10 @@ async def record_command(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
     if not settings.pbx:
         raise CommandError("no [[pbx]] in the config: nothing to record")
-    async with open_database(settings) as (_engine, sessions):
-        desk = Desk(settings, sessions)
+    async with open_desk_database(settings) as database:
+        desk = Desk(settings, database.sessions, role="record", prepare_database=database.prepare)
+        await open_journal(desk)
+        log.info("journal: %s", desk.outbox.journal.path)
         runner = asyncio.create_task(desk.run())
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -92,12 +94,13 @@ async def record_command(args: argparse.Namespace, settings: Settings) -> int:
         await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
         failure = runner.exception() if runner.done() and not runner.cancelled() else None
         log.info("stopping: flushing the call log")
+        if failure is None:
+            await desk.flush()  # the outbox still runs: it writes what it can meanwhile
         for task in (runner, logger, stopper):
             task.cancel()
         for task in (runner, logger, stopper):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await desk.flush()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
     if failure is not None:

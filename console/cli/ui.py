@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-from console.cli.common import CommandError, open_database
+from console.cli.common import CommandError, open_database, open_desk_database, open_journal
 from console.config import Settings
 
 
@@ -33,8 +33,10 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     from console.app import ConsoleApp
     from console.desk import Desk
 
-    async with open_database(settings) as (_engine, sessions):
-        app = ConsoleApp.at_desk(settings, sessions, Desk(settings, sessions))
+    async with open_desk_database(settings) as database:
+        desk = Desk(settings, database.sessions, prepare_database=database.prepare)
+        await open_journal(desk)
+        app = ConsoleApp.at_desk(settings, database.sessions, desk)
         await app.run_async()
     return app.return_code or 0
 

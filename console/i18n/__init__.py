@@ -37,6 +37,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.transfer",
     "console.i18n.cli",
     "console.i18n.cli_tariffs",
+    "console.i18n.outage",
 ]
 
 NBSP: Final = "\u00a0"

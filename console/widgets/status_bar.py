@@ -14,9 +14,11 @@ from textual.widgets import Static
 
 from console.i18n import fmt_time, tr
 from console.messages import ConnectionChanged, DatabaseChanged
+from console.widgets.database_state import describe_database
 
 if TYPE_CHECKING:
     from console.desk import ConnectionStatus
+    from console.outbox import OutboxStatus
 
 STATE_CLASSES = ("-up", "-connecting", "-down", "-login_refused")
 
@@ -54,12 +56,14 @@ class StatusBar(Horizontal):
         self._given = connections is not None
         self._connections = dict(connections or {})
         self._database_ok = database_ok
+        self._database: OutboxStatus | None = None
 
     def compose(self) -> ComposeResult:
         desk = getattr(self.app, "desk", None)
         if not self._given and desk is not None:
             self._connections = dict(desk.connections())
             self._database_ok = getattr(self.app, "database_ok", None)
+            self._database = getattr(self.app, "database_status", None)
         for status in self._connections.values():
             yield Static(
                 describe_connection(status),
@@ -76,6 +80,8 @@ class StatusBar(Horizontal):
             follow(self)
 
     def _db_text(self, detail: str) -> str:
+        if self._database is not None:
+            return describe_database(self._database)[0]
         if self._database_ok is None:
             return tr("status.db.checking")
         if self._database_ok:
@@ -83,6 +89,8 @@ class StatusBar(Horizontal):
         return tr("status.db.down", detail=detail) if detail else tr("status.db.down_plain")
 
     def _db_class(self) -> str:
+        if self._database is not None:
+            return describe_database(self._database)[1]
         return {None: "-connecting", True: "-up", False: "-down"}[self._database_ok]
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
@@ -103,6 +111,7 @@ class StatusBar(Horizontal):
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self._database_ok = message.ok
+        self._database = message.status
         label = self.query_one("#database", Static)
         label.update(self._db_text(message.detail))
         label.remove_class(*STATE_CLASSES)
