@@ -81,7 +81,7 @@ class _File:
             if "locked" in str(exc).lower():
                 raise JournalError(
                     f"journal {path} is in use by another opconsole process"
-                    " (give each one its own [database] journal)"
+                    " (two consoles of one user need their own [database] journal_dir)"
                 ) from None
             raise JournalError(f"journal {path}: {exc}") from None
         except sqlite3.DatabaseError as exc:

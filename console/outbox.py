@@ -124,6 +124,7 @@ class Outbox:
         (or raises EntryHeld). Raises JournalError/JournalFull when it cannot be kept."""
         await self._ready.wait()  # the journal is open and its leftovers queued first
         entry = await self.journal.append(kind, group, payload)
+        log.debug("kept %s (journal entry %d)", self._describe_entry(entry), entry.seq)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._waiters[entry.seq] = future
         bisect.insort(self._queue, entry, lo=min(1, len(self._queue)), key=lambda e: e.seq)

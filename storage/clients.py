@@ -250,6 +250,7 @@ async def get_or_create_client_for_call(
     number = classify_number(number_raw, region)
     if number.e164 is None:
         return None
+    locked: OperationalError | None = None
     async with session_factory() as session:
         for attempt in range(_CREATE_ATTEMPTS):
             owner = await phone_owner(session, number.e164)
@@ -265,9 +266,12 @@ async def get_or_create_client_for_call(
                 await session.rollback()
                 if "locked" not in str(exc.orig).lower():
                     raise
+                locked = exc
                 await asyncio.sleep(0.02 * (attempt + 1))
             else:
                 return client_id, True
+    if locked is not None:
+        raise locked  # still locked: a "try later" for the caller (the desk's outbox)
     raise RuntimeError(f"could not get or create the client for {number.e164}")
 
 

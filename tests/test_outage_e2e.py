@@ -1,0 +1,266 @@
+"""Nothing lost: a 20-call burst through the simulator while the database is away.
+
+PostgreSQL sits behind a TCP proxy the test cuts from the burst's 5th second until after
+the last call and then restores; the desk (in this process) and the recorder (a process,
+SIGKILLed during the outage and restarted with the PBX gone) must both end with every call
+in the log, once. On SQLite a second connection holds the write lock far past the busy
+timeout during the burst. Time runs on the simulator's clock (`call_speed`), and retries
+on an injected, short backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import sqlite3
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from console.config import load_settings
+from console.demo_config import render_url
+from console.desk import Desk
+from console.outbox import Backoff
+from pbx.simulator import AmiSimulator
+from storage.db import create_engine, make_sessionmaker
+from storage.models import Call, ClientPhone
+from tests.support.tcp_proxy import TcpProxy
+
+SECRET = "outage-secret-Hk3"
+SPEED = 8.0  # simulator seconds per real second
+CALLS = 20
+EVERY_S = 0.5  # simulator seconds between two calls of the burst
+CUT_AT_S = 5.0
+TEMPLATES = ("direct_answered", "queue_answered", "direct_missed")
+Sessions = async_sessionmaker[AsyncSession]
+POSTGRES = [pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def fast_retry() -> Backoff:
+    return Backoff(first=0.05, cap=0.2)
+
+
+def write_config(path: Path, db_url: str, port: int) -> Path:
+    path.write_text(render_url(db_url, port=port, server="main", secret=SECRET), encoding="utf-8")
+    return path
+
+
+def behind(db_url: str, proxy: TcpProxy) -> str:
+    """The same database, reached through the proxy."""
+    proxied = make_url(db_url).set(host="127.0.0.1", port=proxy.port)
+    return proxied.render_as_string(hide_password=False)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
+    async with asyncio.timeout(timeout_s):
+        while not await check():  # noqa: ASYNC110 - polling a database
+            await asyncio.sleep(0.05)
+
+
+async def burst(sim: AmiSimulator, at: dict[float, Callable[[], None]]) -> list[str]:
+    """CALLS calls from new numbers, one every EVERY_S simulator seconds; `at[t]` runs at
+    simulator second t of the burst."""
+    linkedids: list[str] = []
+    for n in range(CALLS):
+        now = n * EVERY_S
+        for t in sorted(at):
+            if t <= now:
+                at.pop(t)()
+        template = TEMPLATES[n % len(TEMPLATES)]
+        devices = ["IAX2/op102", "IAX2/op101", "IAX2/op103"] if "queue" in template else None
+        linkedids.append(
+            sim.start_call(template, devices=devices, number=f"+7916555{n:04d}", caller_name="")
+        )
+        await asyncio.sleep(EVERY_S / sim.call_speed)  # the simulator's clock
+    return linkedids
+
+
+async def logged(sessions: Sessions) -> list[str]:
+    async with sessions() as session:
+        return list(await session.scalars(select(Call.linkedid)))
+
+
+async def clients_of_burst(sessions: Sessions) -> int:
+    async with sessions() as session:
+        stmt = select(func.count()).where(ClientPhone.e164.like("+7916555%"))
+        return int(await session.scalar(stmt) or 0)
+
+
+@contextlib.asynccontextmanager
+async def running(desk: Desk) -> AsyncIterator[None]:
+    runner = asyncio.create_task(desk.run())
+    try:
+        yield
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+
+
+@pytest.mark.parametrize("db_url", POSTGRES, indirect=True)
+async def test_a_burst_during_a_database_outage_is_logged_once_each(
+    db_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    async with (
+        TcpProxy("127.0.0.1", make_url(db_url).port or 5432) as proxy,
+        AmiSimulator(port=0, username="console", secret=SECRET, call_speed=SPEED) as sim,
+    ):
+        url = behind(db_url, proxy)
+        settings = load_settings(str(write_config(tmp_path / "config.toml", url, sim.port)), {})
+        engine = create_engine(url)
+        desk = Desk(settings, make_sessionmaker(engine), backoff=fast_retry())
+        try:
+            async with running(desk):
+                await sim.wait_for_login()
+                linkedids = await burst(sim, {CUT_AT_S: proxy.cut})
+                await sim.wait_calls()
+
+                async def outage_seen() -> bool:
+                    status = desk.database()
+                    return status.state == "down" and status.waiting > 0
+
+                await eventually(outage_seen)
+                assert await clients_of_burst(sessions) > 0  # the first callers went straight in
+                proxy.restore()
+
+                async def all_logged() -> bool:
+                    return len(await logged(sessions)) >= CALLS
+
+                await eventually(all_logged)
+                await desk.flush()
+                status = desk.database()
+                assert (status.state, status.recovered, status.waiting) == ("up", True, 0)
+        finally:
+            await engine.dispose()
+    rows = await logged(sessions)
+    assert sorted(rows) == sorted(linkedids)  # every call, once
+    assert await clients_of_burst(sessions) == CALLS  # and every new caller's card
+
+
+async def start_recorder(config: Path) -> tuple[asyncio.subprocess.Process, list[str]]:
+    """`opconsole record` at DEBUG: its stderr says which entries its journal has kept."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "console",
+        "--config",
+        str(config),
+        "record",
+        "--log-level",
+        "DEBUG",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: list[str] = []
+
+    async def read() -> None:
+        assert proc.stderr is not None
+        async for line in proc.stderr:
+            lines.append(line.decode("utf-8", "replace"))
+
+    task = asyncio.create_task(read())
+    _readers.add(task)
+    task.add_done_callback(_readers.discard)
+    return proc, lines
+
+
+_readers: set[asyncio.Task[Any]] = set()
+KEPT = re.compile(r"kept call log entry of call main/(\S+)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", POSTGRES, indirect=True)
+async def test_a_recorder_killed_during_the_outage_writes_its_calls_after_restart(
+    db_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    async with TcpProxy("127.0.0.1", make_url(db_url).port or 5432) as proxy:
+        async with AmiSimulator(port=0, username="console", secret=SECRET, call_speed=SPEED) as sim:
+            write_config(config, behind(db_url, proxy), sim.port)
+            recorder, output = await start_recorder(config)
+            try:
+                await sim.wait_for_login(timeout_s=30)
+                linkedids = await burst(sim, {CUT_AT_S: proxy.cut})
+                await sim.wait_calls()
+
+                async def all_kept() -> bool:
+                    kept = {m.group(1) for line in output for m in KEPT.finditer(line)}
+                    return kept >= set(linkedids)
+
+                await eventually(all_kept)
+                assert len(await logged(sessions)) < CALLS  # the outage did hold calls back
+            finally:
+                recorder.send_signal(signal.SIGKILL)
+                await recorder.wait()
+        # The PBX is gone; the database comes back; the recorder starts again.
+        proxy.restore()
+        recorder, output = await start_recorder(config)
+        try:
+
+            async def all_logged() -> bool:
+                return len(await logged(sessions)) >= CALLS
+
+            await eventually(all_logged)
+        finally:
+            recorder.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                code = await recorder.wait()
+    assert code == 0, "".join(output)
+    assert sorted(await logged(sessions)) == sorted(linkedids)
+    assert await clients_of_burst(sessions) == CALLS
+    assert SECRET not in "".join(output)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_write_lock_held_past_the_busy_timeout_delays_the_log_only(
+    db_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    path = make_url(db_url).database
+    assert path is not None
+    engine = create_engine(db_url)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def short_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+        # Registered after storage's pragmas, so it wins: 0.1 s instead of 30 s.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=100")
+        cursor.close()
+
+    locker = sqlite3.connect(path, isolation_level=None)
+    async with AmiSimulator(port=0, username="console", secret=SECRET, call_speed=SPEED) as sim:
+        settings = load_settings(str(write_config(tmp_path / "config.toml", db_url, sim.port)), {})
+        desk = Desk(settings, make_sessionmaker(engine), backoff=fast_retry())
+        try:
+            async with running(desk):
+                await sim.wait_for_login()
+                # An import takes the write lock at the 2nd second and keeps it to the end.
+                linkedids = await burst(sim, {2.0: lambda: locker.execute("BEGIN IMMEDIATE")})
+                await sim.wait_calls()
+
+                async def held_back() -> bool:
+                    return desk.database().waiting > 0 and desk.database().state == "down"
+
+                await eventually(held_back)
+                assert "locked" in desk.database().detail
+                locker.execute("COMMIT")
+
+                async def all_logged() -> bool:
+                    return len(await logged(sessions)) >= CALLS
+
+                await eventually(all_logged)
+                await desk.flush()
+        finally:
+            locker.close()
+            await engine.dispose()
+    assert sorted(await logged(sessions)) == sorted(linkedids)
+    assert await clients_of_burst(sessions) == CALLS
