@@ -416,6 +416,11 @@ class ConsoleApp(App[None]):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
+        self.worker_failed(event)
+
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """Say what failed, in words. Widgets whose workers fail where people wait for them
+        (a card) pass their StateChanged here: the message does not bubble."""
         worker = event.worker
         if event.state is not WorkerState.ERROR:
             return

@@ -66,7 +66,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 60
             await asyncio.sleep(0.05)
 
 
-async def burst(sim: AmiSimulator, at: dict[float, Callable[[], None]]) -> list[str]:
+async def burst(sim: AmiSimulator, at: dict[float, Callable[[], object]]) -> list[str]:
     """CALLS calls from new numbers, one every EVERY_S simulator seconds; `at[t]` runs at
     simulator second t of the burst."""
     linkedids: list[str] = []

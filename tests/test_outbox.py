@@ -103,7 +103,7 @@ def outbox_on(journal: Journal, db: Database, time: FakeTime, seen: list[OutboxS
 
 
 async def test_writes_wait_for_the_database_and_go_in_order(journal: Journal) -> None:
-    db, time, seen = Database(), FakeTime(), []
+    db, time, seen = Database(), FakeTime(), list[OutboxStatus]()
     outbox = outbox_on(journal, db, time, seen)
     runner = asyncio.create_task(outbox.run())
     try:
@@ -140,7 +140,7 @@ async def test_writes_wait_for_the_database_and_go_in_order(journal: Journal) ->
 async def test_a_refused_write_is_kept_aside_and_does_not_block(
     journal: Journal, caplog: pytest.LogCaptureFixture
 ) -> None:
-    db, time, seen = Database(), FakeTime(), []
+    db, time, seen = Database(), FakeTime(), list[OutboxStatus]()
     db.up = True
     db.poison = {"main/9"}
     outbox = outbox_on(journal, db, time, seen)

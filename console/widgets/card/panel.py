@@ -16,12 +16,13 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import Worker
 
 from console.i18n import fmt_date, fmt_datetime, fmt_money, to_local, tr
 from console.messages import CardLoaded, ClientSaved
@@ -212,6 +213,10 @@ class ClientCardPanel(Vertical):
             self._expected = (client_id, then)
         else:
             self.load(client_id, then=then)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        self.console.worker_failed(event)  # the app says it in words (an outage too)
 
     @work(group="card-load", exclusive=True, exit_on_error=False, description="load client card")
     async def _fetch(self, token: int, client_id: int | None, e164: str | None) -> None:
