@@ -33,6 +33,8 @@ from console.outbox import Backoff
 from pbx.simulator import AmiSimulator
 from storage.db import create_engine, make_sessionmaker
 from storage.models import Call, ClientPhone
+from tests.conftest import PG_URL
+from tests.support import pg_admin
 from tests.support.tcp_proxy import TcpProxy
 
 SECRET = "outage-secret-Hk3"
@@ -264,3 +266,52 @@ async def test_a_write_lock_held_past_the_busy_timeout_delays_the_log_only(
             await engine.dispose()
     assert sorted(await logged(sessions)) == sorted(linkedids)
     assert await clients_of_burst(sessions) == CALLS
+
+
+@pytest.mark.postgres
+async def test_record_starts_while_the_database_is_away_and_migrates_it_when_back(
+    tmp_path: Path,
+) -> None:
+    """A fresh, never migrated database, unreachable when the recorder starts."""
+    if not PG_URL:
+        pytest.skip("OPCONSOLE_TEST_PG_URL not set: PostgreSQL tests skipped")
+    admin = make_url(PG_URL).set(drivername="postgresql", database="postgres")
+    url = await pg_admin.create_database(dsn=admin.render_as_string(hide_password=False))
+    try:
+        async with (
+            TcpProxy("127.0.0.1", make_url(url).port or 5432) as proxy,
+            AmiSimulator(port=0, username="console", secret=SECRET, call_speed=SPEED) as sim,
+        ):
+            proxy.cut()
+            config = write_config(tmp_path / "config.toml", behind(url, proxy), sim.port)
+            recorder, output = await start_recorder(config)
+            try:
+                await sim.wait_for_login(timeout_s=30)
+                assert any("starting anyway" in line for line in output), "".join(output)
+                calls = {
+                    sim.start_call("direct_answered", number="+79165550001"),
+                    sim.start_call("direct_missed", number="+79165550002"),
+                }
+                await sim.wait_calls()
+                proxy.restore()
+                engine = create_engine(url)
+                try:
+                    checked = make_sessionmaker(engine)
+
+                    async def both_logged() -> bool:
+                        try:
+                            return set(await logged(checked)) == calls
+                        except Exception:  # the tables are not there until it migrates
+                            return False
+
+                    await eventually(both_logged)
+                finally:
+                    await engine.dispose()
+            finally:
+                recorder.send_signal(signal.SIGTERM)
+                async with asyncio.timeout(30):
+                    code = await recorder.wait()
+        assert code == 0, "".join(output)
+        assert SECRET not in "".join(output)
+    finally:
+        await pg_admin.drop_database(url)
