@@ -25,7 +25,7 @@ from typing import TypeAlias
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
-from console.desk_writes import DeskWrites, describe, journal_path
+from console.desk_writes import REGISTER, DeskWrites, describe, journal_path
 from console.journal import Journal
 from console.outbox import Backoff, Outbox, OutboxStatus
 from console.tasks import Tasks
@@ -132,6 +132,7 @@ class Desk:
             on_status=self._publish,
             sleep=sleep,
             backoff=backoff,
+            urgent={REGISTER},  # a new caller's card waits for it
         )
         self._writes.outbox = self.outbox
 

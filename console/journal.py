@@ -14,6 +14,8 @@ created readable by its owner only.
 
 The sqlite3 connection lives on one thread of its own: `append` returns once the entry is
 on disk, without the event loop (the UI thread in the console) waiting for the fsync.
+Requests that arrive while a commit is on disk go together in the next one (group commit):
+a burst of calls costs an fsync per batch, not per entry.
 """
 
 from __future__ import annotations
@@ -97,24 +99,44 @@ class _File:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
 
-    def append(
-        self, kind: str, group: str, payload: str, accepted_at: float, limit: int
-    ) -> JournalEntry:
-        if self.count() >= limit:
-            raise JournalFull(f"the journal holds its limit of {limit} entries")
-        cursor = self.db.execute(
-            "INSERT INTO entries (kind, grp, payload, accepted_at) VALUES (?, ?, ?, ?)",
-            (kind, group, payload, accepted_at),
-        )
-        seq = cursor.lastrowid
-        assert seq is not None
-        return JournalEntry(seq, kind, group, json.loads(payload), accepted_at)
-
-    def done(self, seq: int) -> None:
-        self.db.execute("DELETE FROM entries WHERE seq = ?", (seq,))
-
-    def hold(self, seq: int, reason: str) -> None:
-        self.db.execute("UPDATE entries SET held = ? WHERE seq = ?", (reason, seq))
+    def write(
+        self,
+        appends: list[tuple[str, str, str, float]],
+        done: list[int],
+        held: list[tuple[int, str]],
+        limit: int,
+    ) -> list[JournalEntry | JournalFull]:
+        """One transaction for everything asked meanwhile (group commit: one fsync for a
+        burst). Forgetting alone commits without fsync: an entry that comes back after a
+        power cut is applied again, which the outbox's writes allow."""
+        durable = bool(appends or held)
+        self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'OFF'}")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("DELETE FROM entries WHERE seq = ?", [(seq,) for seq in done])
+            self.db.executemany(
+                "UPDATE entries SET held = ? WHERE seq = ?", [(r, seq) for seq, r in held]
+            )
+            count = self.count()
+            results: list[JournalEntry | JournalFull] = []
+            for kind, group, payload, accepted_at in appends:
+                if count >= limit:
+                    results.append(JournalFull(f"the journal holds its limit of {limit} entries"))
+                    continue
+                cursor = self.db.execute(
+                    "INSERT INTO entries (kind, grp, payload, accepted_at) VALUES (?, ?, ?, ?)",
+                    (kind, group, payload, accepted_at),
+                )
+                assert cursor.lastrowid is not None
+                results.append(
+                    JournalEntry(cursor.lastrowid, kind, group, json.loads(payload), accepted_at)
+                )
+                count += 1
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return results
 
     def close(self) -> None:
         self.db.close()
@@ -135,6 +157,11 @@ class Journal:
         self._clock = clock or time.time
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
         self._file: _File | None = None
+        # Requests waiting for the writer task (each with the future its caller awaits).
+        self._appends: list[tuple[tuple[str, str, str, float], asyncio.Future[Any]]] = []
+        self._done: list[tuple[int, asyncio.Future[Any]]] = []
+        self._held: list[tuple[tuple[int, str], asyncio.Future[Any]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Journal:
         await self.open()
@@ -168,13 +195,59 @@ class Journal:
     async def append(self, kind: str, group: str, payload: dict[str, Any]) -> JournalEntry:
         """Keep one entry; returns once it is on disk (fsync'd). Raises JournalFull."""
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        file = self._opened()
-        return await self._run(file.append, kind, group, text, self._clock(), self.limit)
+        self._opened()
+        future = self._ask()
+        self._appends.append(((kind, group, text, self._clock()), future))
+        result = await future
+        assert isinstance(result, JournalEntry)
+        return result
 
     async def done(self, seq: int) -> None:
         """The entry is in the database: forget it."""
-        await self._run(self._opened().done, seq)
+        future = self._ask()
+        self._done.append((seq, future))
+        await future
 
     async def hold(self, seq: int, reason: str) -> None:
         """The database refuses this entry for good: keep it aside, with why."""
-        await self._run(self._opened().hold, seq, reason)
+        future = self._ask()
+        self._held.append(((seq, reason), future))
+        await future
+
+    def _ask(self) -> asyncio.Future[Any]:
+        """A future for one request; the writer task takes every request waiting."""
+        loop = asyncio.get_running_loop()
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._write_waiting())
+        return loop.create_future()
+
+    async def _write_waiting(self) -> None:
+        await asyncio.sleep(0)  # let the requests of this loop iteration join the batch
+        while self._appends or self._done or self._held:
+            appends, self._appends = self._appends, []
+            done, self._done = self._done, []
+            held, self._held = self._held, []
+            futures = [f for _r, f in appends] + [f for _r, f in done] + [f for _r, f in held]
+            try:
+                results = await self._run(
+                    self._opened().write,
+                    [r for r, _f in appends],
+                    [r for r, _f in done],
+                    [r for r, _f in held],
+                    self.limit,
+                )
+            except Exception as exc:
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_request, future), result in zip(appends, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, JournalFull):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+            for future in futures[len(appends) :]:
+                if not future.done():
+                    future.set_result(None)
