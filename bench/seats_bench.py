@@ -2,10 +2,10 @@
 
     python -m bench.seats_bench [--pg-url URL] [--seats 20] [--calls 100] [--clients 10000]
 
-Each seat is the real `console.desk.Desk` (no Textual) with its own AMI connection to the
-built-in simulator (real TCP on loopback), its own engine (pool) and its own journal, as
-twenty consoles would be; one more desk with no extension is the recorder. All run in this
-one process on one event loop — a pessimistic set-up: at a desk each seat has a machine.
+Each seat is a process of its own running the real `console.desk.Desk` (no Textual) with
+its own AMI connection to the built-in simulator (real TCP on loopback), its own engine
+(pool) and its own journal, as twenty consoles would; one more desk with no extension is
+the recorder. They share this machine's cores (at a desk each seat has its own).
 
 The burst: `--calls` queue calls (default 100), one every `--every` simulator seconds,
 each ringing 3 of the seats (the first answers), from numbers of seeded clients or, every
@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import json
 import os
 import random
 import secrets
@@ -39,7 +41,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench._stats import ms, summarize, table
 from console.config import (
@@ -64,15 +66,54 @@ SECRET = "seats-bench"
 
 @dataclass
 class Seat:
+    """One seat's desk and what its popup measured (in the seat's own process)."""
+
     extension: str
     desk: Desk
-    engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     loads: list[float] = field(default_factory=list)  # known callers
     first_loads: list[float] = field(default_factory=list)  # first calls: wait registration
     failed: int = 0
     identified: dict[str, asyncio.Future[int | None]] = field(default_factory=dict)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+@dataclass
+class SeatResult:
+    extension: str
+    loads: list[float]
+    first_loads: list[float]
+    failed: int
+
+
+async def run_seat(url: str, journal: Path, port: int, me: str, seats: int) -> None:
+    """A child: the seat's desk until stdin closes, then its figures as one JSON line."""
+    engine = create_engine(url)
+    sessions = make_sessionmaker(engine)
+    settings = seat_settings(url, journal, port, me, seats)
+    seat = Seat(me, Desk(settings, sessions, role="console" if me else "record"), sessions)
+    runner = asyncio.create_task(seat.desk.run())
+    follower = asyncio.create_task(follow(seat))
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    try:
+        async with asyncio.timeout(60):
+            while seat.desk.connections()["main"].state != "up":  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+        print("ready", flush=True)
+        await reader.read()  # the parent closes stdin once the burst has played
+        await seat.desk.flush(timeout_s=300)
+        if seat.tasks:
+            await asyncio.gather(*seat.tasks, return_exceptions=True)
+    finally:
+        for task in (runner, follower):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await engine.dispose()
+    result = SeatResult(me, seat.loads, seat.first_loads, seat.failed)
+    print(json.dumps(dataclasses.asdict(result)), flush=True)
 
 
 async def create_database(admin_url: str) -> str:
@@ -179,6 +220,20 @@ async def run(args: argparse.Namespace) -> int:
         await drop_database(url)
 
 
+async def spawn_seat(
+    url: str, journal: Path, port: int, me: str, seats: int
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.seats_bench",
+        "--child",
+        json.dumps([url, str(journal), port, me, seats]),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+
+
 async def burst(
     args: argparse.Namespace, url: str, tmp: Path, known: list[str], rng: random.Random
 ) -> int:
@@ -186,37 +241,39 @@ async def burst(
     async with AmiSimulator(
         port=0, username="console", secret=SECRET, operators=devices, call_speed=args.speed
     ) as sim:
-        seats: list[Seat] = []
-        for n, me in enumerate([*(str(101 + i) for i in range(args.seats)), ""]):
-            settings = seat_settings(url, tmp / f"seat-{n}", sim.port, me, args.seats)
-            engine = create_engine(url)
-            sessions = make_sessionmaker(engine)
-            role = "record" if not me else "console"
-            seats.append(Seat(me, Desk(settings, sessions, role=role), engine, sessions))
-        runners = [asyncio.create_task(s.desk.run()) for s in seats]
-        followers = [asyncio.create_task(follow(s)) for s in seats if s.extension]
+        mes = [*(str(101 + i) for i in range(args.seats)), ""]
+        children = [
+            await spawn_seat(url, tmp / f"seat-{n}", sim.port, me, args.seats)
+            for n, me in enumerate(mes)
+        ]
         try:
-            async with asyncio.timeout(60):
-                while len(sim.sessions) < len(seats):  # noqa: ASYNC110 - logins
-                    await asyncio.sleep(0.05)
+            for child in children:
+                assert child.stdout is not None
+                async with asyncio.timeout(120):
+                    assert (await child.stdout.readline()).strip() == b"ready"
             linkedids, new = await play(sim, args, known, devices, rng)
             await sim.wait_calls()
             drain_started = time.perf_counter()
-            await asyncio.gather(*(s.desk.flush(timeout_s=120) for s in seats))
+            for child in children:
+                assert child.stdin is not None
+                child.stdin.close()
+            results = []
+            for child in children:
+                assert child.stdout is not None
+                line = await child.stdout.readline()
+                results.append(SeatResult(**json.loads(line)))
             drained = time.perf_counter() - drain_started
-            for seat in seats:
-                if seat.tasks:
-                    await asyncio.gather(*seat.tasks, return_exceptions=True)
         finally:
-            for task in (*runners, *followers):
-                task.cancel()
-            for task in (*runners, *followers):
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        rows, owners = await check(seats[0].sessions, linkedids, new)
-        for seat in seats:
-            await seat.engine.dispose()
-    return report(args, seats, linkedids, new, rows, owners, drained)
+            for child in children:
+                if child.returncode is None:
+                    child.terminate()
+                await child.wait()
+        engine = create_engine(url)
+        try:
+            rows, owners = await check(make_sessionmaker(engine), linkedids, new)
+        finally:
+            await engine.dispose()
+    return report(args, results, linkedids, new, rows, owners, drained)
 
 
 async def play(
@@ -268,7 +325,7 @@ async def check(
 
 def report(
     args: argparse.Namespace,
-    seats: Sequence[Seat],
+    seats: Sequence[SeatResult],
     linkedids: list[str],
     new: set[str],
     rows: dict[str, int],
@@ -290,7 +347,7 @@ def report(
         f"new numbers: {len(owners)} of {len(new)} have a client — "
         f"{'one client each' if one_client else 'WRONG'}"
     )
-    print(f"journals drained {ms(drained)} ms after the last call ended")
+    print(f"every seat's journal drained {ms(drained)} ms after the last call ended")
     body = []
     known: list[float] = []
     firsts: list[float] = []
@@ -328,7 +385,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--new-share", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=1)
-    return asyncio.run(run(parser.parse_args(argv)))
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        url, journal, port, me, seats = json.loads(args.child)
+        asyncio.run(run_seat(url, Path(journal), port, me, seats))
+        return 0
+    return asyncio.run(run(args))
 
 
 if __name__ == "__main__":
