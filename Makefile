@@ -62,6 +62,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.storage_bench
 	$(BIN)/python -m bench.xlsx_bench
 	$(BIN)/python -m bench.console_bench
+	@if [ -n "$$OPCONSOLE_TEST_PG_URL" ]; then $(BIN)/python -m bench.seats_bench; \
+	else echo "bench.seats_bench skipped: needs OPCONSOLE_TEST_PG_URL (PostgreSQL)"; fi
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache
