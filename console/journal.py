@@ -183,6 +183,8 @@ class Journal:
             self._file = await self._run(_File, self.path)
 
     async def close(self) -> None:
+        if self._writer is not None:
+            await self._writer  # what was asked is written before the file closes
         if self._file is not None:
             file, self._file = self._file, None
             await self._run(file.close)
