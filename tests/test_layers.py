@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADLESS_CONSOLE = ["console.config", "console.cli", "console.demo_config", "console.desk"]
+HEADLESS_CONSOLE = [
+    "console.config",
+    "console.cli",
+    "console.demo_config",
+    "console.desk",
+    "console.journal",
+    "console.outbox",
+]
 
 
 def _modules(package: str) -> list[str]:
