@@ -234,11 +234,7 @@ def _database(where: str, raw: object) -> DatabaseSettings:
     s.finish()
     if not journal:
         return DatabaseSettings(url=url)
-    # A relative directory is the config file's neighbour, wherever the command runs.
-    journal_dir = Path(journal).expanduser()
-    if not journal_dir.is_absolute():
-        journal_dir = Path(where).parent.resolve() / journal_dir
-    return DatabaseSettings(url=url, journal_dir=journal_dir)
+    return DatabaseSettings(url=url, journal_dir=Path(journal).expanduser())
 
 
 def _pbx(where: str, index: int, raw: object, environ: Mapping[str, str]) -> PbxSettings:
@@ -440,7 +436,11 @@ def load_settings(
         raise ConfigError(f"{where}: not valid TOML: {exc}") from None
     settings = parse_settings(data, where, environ)
     folder = Path(os.path.abspath(path)).parent
-    database = DatabaseSettings(url=anchor_sqlite_path(settings.database.url, folder))
+    database = DatabaseSettings(
+        url=anchor_sqlite_path(settings.database.url, folder),
+        # A relative journal directory is the config file's neighbour, like the database.
+        journal_dir=folder / settings.database.journal_dir,
+    )
     return Settings(**{**settings.__dict__, "database": database, "source": path})
 
 
