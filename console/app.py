@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from console.click_to_call import describe_target, reason_text
 from console.commands import ConsoleCommands
 from console.config import Settings
+from console.data import ConsoleData
 from console.i18n import fmt_time, set_language, to_local, tr
 from console.i18n.bindings import localize_bindings
 from console.idle_gc import IdleCollector
@@ -156,6 +157,15 @@ class ConsoleApp(App[None]):
         localize_bindings(self)
         self.settings = settings
         self.sessions = sessions
+        # Every query and write of the screens and widgets goes through here.
+        self.data = ConsoleData(
+            sessions,
+            region=settings.phone.region,
+            max_unpaid_debts=settings.rules.max_unpaid_debts,
+            actor=lambda: self.actor,
+            now=self.now,
+            today=self.today,
+        )
         self.desk = desk
         self._clock = clock or (lambda: datetime.now(UTC))
         self._run_desk = run_desk
@@ -233,7 +243,7 @@ class ConsoleApp(App[None]):
             cls = getattr(module, class_name)
             if mode == "dispatcher":
                 return cls()  # type: ignore[no-any-return]
-            return cls(self.settings, self.sessions)  # type: ignore[no-any-return]
+            return cls(self.settings, self.data)  # type: ignore[no-any-return]
 
         return build
 

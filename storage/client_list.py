@@ -531,3 +531,26 @@ async def iter_matching(
         if len(found) < batch_size:
             return
         last = ids[-1]
+
+
+MAX_CITIES = 500
+
+
+async def cities_in_use(session: AsyncSession) -> list[str]:
+    """Cities clients live in, alphabetical (read from the city index; at most MAX_CITIES)."""
+    cities = await session.scalars(
+        select(Client.city)
+        .where(Client.city != "")
+        .distinct()
+        .order_by(Client.city)
+        .limit(MAX_CITIES)
+    )
+    return list(cities)
+
+
+async def active_tariffs(session: AsyncSession) -> list[tuple[int, str]]:
+    """Tariffs a client can be given now, by name: what forms and filters offer."""
+    rows = await session.execute(
+        select(Tariff.id, Tariff.name).where(Tariff.active).order_by(Tariff.name)
+    )
+    return [(int(tid), str(name)) for tid, name in rows]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, Final, cast
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -25,19 +25,16 @@ from console.config import Settings
 from console.i18n import fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import DeskHost
-from console.widgets.clients.choices import filter_choices
 from console.widgets.clients.filter_bar import ClientFilterBar
 from console.widgets.clients.table import COLUMN_BY_KEY, SORTABLE, ClientTable
 from console.widgets.columns import FittedTable, fit_parts, page_rows
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
-from storage.client_list import ClientRow, list_clients
+from storage.client_list import ClientRow
 from storage.filters import ClientFilter, ClientSort, Page
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-    from console.app import ConsoleApp
+    from console.data import ConsoleData
 
 DEBOUNCE_SECONDS: Final = 0.15
 QUERY_GROUP: Final = "clients-query"
@@ -164,7 +161,7 @@ class ClientsScreen(Screen[None]):
     def __init__(
         self,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        data: ConsoleData,
         *,
         name: str | None = None,
         id: str | None = None,
@@ -172,7 +169,7 @@ class ClientsScreen(Screen[None]):
         super().__init__(name=name, id=id)
         localize_bindings(self)
         self._settings = settings
-        self._sessions = sessions
+        self._data = data
         self.query_state = ClientQuery(
             ClientFilter(), ClientSort.NAME, False, 0, page_rows(settings.ui.page_size, 0)
         )
@@ -232,22 +229,19 @@ class ClientsScreen(Screen[None]):
     async def _fetch(self, query: ClientQuery, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)
-        async with self._sessions() as session:
-            page = await list_clients(
-                session,
-                query.filter,
-                query.sort,
-                query.descending,
-                query.page,
-                query.page_size,
-                today=self._today(),
-            )
+        page = await self._data.clients_page(
+            query.filter,
+            query.sort,
+            query.descending,
+            query.page,
+            query.page_size,
+            today=self._today(),
+        )
         self.post_message(ClientPageLoaded(query, page))
 
     @work(group="clients-choices", exit_on_error=False, description="client filter lists")
     async def _load_choices(self) -> None:
-        async with self._sessions() as session:
-            cities, tariffs = await filter_choices(session)
+        cities, tariffs = await self._data.filter_choices()
         self.post_message(ClientChoicesLoaded(cities, tariffs))
 
     @on(ClientPageLoaded)
@@ -443,7 +437,7 @@ class ClientsScreen(Screen[None]):
         dialog = ExportDialog(
             tr("transfer.export.title.clients"),
             tr("transfer.export.about.clients"),
-            [clients_export(self._sessions, self.query_state.filter)],
+            [clients_export(self._data, self.query_state.filter)],
             day=desk_today(self.app),
         )
         self.app.push_screen(dialog)
@@ -451,11 +445,7 @@ class ClientsScreen(Screen[None]):
     def action_import(self) -> None:
         from console.screens.import_dialog import ImportDialog
 
-        dialog = ImportDialog(
-            self._sessions,
-            actor=cast("ConsoleApp", self.app).actor,
-            region=self._settings.phone.region,
-        )
+        dialog = ImportDialog(self._data)
         self.app.push_screen(dialog, callback=self._imported)
 
     def _imported(self, report: object) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from sqlalchemy import select
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -43,7 +42,6 @@ from console.widgets.card.tab_line import PopupTabLine
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from pbx.call_events import CallAnswered, CallEnded, CallStoppedRinging, CallTransferred
-from storage.models import Client
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
@@ -404,8 +402,7 @@ class DispatcherScreen(CardActions, Screen[None]):
 
     @work(group="strip-names", exit_on_error=False, description="client name for the strip")
     async def _lookup_name(self, key: str, client_id: int) -> None:
-        async with self.console.sessions() as session:
-            name = await session.scalar(select(Client.name).where(Client.id == client_id))
+        name = await self.console.data.client_name(client_id)
         if name:
             self._names[key] = name
             self.post_message(CallsChanged())

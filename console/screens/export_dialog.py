@@ -16,7 +16,6 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -32,10 +31,10 @@ from console.widgets.transfer.common import default_export_path, export_target, 
 from console.widgets.transfer.dialog import TransferDialog
 from console.widgets.transfer.progress import Progressed, TransferProgress
 from storage.filters import CallFilter, ClientFilter
-from storage.xlsx import ExportSummary, export_calls, export_clients, export_debts
+from storage.xlsx import ExportSummary
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from console.data import ConsoleData
 
 Progress = Callable[[int, int | None], None]
 ExportJob = Callable[[Path, Progress, asyncio.Event], Awaitable[ExportSummary]]
@@ -67,22 +66,21 @@ def export_kind(
     return ExportKind(label, stem, run)
 
 
-def clients_export(sessions: async_sessionmaker[AsyncSession], flt: ClientFilter) -> ExportKind:
+def clients_export(data: ConsoleData, flt: ClientFilter) -> ExportKind:
     """The clients `flt` selects (the client base's search and filters)."""
-    return export_kind("", "clients", partial(export_clients, sessions, flt=flt))
+    return export_kind("", "clients", data.clients_export(flt))
 
 
-def calls_export(sessions: async_sessionmaker[AsyncSession], flt: CallFilter) -> ExportKind:
+def calls_export(data: ConsoleData, flt: CallFilter) -> ExportKind:
     """The calls `flt` selects (the history's dates and filters)."""
-    return export_kind("", "calls", partial(export_calls, sessions, flt=flt))
+    return export_kind("", "calls", data.calls_export(flt))
 
 
-def debt_exports(sessions: async_sessionmaker[AsyncSession]) -> list[ExportKind]:
+def debt_exports(data: ConsoleData) -> list[ExportKind]:
     """Unpaid debts, paid ones (with who closed them), or all of them."""
 
     def kind(paid: bool | None, key: str, stem: str) -> ExportKind:
-        export = partial(export_debts, sessions, paid=paid)
-        return export_kind(tr(f"transfer.debts.{key}"), stem, export)
+        return export_kind(tr(f"transfer.debts.{key}"), stem, data.debts_export(paid))
 
     return [
         kind(False, "unpaid", "debts-unpaid"),

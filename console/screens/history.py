@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tab
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
+from console.data import Call, Disposition, MissedCall
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
@@ -36,13 +37,11 @@ from console.widgets.columns import (
 )
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
-from storage.calls import MissedCall
 from storage.filters import CallFilter, Page
-from storage.models import Call, Disposition
 from storage.phones import format_display
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from console.data import ConsoleData
 
 MISSED_WINDOW: Final = timedelta(hours=24)
 DATE_FIELD_WIDTH: Final = 12  # «22.11.2026» and the field's padding
@@ -181,7 +180,7 @@ class HistoryScreen(Screen[None]):
     def __init__(
         self,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        data: ConsoleData,
         *,
         clock: Clock | None = None,
         name: str | None = None,
@@ -190,7 +189,7 @@ class HistoryScreen(Screen[None]):
         super().__init__(name=name, id=id)
         localize_bindings(self)
         self._settings = settings
-        self._sessions = sessions
+        self._data = data
         self._clock_override = clock
         self.missed: list[MissedCall] = []
         self.called_back: set[str] = set()  # missed_key of calls marked by hand
@@ -301,11 +300,7 @@ class HistoryScreen(Screen[None]):
 
     @work(exclusive=True, group="history-missed", exit_on_error=False, description="missed calls")
     async def _load_missed(self, since: datetime) -> None:
-        from storage.calls import missed_calls
-
-        async with self._sessions() as session:
-            rows = await missed_calls(session, since)
-        self.post_message(MissedLoaded(list(rows)))
+        self.post_message(MissedLoaded(await self._data.missed_calls(since)))
 
     @on(MissedLoaded)
     def _missed_loaded(self, message: MissedLoaded) -> None:
@@ -380,10 +375,7 @@ class HistoryScreen(Screen[None]):
 
     @work(exclusive=True, group="history-page", exit_on_error=False, description="call history")
     async def _load_history(self, query: HistoryQuery) -> None:
-        from storage.calls import list_calls
-
-        async with self._sessions() as session:
-            page = await list_calls(session, query.filter, query.page, query.page_size)
+        page = await self._data.calls_page(query.filter, query.page, query.page_size)
         self.post_message(HistoryLoaded(query, page))
 
     @on(HistoryLoaded)
@@ -481,7 +473,7 @@ class HistoryScreen(Screen[None]):
         dialog = ExportDialog(
             tr("transfer.export.title.calls"),
             tr("transfer.export.about.calls"),
-            [calls_export(self._sessions, self.history_query.filter)],
+            [calls_export(self._data, self.history_query.filter)],
             day=desk_today(self.app),
         )
         self.app.push_screen(dialog)

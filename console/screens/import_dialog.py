@@ -30,10 +30,10 @@ from console.widgets.footer import ConsoleFooter
 from console.widgets.transfer.common import import_source, shown_path
 from console.widgets.transfer.dialog import TransferDialog
 from console.widgets.transfer.progress import Progressed, TransferProgress
-from storage.xlsx import ImportReport, import_clients
+from storage.xlsx import ImportReport
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from console.data import ConsoleData
 
 Phase = Literal["ask", "checking", "confirm", "rejected", "importing", "done"]
 IMPORT_GROUP = "transfer-import"
@@ -80,16 +80,12 @@ class ImportDialog(TransferDialog[ImportReport | None]):
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        data: ConsoleData,
         *,
-        actor: str,
-        region: str,
         folder: Path | None = None,
     ) -> None:
         super().__init__()
-        self._sessions = sessions
-        self._actor = actor
-        self._region = region
+        self._data = data
         self._folder = folder if folder is not None else Path.home()
         self._source: Path | None = None
         self._update_existing = True
@@ -147,13 +143,10 @@ class ImportDialog(TransferDialog[ImportReport | None]):
     @work(exclusive=True, group=IMPORT_GROUP, exit_on_error=False, description="import from Excel")
     async def _run(self, source: Path, dry_run: bool) -> None:
         report = await self._guarded(
-            lambda progress: import_clients(
-                self._sessions,
+            lambda progress: self._data.import_clients(
                 source,
                 update_existing=self._update_existing,
                 dry_run=dry_run,
-                actor=self._actor,
-                region=self._region,
                 tz=timezone(),
                 progress=progress,
             )

@@ -44,7 +44,7 @@ from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from console.data import ConsoleData
 
 STATS_REFRESH_SECONDS: Final = 60.0
 
@@ -92,7 +92,7 @@ class SupervisorScreen(Screen[None]):
     def __init__(
         self,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
+        data: ConsoleData,
         desk: DeskFeed | None = None,
         *,
         clock: Clock | None = None,
@@ -104,7 +104,7 @@ class SupervisorScreen(Screen[None]):
         super().__init__(name=name, id=id)
         localize_bindings(self)
         self._settings = settings
-        self._sessions = sessions
+        self._data = data
         self._own_desk = desk
         self._clock_override = clock
         self._tick_seconds = tick_seconds
@@ -192,14 +192,7 @@ class SupervisorScreen(Screen[None]):
 
     @work(group="board-names", exit_on_error=False, description="caller names")
     async def _load_names(self, numbers: list[str]) -> None:
-        from storage.clients import phone_owner
-
-        found: dict[str, str] = {}
-        async with self._sessions() as session:
-            for number in numbers:
-                owner = await phone_owner(session, number)
-                if owner is not None:
-                    found[number] = owner.name
+        found = await self._data.client_names(numbers)
         if found:
             self.post_message(BoardNamesLoaded(found))
 
@@ -219,7 +212,7 @@ class SupervisorScreen(Screen[None]):
         dialog = ExportDialog(
             tr("transfer.export.title.debts"),
             tr("transfer.export.about.debts"),
-            debt_exports(self._sessions),
+            debt_exports(self._data),
             day=desk_today(self.app),
         )
         self.app.push_screen(dialog)
@@ -230,13 +223,10 @@ class SupervisorScreen(Screen[None]):
 
     @work(exclusive=True, group="board-stats", exit_on_error=False, description="today's figures")
     async def _load_stats(self, now: datetime) -> None:
-        from storage.calls import desk_stats
-
         day = local_midnight(now)
-        async with self._sessions() as session:
-            stats = await desk_stats(
-                session, day, now + timedelta(seconds=1), self._settings.rules.service_level_seconds
-            )
+        stats = await self._data.desk_stats(
+            day, now + timedelta(seconds=1), self._settings.rules.service_level_seconds
+        )
         totals, figures = stats_view(stats)
         self.post_message(BoardStatsLoaded(day, totals, figures))
 

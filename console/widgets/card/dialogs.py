@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from console.data import DebtReason
 from console.i18n import fmt_date, fmt_datetime, language, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.footer import ConsoleFooter
-from storage.models import DebtReason
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ from textual.containers import Grid, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
+from console.data import ClientKind, ClientStatus
 from console.i18n import fmt_date, tr
 from console.widgets.card.dialogs import parse_amount, parse_date
-from storage.models import ClientKind, ClientStatus
 
 
 @dataclass(frozen=True, slots=True)

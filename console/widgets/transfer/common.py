@@ -13,11 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy.exc import SQLAlchemyError
-
+from console.data import database_error_text
 from console.i18n import to_local
 from console.widgets.board.sources import DeskHost
-from storage.db import describe_error
 
 XLSX: Final = ".xlsx"
 
@@ -74,7 +72,7 @@ def error_line(error: BaseException | None) -> str:
     never a traceback in a dialog."""
     if error is None:
         return "?"
-    if isinstance(error, SQLAlchemyError):
-        return describe_error(error)
+    if (described := database_error_text(error)) is not None:
+        return described
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,239 @@
+"""The console's one door to the database: sessions, queries and audited writes.
+
+Widgets and screens never open a session or build a statement (import-linter forbids
+`console.widgets` and `console.screens` to import `sqlalchemy` or `storage.models`): they
+call this service from their workers and get storage's plain data types back. Each write
+is one transaction with the desk's operator as the actor and the console's clock as the
+moment, so every change a person makes here is audited the same way.
+
+The enums and row types screens show are re-exported here, so a screen needs nothing of
+`storage.models`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storage.calls import DeskStats, MissedCall, desk_stats, list_calls, missed_calls
+from storage.cards import ClientCard, load_card_by_phone, load_client_card
+from storage.client_list import ClientRow, active_tariffs, cities_in_use, list_clients
+from storage.clients import (
+    add_phone,
+    create_client,
+    phone_owner,
+    remove_phone,
+    set_blacklist,
+    update_client,
+)
+from storage.debts import add_debt, mark_debt_paid
+from storage.errors import NotFound
+from storage.filters import CallFilter, ClientFilter, ClientSort, Page
+from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition
+from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from storage.xlsx import ExportSummary, ImportReport
+
+__all__ = [
+    "Call",
+    "ClientCard",
+    "ClientKind",
+    "ClientRow",
+    "ClientStatus",
+    "ConsoleData",
+    "DebtReason",
+    "DeskStats",
+    "Disposition",
+    "MissedCall",
+]
+
+Export = Callable[..., Awaitable[ExportSummary]]
+
+
+class ConsoleData:
+    """Reads and writes for the console. `actor` and `now` are asked at each write (the
+    operator's name is settled by then; tests fix the clock)."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        region: str,
+        max_unpaid_debts: int,
+        actor: Callable[[], str] = lambda: "console",
+        now: Callable[[], datetime] | None = None,
+        today: Callable[[], date] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.region = region
+        self._max_unpaid_debts = max_unpaid_debts
+        self._actor = actor
+        self._now = now or utcnow
+        self._today = today or (lambda: self._now().date())
+
+    # --- cards ----------------------------------------------------------------------------
+
+    async def card(self, client_id: int) -> ClientCard | None:
+        """The card of a client by id; None if there is no such client (any more)."""
+        async with self._sessions() as session:
+            try:
+                return await load_client_card(
+                    session,
+                    client_id,
+                    today=self._today(),
+                    max_unpaid_debts=self._max_unpaid_debts,
+                )
+            except NotFound:
+                return None
+
+    async def card_by_phone(self, e164: str) -> ClientCard | None:
+        """The card of whoever owns the number; None if nobody."""
+        async with self._sessions() as session:
+            return await load_card_by_phone(
+                session,
+                e164,
+                self.region,
+                today=self._today(),
+                max_unpaid_debts=self._max_unpaid_debts,
+            )
+
+    async def client_name(self, client_id: int) -> str:
+        card = await self.card(client_id)
+        return card.name if card is not None else ""
+
+    async def tariffs(self) -> list[tuple[int, str]]:
+        """Active tariffs by name: what a form and a filter offer."""
+        async with self._sessions() as session:
+            return await active_tariffs(session)
+
+    async def filter_choices(self) -> tuple[list[str], list[tuple[int, str]]]:
+        """Cities in use and active tariffs, for the client base's filters."""
+        async with self._sessions() as session:
+            return await cities_in_use(session), await active_tariffs(session)
+
+    # --- writes (one transaction each, audited) -------------------------------------------
+
+    async def update_client(self, client_id: int, version: int, changes: dict[str, Any]) -> None:
+        async with self._sessions.begin() as session:
+            await update_client(session, client_id, version, changes, self._actor(), at=self._now())
+
+    async def create_client(self, values: dict[str, Any], phone: str) -> int:
+        async with self._sessions.begin() as session:
+            client = await create_client(
+                session, values, [phone], actor=self._actor(), region=self.region, at=self._now()
+            )
+            return client.id
+
+    async def add_phone(self, client_id: int, raw: str) -> None:
+        async with self._sessions.begin() as session:
+            await add_phone(
+                session, client_id, raw, actor=self._actor(), region=self.region, at=self._now()
+            )
+
+    async def remove_phone(self, client_id: int, e164: str) -> None:
+        async with self._sessions.begin() as session:
+            await remove_phone(
+                session, client_id, e164, actor=self._actor(), region=self.region, at=self._now()
+            )
+
+    async def set_blacklist(self, client_id: int, on: bool, reason: str) -> None:
+        async with self._sessions.begin() as session:
+            await set_blacklist(session, client_id, on, reason, self._actor(), at=self._now())
+
+    async def add_debt(
+        self, client_id: int, amount: Decimal, *, reason: str, order_ref: str, comment: str
+    ) -> None:
+        async with self._sessions.begin() as session:
+            await add_debt(
+                session,
+                client_id,
+                amount,
+                reason=reason,
+                actor=self._actor(),
+                order_ref=order_ref,
+                comment=comment,
+                at=self._now(),
+            )
+
+    async def mark_debt_paid(self, debt_id: int, *, at: datetime, comment: str) -> None:
+        async with self._sessions.begin() as session:
+            await mark_debt_paid(session, debt_id, actor=self._actor(), at=at, comment=comment)
+
+    # --- lists for the screens --------------------------------------------------------------
+
+    async def clients_page(
+        self,
+        flt: ClientFilter,
+        sort: ClientSort,
+        descending: bool,
+        page: int,
+        page_size: int,
+        *,
+        today: date | None,
+    ) -> Page[ClientRow]:
+        async with self._sessions() as session:
+            return await list_clients(session, flt, sort, descending, page, page_size, today=today)
+
+    async def calls_page(self, flt: CallFilter, page: int, page_size: int) -> Page[Call]:
+        async with self._sessions() as session:
+            return await list_calls(session, flt, page, page_size)
+
+    async def missed_calls(self, since: datetime) -> list[MissedCall]:
+        async with self._sessions() as session:
+            return list(await missed_calls(session, since))
+
+    async def desk_stats(self, since: datetime, until: datetime, service_level: int) -> DeskStats:
+        async with self._sessions() as session:
+            return await desk_stats(session, since, until, service_level)
+
+    async def client_names(self, numbers: list[str]) -> dict[str, str]:
+        """The owners' names of those numbers that have one."""
+        found: dict[str, str] = {}
+        async with self._sessions() as session:
+            for number in numbers:
+                owner = await phone_owner(session, number)
+                if owner is not None:
+                    found[number] = owner.name
+        return found
+
+    # --- Excel --------------------------------------------------------------------------------
+
+    # (storage.xlsx loads openpyxl: imported when a transfer starts, not with the console)
+
+    def clients_export(self, flt: ClientFilter) -> Export:
+        from storage.xlsx import export_clients
+
+        return partial(export_clients, self._sessions, flt=flt)
+
+    def calls_export(self, flt: CallFilter) -> Export:
+        from storage.xlsx import export_calls
+
+        return partial(export_calls, self._sessions, flt=flt)
+
+    def debts_export(self, paid: bool | None) -> Export:
+        from storage.xlsx import export_debts
+
+        return partial(export_debts, self._sessions, paid=paid)
+
+    async def import_clients(self, source: Path, **kwargs: Any) -> ImportReport:
+        from storage.xlsx import import_clients
+
+        return await import_clients(
+            self._sessions, source, actor=self._actor(), region=self.region, **kwargs
+        )
+
+
+def database_error_text(error: BaseException) -> str | None:
+    """A failure of the database in words (it went away, a constraint); None for others."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.db import describe_error
+
+    return describe_error(error) if isinstance(error, SQLAlchemyError) else None
