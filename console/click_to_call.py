@@ -18,8 +18,6 @@ from console.i18n import tr
 from console.screens.call_picker import CallPickerScreen
 from console.screens.confirm import ConfirmScreen
 from pbx.tracker_state import CLIENT_DIAL_REASONS, ORIGINATE_REASONS
-from storage.cards import load_client_card
-from storage.errors import NotFound
 from storage.phones import format_display
 
 if TYPE_CHECKING:
@@ -64,15 +62,8 @@ def reason_text(reason_code: int | None, reason: str | None) -> str:
 async def start_click_to_call(app: App[Any], client_id: int) -> None:
     console = cast("ConsoleApp", app)
     settings = console.settings
-    try:
-        async with console.sessions() as session:
-            card = await load_client_card(
-                session,
-                client_id,
-                today=console.today(),
-                max_unpaid_debts=settings.rules.max_unpaid_debts,
-            )
-    except NotFound:
+    card = await console.data.card(client_id)
+    if card is None:
         app.notify(tr("card.error.not_found"), severity="error")
         return
     if not card.phones:

@@ -6,8 +6,9 @@ call this service from their workers and get storage's plain data types back. Ea
 is one transaction with the desk's operator as the actor and the console's clock as the
 moment, so every change a person makes here is audited the same way.
 
-The enums and row types screens show are re-exported here, so a screen needs nothing of
-`storage.models`.
+The enums, row types and refusals (`DomainError`s) screens deal with are re-exported here,
+with storage's field rules (`validate_changes`, no database needed), so a screen needs
+nothing of `storage.models`.
 """
 
 from __future__ import annotations
@@ -29,9 +30,19 @@ from storage.clients import (
     remove_phone,
     set_blacklist,
     update_client,
+    validate_changes,
 )
 from storage.debts import add_debt, mark_debt_paid
-from storage.errors import NotFound
+from storage.errors import (
+    DebtAlreadyPaid,
+    DomainError,
+    DuplicatePhone,
+    EditConflict,
+    InvalidChange,
+    InvalidPhone,
+    LastPhone,
+    NotFound,
+)
 from storage.filters import CallFilter, ClientFilter, ClientSort, Page
 from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition
 from storage.types import utcnow
@@ -48,13 +59,22 @@ __all__ = [
     "ClientRow",
     "ClientStatus",
     "ConsoleData",
+    "DebtAlreadyPaid",
     "DebtReason",
     "DeskStats",
     "Disposition",
+    "DomainError",
+    "DuplicatePhone",
+    "EditConflict",
+    "InvalidChange",
+    "InvalidPhone",
+    "LastPhone",
     "MissedCall",
+    "NotFound",
+    "validate_changes",
 ]
 
-Export = Callable[..., Awaitable[ExportSummary]]
+Export = Callable[..., Awaitable["ExportSummary"]]
 
 
 class ConsoleData:

@@ -36,6 +36,7 @@ from console.config import (
     Settings,
     UiSettings,
 )
+from console.data import ConsoleData
 from console.desk import ConnectionStatus, Desk, DeskEvent
 from console.screens.clients import ClientsScreen
 from pbx.ami_event import AmiEvent
@@ -475,4 +476,14 @@ def ring(
         name=name,
         queue=queue,
         at=at,
+    )
+
+
+def console_data(sessions: async_sessionmaker[AsyncSession]) -> ConsoleData:
+    """The service a screen built by hand gets (the app builds its own)."""
+    settings = make_settings()
+    return ConsoleData(
+        sessions,
+        region=settings.phone.region,
+        max_unpaid_debts=settings.rules.max_unpaid_debts,
     )

@@ -20,14 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 from textual.widgets._footer import FooterKey
 
 from console.app import ConsoleApp
 from console.desk import CallerIdentified, CallLogged
 from console.i18n import set_timezone
 from console.messages import CallInLog, ClientSaved, RingingForMe
-from console.screens.call_picker import CallPickerScreen
+from console.screens.call_picker import CallPickerScreen, PickScreen
 from console.screens.confirm import ConfirmScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.widgets.card.dialogs import MarkPaidDialog
@@ -203,9 +203,15 @@ async def test_marking_a_debt_paid_records_the_operator(
     notes = Notes()
     async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
         popup = await pop(app, pilot, desk, MARIA_PHONES[0])
-        debts = popup.panel.query_one("#debts-table", DataTable)
-        debts.move_cursor(row=1)  # A-1107, 1 200.00
         await pilot.press("m")
+        picker = app.screen
+        assert isinstance(picker, PickScreen)  # two unpaid debts: which one was paid?
+        assert [str(o.prompt) for o in picker.query_one(OptionList).options] == [
+            "1. RUB\u00a0350.00  order A-1042  of 2026-09-14  late cancellation",
+            "2. RUB\u00a01,200.00  order A-1107  of 2026-10-13  unpaid order",
+        ]
+        await pilot.press("2")  # not the first: the one the client paid
+        await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, MarkPaidDialog)
         assert dialog.query_one("#paid-on", Input).value == "2026-11-22"  # today

@@ -34,7 +34,7 @@ from pbx.capture import capture_events, read_capture
 from pbx.tracker import CallTracker, OperatorDevice
 from storage.calls import CallLogEntry, upsert_call
 from storage.phones import classify_number
-from tests.console_support import FakeDesk, settle
+from tests.console_support import FakeDesk, console_data, settle
 from tests.console_support import make_settings as desk_settings
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -212,7 +212,8 @@ async def test_todays_figures_come_from_the_call_log(
     """queue_ringall + inbound_missed: inbound 2, answered 1, missed 1, per-operator right."""
     await log_calls(sessions, QUEUE_RINGALL, INBOUND_MISSED)
     desk = ScriptedDesk()
-    app = BoardApp(lambda: SupervisorScreen(make_settings(), sessions, desk, clock=Clock(NOW)))
+    data = console_data(sessions)
+    app = BoardApp(lambda: SupervisorScreen(make_settings(), data, desk, clock=Clock(NOW)))
     async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, SupervisorScreen)
@@ -238,7 +239,8 @@ async def test_figures_follow_the_log_when_a_call_is_logged(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     desk = ScriptedDesk()
-    app = BoardApp(lambda: SupervisorScreen(make_settings(), sessions, desk, clock=Clock(NOW)))
+    data = console_data(sessions)
+    app = BoardApp(lambda: SupervisorScreen(make_settings(), data, desk, clock=Clock(NOW)))
     async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, SupervisorScreen)
@@ -266,8 +268,9 @@ async def test_yesterdays_calls_are_not_today(sessions: async_sessionmaker[Async
         at=NOW - timedelta(days=1),
     )
     await log_calls(sessions, old, INBOUND_MISSED)
+    data = console_data(sessions)
     app = BoardApp(
-        lambda: SupervisorScreen(make_settings(), sessions, ScriptedDesk(), clock=Clock(NOW))
+        lambda: SupervisorScreen(make_settings(), data, ScriptedDesk(), clock=Clock(NOW))
     )
     async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
@@ -302,8 +305,9 @@ async def test_waiting_time_ticks_and_the_longest_wait_stands_out(
             ),
         ]
     )
+    data = console_data(sessions)
     app = BoardApp(
-        lambda: SupervisorScreen(make_settings(), sessions, desk, clock=clock, tick_seconds=3600)
+        lambda: SupervisorScreen(make_settings(), data, desk, clock=clock, tick_seconds=3600)
     )
     async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
@@ -381,7 +385,8 @@ async def test_operator_talking_and_ringing_states(
             ),
         ]
     )
-    app = BoardApp(lambda: SupervisorScreen(make_settings(), sessions, desk, clock=Clock(NOW)))
+    data = console_data(sessions)
+    app = BoardApp(lambda: SupervisorScreen(make_settings(), data, desk, clock=Clock(NOW)))
     async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, SupervisorScreen)
@@ -404,7 +409,8 @@ async def test_missed_calls_call_back_and_history_filters(
     """The missed list shows the unanswered caller; `x` marks it called back; the history
     tab filters by operator and result, paged from the call log."""
     await log_calls(sessions, QUEUE_RINGALL, INBOUND_MISSED)
-    app = BoardApp(lambda: HistoryScreen(make_settings(), sessions, clock=Clock(NOW)))
+    data = console_data(sessions)
+    app = BoardApp(lambda: HistoryScreen(make_settings(), data, clock=Clock(NOW)))
     async with app.run_test(size=(160, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, HistoryScreen)

@@ -25,7 +25,7 @@ from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
 from console.screens.supervisor import SupervisorScreen
 from pbx.call_events import LiveCall
 from storage.calls import CallLogEntry, upsert_call
-from tests.console_support import fill, sessions_for_snapshot, until
+from tests.console_support import console_data, fill, sessions_for_snapshot, until
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -213,7 +213,7 @@ def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None
         app = Host(
             lambda: SupervisorScreen(
                 settings(language),
-                sessions,
+                console_data(sessions),
                 StillDesk(LIVE),
                 clock=lambda: NOW,
                 tick_seconds=3600,

@@ -18,9 +18,10 @@ pin it so snapshots do not depend on where they run).
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import Final, Literal, cast
 
@@ -128,6 +129,40 @@ def fmt_money(amount: Decimal) -> str:
     """«1 234,50 ₽» in Russian, «RUB 1,234.50» in English."""
     number = fmt_number(amount, places=2)
     return f"{number}{NBSP}₽" if _language == "ru" else f"RUB{NBSP}{number}"
+
+
+def fmt_amount(amount: Decimal) -> str:
+    """An amount as a form shows it: the number of `fmt_money` without the currency
+    («1 234,50» in Russian, «1,234.50» in English), so a form and the card agree."""
+    return fmt_number(amount, places=2)
+
+
+_GROUPED_EN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def parse_money(text: str) -> Decimal | None:
+    """What a person typed as an amount -> Decimal (negative allowed); None if not one.
+
+    Takes what `fmt_amount` shows in either language and what people type besides:
+    «1 234,50», «1234.50», «1,234.50», «-5», with or without «₽»/«RUB». A lone comma is the
+    decimal point, except in English where «1,234» groups thousands."""
+    cleaned = text.replace(NBSP, "").replace(" ", "").replace("₽", "").replace("RUB", "")
+    sign = ""
+    if cleaned.startswith("-"):
+        sign, cleaned = "-", cleaned[1:]
+    if "," in cleaned and "." in cleaned:
+        point = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        cleaned = cleaned.replace("." if point == "," else ",", "").replace(",", ".")
+    elif "," in cleaned:
+        grouped = _language != "ru" and _GROUPED_EN.match(cleaned)
+        cleaned = cleaned.replace(",", "" if grouped else ".")
+    if not cleaned or not all(c.isdigit() or c == "." for c in cleaned):
+        return None
+    try:
+        value = Decimal(sign + cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
 
 
 # --- time ---------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ CATALOG: Catalog = {
     "key.card.save.tip": {"en": "Save the changes", "ru": "Сохранить изменения"},
     "key.card.cancel": {"en": "Cancel edit", "ru": "Отменить"},
     "key.card.cancel.tip": {
-        "en": "Leave edit mode without saving",
-        "ru": "Выйти из редактирования без сохранения",
+        "en": "Leave edit mode (asks first if something was typed)",
+        "ru": "Выйти из редактирования (если что-то введено, спросит)",
     },
     "key.card.call": {"en": "Call", "ru": "Позвонить"},
     "key.card.call.tip": {
@@ -69,8 +69,8 @@ CATALOG: Catalog = {
     },
     "key.card.mark_paid": {"en": "Debt paid", "ru": "Долг оплачен"},
     "key.card.mark_paid.tip": {
-        "en": "Mark the selected debt paid (date, comment)",
-        "ru": "Отметить выбранный долг оплаченным (дата, комментарий)",
+        "en": "Mark one of the unpaid debts paid (which, date, comment)",
+        "ru": "Отметить один из долгов оплаченным (какой, дата, комментарий)",
     },
     "key.card.close": {"en": "Close", "ru": "Закрыть"},
     "key.card.close.tip": {"en": "Close the card", "ru": "Закрыть карточку"},
@@ -298,9 +298,30 @@ CATALOG: Catalog = {
         "ru": "Дата оплаты не может быть в будущем.",
     },
     "card.debt.paid": {"en": "Debt marked paid.", "ru": "Долг отмечен оплаченным."},
-    "card.debt.none_selected": {
-        "en": "Select an unpaid debt in the list first.",
-        "ru": "Сначала выберите неоплаченный долг в списке.",
+    "card.debt.none": {"en": "No unpaid debts.", "ru": "Неоплаченных долгов нет."},
+    "card.debt.pick.title": {"en": "Which debt was paid?", "ru": "Какой долг оплачен?"},
+    "card.debt.pick.option": {
+        "en": "{amount}  order {order}  of {date}  {reason}",
+        "ru": "{amount}  заказ {order}  от {date}  {reason}",
+    },
+    "card.leave.question": {
+        "en": "The changes are not saved.",
+        "ru": "Изменения не сохранены.",
+    },
+    "card.leave.save": {"en": "Save", "ru": "Сохранить"},
+    "card.leave.discard": {"en": "Discard", "ru": "Не сохранять"},
+    "card.leave.keep": {"en": "Keep editing", "ru": "Продолжить"},
+    "card.edit.bad_count": {"en": "not a whole number", "ru": "не целое число"},
+    "card.invalid.email": {"en": "not an e-mail address", "ru": "не адрес эл. почты"},
+    "card.invalid.too_long": {
+        "en": "at most {limit} characters",
+        "ru": "не длиннее {limit} символов",
+    },
+    "card.invalid.over_100": {"en": "at most 100", "ru": "не больше 100"},
+    "card.invalid.negative": {"en": "must not be negative", "ru": "не может быть меньше нуля"},
+    "card.invalid.cents": {
+        "en": "at most two decimal places",
+        "ru": "не больше двух знаков после запятой",
     },
     "card.error.duplicate_phone": {
         "en": "{phone} already belongs to {owner} (client #{id}). A number has one owner.",

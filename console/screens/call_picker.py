@@ -1,4 +1,4 @@
-"""Choose one of a client's phones (to call it, or to remove it)."""
+"""Choose one of a few: a client's phones (to call or remove one), their unpaid debts."""
 
 from __future__ import annotations
 
@@ -16,31 +16,29 @@ from console.widgets.footer import ConsoleFooter
 from storage.phones import format_display
 
 
-class CallPickerScreen(ModalScreen[str | None]):
-    """Dismisses with the chosen E.164 number, or None on Escape. Keys 1-9 pick directly."""
+class PickScreen(ModalScreen[str | None]):
+    """Dismisses with the chosen option's id, or None on Escape. Keys 1-9 pick directly."""
 
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel", tooltip="key.cancel.tip", id="picker.cancel"),
     ]
 
-    def __init__(self, title: str, phones: Sequence[tuple[str, str]]) -> None:
-        """`phones` are (e164, label) pairs in the order the card shows them."""
+    def __init__(self, title: str, options: Sequence[tuple[str, str]]) -> None:
+        """`options` are (id, text) pairs, in the order the card shows them."""
         super().__init__(classes="dialog")
         localize_bindings(self)
         self._title = title
-        self._phones = list(phones)
+        self._options = list(options)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Static(self._title, id="title")
             yield OptionList(
                 *[
-                    Option(
-                        f"{n}. {format_display(e164)}" + (f"  {label}" if label else ""), id=e164
-                    )
-                    for n, (e164, label) in enumerate(self._phones, start=1)
+                    Option(f"{n}. {text}", id=key)
+                    for n, (key, text) in enumerate(self._options, start=1)
                 ],
-                id="phones",
+                id="choices",
             )
         yield ConsoleFooter()  # the dialog's keys, not those of the screen under it
 
@@ -52,8 +50,19 @@ class CallPickerScreen(ModalScreen[str | None]):
 
     def on_key(self, event: object) -> None:
         key = getattr(event, "character", None)
-        if key and key.isdigit() and 1 <= int(key) <= len(self._phones):
-            self.dismiss(self._phones[int(key) - 1][0])
+        if key and key.isdigit() and 1 <= int(key) <= len(self._options):
+            self.dismiss(self._options[int(key) - 1][0])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class CallPickerScreen(PickScreen):
+    """Dismisses with the chosen E.164 number, or None on Escape."""
+
+    def __init__(self, title: str, phones: Sequence[tuple[str, str]]) -> None:
+        """`phones` are (e164, label) pairs in the order the card shows them."""
+        shown = [
+            (e164, format_display(e164) + (f"  {label}" if label else "")) for e164, label in phones
+        ]
+        super().__init__(title, shown)

@@ -3,7 +3,7 @@
 `ClientCardScreen(client_id=...)` shows the card with the same keys as the dispatcher's
 popup; `client_id=None` opens an empty form for a new client. Escape (when not editing)
 closes it and returns the client id shown (None if nothing was created), so the opener can
-refresh its row.
+refresh its row; leaving a new client's form without creating anyone closes it too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from textual.widgets import Header
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.card.keys import CARD_ACTIONS, CARD_BINDINGS, CardActions
-from console.widgets.card.panel import ClientCardPanel
+from console.widgets.card.panel import ClientCardPanel, NewClientLeft
 from console.widgets.footer import ConsoleFooter
 
 
@@ -65,3 +65,7 @@ class ClientCardScreen(CardActions, Screen[int | None]):
 
     def on_client_saved(self) -> None:
         self.refresh_bindings()
+
+    def on_new_client_left(self, _message: NewClientLeft) -> None:
+        """Nobody was created: back to where the new client was asked for."""
+        self.dismiss(None)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Generic, TypeVar
+from decimal import Decimal
+from typing import Generic, Literal, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from console.data import DebtReason
-from console.i18n import fmt_date, fmt_datetime, language, tr
+from console.i18n import fmt_amount, fmt_date, fmt_datetime, parse_money, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.footer import ConsoleFooter
 
@@ -40,12 +40,8 @@ class Payment:
 
 def parse_amount(text: str) -> Decimal | None:
     """«1 234,50» or «1234.50» -> Decimal; None unless a positive amount."""
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".").strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value > 0 and value.is_finite() else None
+    value = parse_money(text)
+    return value if value is not None and value > 0 else None
 
 
 def parse_date(text: str) -> date | None:
@@ -151,7 +147,7 @@ class TextPrompt(_Dialog[str]):
 class AddDebtDialog(_Dialog[NewDebt]):
     def fields(self) -> ComposeResult:
         yield Label(tr("card.debt.amount"))
-        yield Input(id="amount", placeholder="500,00" if language() == "ru" else "500.00")
+        yield Input(id="amount", placeholder=fmt_amount(Decimal(500)))
         yield Label(tr("card.debt.reason"))
         yield Select(
             [(tr(f"card.debt.reason.{r.value}"), r.value) for r in DebtReason],
@@ -257,3 +253,39 @@ class ConflictDialog(ModalScreen[bool]):
 
     def action_answer(self, reload: bool) -> None:
         self.dismiss(reload)
+
+
+LeaveChoice = Literal["save", "discard", "keep"]
+
+
+class LeaveEditDialog(ModalScreen[LeaveChoice]):
+    """Escape in a form with unsaved changes: save them, throw them away, or keep editing
+    (Escape again, the safe answer: nothing typed is lost by a key pressed twice)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "answer('save')", "card.leave.save", id="leave.save"),
+        Binding("ctrl+d", "answer('discard')", "card.leave.discard", id="leave.discard"),
+        Binding("escape", "answer('keep')", "card.leave.keep", id="leave.keep"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="dialog")
+        localize_bindings(self)
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-body"):
+            yield Static(self._question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr("card.leave.save"), id="save", variant="primary")
+                yield Button(tr("card.leave.discard"), id="discard", variant="error")
+                yield Button(tr("card.leave.keep"), id="keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_answer(cast("LeaveChoice", event.button.id))
+
+    def action_answer(self, choice: LeaveChoice) -> None:
+        self.dismiss(choice)

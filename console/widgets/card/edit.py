@@ -7,6 +7,7 @@ version it was loaded at, so a save over someone else's newer save is refused by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +20,9 @@ from textual.containers import Grid, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from console.data import ClientKind, ClientStatus
-from console.i18n import fmt_date, tr
-from console.widgets.card.dialogs import parse_amount, parse_date
+from console.data import ClientKind, ClientStatus, InvalidChange, validate_changes
+from console.i18n import fmt_amount, fmt_date, parse_money, tr
+from console.widgets.card.dialogs import parse_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +78,43 @@ def shown_value(field: Field, value: Any) -> str:
     if field.kind == "date" and isinstance(value, date):
         return fmt_date(value)
     if field.kind == "money" and isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return fmt_amount(value)  # as the card shows it, without the currency
     return str(value)
 
 
+# Storage's refusals of a value (`InvalidChange.message`), in the operator's words.
+_INVALID: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"not an e-mail address"), "card.invalid.email"),
+    (re.compile(r"at most (?P<limit>\d+) characters"), "card.invalid.too_long"),
+    (re.compile(r"at most 100"), "card.invalid.over_100"),
+    (re.compile(r"must not be negative"), "card.invalid.negative"),
+    (re.compile(r"at most two decimal places"), "card.invalid.cents"),
+)
+
+
+def invalid_text(exc: InvalidChange) -> str:
+    """What is wrong with a value storage refused, in words (its own text if not known)."""
+    for pattern, key in _INVALID:
+        if (found := pattern.fullmatch(exc.message)) is not None:
+            return tr(key, **found.groupdict())
+    return exc.message
+
+
 class FormError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+    """Fields whose text is not a value they can take: every one, with what is wrong."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{f}: {m}" for f, m in errors.items()))
+        self.errors = dict(errors)
+
+    @property
+    def field(self) -> str:
+        """The first bad field, in the form's order (where the cursor goes)."""
+        return next(iter(self.errors))
+
+
+class _Unreadable(ValueError):
+    """One field's text is not a value of its kind (the message says why)."""
 
 
 class CardEditForm(VerticalScroll):
@@ -100,6 +130,7 @@ class CardEditForm(VerticalScroll):
     CardEditForm Input, CardEditForm Select { background: $boost; }
     CardEditForm Input:focus, CardEditForm Select:focus { background: $primary 35%; }
     CardEditForm #new-phone-row { display: none; }
+    CardEditForm .field-error { color: $text-error; text-style: bold; }
     CardEditForm.-quick .-more { display: none; }
     CardEditForm.-new #new-phone-row { display: block; }
     """
@@ -113,6 +144,8 @@ class CardEditForm(VerticalScroll):
         # that is not among them yet: they are loaded after the form opens.
         self._tariff_choices: list[tuple[int, str]] = []
         self._tariff_wanted: int | None = None
+        self._phone_loaded = ""
+        self._errors: dict[str, tuple[Static, Static]] = {}  # field -> its error line
         self.composed = False
 
     def compose(self) -> ComposeResult:
@@ -169,8 +202,11 @@ class CardEditForm(VerticalScroll):
         self.set_class(new_phone is not None, "-new")
         phone = self.query_one("#edit-phone", Input)
         phone.display = new_phone is not None
+        self._phone_loaded = new_phone or ""
         if phone.value != (new_phone or ""):
             phone.value = new_phone or ""
+        if self._errors:
+            self.clear_errors()
         for field in FIELDS:
             self._put(field, values.get(field.name))
 
@@ -247,8 +283,57 @@ class CardEditForm(VerticalScroll):
         return self.query_one("#edit-phone", Input).value.strip()
 
     def values(self) -> dict[str, Any]:
-        """Everything in the form, parsed; FormError names the first bad field."""
-        return {field.name: self._read(field) for field in FIELDS}
+        """Everything in the form, parsed; FormError names every field that cannot be."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for field in FIELDS:
+            try:
+                values[field.name] = self._read(field)
+            except _Unreadable as exc:
+                errors[field.name] = str(exc)
+        if errors:
+            raise FormError(errors)
+        return values
+
+    def checked(self) -> dict[str, Any]:
+        """`values()`, also checked by storage's rules field by field: FormError names
+        every bad field at once (a save would name only the first)."""
+        try:
+            values = self.values()
+            errors: dict[str, str] = {}
+        except FormError as exc:
+            values, errors = {}, exc.errors
+        for name, value in values.items():
+            try:
+                validate_changes({name: value})
+            except InvalidChange as exc:
+                errors[name] = invalid_text(exc)
+        if errors:
+            raise FormError({f.name: errors[f.name] for f in FIELDS if f.name in errors})
+        return values
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Each error on a line under its field; the cursor on the first."""
+        self.clear_errors()
+        if any(name not in QUICK_FIELDS for name in errors):
+            self.show_all_fields()
+        grid = self.query_one(Grid)
+        for name, message in errors.items():
+            line = (Static(""), Static(message, classes="field-error"))
+            self._errors[name] = line
+            grid.mount(*line, after=self.query_one(f"#edit-{name}"))
+        if errors:
+            self.focus_field(next(iter(errors)))
+
+    def clear_errors(self, name: str | None = None) -> None:
+        for field in [name] if name is not None else list(self._errors):
+            for cell in self._errors.pop(field, ()):
+                cell.remove()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("edit-")
+        if name in self._errors:
+            self.clear_errors(name)  # being corrected: the complaint goes
 
     def _read(self, field: Field) -> Any:
         widget = self.query_one(f"#edit-{field.name}")
@@ -262,23 +347,37 @@ class CardEditForm(VerticalScroll):
         if field.kind == "date":
             parsed = parse_date(text) if text else None
             if text and parsed is None:
-                raise FormError(field.name, tr("card.edit.bad_date"))
+                raise _Unreadable(tr("card.edit.bad_date"))
             return parsed
         if field.kind == "money":
             if not text:
                 return Decimal("0.00")
-            sign = -1 if text.startswith("-") else 1
-            amount = parse_amount(text.lstrip("-"))
-            if amount is None and text.lstrip("-").strip() not in ("0", "0.00", "0,00"):
-                raise FormError(field.name, tr("card.edit.bad_number"))
-            return (amount or Decimal("0.00")) * sign
+            amount = parse_money(text)
+            if amount is None:
+                raise _Unreadable(tr("card.edit.bad_number"))
+            return amount
         if field.kind == "count":
-            return int(text) if text else 0
+            try:
+                return int(text) if text else 0
+            except ValueError:
+                raise _Unreadable(tr("card.edit.bad_count")) from None
         return text
+
+    def typed(self) -> bool:
+        """Something was typed since the form was loaded (or it cannot even be read)."""
+        try:
+            changed = bool(self.changes())
+        except FormError:
+            return True
+        return changed or self.new_phone != self._phone_loaded.strip()
 
     def changes(self) -> dict[str, Any]:
         """Only the fields whose value differs from what the form was loaded with."""
-        return {k: v for k, v in self.values().items() if self._original.get(k) != v}
+        return self.changes_in(self.values())
+
+    def changes_in(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Of `values` (the form's, read), those that differ from what it was loaded with."""
+        return {k: v for k, v in values.items() if self._original.get(k) != v}
 
     def set_baseline(self, values: Mapping[str, Any]) -> None:
         """After a conflict the operator chose to keep editing: compare with theirs now."""
@@ -295,7 +394,7 @@ class CardEditForm(VerticalScroll):
         for field in FIELDS:
             try:
                 untouched = self._read(field) == self._original.get(field.name)
-            except FormError:
+            except _Unreadable:
                 untouched = False  # something half-typed: the operator's
             if untouched:
                 self._put(field, values.get(field.name))

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
+from console.widgets.card import actions
+
 if TYPE_CHECKING:
+    from console.widgets.card.actions import CardAction
     from console.widgets.card.panel import ClientCardPanel
 
 CARD_BINDINGS: list[BindingType] = [
@@ -124,7 +127,7 @@ class CardActions(DOMNode):
 
     def action_card_cancel(self) -> None:
         if (panel := self.card_panel()) is not None and panel.editing:
-            panel.cancel_edit()
+            panel.leave_edit()
 
     def action_card_call(self) -> None:
         panel = self.card_panel()
@@ -140,21 +143,20 @@ class CardActions(DOMNode):
         )
 
     def action_card_blacklist(self) -> None:
-        if (panel := self.card_panel()) is not None:
-            panel.toggle_blacklist()
+        self._act(actions.toggle_blacklist)
 
     def action_card_add_phone(self) -> None:
-        if (panel := self.card_panel()) is not None:
-            panel.add_phone()
+        self._act(actions.add_phone)
 
     def action_card_remove_phone(self) -> None:
-        if (panel := self.card_panel()) is not None:
-            panel.remove_phone()
+        self._act(actions.remove_phone)
 
     def action_card_add_debt(self) -> None:
-        if (panel := self.card_panel()) is not None:
-            panel.add_debt()
+        self._act(actions.add_debt)
 
     def action_card_mark_paid(self) -> None:
+        self._act(actions.mark_debt_paid)
+
+    def _act(self, action: CardAction) -> None:
         if (panel := self.card_panel()) is not None:
-            panel.mark_debt_paid()
+            panel.act(action)
