@@ -284,32 +284,27 @@ class CardEditForm(VerticalScroll):
 
     def values(self) -> dict[str, Any]:
         """Everything in the form, parsed; FormError names every field that cannot be."""
+        return self._collect(check=False)
+
+    def checked(self) -> dict[str, Any]:
+        """`values()`, also checked by storage's rules field by field: FormError names
+        every bad field at once (a save would name only the first)."""
+        return self._collect(check=True)
+
+    def _collect(self, *, check: bool) -> dict[str, Any]:
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for field in FIELDS:
             try:
                 values[field.name] = self._read(field)
+                if check:
+                    validate_changes({field.name: values[field.name]})
             except _Unreadable as exc:
                 errors[field.name] = str(exc)
+            except InvalidChange as exc:
+                errors[field.name] = invalid_text(exc)
         if errors:
             raise FormError(errors)
-        return values
-
-    def checked(self) -> dict[str, Any]:
-        """`values()`, also checked by storage's rules field by field: FormError names
-        every bad field at once (a save would name only the first)."""
-        try:
-            values = self.values()
-            errors: dict[str, str] = {}
-        except FormError as exc:
-            values, errors = {}, exc.errors
-        for name, value in values.items():
-            try:
-                validate_changes({name: value})
-            except InvalidChange as exc:
-                errors[name] = invalid_text(exc)
-        if errors:
-            raise FormError({f.name: errors[f.name] for f in FIELDS if f.name in errors})
         return values
 
     def show_errors(self, errors: Mapping[str, str]) -> None:

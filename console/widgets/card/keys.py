@@ -51,12 +51,11 @@ CARD_BINDINGS: list[BindingType] = [
         id="card.add_phone",
     ),
     Binding(
-        "shift+p",
+        "P",  # what a terminal sends for Shift+P («shift+p» never arrives)
         "card_remove_phone",
         "key.card.remove_phone",
         tooltip="key.card.remove_phone.tip",
         id="card.remove_phone",
-        show=False,
     ),
     Binding(
         "d",

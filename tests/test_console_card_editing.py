@@ -1,0 +1,307 @@
+"""Editing a card as a dispatcher does it (Pilot, real SQLite file): leaving a form with
+unsaved changes asks first, every bad field is named at once beside it, money reads the
+same in the form and on the card, a phone can be removed (not the last), and leaving an
+unsaved new client returns to the client base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from console.app import ConsoleApp
+from console.i18n import set_timezone
+from console.screens.call_picker import PickScreen
+from console.screens.card import ClientCardScreen
+from console.screens.clients import ClientsScreen
+from console.widgets.card.dialogs import LeaveEditDialog
+from console.widgets.card.edit import CardEditForm
+from console.widgets.card.panel import ClientCardPanel
+from console.widgets.clients.table import ClientTable
+from storage.clients import add_phone, create_client
+from storage.models import AuditEntry, Client, ClientPhone
+from tests.console_support import FakeDesk, Notes, make_app, open_clients, settle, until
+from tests.test_console_first_call import pop
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+PHONE = "+79031112233"
+SECOND = "+79035556677"
+
+
+@pytest.fixture(autouse=True)
+def _utc_times() -> Iterable[None]:
+    set_timezone(UTC)
+    yield
+    set_timezone(None)
+
+
+async def a_client(sessions: async_sessionmaker[AsyncSession], *phones: str) -> int:
+    async with sessions.begin() as session:
+        client = await create_client(
+            session, {"last_name": "Петров", "city": "Тула"}, [phones[0]], actor="t"
+        )
+        for phone in phones[1:]:
+            await add_phone(session, client.id, phone, actor="t")
+        return client.id
+
+
+async def saved(sessions: async_sessionmaker[AsyncSession], client_id: int) -> Client:
+    async with sessions() as session:
+        client = await session.get(Client, client_id)
+        assert client is not None
+        return client
+
+
+def form_of(panel: ClientCardPanel) -> CardEditForm:
+    return panel.query_one(CardEditForm)
+
+
+def value(panel: ClientCardPanel, name: str) -> str:
+    return form_of(panel).query_one(f"#edit-{name}", Input).value
+
+
+async def type_into(panel: ClientCardPanel, pilot: Pilot[None], name: str, text: str) -> None:
+    field = form_of(panel).query_one(f"#edit-{name}", Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+
+
+async def edit_known_client(
+    sessions: async_sessionmaker[AsyncSession], app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk
+) -> ClientCardPanel:
+    panel = (await pop(app, pilot, desk, PHONE)).panel
+    await pilot.press("e")
+    await settle(app, pilot)
+    assert panel.editing
+    return panel
+
+
+# --- Escape with unsaved changes ------------------------------------------------------------
+
+
+async def test_escape_after_typing_asks_and_keep_editing_keeps_the_text(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    client_id = await a_client(sessions, PHONE)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await edit_known_client(sessions, app, pilot, desk)
+        await type_into(panel, pilot, "city", "Тверь")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveEditDialog)  # old code: the edit was dropped
+        await pilot.press("escape")  # the safe answer: keep editing
+        await pilot.pause()
+        assert panel.editing and value(panel, "city") == "Тверь"
+        assert app.focused is form_of(panel).query_one("#edit-city")
+        await pilot.press(*"ь")
+        assert value(panel, "city") == "Тверьь"  # typing goes on where it was
+    assert (await saved(sessions, client_id)).city == "Тула"
+
+
+async def test_escape_then_discard_drops_the_edit_and_save_saves_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    client_id = await a_client(sessions, PHONE)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await edit_known_client(sessions, app, pilot, desk)
+        await type_into(panel, pilot, "city", "Тверь")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+d")  # discard
+        await settle(app, pilot)
+        assert not panel.editing
+        assert (await saved(sessions, client_id)).city == "Тула"
+
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert value(panel, "city") == "Тула"  # the discarded text is gone
+        await type_into(panel, pilot, "city", "Орёл")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveEditDialog)
+        await pilot.click("#save")
+        await settle(app, pilot)
+        await until(pilot, lambda: not panel.editing, "the save")
+    assert (await saved(sessions, client_id)).city == "Орёл"
+
+
+async def test_escape_without_typing_leaves_at_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await a_client(sessions, PHONE)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await edit_known_client(sessions, app, pilot, desk)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, LeaveEditDialog)
+        assert not panel.editing
+
+
+# --- every validation error at once -------------------------------------------------------
+
+
+async def test_every_bad_field_is_named_beside_it_and_nothing_is_saved(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    client_id = await a_client(sessions, PHONE)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(120, 50)) as pilot:
+        panel = await edit_known_client(sessions, app, pilot, desk)
+        await pilot.press("f6")  # all fields
+        await type_into(panel, pilot, "email", "not-mail")
+        await type_into(panel, pilot, "birthday", "31.02.1990")
+        await type_into(panel, pilot, "discount_percent", "150")
+        await type_into(panel, pilot, "balance", "lots")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        form = form_of(panel)
+        errors = form.query(".field-error")
+        # old code: one notification about the first bad field only
+        shown = {str(e.render()) for e in errors}
+        assert shown == {
+            "not an e-mail address",
+            "not a date (DD.MM.YYYY)",
+            "at most 100",
+            "not an amount",
+        }
+        for name in ("email", "birthday", "discount_percent", "balance"):
+            field = form.query_one(f"#edit-{name}")
+            siblings = list(field.parent.children)  # type: ignore[union-attr]
+            after = siblings[siblings.index(field) + 2]
+            assert after.has_class("field-error")  # on the line under its own field
+        assert app.focused is form.query_one("#edit-email")  # the first, in form order
+        assert panel.editing
+        await type_into(panel, pilot, "email", "p@mail.ru")
+        assert len(form.query(".field-error")) == 3  # corrected: its complaint goes
+    assert (await saved(sessions, client_id)).email == ""
+
+
+# --- money --------------------------------------------------------------------------------
+
+
+async def test_money_reads_the_same_in_the_russian_form_and_card(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    client_id = await a_client(sessions, PHONE)
+    desk = FakeDesk()
+    app = make_app(sessions, desk, language="ru")
+    async with app.run_test(size=(120, 50)) as pilot:
+        panel = await edit_known_client(sessions, app, pilot, desk)
+        await pilot.press("f6")
+        assert value(panel, "balance") == "0,00"  # old code: «0.00»
+        await type_into(panel, pilot, "balance", "1 234,50")
+        await type_into(panel, pilot, "credit_limit", "-")  # not an amount
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert [str(e.render()) for e in form_of(panel).query(".field-error")] == ["не сумма"]
+        await type_into(panel, pilot, "credit_limit", "500")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await until(pilot, lambda: not panel.editing, "the save")
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert value(panel, "balance") == "1\u00a0234,50"  # as the card shows it, without ₽
+        assert value(panel, "credit_limit") == "500,00"
+    client = await saved(sessions, client_id)
+    assert (client.balance, client.credit_limit) == (Decimal("1234.50"), Decimal("500.00"))
+
+
+# --- removing a phone ---------------------------------------------------------------------
+
+
+async def test_a_phone_is_removed_and_the_last_one_refused_in_words(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    client_id = await a_client(sessions, PHONE, SECOND)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        panel = (await pop(app, pilot, desk, PHONE)).panel
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)  # old code: the key did nothing
+        await pilot.press("2")
+        await until(pilot, lambda: "Phone removed." in notes.texts, "the removal")
+        await until(pilot, lambda: len(panel.card.phones) == 1, "the card reloaded")  # type: ignore[union-attr]
+        await pilot.press("P")
+        await pilot.pause()
+        await pilot.press("1")
+        await until(pilot, lambda: bool(notes.errors()), "the refusal")
+        assert notes.errors() == [
+            "+7 903 111-22-33 is the client's only number: add the new one first."
+        ]
+    async with sessions() as session:
+        phones = (
+            await session.scalars(
+                select(ClientPhone.e164).where(ClientPhone.client_id == client_id)
+            )
+        ).all()
+        assert phones == [PHONE]
+        trail = (
+            await session.scalars(
+                select(AuditEntry.actor).where(
+                    AuditEntry.client_id == client_id, AuditEntry.action == "phone_remove"
+                )
+            )
+        ).all()
+        assert trail == ["Анна (101)"]
+
+
+# --- a new client from the client base ------------------------------------------------------
+
+
+async def new_client_card(app: ConsoleApp, pilot: Pilot[None]) -> ClientCardScreen:
+    clients = await open_clients(app, pilot)
+    clients.query_one(ClientTable).focus()
+    await pilot.press("n")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, ClientCardScreen)
+    return screen
+
+
+async def test_escape_on_an_untouched_new_client_returns_to_the_client_base(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await a_client(sessions, PHONE)
+    app = make_app(sessions, FakeDesk())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_client_card(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)  # old code: an empty card screen
+
+
+async def test_escape_on_a_typed_new_client_asks_and_discard_returns(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await a_client(sessions, PHONE)
+    app = make_app(sessions, FakeDesk())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_client_card(app, pilot)
+        await pilot.press(*"+79161230000")  # the cursor starts in the phone field
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveEditDialog)
+        await pilot.press("ctrl+d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+    async with sessions() as session:
+        assert len((await session.scalars(select(Client.id))).all()) == 1
