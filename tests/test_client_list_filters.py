@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.client_list import activity_of, list_clients
+from storage.client_list import active_tariffs, activity_of, cities_in_use, list_clients
 from storage.filters import Activity, ClientFilter, ClientSort
-from storage.models import Client, Debt
+from storage.models import Client, Debt, Tariff
 
 Sessions = async_sessionmaker[AsyncSession]
 TODAY = date(2026, 11, 30)
@@ -128,3 +128,21 @@ async def test_status_alone_and_with_a_city(sessions: Sessions, base: dict[str, 
     )
     assert sorted(found) == ["Алексеева", "Дмитриева"] and total == 2
     assert await names(sessions, ClientFilter(status="vip", city="Уфа")) == ([], 0)
+
+
+async def test_filter_choices_cities_once_each_and_active_tariffs_by_name(
+    sessions: Sessions, base: dict[str, Client]
+) -> None:
+    async with sessions.begin() as session:
+        session.add_all(
+            [
+                Tariff(name="Эконом", description="", active=True),
+                Tariff(name="Бизнес", description="", active=True),
+                Tariff(name="Старый", description="", active=False),
+            ]
+        )
+    async with sessions() as session:
+        assert await cities_in_use(session) == ["Казань", "Москва", "Уфа"]
+        tariffs = await active_tariffs(session)
+    assert [name for _id, name in tariffs] == ["Бизнес", "Эконом"]  # retired ones not offered
+    assert all(isinstance(tid, int) for tid, _name in tariffs)

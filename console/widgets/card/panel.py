@@ -322,8 +322,9 @@ class ClientCardPanel(Vertical):
         if self._edit_form is None:
             self._edit_form = CardEditForm(id="card-edit")
             self._form_mounting = self.mount(self._edit_form)
-        if self._form_mounting is not None:
-            await self._form_mounting
+        if (mounting := self._form_mounting) is not None:
+            await mounting  # (awaited again it would ask for a layout pass: once is enough)
+            self._form_mounting = None
         return self._edit_form
 
     def prepare_form(self) -> None:
