@@ -6,7 +6,8 @@ unsaved new client returns to the client base.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import UTC
 from decimal import Decimal
 
@@ -20,7 +21,6 @@ from console.app import ConsoleApp
 from console.i18n import set_timezone
 from console.screens.call_picker import PickScreen
 from console.screens.card import ClientCardScreen
-from console.screens.clients import ClientsScreen
 from console.widgets.card.dialogs import LeaveEditDialog
 from console.widgets.card.edit import CardEditForm
 from console.widgets.card.panel import ClientCardPanel
@@ -75,31 +75,39 @@ async def type_into(panel: ClientCardPanel, pilot: Pilot[None], name: str, text:
     await pilot.press(*text)
 
 
-async def edit_known_client(
-    sessions: async_sessionmaker[AsyncSession], app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk
-) -> ClientCardPanel:
-    panel = (await pop(app, pilot, desk, PHONE)).panel
-    await pilot.press("e")
-    await settle(app, pilot)
-    assert panel.editing
-    return panel
+@asynccontextmanager
+async def editing(
+    sessions: async_sessionmaker[AsyncSession], *, language: str = "en", height: int = 40
+) -> AsyncIterator[tuple[ConsoleApp, Pilot[None], ClientCardPanel]]:
+    """The client of PHONE rings and the dispatcher presses `e`: the app, its pilot, the card."""
+    desk = FakeDesk()
+    app = make_app(sessions, desk, language=language)
+    async with app.run_test(size=(120, height)) as pilot:
+        panel = (await pop(app, pilot, desk, PHONE)).panel
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert panel.editing
+        yield app, pilot, panel
 
 
 # --- Escape with unsaved changes ------------------------------------------------------------
+
+
+async def type_then_escape(
+    app: ConsoleApp, pilot: Pilot[None], panel: ClientCardPanel, name: str, text: str
+) -> None:
+    await type_into(panel, pilot, name, text)
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(app.screen, LeaveEditDialog)  # old code: the edit was dropped
 
 
 async def test_escape_after_typing_asks_and_keep_editing_keeps_the_text(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     client_id = await a_client(sessions, PHONE)
-    desk = FakeDesk()
-    app = make_app(sessions, desk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        panel = await edit_known_client(sessions, app, pilot, desk)
-        await type_into(panel, pilot, "city", "Тверь")
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, LeaveEditDialog)  # old code: the edit was dropped
+    async with editing(sessions) as (app, pilot, panel):
+        await type_then_escape(app, pilot, panel, "city", "Тверь")
         await pilot.press("escape")  # the safe answer: keep editing
         await pilot.pause()
         assert panel.editing and value(panel, "city") == "Тверь"
@@ -113,13 +121,8 @@ async def test_escape_then_discard_drops_the_edit_and_save_saves_it(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     client_id = await a_client(sessions, PHONE)
-    desk = FakeDesk()
-    app = make_app(sessions, desk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        panel = await edit_known_client(sessions, app, pilot, desk)
-        await type_into(panel, pilot, "city", "Тверь")
-        await pilot.press("escape")
-        await pilot.pause()
+    async with editing(sessions) as (app, pilot, panel):
+        await type_then_escape(app, pilot, panel, "city", "Тверь")
         await pilot.press("ctrl+d")  # discard
         await settle(app, pilot)
         assert not panel.editing
@@ -128,10 +131,7 @@ async def test_escape_then_discard_drops_the_edit_and_save_saves_it(
         await pilot.press("e")
         await settle(app, pilot)
         assert value(panel, "city") == "Тула"  # the discarded text is gone
-        await type_into(panel, pilot, "city", "Орёл")
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, LeaveEditDialog)
+        await type_then_escape(app, pilot, panel, "city", "Орёл")
         await pilot.click("#save")
         await settle(app, pilot)
         await until(pilot, lambda: not panel.editing, "the save")
@@ -142,10 +142,7 @@ async def test_escape_without_typing_leaves_at_once(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await a_client(sessions, PHONE)
-    desk = FakeDesk()
-    app = make_app(sessions, desk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        panel = await edit_known_client(sessions, app, pilot, desk)
+    async with editing(sessions) as (app, pilot, panel):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, LeaveEditDialog)
@@ -159,10 +156,7 @@ async def test_every_bad_field_is_named_beside_it_and_nothing_is_saved(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     client_id = await a_client(sessions, PHONE)
-    desk = FakeDesk()
-    app = make_app(sessions, desk)
-    async with app.run_test(size=(120, 50)) as pilot:
-        panel = await edit_known_client(sessions, app, pilot, desk)
+    async with editing(sessions, height=50) as (app, pilot, panel):
         await pilot.press("f6")  # all fields
         await type_into(panel, pilot, "email", "not-mail")
         await type_into(panel, pilot, "birthday", "31.02.1990")
@@ -199,10 +193,7 @@ async def test_money_reads_the_same_in_the_russian_form_and_card(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     client_id = await a_client(sessions, PHONE)
-    desk = FakeDesk()
-    app = make_app(sessions, desk, language="ru")
-    async with app.run_test(size=(120, 50)) as pilot:
-        panel = await edit_known_client(sessions, app, pilot, desk)
+    async with editing(sessions, language="ru", height=50) as (app, pilot, panel):
         await pilot.press("f6")
         assert value(panel, "balance") == "0,00"  # old code: «0.00»
         await type_into(panel, pilot, "balance", "1 234,50")
@@ -267,41 +258,25 @@ async def test_a_phone_is_removed_and_the_last_one_refused_in_words(
 # --- a new client from the client base ------------------------------------------------------
 
 
-async def new_client_card(app: ConsoleApp, pilot: Pilot[None]) -> ClientCardScreen:
-    clients = await open_clients(app, pilot)
-    clients.query_one(ClientTable).focus()
-    await pilot.press("n")
-    await settle(app, pilot)
-    screen = app.screen
-    assert isinstance(screen, ClientCardScreen)
-    return screen
-
-
-async def test_escape_on_an_untouched_new_client_returns_to_the_client_base(
-    sessions: async_sessionmaker[AsyncSession],
+@pytest.mark.parametrize("typed", ["", "+79161230000"])
+async def test_leaving_an_unsaved_new_client_returns_to_the_client_base(
+    sessions: async_sessionmaker[AsyncSession], typed: str
 ) -> None:
     await a_client(sessions, PHONE)
     app = make_app(sessions, FakeDesk())
     async with app.run_test(size=(120, 40)) as pilot:
-        await new_client_card(app, pilot)
-        await pilot.press("escape")
+        clients = await open_clients(app, pilot)
+        clients.query_one(ClientTable).focus()
+        await pilot.press("n")
         await settle(app, pilot)
-        assert isinstance(app.screen, ClientsScreen)  # old code: an empty card screen
-
-
-async def test_escape_on_a_typed_new_client_asks_and_discard_returns(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    await a_client(sessions, PHONE)
-    app = make_app(sessions, FakeDesk())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await new_client_card(app, pilot)
-        await pilot.press(*"+79161230000")  # the cursor starts in the phone field
-        await pilot.press("escape")
+        card = app.screen
+        assert isinstance(card, ClientCardScreen)
+        await pilot.press(*typed, "escape")  # the cursor starts in the phone field
         await pilot.pause()
-        assert isinstance(app.screen, LeaveEditDialog)
-        await pilot.press("ctrl+d")
+        if typed:
+            assert isinstance(app.screen, LeaveEditDialog)
+            await pilot.press("ctrl+d")
         await settle(app, pilot)
-        assert isinstance(app.screen, ClientsScreen)
+        assert app.screen is clients  # old code: an empty card screen whose keys do nothing
     async with sessions() as session:
         assert len((await session.scalars(select(Client.id))).all()) == 1
