@@ -200,8 +200,8 @@ CATALOG: Catalog = {
     "card.call.disposition.failed": {"en": "failed", "ru": "не состоялся"},
     # edit mode
     "card.edit.hint": {
-        "en": "Edit mode: Ctrl+S saves, Esc leaves without saving.",
-        "ru": "Редактирование: Ctrl+S — сохранить, Esc — выйти без сохранения.",
+        "en": "Edit mode: Ctrl+S saves, Esc leaves (asking first if something was typed).",
+        "ru": "Редактирование: Ctrl+S — сохранить, Esc — выйти (если что-то введено, спросит).",
     },
     "card.edit.hint.quick": {
         "en": "New caller: the main fields. F6 shows all fields, Ctrl+S saves, Esc leaves.",
@@ -307,6 +307,10 @@ CATALOG: Catalog = {
     "card.leave.question": {
         "en": "The changes are not saved.",
         "ru": "Изменения не сохранены.",
+    },
+    "card.leave.keys": {
+        "en": "Ctrl+S save · Ctrl+D discard · Esc keep editing",
+        "ru": "Ctrl+S — сохранить · Ctrl+D — не сохранять · Esc — продолжить",
     },
     "card.leave.save": {"en": "Save", "ru": "Сохранить"},
     "card.leave.discard": {"en": "Discard", "ru": "Не сохранять"},

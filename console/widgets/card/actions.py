@@ -49,9 +49,13 @@ async def add_phone(app: ConsoleApp, card: ClientCard) -> Change | None:
 
 async def remove_phone(app: ConsoleApp, card: ClientCard) -> Change | None:
     """Which number goes; the last one is refused by storage (LastPhone), in words."""
-    e164 = await app.push_screen_wait(
-        CallPickerScreen(tr("card.phone.remove.title"), [(p.e164, p.label) for p in card.phones])
-    )
+    e164: str | None = card.phones[0].e164 if card.phones else None
+    if len(card.phones) > 1:  # (the only one goes straight to storage, which says why not)
+        e164 = await app.push_screen_wait(
+            CallPickerScreen(
+                tr("card.phone.remove.title"), [(p.e164, p.label) for p in card.phones]
+            )
+        )
     if not e164:
         return None
     return Change(lambda data: data.remove_phone(card.id, e164), tr("card.phone.removed"))
