@@ -598,26 +598,43 @@ class ClientCardPanel(Vertical):
     # --- actions on a loaded card ---------------------------------------------------------
 
     def act(self, action: CardAction) -> None:
-        """Run one of `actions.py` on the card shown (nothing without one)."""
-        if self.card is not None and not self.editing:
-            self._act(action, self.card)
+        """Run one of `actions.py` on the card shown (nothing without one).
 
-    @work(group="card-ask", exclusive=True, exit_on_error=False, description="card action")
+        It runs in an app worker, not the panel's: a popup recycled for the next call while
+        a dialog is open (its call ended) must not lose what the operator then confirms."""
+        if self.card is not None and not self.editing:
+            self.app.run_worker(
+                self._act(action, self.card),
+                group="card-action",
+                exit_on_error=False,
+                description="card action",
+            )
+
     async def _act(self, action: CardAction, card: ClientCard) -> None:
         change = await action(self.console, card)
-        if change is not None:
-            await self._write(card.id, change).wait()
+        if change is None:
+            return
+        if self.is_attached and self.client_id == card.id:
+            self._write(card.id, change)  # (a save in flight keeps the panel from a reset)
+        elif await self._commit(change) and self.is_attached:
+            self.post_message(ClientSaved(card.id))  # the card moved on: whoever shows it reloads
 
     @work(group="card-write", exit_on_error=False, description="change client")
     async def _write(self, client_id: int, change: Change) -> None:
+        if await self._commit(change):
+            self.post_message(ClientSaved(client_id))
+            if self.client_id == client_id:
+                self.load(client_id)
+
+    async def _commit(self, change: Change) -> bool:
+        """Make the change; a refusal is explained in words (False)."""
         try:
             await change.write(self.console.data)
         except DomainError as exc:
             self.app.notify(explain(exc), severity="error", timeout=8)
-            return
+            return False
         self.app.notify(change.done)
-        self.post_message(ClientSaved(client_id))
-        self.load(client_id)
+        return True
 
 
 def _shown(value: object) -> str:
