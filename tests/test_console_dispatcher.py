@@ -207,8 +207,8 @@ async def test_marking_a_debt_paid_records_the_operator(
         picker = app.screen
         assert isinstance(picker, PickScreen)  # two unpaid debts: which one was paid?
         assert [str(o.prompt) for o in picker.query_one(OptionList).options] == [
-            "1. RUB\u00a0350.00  order A-1042  of 2026-09-14  late cancellation",
-            "2. RUB\u00a01,200.00  order A-1107  of 2026-10-13  unpaid order",
+            "1. RUB\u00a0350.00  of 2026-09-14  late cancellation  order A-1042",
+            "2. RUB\u00a01,200.00  of 2026-10-13  unpaid order  order A-1107",
         ]
         await pilot.press("2")  # not the first: the one the client paid
         await pilot.pause()

@@ -200,8 +200,8 @@ CATALOG: Catalog = {
     "card.call.disposition.failed": {"en": "failed", "ru": "не состоялся"},
     # edit mode
     "card.edit.hint": {
-        "en": "Edit mode: Ctrl+S saves, Esc leaves (asking first if something was typed).",
-        "ru": "Редактирование: Ctrl+S — сохранить, Esc — выйти (если что-то введено, спросит).",
+        "en": "Edit mode: Ctrl+S saves, Esc leaves.",
+        "ru": "Редактирование: Ctrl+S — сохранить, Esc — выйти.",
     },
     "card.edit.hint.quick": {
         "en": "New caller: the main fields. F6 shows all fields, Ctrl+S saves, Esc leaves.",
@@ -301,9 +301,10 @@ CATALOG: Catalog = {
     "card.debt.none": {"en": "No unpaid debts.", "ru": "Неоплаченных долгов нет."},
     "card.debt.pick.title": {"en": "Which debt was paid?", "ru": "Какой долг оплачен?"},
     "card.debt.pick.option": {
-        "en": "{amount}  order {order}  of {date}  {reason}",
-        "ru": "{amount}  заказ {order}  от {date}  {reason}",
+        "en": "{amount}  of {date}  {reason}{order}",
+        "ru": "{amount}  от {date}  {reason}{order}",
     },
+    "card.debt.pick.order": {"en": "  order {order}", "ru": "  заказ {order}"},
     "card.leave.question": {
         "en": "The changes are not saved.",
         "ru": "Изменения не сохранены.",

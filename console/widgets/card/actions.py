@@ -112,7 +112,7 @@ async def mark_debt_paid(app: ConsoleApp, card: ClientCard) -> Change | None:
                 tr(
                     "card.debt.pick.option",
                     amount=fmt_money(d.amount),
-                    order=d.order_ref or "—",
+                    order=tr("card.debt.pick.order", order=d.order_ref) if d.order_ref else "",
                     date=fmt_date(d.created_at),
                     reason=tr(f"card.debt.reason.{d.reason}"),
                 ),
