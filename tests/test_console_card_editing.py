@@ -21,13 +21,26 @@ from console.app import ConsoleApp
 from console.i18n import set_timezone
 from console.screens.call_picker import PickScreen
 from console.screens.card import ClientCardScreen
-from console.widgets.card.dialogs import LeaveEditDialog
+from console.widgets.card.dialogs import AddDebtDialog, LeaveEditDialog
 from console.widgets.card.edit import CardEditForm
 from console.widgets.card.panel import ClientCardPanel
 from console.widgets.clients.table import ClientTable
+from pbx.call_events import CallStoppedRinging
 from storage.clients import add_phone, create_client
-from storage.models import AuditEntry, Client, ClientPhone
-from tests.console_support import FakeDesk, Notes, make_app, open_clients, settle, until
+from storage.models import AuditEntry, Client, ClientPhone, Debt
+from tests.console_support import (
+    DESK_NOW as NOW,
+)
+from tests.console_support import (
+    FakeDesk,
+    Notes,
+    make_app,
+    open_clients,
+    ring,
+    settle,
+    until,
+)
+from tests.test_console_dispatcher import dispatcher
 from tests.test_console_first_call import pop
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -278,3 +291,36 @@ async def test_leaving_an_unsaved_new_client_returns_to_the_client_base(
         assert app.screen is clients  # old code: an empty card screen whose keys do nothing
     async with sessions() as session:
         assert len((await session.scalars(select(Client.id))).all()) == 1
+
+
+# --- a dialog outlives its popup ------------------------------------------------------------
+
+
+async def test_a_debt_confirmed_after_a_colleague_took_the_call_is_recorded(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A queue call: the debt dialog is open when a colleague answers and the popup goes
+    (nothing typed in a form); what the operator then confirms is still written."""
+    client_id = await a_client(sessions, PHONE)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        desk.emit(ring(PHONE, extensions=("101", "102"), queue="dispatch"))
+        await settle(app, pilot)
+        screen = dispatcher(app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, AddDebtDialog)
+        await pilot.press(*"300")
+        desk.emit(
+            CallStoppedRinging("main", "1700000000.1", "101", "answered_elsewhere", "102", NOW)
+        )
+        await until(pilot, lambda: not screen.popups, "the popup closed")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Debt recorded." in notes.texts, "the debt saved")
+    async with sessions() as session:
+        amounts = (
+            await session.scalars(select(Debt.amount).where(Debt.client_id == client_id))
+        ).all()
+    assert amounts == [Decimal("300.00")]
