@@ -287,8 +287,8 @@ class CardEditForm(VerticalScroll):
         return self._collect(check=False)
 
     def checked(self) -> dict[str, Any]:
-        """`values()`, also checked by storage's rules field by field: FormError names
-        every bad field at once (a save would name only the first)."""
+        """`values()`, the changed ones also checked by storage's rules field by field:
+        FormError names every bad field at once (a save would name only the first)."""
         return self._collect(check=True)
 
     def _collect(self, *, check: bool) -> dict[str, Any]:
@@ -296,9 +296,10 @@ class CardEditForm(VerticalScroll):
         errors: dict[str, str] = {}
         for field in FIELDS:
             try:
-                values[field.name] = self._read(field)
-                if check:
-                    validate_changes({field.name: values[field.name]})
+                value = values[field.name] = self._read(field)
+                # (only what is changed: a stored value the rules now refuse blocks no save)
+                if check and self._original.get(field.name) != value:
+                    validate_changes({field.name: value})
             except _Unreadable as exc:
                 errors[field.name] = str(exc)
             except InvalidChange as exc:

@@ -297,9 +297,9 @@ class ClientCardPanel(Vertical):
 
     def _show_parts(self) -> None:
         """The card's view, or the edit form while editing, or neither while empty."""
-        editing = self.has_class("-editing")
+        editing = self.has_class("-editing")  # the form is filled (not only asked for)
         edit_next = self.state.load.edit is not None and self._composed_form() is not None
-        shown = not self.editing and self.card is not None and not edit_next
+        shown = not editing and self.card is not None and not edit_next
         # The view is filled when it is to be seen: a first-time caller's card opens in the
         # edit form, and filling the hidden view would only delay that update.
         if shown and self.card is not None and self._view_card is not self.card:
