@@ -25,6 +25,7 @@ from storage.cards import ClientCard, load_card_by_phone, load_client_card
 from storage.client_list import ClientRow, active_tariffs, cities_in_use, list_clients
 from storage.clients import (
     add_phone,
+    client_name,
     create_client,
     phone_owner,
     remove_phone,
@@ -125,8 +126,9 @@ class ConsoleData:
             )
 
     async def client_name(self, client_id: int) -> str:
-        card = await self.card(client_id)
-        return card.name if card is not None else ""
+        """The client's name ("" if there is no such client): one lookup, not the card."""
+        async with self._sessions() as session:
+            return await client_name(session, client_id) or ""
 
     async def tariffs(self) -> list[tuple[int, str]]:
         """Active tariffs by name: what a form and a filter offer."""

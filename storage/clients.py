@@ -105,6 +105,13 @@ _CLIENT_ATTRIBUTES: Final = {
 }
 
 
+async def client_name(session: AsyncSession, client_id: int) -> str | None:
+    """A client's display name by id (one primary-key lookup); None if there is no such
+    client. For a line that names the caller, where the whole card is not needed."""
+    name = await session.scalar(select(Client.name).where(Client.id == client_id))
+    return str(name) if name is not None else None
+
+
 async def phone_owner(session: AsyncSession, e164: str) -> PhoneOwner | None:
     """Who owns an E.164 number: one indexed lookup on the unique column."""
     _keys, rows = await fetch_rows(session, _PHONE_OWNER, {"e164": e164})

@@ -15,6 +15,7 @@ from storage.clients import (
     ParsedName,
     add_phone,
     add_to_counters,
+    client_name,
     create_client,
     find_client_by_phone,
     get_or_create_client_for_call,
@@ -228,6 +229,17 @@ async def test_edit_refreshes_the_name_and_is_audited(sessions: Sessions) -> Non
         assert entry.changes["first_name"] == ["Мария", "Мариам"]
         assert entry.changes["balance"] == ["0.00", "-12.50"]
         assert entry.changes["birthday"] == [None, "1990-05-01"]
+
+
+async def test_client_name_by_id_follows_an_edit(sessions: Sessions) -> None:
+    client_id = await new_client(sessions)
+    async with sessions() as s:
+        assert await client_name(s, client_id) == "Иванова Мария"
+        assert await client_name(s, client_id + 1000) is None
+    async with sessions.begin() as s:
+        await update_client(s, client_id, 1, {"first_name": "Мариам"}, "Анна (101)")
+    async with sessions() as s:
+        assert await client_name(s, client_id) == "Иванова Мариам"
 
 
 async def test_saving_no_difference_keeps_the_version(sessions: Sessions) -> None:
