@@ -22,12 +22,12 @@ from console.app import ConsoleApp
 from console.i18n import set_timezone
 from console.screens.call_picker import PickScreen
 from console.screens.card import ClientCardScreen
-from console.widgets.card.dialogs import AddDebtDialog, LeaveEditDialog
+from console.widgets.card.dialogs import AddDebtDialog, ConflictDialog, LeaveEditDialog
 from console.widgets.card.edit import CardEditForm
 from console.widgets.card.panel import ClientCardPanel
 from console.widgets.clients.table import ClientTable
 from pbx.call_events import CallStoppedRinging
-from storage.clients import add_phone, create_client
+from storage.clients import add_phone, create_client, update_client
 from storage.models import AuditEntry, Client, ClientPhone, Debt
 from tests.console_support import (
     DESK_NOW as NOW,
@@ -330,3 +330,32 @@ async def test_a_debt_confirmed_after_a_colleague_took_the_call_is_recorded(
             await session.scalars(select(Debt.amount).where(Debt.client_id == client_id))
         ).all()
     assert amounts == [Decimal("300.00")]
+
+
+# --- someone else saved first ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reload", [True, False])
+async def test_a_save_over_a_colleagues_newer_save_asks_first(
+    sessions: async_sessionmaker[AsyncSession], reload: bool
+) -> None:
+    """Reload: theirs stays, the edit is dropped. Back: the form keeps mine, and the next
+    save goes on top of their version, knowingly."""
+    client_id = await a_client(sessions, PHONE)
+    async with editing(sessions) as (app, pilot, panel):
+        async with sessions.begin() as session:  # another desk, meanwhile
+            await update_client(session, client_id, 1, {"street": "Ленина"}, "Борис (102)")
+        await type_into(panel, pilot, "city", "Тверь")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConflictDialog), "the conflict")
+        await pilot.press("r" if reload else "escape")
+        await settle(app, pilot)
+        if reload:
+            assert not panel.editing
+            assert panel.card is not None and panel.card.street == "Ленина"
+        else:
+            assert panel.editing and value(panel, "city") == "Тверь"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: not panel.editing, "the second save")
+    client = await saved(sessions, client_id)
+    assert (client.street, client.city) == ("Ленина", "Тула" if reload else "Тверь")

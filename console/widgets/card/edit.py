@@ -375,10 +375,6 @@ class CardEditForm(VerticalScroll):
         """Of `values` (the form's, read), those that differ from what it was loaded with."""
         return {k: v for k, v in values.items() if self._original.get(k) != v}
 
-    def set_baseline(self, values: Mapping[str, Any]) -> None:
-        """After a conflict the operator chose to keep editing: compare with theirs now."""
-        self._original = dict(values)
-
     def settle(self) -> None:
         """What the form shows now is its baseline: `changes()` is what is typed from here
         on (a first-time caller's form, opened before the client exists)."""

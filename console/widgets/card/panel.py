@@ -11,7 +11,7 @@ words, never swallowed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
@@ -590,10 +590,12 @@ class ClientCardPanel(Vertical):
             self.cancel_edit()
             if self.client_id is not None:
                 self.load(self.client_id)
-        elif self.card is not None:
-            self.state.card = replace(self.card, version=conflict.current_version)
-            form = self.query_one(CardEditForm)
-            form.set_baseline({**card_values(self.state.card), **conflict.current})
+        elif self.card is not None and (theirs := await self.console.data.card(self.card.id)):
+            # Keep editing on top of their version: the fields I did not touch show theirs
+            # (a save would otherwise write my stale values back over their change), the
+            # ones I typed stay mine.
+            self.state.card = theirs
+            self.query_one(CardEditForm).rebase(card_values(theirs))
 
     # --- actions on a loaded card ---------------------------------------------------------
 
