@@ -504,8 +504,8 @@ class ClientCardPanel(Vertical):
             self.save()
         elif choice == "discard":
             self.cancel_edit()
-        elif focused is not None and focused.is_attached:
-            focused.focus()
+        elif focused is not None and focused.is_attached and self._edit_form is not None:
+            self._edit_form.refocus(focused)  # the cursor where it was, the text unselected
 
     def cancel_edit(self) -> None:
         new = self.state.mode is Mode.NEW
