@@ -309,10 +309,6 @@ CATALOG: Catalog = {
         "en": "The changes are not saved.",
         "ru": "Изменения не сохранены.",
     },
-    "card.leave.keys": {
-        "en": "Ctrl+S save · Ctrl+D discard · Esc keep editing",
-        "ru": "Ctrl+S — сохранить · Ctrl+D — не сохранять · Esc — продолжить",
-    },
     "card.leave.save": {"en": "Save", "ru": "Сохранить"},
     "card.leave.discard": {"en": "Discard", "ru": "Не сохранять"},
     "card.leave.keep": {"en": "Keep editing", "ru": "Продолжить"},

@@ -262,7 +262,6 @@ class LeaveEditDialog(ModalScreen[LeaveChoice]):
     """Escape in a form with unsaved changes: save them, throw them away, or keep editing
     (Escape again, the safe answer: nothing typed is lost by a key pressed twice)."""
 
-    DEFAULT_CSS = "LeaveEditDialog .dialog-hint { color: $text-muted; }"
     BINDINGS = [
         Binding("ctrl+s", "answer('save')", "card.leave.save", id="leave.save"),
         Binding("ctrl+d", "answer('discard')", "card.leave.discard", id="leave.discard"),
@@ -277,11 +276,11 @@ class LeaveEditDialog(ModalScreen[LeaveChoice]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Static(self._question, classes="dialog-title")
-            yield Static(tr("card.leave.keys"), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("card.leave.save"), id="save", variant="primary")
                 yield Button(tr("card.leave.discard"), id="discard", variant="error")
                 yield Button(tr("card.leave.keep"), id="keep")
+        yield ConsoleFooter()  # its keys: Ctrl+S, Ctrl+D, Esc
 
     def on_mount(self) -> None:
         self.query_one("#keep", Button).focus()
