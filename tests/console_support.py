@@ -58,7 +58,8 @@ OPERATORS = (
 )
 
 # Workers that run for the life of the app (or of a screen): never waited for.
-LONG_LIVED_GROUPS = frozenset({"desk", "desk-feed", "board-desk", "click-to-call"})
+# "card-ask": a card's action or question waiting for the person to answer its dialog.
+LONG_LIVED_GROUPS = frozenset({"desk", "desk-feed", "board-desk", "click-to-call", "card-ask"})
 GIVE_UP_SECONDS = 30.0  # a hang becomes a failure; not a speed limit
 
 

@@ -607,7 +607,7 @@ class ClientCardPanel(Vertical):
         if self.card is not None and not self.editing:
             self.app.run_worker(
                 self._act(action, self.card),
-                group="card-action",
+                group="card-ask",  # (a worker awaiting a person's answer)
                 exit_on_error=False,
                 description="card action",
             )
