@@ -9,6 +9,7 @@ widgets that asked for them (`follow_desk`) as typed messages. Both workers are
 from __future__ import annotations
 
 import importlib
+import io
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -20,8 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message_pump import MessagePump
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -30,7 +33,7 @@ from console.commands import ConsoleCommands
 from console.config import Settings
 from console.data import ConsoleData
 from console.i18n import fmt_time, set_language, to_local, tr
-from console.i18n.bindings import localize_bindings
+from console.i18n.bindings import ConsolePalette, localize_bindings, system_commands
 from console.idle_gc import IdleCollector
 from console.messages import (
     CallerKnown,
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from console.desk import ConnectionStatus, DeskEvent
     from console.outbox import OutboxStatus
 
+SCREENSHOT = "console-screenshot"  # the name the app's screenshot deliveries go by
 IDLE_GC_AFTER_START = 1.0  # the first screen is drawn: what exists now is frozen
 IDLE_GC_TICK = 0.5  # how often the idle collector looks whether the console is quiet
 # At a desk the interpreter hands the GIL to a waiting thread after this long, not after
@@ -465,8 +469,59 @@ class ConsoleApp(App[None]):
             return True
         return False
 
+    # --- Textual's own commands, in the interface language -------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(
+                ConsolePalette(
+                    placeholder=tr("textual.palette.placeholder"), id="--command-palette"
+                )
+            )
+
+    def search_themes(self) -> None:
+        self.push_screen(ConsolePalette([ThemeProvider], placeholder=tr("textual.palette.themes")))
+
+    def action_help_quit(self) -> None:
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(tr("textual.quit.hint", keys=key), title=tr("textual.quit.title"))
+                return
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's screenshot, announced in the interface language (Textual announces
+        deliveries named «screenshot» in English; this one is named otherwise)."""
+        stamp = datetime.now().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
+        return self.deliver_text(
+            io.StringIO(self.export_screenshot()),
+            save_directory=path,
+            save_filename=filename or f"{self.title}_{stamp}.svg",
+            open_method="browser",
+            mime_type="image/svg+xml",
+            name=SCREENSHOT,
+        )
+
+    @on(events.DeliveryComplete)
+    def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        if event.name == SCREENSHOT:
+            self.notify(
+                tr("textual.screenshot.saved", path=str(event.path or "")),
+                title=tr("textual.cmd.screenshot"),
+            )
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name == SCREENSHOT:
+            self.notify(
+                tr("textual.screenshot.failed"),
+                title=tr("textual.cmd.screenshot"),
+                severity="error",
+            )
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from system_commands(super().get_system_commands(screen))
         for mode, (_m, _c, key) in MODE_SCREENS.items():
             yield SystemCommand(
                 tr("palette.mode", mode=tr(key)),

@@ -39,6 +39,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.cli",
     "console.i18n.cli_tariffs",
     "console.i18n.outage",
+    "console.i18n.textual",
 ]
 
 NBSP: Final = "\u00a0"
