@@ -28,11 +28,11 @@ from textual.theme import ThemeProvider
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from console.click_to_call import describe_target, reason_text
+from console.click_to_call import describe_target, error_text, reason_text
 from console.commands import ConsoleCommands
 from console.config import Settings
 from console.data import ConsoleData
-from console.i18n import fmt_time, set_language, to_local, tr
+from console.i18n import set_language, to_local, tr
 from console.i18n.bindings import ConsolePalette, localize_bindings, system_commands
 from console.idle_gc import IdleCollector
 from console.messages import (
@@ -46,6 +46,7 @@ from console.messages import (
     RingingForMe,
 )
 from console.widgets.footer import ConsoleFooter
+from console.wording import connection_news
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
 
 if TYPE_CHECKING:
@@ -360,32 +361,15 @@ class ConsoleApp(App[None]):
                 node.post_message(message)
 
     def _announce(self, status: ConnectionStatus) -> None:
-        """A lost link is announced loudly; its return too (quietly)."""
-        since = fmt_time(status.since)
+        """A lost or never reached link is announced loudly; a connection quietly."""
+        news = connection_news(status)
+        if news is None:
+            return
         if status.state == "up":
-            self.notify(
-                tr("status.pbx.back", server=status.server, since=since),
-                title=tr("status.pbx.title"),
-            )
-        elif status.state == "down":
-            self.notify(
-                tr(
-                    "status.pbx.lost",
-                    server=status.server,
-                    since=since,
-                    detail=status.detail or "—",
-                ),
-                title=tr("status.pbx.title"),
-                severity="error",
-                timeout=20,
-            )
-        elif status.state == "login_refused":
-            self.notify(
-                tr("status.pbx.refused", server=status.server, detail=status.detail or "—"),
-                title=tr("status.pbx.title"),
-                severity="error",
-                timeout=30,
-            )
+            self.notify(news, title=tr("status.pbx.title"))
+            return
+        seconds = 30 if status.state == "login_refused" else 20
+        self.notify(news, title=tr("status.pbx.title"), severity="error", timeout=seconds)
 
     # --- click-to-call -------------------------------------------------------------------
 
@@ -396,7 +380,7 @@ class ConsoleApp(App[None]):
             action_id = await self.desk.click_to_call(phone_e164=e164, client_name=name)
         except Exception as exc:  # the desk says why in words (ClickToCallError)
             self.notify(
-                tr("c2c.cannot_start", target=target, reason=str(exc)),
+                tr("c2c.cannot_start", target=target, reason=error_text(exc)),
                 title=tr("c2c.title"),
                 severity="error",
                 timeout=10,

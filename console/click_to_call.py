@@ -59,6 +59,15 @@ def reason_text(reason_code: int | None, reason: str | None) -> str:
     return tr("c2c.reason.unknown")
 
 
+def error_text(exc: Exception) -> str:
+    """Why the desk could not start a call, in the interface language."""
+    code = getattr(exc, "code", None)
+    params = getattr(exc, "params", {})
+    if isinstance(code, str) and isinstance(params, dict):
+        return tr(f"c2c.error.{code}", **params)
+    return str(exc)
+
+
 async def start_click_to_call(app: App[Any], client_id: int) -> None:
     console = cast("ConsoleApp", app)
     settings = console.settings

@@ -53,12 +53,20 @@ log = logging.getLogger("opconsole.desk")
 
 @dataclass(frozen=True, slots=True)
 class ConnectionStatus:
-    """One PBX link's state as people see it in the status bar."""
+    """One PBX link's state as people see it in the status bar.
+
+    `been_up`: the link was up at some time before this state began, so an «up» is a
+    reconnection and a «down» a lost link (rather than a first connection, or a PBX never
+    reached). `problem` and `cause` are `pbx.connection_state.LinkProblem`'s value and the
+    error underneath, for the screen to word; `detail` is the same in English, for logs."""
 
     server: str
     state: str  # connecting | up | login_refused | down
     since: datetime
     detail: str = ""
+    been_up: bool = False
+    problem: str = ""
+    cause: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +214,16 @@ class Desk:
 
     def _on_connection(self, change: ConnectionState) -> None:
         """Publish a link state change (the tracker's resync is TrackerFeed's business)."""
-        status = ConnectionStatus(change.server, change.state.value, change.since, change.detail)
         previous = self._connections.get(change.server)
+        status = ConnectionStatus(
+            change.server,
+            change.state.value,
+            change.since,
+            change.detail,
+            been_up=previous is not None and (previous.been_up or previous.state == "up"),
+            problem=change.problem.value if change.problem else "",
+            cause=change.cause,
+        )
         self._connections[change.server] = status
         if previous is None or (previous.state, previous.detail) != (status.state, status.detail):
             self._publish(status)
@@ -313,13 +329,13 @@ class Desk:
         ext = extension or self.settings.me.extension
         operator = self.settings.operator(ext)
         if operator is None:
-            raise ClickToCallError(f"extension {ext!r} is not in [[operators]]: no device to ring")
+            raise ClickToCallError("no_device", extension=ext)
         if not self.settings.pbx:
-            raise ClickToCallError("no PBX configured")
+            raise ClickToCallError("no_pbx")
         server = self.settings.pbx[0].name
         client = self._clients.get(server)
         if client is None or self._connections[server].state != "up":
-            raise ClickToCallError(f"PBX {server} is not connected")
+            raise ClickToCallError("not_connected", server=server)
         dial = format_for_dial(
             phone_e164, self.settings.phone.dial_format, self.settings.phone.region
         )
@@ -335,13 +351,10 @@ class Desk:
             return await client.originate(call)
         except OriginateOutcomeUnknownError as exc:
             tracker.forget_originate(call.action_id)
-            raise ClickToCallError(
-                "outcome unknown: the connection to the PBX failed while the call was being"
-                " placed; your phone may ring — check before calling again"
-            ) from exc
+            raise ClickToCallError("outcome_unknown") from exc
         except AmiError as exc:
             tracker.forget_originate(call.action_id)
-            raise ClickToCallError(str(exc)) from exc
+            raise ClickToCallError("refused", detail=str(exc)) from exc
 
 
 def _succeeded(task: asyncio.Task[int | None]) -> bool:
@@ -373,4 +386,20 @@ def call_log_entry(record: CallRecord, client_id: int | None) -> CallLogEntry:
 
 
 class ClickToCallError(Exception):
-    """Click-to-call cannot start; the message says why, for the operator."""
+    """Click-to-call cannot start: `code` says why and `params` fill in the details, for
+    the screen to word (`console.click_to_call.error_text`); the message is English, for
+    logs."""
+
+    ENGLISH = {
+        "no_device": "extension {extension!r} is not in [[operators]]: no device to ring",
+        "no_pbx": "no PBX configured",
+        "not_connected": "PBX {server} is not connected",
+        "outcome_unknown": "outcome unknown: the connection to the PBX failed while the call"
+        " was being placed; your phone may ring — check before calling again",
+        "refused": "{detail}",
+    }
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(self.ENGLISH[code].format(**params))
+        self.code = code
+        self.params = params

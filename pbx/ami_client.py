@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import random
+import socket
 import ssl
 import time
 from collections import deque
@@ -38,7 +40,7 @@ from panoramisk.actions import Action
 from panoramisk.message import Message
 
 from pbx.ami_event import AmiEvent
-from pbx.connection_state import Backoff, ConnectionState, LinkState
+from pbx.connection_state import Backoff, ConnectionState, LinkProblem, LinkState
 from pbx.errors import (
     ActionFailedError,
     ActionTimeoutError,
@@ -252,7 +254,12 @@ class AmiClient:
             try:
                 proto, lost = await self._connect()
             except (OSError, TimeoutError) as exc:
-                self._set_state(LinkState.DOWN, f"cannot connect: {_describe(exc)}")
+                self._set_state(
+                    LinkState.DOWN,
+                    f"cannot connect: {_describe(exc)}",
+                    problem=LinkProblem.CANNOT_CONNECT,
+                    cause=_cause(exc),
+                )
                 await asyncio.sleep(self.backoff.delay(attempt, self._rng))
                 attempt += 1
                 continue
@@ -260,13 +267,22 @@ class AmiClient:
                 logged_in = await self._login(proto)
             except AmiError as exc:
                 proto.close()
-                self._set_state(LinkState.DOWN, f"login failed: {exc}")
+                self._set_state(
+                    LinkState.DOWN,
+                    f"login failed: {exc}",
+                    problem=LinkProblem.LOGIN_FAILED,
+                    cause=str(exc),
+                )
                 await asyncio.sleep(self.backoff.delay(attempt, self._rng))
                 attempt += 1
                 continue
             if not logged_in:
                 proto.close()
-                self._set_state(LinkState.LOGIN_REFUSED, "login refused (check username/secret)")
+                self._set_state(
+                    LinkState.LOGIN_REFUSED,
+                    "login refused (check username/secret)",
+                    problem=LinkProblem.LOGIN_REFUSED,
+                )
                 delay = self.login_retry_delay * (1.0 + 0.25 * self._rng.random())
                 await asyncio.sleep(delay)
                 continue
@@ -319,13 +335,16 @@ class AmiClient:
         try:
             snapshot: tuple[AmiEvent, ...] | None = None
             detail = ""
+            problem: LinkProblem | None = None
+            cause = ""
             if self.resync_actions:
                 try:
                     snapshot = tuple(await self.snapshot())
                 except AmiError as exc:
                     detail = f"resync failed: {exc}"
+                    problem, cause = LinkProblem.RESYNC_FAILED, str(exc)
             if not lost.done():
-                self._set_state(LinkState.UP, detail, snapshot)
+                self._set_state(LinkState.UP, detail, snapshot, problem=problem, cause=cause)
                 self._up.set()
             await lost
         finally:
@@ -333,7 +352,11 @@ class AmiClient:
             self._ready = False
             self._up.clear()
             proto.close()
-        self._set_state(LinkState.DOWN, self._drop_reason or "connection closed by the PBX")
+        self._set_state(
+            LinkState.DOWN,
+            self._drop_reason or "connection closed by the PBX",
+            problem=LinkProblem.KEEPALIVE if self._drop_reason else LinkProblem.CLOSED,
+        )
 
     async def _keepalive(self, proto: AmiProtocol) -> None:
         """Ping every ping_interval; two unanswered in a row mean the peer is dead."""
@@ -424,10 +447,15 @@ class AmiClient:
         state: LinkState,
         detail: str,
         snapshot: tuple[AmiEvent, ...] | None = None,
+        *,
+        problem: LinkProblem | None = None,
+        cause: str = "",
     ) -> None:
         if self._closed or (state is self._state.state and state is not LinkState.UP):
             return
-        self._state = ConnectionState(self.server, state, self._now(), detail, snapshot)
+        self._state = ConnectionState(
+            self.server, state, self._now(), detail, snapshot, problem=problem, cause=cause
+        )
         level = logging.INFO if state is LinkState.UP else logging.WARNING
         log.log(level, "AMI %s: %s%s", self.server, state.value, f" ({detail})" if detail else "")
         self._enqueue(self._state)
@@ -439,6 +467,19 @@ def _check(action: Mapping[str, str], result: Any) -> dict[str, str]:
     if headers.get("Response") in _FAILED:
         raise ActionFailedError(action.get("Action", "?"), headers.get("Message", ""))
     return headers
+
+
+def _cause(exc: BaseException) -> str:
+    """What went wrong underneath, as data: an errno name («ECONNREFUSED»), «timeout»,
+    «name_unknown» (DNS), or the exception's own text when it has no code."""
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    if isinstance(exc, socket.gaierror):
+        return "name_unknown"
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code is not None and code in errno.errorcode:
+        return errno.errorcode[code]
+    return _describe(exc)
 
 
 def _describe(exc: BaseException) -> str:

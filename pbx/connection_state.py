@@ -21,6 +21,17 @@ class LinkState(StrEnum):
     DOWN = "down"
 
 
+class LinkProblem(StrEnum):
+    """Why a link is not (fully) up, as data: the UI words it in its own language."""
+
+    CANNOT_CONNECT = "cannot_connect"  # no TCP/TLS connection; `cause` says why
+    LOGIN_FAILED = "login_failed"  # the login went unanswered or broke off
+    LOGIN_REFUSED = "login_refused"  # the PBX said no: username or secret
+    RESYNC_FAILED = "resync_failed"  # up, but the live calls could not be read
+    CLOSED = "closed"  # the PBX (or the network) closed the connection
+    KEEPALIVE = "keepalive"  # pings went unanswered: the peer is presumed dead
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionState:
     """One server's connection changed state.
@@ -31,6 +42,11 @@ class ConnectionState:
     that arrived before it, so ``tracker.resync(snapshot, since)`` at this point is
     consistent with what follows. ``snapshot`` is None when no resync was asked for or it
     failed (``detail`` says why).
+
+    ``detail`` is the whole story in English for logs; ``problem`` and ``cause`` are the
+    same as data for a screen to word: the kind of problem, and the error underneath — an
+    errno name such as ``ECONNREFUSED``, ``timeout``, ``name_unknown``, or else the
+    library's own text.
     """
 
     server: str
@@ -38,6 +54,8 @@ class ConnectionState:
     since: datetime
     detail: str = ""
     snapshot: tuple[AmiEvent, ...] | None = field(default=None, repr=False)
+    problem: LinkProblem | None = None
+    cause: str = ""
 
     @property
     def is_up(self) -> bool:

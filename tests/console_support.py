@@ -92,7 +92,7 @@ class FakeDesk:
     calls: list[LiveCall] = field(default_factory=list)
     status: dict[str, ConnectionStatus] = field(default_factory=dict)
     originated: list[dict[str, Any]] = field(default_factory=list)
-    refuse: str | None = None
+    refuse: str | Exception | None = None
     live: Callable[[], list[LiveCall]] | None = None
     _queues: list[asyncio.Queue[DeskEvent]] = field(default_factory=list)
 
@@ -126,6 +126,8 @@ class FakeDesk:
     async def click_to_call(
         self, *, phone_e164: str, client_name: str, extension: str | None = None
     ) -> str:
+        if isinstance(self.refuse, Exception):
+            raise self.refuse
         if self.refuse:
             raise RuntimeError(self.refuse)
         self.originated.append({"phone": phone_e164, "name": client_name})

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import AsyncIterator
 
 import pytest
 
 from pbx.ami_event import AmiEvent
-from pbx.connection_state import ConnectionState, LinkState
+from pbx.connection_state import ConnectionState, LinkProblem, LinkState
 from pbx.errors import (
     ActionFailedError,
     ActionTimeoutError,
@@ -60,6 +61,7 @@ async def test_refused_login_reported_once_and_retried_slowly(
             await ami.send_action({"Action": "Ping"})
         assert ami.state.state is LinkState.LOGIN_REFUSED
         assert "login refused" in ami.state.detail
+        assert ami.state.problem is LinkProblem.LOGIN_REFUSED
     # 0.5 s (+ up to 25 % jitter) between tries, 50 ms server penalty: at most 4 in ~1.7 s.
     assert 2 <= sim.failed_logins <= 4
     assert sim.connections == sim.failed_logins
@@ -67,6 +69,21 @@ async def test_refused_login_reported_once_and_retried_slowly(
     refused_logs = [r for r in caplog.records if "login_refused" in r.getMessage()]
     assert len(refused_logs) == 1
     assert all("wrong-secret" not in r.getMessage() for r in caplog.records)
+
+
+async def test_a_port_nobody_listens_on_is_reported_as_a_refused_connection(
+    sim: AmiSimulator,
+) -> None:
+    """The problem and its cause come as data (the console words them), not only as text."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    async with client_for(sim, port=closed_port) as ami:
+        items = await collect(ami, is_state(LinkState.DOWN), timeout_s=3)
+    down = items[-1]
+    assert isinstance(down, ConnectionState)
+    assert down.problem is LinkProblem.CANNOT_CONNECT
+    assert down.cause == "ECONNREFUSED"
 
 
 async def test_keepalive_notices_black_holed_server(sim: AmiSimulator) -> None:
@@ -80,6 +97,7 @@ async def test_keepalive_notices_black_holed_server(sim: AmiSimulator) -> None:
         down = items[-1]
         assert isinstance(down, ConnectionState)
         assert "keepalive" in down.detail
+        assert down.problem is LinkProblem.KEEPALIVE
         assert took <= 3 * 0.2 + 0.3  # two unanswered pings, plus up to one interval
         sim.black_hole = False
         sim.drop_connections()
@@ -94,6 +112,8 @@ async def test_reconnects_after_server_drop_and_resyncs(sim: AmiSimulator) -> No
         sim.drop_connections()
         items = await collect(ami, is_state(LinkState.UP), timeout_s=5)
         assert states_only(items) == [LinkState.DOWN, LinkState.UP]
+        down = next(i for i in items if isinstance(i, ConnectionState))
+        assert down.problem is LinkProblem.CLOSED
         up = items[-1]
         assert isinstance(up, ConnectionState) and up.snapshot is not None
         live = {e.get("Linkedid") for e in up.snapshot if e.name == "CoreShowChannel"}

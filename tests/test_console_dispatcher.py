@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, OptionList
 from textual.widgets._footer import FooterKey
 
 from console.app import ConsoleApp
-from console.desk import CallerIdentified, CallLogged
+from console.desk import CallerIdentified, CallLogged, ClickToCallError
 from console.i18n import set_timezone
 from console.messages import CallInLog, ClientSaved, RingingForMe
 from console.screens.call_picker import CallPickerScreen, PickScreen
@@ -336,24 +336,29 @@ async def test_click_to_call_failure_says_why_in_words(
             desk.emit(OriginateResult("main", f"c2c-{n}", None, False, code, reason, NOW))
             await until(pilot, has_length(notes.errors, n), f"failure {n} said")
     target = "Петров Пётр (+7 903 111-22-33)"
-    failed = {"en": "Call to {} failed: {}.", "ru": "Звонок {} не состоялся: {}."}[language]
+    failed = {"en": "Call to {} failed: {}.", "ru": "Звонок не состоялся: {} — {}."}[language]
     assert notes.errors() == [failed.format(target, said) for _c, _r, said in FAILURES[language]]
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Cannot call Петров Пётр (+7 903 111-22-33): PBX main is not connected"),
+        ("ru", "Звонок не начат: Петров Пётр (+7 903 111-22-33) — нет связи с АТС main"),
+    ],
+)
 async def test_click_to_call_that_cannot_start_says_why(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[AsyncSession], language: str, said: str
 ) -> None:
     await seed_desk(sessions, NOW)
-    desk = FakeDesk(refuse="PBX main is not connected")
-    app = make_app(sessions, desk)
+    desk = FakeDesk(refuse=ClickToCallError("not_connected", server="main"))
+    app = make_app(sessions, desk, language=language)
     notes = Notes()
     async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
         await pop(app, pilot, desk, PETROV_PHONE)
         await pilot.press("c")
         await until(pilot, lambda: bool(notes.errors()), "the refusal")
-    assert notes.errors() == [
-        "Cannot call Петров Пётр (+7 903 111-22-33): PBX main is not connected"
-    ]
+    assert notes.errors() == [said]
 
 
 async def test_another_consoles_click_to_call_is_not_reported_here(

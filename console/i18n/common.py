@@ -74,10 +74,58 @@ CATALOG: Catalog = {
         "en": "PBX {server} is connected again (since {since}).",
         "ru": "Связь с АТС {server} восстановлена (с {since}).",
     },
-    "status.pbx.refused": {
-        "en": "PBX {server} refused the login ({detail}): check the AMI user and secret.",
-        "ru": "АТС {server} отклонила вход ({detail}): проверьте пользователя и пароль AMI.",
+    "status.pbx.connected": {
+        "en": "Connected to PBX {server} (since {since}).",
+        "ru": "Связь с АТС {server} установлена (с {since}).",
     },
+    "status.pbx.unreachable": {"en": "unreachable", "ru": "недоступна"},
+    "status.pbx.cannot_reach": {
+        "en": "Cannot connect to PBX {server} (since {since}: {detail}). Calls are not shown "
+        "until it answers; retrying.",
+        "ru": "Не удаётся подключиться к АТС {server} (с {since}: {detail}). Звонки не видны, "
+        "пока АТС не ответит; пробуем снова.",
+    },
+    "status.pbx.refused": {
+        "en": "PBX {server} refused the login: check the AMI user and secret in the config.",
+        "ru": "АТС {server} отклонила вход: проверьте пользователя и пароль AMI в настройках.",
+    },
+    # why a link is not up (pbx.connection_state.LinkProblem) and the error underneath
+    "link.problem.cannot_connect": {
+        "en": "cannot connect: {cause}",
+        "ru": "не удаётся подключиться: {cause}",
+    },
+    "link.problem.login_failed": {
+        "en": "login failed: {cause}",
+        "ru": "вход не удался: {cause}",
+    },
+    "link.problem.login_refused": {
+        "en": "login refused (check username/secret)",
+        "ru": "вход отклонён (проверьте пользователя и пароль)",
+    },
+    "link.problem.resync_failed": {
+        "en": "live calls not read: {cause}",
+        "ru": "текущие звонки не прочитаны: {cause}",
+    },
+    "link.problem.closed": {
+        "en": "the PBX closed the connection",
+        "ru": "АТС закрыла соединение",
+    },
+    "link.problem.keepalive": {
+        "en": "the PBX stopped answering",
+        "ru": "АТС перестала отвечать",
+    },
+    "link.cause.ECONNREFUSED": {
+        "en": "connection refused (is the PBX running, is the port right?)",
+        "ru": "в соединении отказано (АТС запущена? порт верный?)",
+    },
+    "link.cause.timeout": {"en": "no answer", "ru": "нет ответа"},
+    "link.cause.ETIMEDOUT": {"en": "no answer", "ru": "нет ответа"},
+    "link.cause.EHOSTUNREACH": {"en": "host unreachable", "ru": "узел недоступен"},
+    "link.cause.ENETUNREACH": {"en": "network unreachable", "ru": "сеть недоступна"},
+    "link.cause.ECONNRESET": {"en": "connection reset", "ru": "соединение сброшено"},
+    "link.cause.ECONNABORTED": {"en": "connection aborted", "ru": "соединение прервано"},
+    "link.cause.EADDRNOTAVAIL": {"en": "address not available", "ru": "адрес недоступен"},
+    "link.cause.name_unknown": {"en": "host name not found", "ru": "имя узла не найдено"},
     "status.db": {"en": "Database", "ru": "База данных"},
     "status.db.checking": {"en": "DB: checking", "ru": "БД: проверка"},
     "status.db.ok": {"en": "DB: ok", "ru": "БД: в порядке"},

@@ -107,7 +107,7 @@ CATALOG: Catalog = {
     },
     "popup.internal": {
         "en": "Internal call from {who}: a colleague, not a client.",
-        "ru": "Внутренний звонок от {who}: коллега, не клиент.",
+        "ru": "Внутренний звонок: {who}, коллега, не клиент.",
     },
     "popup.colleague": {"en": "colleague {who}", "ru": "коллега {who}"},
     "popup.created": {
@@ -267,7 +267,7 @@ CATALOG: Catalog = {
     "card.blacklist.done": {"en": "Client blacklisted.", "ru": "Клиент внесён в чёрный список."},
     "card.blacklist.lift.question": {
         "en": "Take {name} off the blacklist?",
-        "ru": "Убрать {name} из чёрного списка?",
+        "ru": "Снять чёрный список: {name}?",
     },
     "card.blacklist.lifted": {"en": "Blacklist lifted.", "ru": "Клиент убран из чёрного списка."},
     "card.debt.add.title": {"en": "New debt for {name}", "ru": "Новый долг: {name}"},
@@ -326,7 +326,8 @@ CATALOG: Catalog = {
     },
     "card.error.duplicate_phone": {
         "en": "{phone} already belongs to {owner} (client #{id}). A number has one owner.",
-        "ru": "Номер {phone} уже принадлежит клиенту {owner} (№{id}). У номера один владелец.",
+        "ru": "Номер {phone} уже принадлежит другому клиенту: {owner} (№{id}). "
+        "У номера один владелец.",
     },
     "card.error.invalid_phone": {
         "en": "«{raw}» is not a phone number a client can be called on.",
@@ -351,10 +352,10 @@ CATALOG: Catalog = {
     },
     # click-to-call
     "c2c.title": {"en": "Call", "ru": "Звонок"},
-    "c2c.pick": {"en": "Call {name}: which number?", "ru": "Звонок {name}: какой номер?"},
+    "c2c.pick": {"en": "Call {name}: which number?", "ru": "Звонок: {name}. Какой номер?"},
     "c2c.no_phone": {
         "en": "{name} has no phone number to call.",
-        "ru": "У клиента {name} нет номера для звонка.",
+        "ru": "{name}: у клиента нет номера для звонка.",
     },
     "c2c.confirm_blacklisted": {
         "en": "{name} is BLACKLISTED ({reason}). Call anyway?",
@@ -363,25 +364,25 @@ CATALOG: Catalog = {
     "c2c.call_anyway": {"en": "Call anyway", "ru": "Позвонить"},
     "c2c.started": {
         "en": "Calling {target}: pick up your phone when it rings.",
-        "ru": "Звоним {target}: снимите трубку, когда зазвонит ваш телефон.",
+        "ru": "Звонок: {target}. Снимите трубку, когда зазвонит ваш телефон.",
     },
     "c2c.cannot_start": {
         "en": "Cannot call {target}: {reason}",
-        "ru": "Не удалось позвонить {target}: {reason}",
+        "ru": "Звонок не начат: {target} — {reason}",
     },
     "c2c.stage.operator_ringing": {
         "en": "Your phone is ringing (call to {target}).",
-        "ru": "Звонит ваш телефон (звонок {target}).",
+        "ru": "Звонит ваш телефон (звонок: {target}).",
     },
     "c2c.stage.operator_answered": {
         "en": "You picked up; dialling {target}…",
-        "ru": "Вы сняли трубку; набираем {target}…",
+        "ru": "Вы сняли трубку; набираем: {target}…",
     },
-    "c2c.stage.client_ringing": {"en": "{target} is ringing…", "ru": "У {target} идёт вызов…"},
+    "c2c.stage.client_ringing": {"en": "{target} is ringing…", "ru": "Идёт вызов: {target}…"},
     "c2c.connected": {"en": "Connected to {target}.", "ru": "Соединено: {target}."},
     "c2c.failed": {
         "en": "Call to {target} failed: {reason}.",
-        "ru": "Звонок {target} не состоялся: {reason}.",
+        "ru": "Звонок не состоялся: {target} — {reason}.",
     },
     "c2c.reason.operator_unavailable": {
         "en": "your phone is unavailable (device not registered)",
@@ -414,5 +415,22 @@ CATALOG: Catalog = {
         "ru": "вы положили трубку до ответа клиента",
     },
     "c2c.reason.other": {"en": "{reason}", "ru": "{reason}"},
+    # why the desk could not start a call (console.desk.ClickToCallError.code)
+    "c2c.error.no_device": {
+        "en": "extension {extension} is not among the operators: no phone to ring",
+        "ru": "номера {extension} нет среди операторов: некуда позвонить",
+    },
+    "c2c.error.no_pbx": {"en": "no PBX is configured", "ru": "АТС не настроена"},
+    "c2c.error.not_connected": {
+        "en": "PBX {server} is not connected",
+        "ru": "нет связи с АТС {server}",
+    },
+    "c2c.error.outcome_unknown": {
+        "en": "the connection to the PBX broke while the call was being placed; your phone "
+        "may still ring: check before calling again",
+        "ru": "связь с АТС прервалась, пока звонок начинался; ваш телефон ещё может "
+        "зазвонить: проверьте, прежде чем звонить снова",
+    },
+    "c2c.error.refused": {"en": "the PBX refused: {detail}", "ru": "АТС отказала: {detail}"},
     "c2c.reason.unknown": {"en": "no reason given", "ru": "причина не указана"},
 }

@@ -12,22 +12,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from console.i18n import fmt_time, tr
+from console.i18n import tr
 from console.messages import ConnectionChanged, DatabaseChanged
 from console.widgets.database_state import describe_database
+from console.wording import describe_connection
 
 if TYPE_CHECKING:
     from console.desk import ConnectionStatus
     from console.outbox import OutboxStatus
 
 STATE_CLASSES = ("-up", "-connecting", "-down", "-login_refused")
-
-
-def describe_connection(status: ConnectionStatus) -> str:
-    """«PBX main: up since 09:00» in the interface language."""
-    state = tr(f"status.pbx.{status.state}")
-    text = tr("status.pbx", server=status.server, state=state, since=fmt_time(status.since))
-    return text
 
 
 class StatusBar(Horizontal):

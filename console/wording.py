@@ -1,0 +1,61 @@
+"""The console's words for what pbx/ and storage/ report as data: a PBX link's state and
+its problem, and a caller the PBX could not name.
+
+pbx/ and storage/ speak no language the operator reads: they hand over codes and values
+(`LinkProblem`, an errno name, Asterisk's `<unknown>`), and this module puts them in the
+interface language, so every screen says the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from console.i18n import catalog, fmt_time, tr
+
+if TYPE_CHECKING:
+    from console.desk import ConnectionStatus
+
+# --- a PBX link ---------------------------------------------------------------------------
+
+
+def link_cause(cause: str) -> str:
+    """The error under a link problem: a known code in words, anything else as it came."""
+    key = f"link.cause.{cause}"
+    return tr(key) if key in catalog() else cause
+
+
+def link_problem(status: ConnectionStatus) -> str:
+    """Why the link is not up, in words («нет ответа» rather than «Connect call failed»)."""
+    if not status.problem:
+        return status.detail or "—"
+    return tr(f"link.problem.{status.problem}", cause=link_cause(status.cause) or "—")
+
+
+def link_state(status: ConnectionStatus) -> str:
+    """The state as the status bar says it: a PBX never reached is not «down» but
+    «unreachable» — nothing was lost, it has not answered yet."""
+    if status.state == "down" and not status.been_up:
+        return tr("status.pbx.unreachable")
+    return tr(f"status.pbx.{status.state}")
+
+
+def describe_connection(status: ConnectionStatus) -> str:
+    """«PBX main: up since 09:00» in the interface language."""
+    since = fmt_time(status.since)
+    return tr("status.pbx", server=status.server, state=link_state(status), since=since)
+
+
+def connection_news(status: ConnectionStatus) -> str | None:
+    """What to tell the operator about a link's new state (None: nothing worth a toast):
+    a first connection, a reconnection, a lost link and a PBX never reached are each
+    said differently."""
+    server, since = status.server, fmt_time(status.since)
+    if status.state == "up":
+        key = "status.pbx.back" if status.been_up else "status.pbx.connected"
+        return tr(key, server=server, since=since)
+    if status.state == "down":
+        key = "status.pbx.lost" if status.been_up else "status.pbx.cannot_reach"
+        return tr(key, server=server, since=since, detail=link_problem(status))
+    if status.state == "login_refused":
+        return tr("status.pbx.refused", server=server)
+    return None
