@@ -8,9 +8,10 @@ interface language, so every screen says the same thing the same way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from console.i18n import catalog, fmt_time, tr
+from storage.phones import NumberKind, classify_number, format_display
 
 if TYPE_CHECKING:
     from console.desk import ConnectionStatus
@@ -59,3 +60,42 @@ def connection_news(status: ConnectionStatus) -> str | None:
     if status.state == "login_refused":
         return tr("status.pbx.refused", server=server)
     return None
+
+
+# --- a caller ------------------------------------------------------------------------------
+
+# Caller IDs that say the caller chose to hide the number; the PBX's other placeholders
+# (`<unknown>`, `unknown`, `unavailable`, nothing at all) say it does not know it.
+_HIDDEN: Final = frozenset(
+    {"anonymous", "restricted", "private", "withheld", "anonymous@anonymous.invalid"}
+)
+# Caller ID names that are no name (`clean_name` in pbx drops most; the call log may hold
+# older rows).
+_NO_NAME: Final = frozenset({"", "<unknown>", "unknown", "<none>", "anonymous", "unavailable"})
+
+
+def caller_number(number: str | None, raw: str | None) -> str:
+    """The caller's number as people read it: «+7 916 123-45-67», «номер скрыт» (the caller
+    hid it), «номер неизвестен» (the PBX does not know it), or an extension as dialled."""
+    if number:
+        return format_display(number)
+    text = (raw or "").strip()
+    if text.lower() in _HIDDEN:
+        return tr("caller.hidden")
+    if classify_number(text).kind is NumberKind.WITHHELD:
+        return tr("caller.unknown")
+    return text
+
+
+def caller_name(name: str | None) -> str | None:
+    """The caller ID name, or None when the PBX sent a placeholder instead of a name."""
+    if name is None or name.strip().lower() in _NO_NAME:
+        return None
+    return name.strip()
+
+
+def caller_text(number: str | None, raw: str | None, name: str | None) -> str:
+    """«+7 916 123-45-67 «Иванова Мария»», or the number alone, or «номер скрыт»."""
+    shown = caller_number(number, raw)
+    named = caller_name(name)
+    return f"{shown} «{named}»" if named else shown

@@ -11,7 +11,6 @@ CATALOG: Final[Catalog] = {
     # supervisor board
     "board.title": {"en": "Supervisor", "ru": "Супервизор"},
     "board.heading": {"en": "Desk today, {date}", "ru": "Диспетчерская сегодня, {date}"},
-    "board.withheld": {"en": "withheld", "ru": "скрыт"},
     "board.error": {"en": "Board: {error}", "ru": "Табло: {error}"},
     "board.waiting.title": {"en": "Waiting: {count}", "ru": "Ожидают: {count}"},
     "board.waiting.direct": {"en": "direct", "ru": "напрямую"},

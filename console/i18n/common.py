@@ -139,6 +139,9 @@ CATALOG: Catalog = {
         "en": "The database is answering again.",
         "ru": "База данных снова отвечает.",
     },
+    # a caller the PBX gave no number for (console.wording.caller_number)
+    "caller.hidden": {"en": "number withheld", "ru": "номер скрыт"},
+    "caller.unknown": {"en": "number unknown", "ru": "номер неизвестен"},
     # errors
     "error.worker": {"en": "{what} failed: {error}", "ru": "Не удалось: {what} — {error}"},
     "error.desk": {

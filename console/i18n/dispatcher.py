@@ -85,7 +85,6 @@ CATALOG: Catalog = {
     "calls.state.ringing": {"en": "ringing", "ru": "звонит"},
     "calls.state.queued": {"en": "waiting", "ru": "ожидает"},
     "calls.state.talking": {"en": "talking", "ru": "разговор"},
-    "calls.withheld": {"en": "number withheld", "ru": "номер скрыт"},
     # popups
     "popup.line": {
         "en": "{state}: {caller} {queue} · {at}",

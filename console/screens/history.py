@@ -37,8 +37,8 @@ from console.widgets.columns import (
 )
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
+from console.wording import caller_number
 from storage.filters import CallFilter, Page
-from storage.phones import format_display
 
 if TYPE_CHECKING:
     from console.data import ConsoleData
@@ -105,10 +105,6 @@ HISTORY_COLUMNS: Final = (
 
 def _labelled(columns: Sequence[ColumnSpec]) -> list[ColumnSpec]:
     return [replace(c, label=tr(f"history.col.{c.key}")) for c in columns]
-
-
-def _caller(number: str | None, raw: str) -> str:
-    return format_display(number) if number else (raw or tr("board.withheld"))
 
 
 def missed_key(row: MissedCall) -> str:
@@ -315,7 +311,7 @@ class HistoryScreen(Screen[None]):
             style = "dim" if back else ""
             rows[missed_key(row)] = {
                 "time": Text(fmt_datetime(row.last_at), style=style),
-                "caller": Text(_caller(row.number, row.number_raw), style=style),
+                "caller": Text(caller_number(row.number, row.number_raw), style=style),
                 "cid_name": Text(row.name or "", style=style),
                 "client": Text(row.client_name or "", style=style),
                 "queue": Text(row.queue or "", style=style),
@@ -394,7 +390,7 @@ class HistoryScreen(Screen[None]):
             shown[str(row.id)] = {
                 "time": Text(fmt_datetime(row.started_at)),
                 "direction": Text(tr(f"history.direction.{row.direction}")),
-                "caller": Text(_caller(row.number, row.number_raw)),
+                "caller": Text(caller_number(row.number, row.number_raw)),
                 "cid_name": Text(row.name or ""),
                 "client": Text(row.client_name or ""),
                 "queue": Text(row.queue or ""),

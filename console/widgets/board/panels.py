@@ -49,7 +49,7 @@ class WaitingPanel(LiveTable):
             style = LONGEST_STYLE if call.key == longest else ""
             rows[call.key] = {
                 "queue": Text(call.queue or tr("board.waiting.direct"), style=style),
-                "caller": Text(call.caller or tr("board.withheld"), style=style),
+                "caller": Text(call.caller, style=style),
                 "cid_name": Text(call.caller_name, style=style),
                 "client": Text(call.client, style=style),
                 "waiting": Text(

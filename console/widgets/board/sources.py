@@ -19,7 +19,7 @@ from console.widgets.board.model import (
     merge_operator_states,
     party_label,
 )
-from storage.phones import format_display
+from console.wording import caller_number
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -68,12 +68,6 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _caller(call: LiveCall) -> str:
-    if call.number:
-        return format_display(call.number)
-    return call.number_raw or ""
-
-
 def numbers_to_name(calls: Iterable[LiveCall]) -> set[str]:
     """The E.164 numbers on the board whose client name the board would like to show."""
     return {c.number for c in calls if c.number and c.direction != "internal"}
@@ -86,7 +80,7 @@ def live_view(calls: Iterable[LiveCall], names: Mapping[str, str]) -> LiveView:
     for call in calls:
         key = f"{call.server}/{call.linkedid}"
         client = names.get(call.number or "", "")
-        caller = _caller(call)
+        caller = caller_number(call.number, call.number_raw)
         party = party_label(caller, client, call.name)
         if call.talking:
             states.append((call.talking, OperatorLive("talking", party, _aware(call.since))))

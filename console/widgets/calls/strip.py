@@ -18,7 +18,7 @@ from rich.text import Text
 
 from console.i18n import fmt_duration, tr
 from console.widgets.columns import ColumnSpec, FittedTable
-from storage.phones import format_display
+from console.wording import caller_text
 
 if TYPE_CHECKING:
     from pbx.call_events import LiveCall
@@ -70,12 +70,6 @@ def epoch(value: float | datetime | None) -> float:
 
 def call_key(server: str, linkedid: str) -> str:
     return f"{server}/{linkedid}"
-
-
-def caller_text(number: str | None, raw: str | None, name: str | None) -> str:
-    """+7 916 123-45-67 «Иванова Мария», or the raw caller ID, or 'withheld'."""
-    shown = format_display(number) if number else (raw or tr("calls.withheld"))
-    return f"{shown} «{name}»" if name else shown
 
 
 def build_rows(

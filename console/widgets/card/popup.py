@@ -16,8 +16,8 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from console.i18n import fmt_time, tr
-from console.widgets.calls.strip import caller_text
 from console.widgets.card.panel import ClientCardPanel
+from console.wording import caller_name, caller_number, caller_text
 from pbx.call_events import CallRinging, LiveCall
 from storage.clients import first_call_fields
 from storage.phones import format_display
@@ -219,9 +219,8 @@ class CallPopup(Vertical):
 
     def tab_label(self) -> str:
         card = self._panel.card
-        number = format_display(self.number) if self.number else self.number_raw
-        who = (card.name if card is not None else None) or self.caller_name or number
-        who = who or tr("calls.withheld")
+        who = (card.name if card is not None else None) or caller_name(self.caller_name)
+        who = who or caller_number(self.number, self.number_raw)
         return f"{tr(f'popup.state.{self.state}')} {who}"
 
     def _line(self) -> str:
