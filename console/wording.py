@@ -1,5 +1,5 @@
 """The console's words for what pbx/ and storage/ report as data: a PBX link's state and
-its problem, and a caller the PBX could not name.
+its problem, a caller the PBX could not name, a value storage refused.
 
 pbx/ and storage/ speak no language the operator reads: they hand over codes and values
 (`LinkProblem`, an errno name, Asterisk's `<unknown>`), and this module puts them in the
@@ -8,9 +8,11 @@ interface language, so every screen says the same thing the same way.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from console.i18n import catalog, fmt_time, tr
+from console.i18n import catalog, fmt_number, fmt_time, tr
+from storage.errors import InvalidChange
 from storage.phones import NumberKind, classify_number, format_display
 
 if TYPE_CHECKING:
@@ -99,3 +101,23 @@ def caller_text(number: str | None, raw: str | None, name: str | None) -> str:
     shown = caller_number(number, raw)
     named = caller_name(name)
     return f"{shown} «{named}»" if named else shown
+
+
+# --- a refused value -----------------------------------------------------------------------
+
+
+def invalid_change(exc: InvalidChange) -> str:
+    """Why storage refused a value («не больше 100»), without the field's name; a code
+    this console has no words for falls back to storage's English."""
+    key = f"invalid.{exc.code}"
+    if key not in catalog():
+        return exc.message
+    params = {k: _shown(v) for k, v in exc.params.items()}
+    return tr(key, **params)
+
+
+def _shown(value: object) -> object:
+    """A number as the interface writes numbers (1 000, 120,50); anything else as it is."""
+    if isinstance(value, Decimal):
+        return fmt_number(value, places=2)
+    return fmt_number(value) if isinstance(value, int) and not isinstance(value, bool) else value

@@ -65,7 +65,7 @@ def _kind(value: str) -> OperationKind:
         return OperationKind(value)
     except ValueError:
         allowed = ", ".join(k.value for k in OperationKind)
-        raise InvalidChange("kind", f"one of {allowed}") from None
+        raise InvalidChange("kind", "one_of", allowed=allowed) from None
 
 
 def signed_amount(kind: OperationKind, amount: Decimal | int | str) -> Decimal:
@@ -74,10 +74,10 @@ def signed_amount(kind: OperationKind, amount: Decimal | int | str) -> Decimal:
     value = exact_amount("amount", amount)
     if kind is OperationKind.CORRECTION:
         if value == 0:
-            raise InvalidChange("amount", "a correction must not be zero")
+            raise InvalidChange("amount", "zero_correction")
         return value
     if value <= 0:
-        raise InvalidChange("amount", "must be greater than zero")
+        raise InvalidChange("amount", "not_positive")
     return -value if kind in _OUTGOING else value
 
 
@@ -121,9 +121,7 @@ async def add_operation(
         current = await session.get(Client, client_id, populate_existing=True)
         if current is None:
             raise NotFound("client", client_id)
-        raise InvalidChange(
-            "amount", f"only {current.bonus_balance} bonuses to spend, not {-delta}"
-        )
+        raise InvalidChange("amount", "few_bonuses", have=current.bonus_balance, spend=-delta)
     totals = Totals(balance=row[0], bonus_balance=row[1])
     operation = AccountOperation(
         client_id=client_id,
@@ -191,7 +189,7 @@ async def correct_to(
         if column == "balance":
             kind, amount = OperationKind.CORRECTION, delta
         elif target < 0:
-            raise InvalidChange(column, "must not be negative")
+            raise InvalidChange(column, "negative")
         else:
             kind = OperationKind.BONUS_CREDIT if delta > 0 else OperationKind.BONUS_SPEND
             amount = abs(delta)

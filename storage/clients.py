@@ -420,13 +420,13 @@ def _validate(field: str, value: Any) -> Any:
     if field in _TEXT_FIELDS:
         text = "" if value is None else value
         if not isinstance(text, str):
-            raise InvalidChange(field, "expected text")
+            raise InvalidChange(field, "expected_text")
         text = text.strip()
         limit = _TEXT_FIELDS[field]
         if limit is not None and len(text) > limit:
-            raise InvalidChange(field, f"at most {limit} characters")
+            raise InvalidChange(field, "too_long", limit=limit)
         if field == "email" and text and not _EMAIL.match(text):
-            raise InvalidChange(field, "not an e-mail address")
+            raise InvalidChange(field, "not_email")
         return text
     if field == "kind":
         return _choice(field, value, ClientKind)
@@ -436,26 +436,26 @@ def _validate(field: str, value: Any) -> Any:
         return _birthday(value)
     if field == "tariff_id":
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InvalidChange(field, "expected a tariff id or nothing")
+            raise InvalidChange(field, "expected_tariff")
         return value
     if field in _MONEY_FIELDS:
         amount = _decimal(field, value)
         if amount < 0 and field != "balance":
-            raise InvalidChange(field, "must not be negative")
+            raise InvalidChange(field, "negative")
         if field == "discount_percent" and amount > 100:
-            raise InvalidChange(field, "at most 100")
+            raise InvalidChange(field, "above_limit", limit=100)
         return amount
     if field in _COUNTERS:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidChange(field, "expected a whole number >= 0")
+            raise InvalidChange(field, "expected_count")
         return value
-    raise InvalidChange(field, "not an editable client field")
+    raise InvalidChange(field, "not_editable")
 
 
 def _choice(field: str, value: Any, enum: type[ClientKind] | type[ClientStatus]) -> str:
     allowed = [m.value for m in enum]
     if value not in allowed:
-        raise InvalidChange(field, f"one of {', '.join(allowed)}")
+        raise InvalidChange(field, "one_of", allowed=", ".join(allowed))
     return str(value)
 
 
@@ -466,22 +466,22 @@ def _birthday(value: Any) -> date | None:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            raise InvalidChange("birthday", "expected a date YYYY-MM-DD") from None
+            raise InvalidChange("birthday", "expected_date") from None
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidChange("birthday", "expected a date")
+        raise InvalidChange("birthday", "expected_date")
     return value
 
 
 def _decimal(field: str, value: Any) -> Decimal:
     """Money and percentages: Decimal, int or text; a float would bring binary noise."""
     if isinstance(value, float | bool) or not isinstance(value, Decimal | int | str):
-        raise InvalidChange(field, "expected an exact amount (Decimal or text)")
+        raise InvalidChange(field, "expected_amount")
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise InvalidChange(field, f"not a number: {value!r}") from None
+        raise InvalidChange(field, "not_number", value=value) from None
     if not amount.is_finite() or amount != to_money(amount):
-        raise InvalidChange(field, "at most two decimal places")
+        raise InvalidChange(field, "two_places")
     return to_money(amount)
 
 
@@ -526,7 +526,7 @@ async def set_blacklist(
     """Blacklist a client (a reason is required) or lift it; who and when are kept."""
     reason = reason.strip()
     if on and not reason:
-        raise InvalidChange("blacklist_reason", "a reason is required to blacklist")
+        raise InvalidChange("blacklist_reason", "reason_required")
     at = at or utcnow()
     await _claim_or_missing(session, client_id)
     client = await _load(session, client_id)
@@ -583,7 +583,7 @@ async def add_to_counters(
     }
     deltas = {k: v for k, v in deltas.items() if v}
     if not deltas:
-        raise InvalidChange("counters", "nothing to add")
+        raise InvalidChange("counters", "nothing_to_add")
     cols = CLIENTS.c
     stmt = update(CLIENTS).where(cols.id == client_id)
     for field, delta in deltas.items():
@@ -596,7 +596,7 @@ async def add_to_counters(
     if row is None:
         if await _load(session, client_id, required=False) is None:
             raise NotFound("client", client_id)
-        raise InvalidChange("counters", "a counter would go below zero")
+        raise InvalidChange("counters", "below_zero")
     now = dict(zip(deltas, row, strict=True))
     audit.record(
         session,
@@ -752,9 +752,9 @@ async def _require_tariff(session: AsyncSession, tariff_id: int | None) -> None:
         return
     active = (await session.execute(select(Tariff.active).where(Tariff.id == tariff_id))).first()
     if active is None:
-        raise InvalidChange("tariff_id", f"no tariff {tariff_id}")
+        raise InvalidChange("tariff_id", "no_tariff", tariff=tariff_id)
     if not active[0]:
-        raise InvalidChange("tariff_id", f"tariff {tariff_id} is not active")
+        raise InvalidChange("tariff_id", "tariff_inactive", tariff=tariff_id)
 
 
 async def _apply(

@@ -55,7 +55,7 @@ class DebtRow:
 def _amount(value: Decimal | int | str) -> Decimal:
     amount = exact_amount("amount", value)
     if amount <= 0:
-        raise InvalidChange("amount", "must be greater than zero")
+        raise InvalidChange("amount", "not_positive")
     return amount
 
 
@@ -74,10 +74,10 @@ async def add_debt(
     """Charge a client: amount > 0 with at most two places; reason from DebtReason."""
     value = _amount(amount)
     if reason not in _REASONS:
-        raise InvalidChange("reason", f"one of {', '.join(sorted(_REASONS))}")
+        raise InvalidChange("reason", "one_of", allowed=", ".join(sorted(_REASONS)))
     currency = currency.strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise InvalidChange("currency", "a three-letter code such as RUB")
+        raise InvalidChange("currency", "currency")
     if await session.get(Client, client_id) is None:
         raise NotFound("client", client_id)
     at = at or utcnow()

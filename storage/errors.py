@@ -54,12 +54,47 @@ class LastPhone(DomainError):
 
 
 class InvalidChange(DomainError, ValueError):
-    """A field that cannot be edited, or a value it cannot take."""
+    """A field that cannot be edited, or a value it cannot take.
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    `code` says what is wrong and `params` the details, as data for a screen to word in
+    its own language; `message` is the same in English, for logs and the command line."""
+
+    MESSAGES: Mapping[str, str] = {
+        "expected_text": "expected text",
+        "too_long": "at most {limit} characters",
+        "not_email": "not an e-mail address",
+        "expected_tariff": "expected a tariff id or nothing",
+        "no_tariff": "no tariff {tariff}",
+        "tariff_inactive": "tariff {tariff} is not active",
+        "negative": "must not be negative",
+        "not_positive": "must be greater than zero",
+        "above_limit": "at most {limit}",
+        "expected_count": "expected a whole number >= 0",
+        "not_editable": "not an editable client field",
+        "one_of": "one of {allowed}",
+        "expected_date": "expected a date YYYY-MM-DD",
+        "expected_amount": "expected an exact amount (Decimal or text)",
+        "not_number": "not a number: {value}",
+        "two_places": "at most two decimal places",
+        "reason_required": "a reason is required to blacklist",
+        "nothing_to_add": "nothing to add",
+        "below_zero": "a counter would go below zero",
+        "currency": "a three-letter code such as RUB",
+        "zero_correction": "a correction must not be zero",
+        "few_bonuses": "only {have} bonuses to spend, not {spend}",
+        "name_required": "a tariff needs a name",
+        "tariff_exists": "tariff {name!r} already exists",
+        "tariff_retired_exists": "tariff {name!r} (retired) already exists",
+    }
+
+    def __init__(self, field: str, code: str, **params: object) -> None:
         self.field = field
-        self.message = message
+        self.code = code
+        self.params = params
+        # A code without a template is taken for the message itself (English).
+        template = self.MESSAGES.get(code, code)
+        self.message = template.format(**params) if params else template
+        super().__init__(f"{field}: {self.message}")
 
 
 class EditConflict(DomainError):

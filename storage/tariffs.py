@@ -64,9 +64,9 @@ async def clients_with_tariff(session: AsyncSession, tariff_id: int) -> int:
 def _name(value: str) -> str:
     name = " ".join(value.split())
     if not name:
-        raise InvalidChange("name", "a tariff needs a name")
+        raise InvalidChange("name", "name_required")
     if len(name) > NAME_LIMIT:
-        raise InvalidChange("name", f"at most {NAME_LIMIT} characters")
+        raise InvalidChange("name", "too_long", limit=NAME_LIMIT)
     return name
 
 
@@ -91,8 +91,8 @@ async def find_tariff(session: AsyncSession, name_or_id: str) -> Tariff:
 async def _unique(session: AsyncSession, name: str, keep: Tariff | None = None) -> None:
     same = await _by_name(session, name)
     if same is not None and same is not keep:
-        state = "" if same.active else " (retired)"
-        raise InvalidChange("name", f"tariff {same.name!r}{state} already exists")
+        code = "tariff_exists" if same.active else "tariff_retired_exists"
+        raise InvalidChange("name", code, name=same.name)
 
 
 def _record(

@@ -142,6 +142,77 @@ CATALOG: Catalog = {
     # a caller the PBX gave no number for (console.wording.caller_number)
     "caller.hidden": {"en": "number withheld", "ru": "номер скрыт"},
     "caller.unknown": {"en": "number unknown", "ru": "номер неизвестен"},
+    # a value storage refused (storage.errors.InvalidChange.code)
+    "invalid.expected_text": {"en": "must be text", "ru": "нужен текст"},
+    "invalid.too_long": {
+        "en": "at most {limit} characters",
+        "ru": "не длиннее {limit} символов",
+    },
+    "invalid.not_email": {
+        "en": "not an e-mail address",
+        "ru": "это не адрес эл. почты",
+    },
+    "invalid.expected_tariff": {
+        "en": "pick a tariff from the list",
+        "ru": "выберите тариф из списка",
+    },
+    "invalid.no_tariff": {"en": "no such tariff", "ru": "такого тарифа нет"},
+    "invalid.tariff_inactive": {
+        "en": "this tariff is no longer offered",
+        "ru": "этот тариф больше не действует",
+    },
+    "invalid.negative": {"en": "must not be negative", "ru": "не может быть меньше нуля"},
+    "invalid.not_positive": {"en": "must be greater than zero", "ru": "должна быть больше нуля"},
+    "invalid.above_limit": {"en": "at most {limit}", "ru": "не больше {limit}"},
+    "invalid.expected_count": {
+        "en": "a whole number, 0 or more",
+        "ru": "нужно целое число от 0",
+    },
+    "invalid.not_editable": {"en": "cannot be changed here", "ru": "здесь не изменяется"},
+    "invalid.one_of": {"en": "pick one from the list", "ru": "выберите значение из списка"},
+    "invalid.expected_date": {
+        "en": "a date such as 2026-11-22",
+        "ru": "нужна дата, например 22.11.2026",
+    },
+    "invalid.expected_amount": {
+        "en": "an amount such as 1250.50",
+        "ru": "нужна сумма, например 1250,50",
+    },
+    "invalid.not_number": {"en": "not a number: {value}", "ru": "это не число: {value}"},
+    "invalid.two_places": {
+        "en": "at most two digits after the point",
+        "ru": "не больше двух знаков после запятой",
+    },
+    "invalid.reason_required": {
+        "en": "a reason is required to blacklist",
+        "ru": "для чёрного списка нужна причина",
+    },
+    "invalid.nothing_to_add": {"en": "nothing to add", "ru": "нечего добавлять"},
+    "invalid.below_zero": {
+        "en": "a counter would go below zero",
+        "ru": "счётчик стал бы меньше нуля",
+    },
+    "invalid.zero_correction": {
+        "en": "a correction must not be zero",
+        "ru": "поправка не может быть нулевой",
+    },
+    "invalid.few_bonuses": {
+        "en": "only {have} bonuses to spend, not {spend}",
+        "ru": "бонусов только {have}, а не {spend}",
+    },
+    "invalid.name_required": {"en": "a name is required", "ru": "нужно название"},
+    "invalid.tariff_exists": {
+        "en": "tariff «{name}» already exists",
+        "ru": "тариф «{name}» уже есть",
+    },
+    "invalid.tariff_retired_exists": {
+        "en": "tariff «{name}» already exists (retired)",
+        "ru": "тариф «{name}» уже есть (снят с продажи)",
+    },
+    "invalid.currency": {
+        "en": "a three-letter currency code such as RUB",
+        "ru": "нужен трёхбуквенный код валюты, например RUB",
+    },
     # errors
     "error.worker": {"en": "{what} failed: {error}", "ru": "Не удалось: {what} — {error}"},
     "error.desk": {

@@ -219,6 +219,11 @@ CATALOG: Catalog = {
     "card.field.house": {"en": "House", "ru": "Дом"},
     "card.field.entrance": {"en": "Entrance", "ru": "Подъезд"},
     "card.field.email": {"en": "E-mail", "ru": "Эл. почта"},
+    # fields storage may refuse outside the form (a debt, the counters)
+    "card.field.counters": {"en": "Counters", "ru": "Счётчики"},
+    "card.field.amount": {"en": "Amount", "ru": "Сумма"},
+    "card.field.reason": {"en": "Reason", "ru": "Причина"},
+    "card.field.currency": {"en": "Currency", "ru": "Валюта"},
     "card.field.birthday": {"en": "Birthday", "ru": "День рождения"},
     "card.field.status": {"en": "Status", "ru": "Статус"},
     "card.field.tariff_id": {"en": "Default tariff", "ru": "Тариф по умолчанию"},

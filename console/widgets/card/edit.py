@@ -7,7 +7,6 @@ version it was loaded at, so a save over someone else's newer save is refused by
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from textual.widgets import Input, Label, Select, Static
 from console.data import ClientKind, ClientStatus, InvalidChange, validate_changes
 from console.i18n import fmt_amount, fmt_date, parse_money, tr
 from console.widgets.card.dialogs import parse_date
+from console.wording import invalid_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,22 +82,9 @@ def shown_value(field: Field, value: Any) -> str:
     return str(value)
 
 
-# Storage's refusals of a value (`InvalidChange.message`), in the operator's words.
-_INVALID: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"not an e-mail address"), "card.invalid.email"),
-    (re.compile(r"at most (?P<limit>\d+) characters"), "card.invalid.too_long"),
-    (re.compile(r"at most 100"), "card.invalid.over_100"),
-    (re.compile(r"must not be negative"), "card.invalid.negative"),
-    (re.compile(r"at most two decimal places"), "card.invalid.cents"),
-)
-
-
 def invalid_text(exc: InvalidChange) -> str:
-    """What is wrong with a value storage refused, in words (its own text if not known)."""
-    for pattern, key in _INVALID:
-        if (found := pattern.fullmatch(exc.message)) is not None:
-            return tr(key, **found.groupdict())
-    return exc.message
+    """What is wrong with a value storage refused, in words (storage gives a code)."""
+    return invalid_change(exc)
 
 
 class FormError(ValueError):

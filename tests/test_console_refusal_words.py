@@ -1,0 +1,45 @@
+"""A value storage refuses is explained in the interface language: storage hands over a
+code and its details, the console words them («Скидка, %: не больше 100»)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from console import i18n
+from console.widgets.card.panel import explain
+from storage.clients import validate_changes
+from storage.errors import InvalidChange
+
+
+@pytest.fixture
+def russian() -> Iterator[None]:
+    i18n.set_language("ru")
+    yield
+    i18n.set_language("ru")
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"email": "anna-at-example"}, "Эл. почта: это не адрес эл. почты"),
+        ({"discount_percent": "150"}, "Скидка, %: не больше 100"),
+        ({"balance": "1.005"}, "Баланс: не больше двух знаков после запятой"),
+        ({"completed_orders": -1}, "Выполнено заказов: нужно целое число от 0"),
+        ({"city": "М" * 500}, "Город: не длиннее 100 символов"),
+    ],
+)
+@pytest.mark.usefixtures("russian")
+def test_a_refused_value_is_explained_in_russian(changes: dict[str, Any], said: str) -> None:
+    with pytest.raises(InvalidChange) as caught:
+        validate_changes(changes)
+    assert explain(caught.value) == said
+
+
+def test_the_english_message_stays_for_logs_and_the_command_line() -> None:
+    with pytest.raises(InvalidChange) as caught:
+        validate_changes({"discount_percent": Decimal("150")})
+    assert str(caught.value) == "discount_percent: at most 100"
