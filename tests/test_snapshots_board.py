@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 
 from console import i18n
 from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
+from console.i18n.bindings import localize_bindings
 from console.screens.supervisor import SupervisorScreen
 from pbx.call_events import LiveCall
 from storage.calls import CallLogEntry, upsert_call
@@ -59,6 +60,7 @@ def settings(language: str) -> Settings:
 class Host(App[None]):
     def __init__(self, factory: Any) -> None:
         super().__init__()
+        localize_bindings(self)  # Textual's own «palette» key, as the console words it
         self._factory = factory
 
     def on_mount(self) -> None:

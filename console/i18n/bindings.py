@@ -83,11 +83,14 @@ def localize_classes() -> None:
 def localize_bindings(node: DOMNode) -> None:
     """`node`'s keys in the current language (call in `__init__`, before anything binds)."""
     localize_classes()
+    mine = _translated(node._bindings)  # as built: the class's, plus any added since
     merged = type(node).__dict__.get("_merged_bindings")
     if isinstance(merged, BindingsMap):
-        node._bindings = merged.copy()
-    else:  # Textual keeps them elsewhere now: translate what the node holds
-        node._bindings = _translated(node._bindings)
+        # The class's keys come from the class, now in the current language (the node's
+        # copy may be in the language of a console built before this one); keys the node
+        # got on its own (Textual adds ctrl+p to an app) are kept, translated.
+        mine.key_to_bindings.update(merged.copy().key_to_bindings)
+    node._bindings = mine
 
 
 def system_commands(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:

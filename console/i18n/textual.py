@@ -61,6 +61,7 @@ CATALOG: Catalog = {
         "ru": "Чтобы выйти, нажмите [b]{keys}[/b]",
     },
     # key descriptions: App, Screen, scrolling
+    "textual.key.palette": {"en": "palette", "ru": "Команды"},
     "textual.key.quit.tip": {
         "en": "Quit the app and return to the command prompt.",
         "ru": "Закрыть консоль и вернуться в командную строку.",
