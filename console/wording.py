@@ -56,9 +56,12 @@ def connection_news(status: ConnectionStatus) -> str | None:
     if status.state == "up":
         key = "status.pbx.back" if status.been_up else "status.pbx.connected"
         return tr(key, server=server, since=since)
-    if status.state == "down":
-        key = "status.pbx.lost" if status.been_up else "status.pbx.cannot_reach"
-        return tr(key, server=server, since=since, detail=link_problem(status))
+    if status.state == "down" and status.been_up:
+        return tr("status.pbx.lost", server=server, since=since, detail=link_problem(status))
+    if status.state == "down":  # never reached: «cannot connect» is said already
+        plain = status.problem == "cannot_connect" and status.cause
+        detail = link_cause(status.cause) if plain else link_problem(status)
+        return tr("status.pbx.cannot_reach", server=server, detail=detail)
     if status.state == "login_refused":
         return tr("status.pbx.refused", server=server)
     return None

@@ -107,3 +107,23 @@ def test_a_cause_without_words_is_shown_as_it_came() -> None:
         cause="TLS handshake failed",
     )
     assert link_problem(status).endswith("TLS handshake failed")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_pbx_refusing_at_start_is_shown_unreachable_not_connecting(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The refusal comes while the first screen is being built: the status bar still
+    says it, rather than «connecting» for ever."""
+    ami = SteppedAmi()
+    ami.states.put_nowait(refused(T0))
+    desk = Desk(make_settings(language="ru"), sessions, client_factory=cast(Any, lambda _p: ami))
+    app = ConsoleApp(
+        make_settings(language="ru"), sessions, desk, clock=lambda: T0, check_database=False
+    )
+    notes = Notes()
+    async with app.run_test(size=(120, 30), message_hook=notes) as pilot:
+        await until(pilot, lambda: bool(notes.texts), "the refusal said")
+        await pilot.pause()
+        line = str(app.screen.query_one("#pbx-main", Static).render())
+    assert "недоступна" in line

@@ -80,10 +80,10 @@ CATALOG: Catalog = {
     },
     "status.pbx.unreachable": {"en": "unreachable", "ru": "недоступна"},
     "status.pbx.cannot_reach": {
-        "en": "Cannot connect to PBX {server} (since {since}: {detail}). Calls are not shown "
-        "until it answers; retrying.",
-        "ru": "Не удаётся подключиться к АТС {server} (с {since}: {detail}). Звонки не видны, "
-        "пока АТС не ответит; пробуем снова.",
+        "en": "Cannot connect to PBX {server}: {detail}. Calls are not shown until it "
+        "answers; retrying.",
+        "ru": "Не удаётся подключиться к АТС {server}: {detail}. Звонки не видны, пока АТС "
+        "не ответит; пробуем снова.",
     },
     "status.pbx.refused": {
         "en": "PBX {server} refused the login: check the AMI user and secret in the config.",
@@ -115,8 +115,8 @@ CATALOG: Catalog = {
         "ru": "АТС перестала отвечать",
     },
     "link.cause.ECONNREFUSED": {
-        "en": "connection refused (is the PBX running, is the port right?)",
-        "ru": "в соединении отказано (АТС запущена? порт верный?)",
+        "en": "connection refused: the PBX is not running, or the port is wrong",
+        "ru": "в соединении отказано: АТС не запущена или порт не тот",
     },
     "link.cause.timeout": {"en": "no answer", "ru": "нет ответа"},
     "link.cause.ETIMEDOUT": {"en": "no answer", "ru": "нет ответа"},

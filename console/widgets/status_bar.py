@@ -72,6 +72,13 @@ class StatusBar(Horizontal):
         follow = getattr(self.app, "follow_desk", None)
         if callable(follow):
             follow(self)
+        desk = getattr(self.app, "desk", None)
+        if desk is not None:
+            # A change between compose and following (a PBX refusing at once, at start)
+            # reached nobody here: catch up with the desk as it is now.
+            for status in desk.connections().values():
+                if status != self._connections.get(status.server):
+                    self._show(status)
 
     def _db_text(self, detail: str) -> str:
         if self._database is not None:
@@ -88,7 +95,9 @@ class StatusBar(Horizontal):
         return {None: "-connecting", True: "-up", False: "-down"}[self._database_ok]
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
-        status = message.status
+        self._show(message.status)
+
+    def _show(self, status: ConnectionStatus) -> None:
         self._connections[status.server] = status
         widget_id = f"pbx-{_safe(status.server)}"
         found = self.query(f"#{widget_id}")
