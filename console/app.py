@@ -46,7 +46,7 @@ from console.messages import (
     RingingForMe,
 )
 from console.widgets.footer import ConsoleFooter
-from console.wording import connection_news
+from console.wording import connection_news, worker_words
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
 
 if TYPE_CHECKING:
@@ -423,7 +423,7 @@ class ConsoleApp(App[None]):
         if event.state is not WorkerState.ERROR:
             return
         error = worker.error
-        what = worker.description or worker.name
+        what = worker_words(worker.description) if worker.description else worker.name
         if worker.group == "desk" or worker.group == "desk-feed":
             self.notify(tr("error.desk", what=what, error=str(error)), severity="error", timeout=30)
             return

@@ -106,6 +106,19 @@ def caller_text(number: str | None, raw: str | None, name: str | None) -> str:
     return f"{shown} «{named}»" if named else shown
 
 
+# --- a failed background job ---------------------------------------------------------------
+
+
+def worker_words(description: str) -> str:
+    """What a worker was doing, in the interface language: a worker's description is
+    English for logs, and the catalog has each one's words («worker.*» entries whose
+    English is that description)."""
+    for key, texts in catalog().items():
+        if key.startswith("worker.") and texts["en"] == description:
+            return tr(key)
+    return description
+
+
 # --- a refused value -----------------------------------------------------------------------
 
 

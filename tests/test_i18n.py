@@ -92,3 +92,21 @@ def test_every_key_the_code_uses_is_in_the_catalog() -> None:
 
 def test_an_unknown_key_shows_as_itself_rather_than_crashing() -> None:
     assert tr("no.such.key") == "no.such.key"
+
+
+def test_every_worker_description_has_words() -> None:
+    """A failed job is named in the error the operator reads («Не удалось: сохранение
+    клиента — …»): each worker's (English) description has a «worker.*» entry."""
+    worded = {texts["en"] for key, texts in catalog().items() if key.startswith("worker.")}
+    described = [
+        (where, keyword.value.value)
+        for where, tree in _sources()
+        for name in ("work", "run_worker")
+        for call in _calls(tree, name)
+        for keyword in call.keywords
+        if keyword.arg == "description"
+        and isinstance(keyword.value, ast.Constant)
+        and isinstance(keyword.value.value, str)
+    ]
+    assert len(described) > 10
+    assert [f"{where}: {text}" for where, text in described if text not in worded] == []

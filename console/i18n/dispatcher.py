@@ -87,8 +87,8 @@ CATALOG: Catalog = {
     "calls.state.talking": {"en": "talking", "ru": "разговор"},
     # popups
     "popup.line": {
-        "en": "{state}: {caller} {queue} · {at}",
-        "ru": "{state}: {caller} {queue} · {at}",
+        "en": "{state}: {caller}{queue} · {at}",
+        "ru": "{state}: {caller}{queue} · {at}",
     },
     "popup.queue": {"en": "via queue {queue}", "ru": "через очередь {queue}"},
     "popup.state.ringing": {"en": "Ringing", "ru": "Звонок"},

@@ -227,7 +227,7 @@ class CallPopup(Vertical):
         caller = caller_text(self.number, self.number_raw, self.caller_name)
         if self.kind == "internal":
             caller = tr("popup.colleague", who=self.colleague or self.number_raw)
-        queue = tr("popup.queue", queue=self.queue) if self.queue else ""
+        queue = " " + tr("popup.queue", queue=self.queue) if self.queue else ""
         return tr(
             "popup.line",
             state=tr(f"popup.state.{self.state}"),
