@@ -256,6 +256,15 @@ def database_error_text(error: BaseException) -> str | None:
     """A failure of the database in words (it went away, a constraint); None for others."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from storage.db import describe_error
+    return database_error(error) if isinstance(error, SQLAlchemyError) else None
 
-    return describe_error(error) if isinstance(error, SQLAlchemyError) else None
+
+def database_error(exc: BaseException) -> str:
+    """A database problem in words («сервер базы данных недоступен: …»); the driver's own
+    line stays as it came."""
+    from console.i18n import catalog, tr
+    from storage.db import StorageError, error_kind
+
+    kind, detail = (exc.kind, exc.detail) if isinstance(exc, StorageError) else error_kind(exc)
+    key = f"db.error.{kind}"
+    return tr(key, detail=detail) if key in catalog() and detail else str(exc)

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
@@ -28,7 +28,15 @@ from storage import sqlite_driver
 
 
 class StorageError(Exception):
-    """A database problem worded for a person: no driver traceback, no password."""
+    """A database problem worded for a person: no driver traceback, no password.
+
+    The message is English (the command line, logs); `kind` (see `error_kind`) and
+    `detail` (the driver's own line) are the same as data, for a screen to word."""
+
+    def __init__(self, message: str, *, kind: str = "error", detail: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.detail = detail
 
 
 def parse_url(url: str) -> URL:
@@ -120,9 +128,20 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def describe_error(exc: BaseException, url: str | URL | None = None) -> str:
-    """One line for a person, from whatever the driver raised."""
-    where = f" ({safe_url(url)})" if url is not None else ""
+# What each kind of database problem is called in English (`error_kind`).
+ERROR_KINDS: Final = {
+    "read_only": "database is read-only",
+    "corrupt": "database file is corrupt or not a database",
+    "cannot_open": "cannot open database file",
+    "unreachable": "cannot reach the database server",
+    "refused": "database refused the connection",
+    "error": "database error",
+}
+
+
+def error_kind(exc: BaseException) -> tuple[str, str]:
+    """(kind, the driver's first line) for whatever the driver raised; the kinds are the
+    keys of ERROR_KINDS."""
     original: BaseException = exc
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         original = exc.orig
@@ -130,16 +149,23 @@ def describe_error(exc: BaseException, url: str | URL | None = None) -> str:
     if isinstance(original, sqlite3.DatabaseError) or "sqlite" in type(original).__module__:
         lowered = text.lower()
         if "readonly" in lowered or "read-only" in lowered:
-            return f"database is read-only{where}: {text}"
+            return "read_only", text
         if "not a database" in lowered or "malformed" in lowered:
-            return f"database file is corrupt or not a database{where}: {text}"
+            return "corrupt", text
         if "unable to open" in lowered:
-            return f"cannot open database file{where}: {text}"
+            return "cannot_open", text
     if isinstance(original, OSError | ConnectionError):
-        return f"cannot reach the database server{where}: {text}"
+        return "unreachable", text
     if type(original).__name__ in ("InvalidCatalogNameError", "InvalidPasswordError"):
-        return f"database refused the connection{where}: {text}"
-    return f"database error{where}: {text}"
+        return "refused", text
+    return "error", text
+
+
+def describe_error(exc: BaseException, url: str | URL | None = None) -> str:
+    """One line for a person (in English), from whatever the driver raised."""
+    where = f" ({safe_url(url)})" if url is not None else ""
+    kind, text = error_kind(exc)
+    return f"{ERROR_KINDS[kind]}{where}: {text}"
 
 
 @asynccontextmanager
@@ -150,7 +176,8 @@ async def translate_errors(url: str | URL | None = None) -> AsyncIterator[None]:
     except StorageError:
         raise
     except CAUGHT_ERRORS as exc:
-        raise StorageError(describe_error(exc, url)) from None
+        kind, detail = error_kind(exc)
+        raise StorageError(describe_error(exc, url), kind=kind, detail=detail) from None
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:

@@ -3,6 +3,7 @@ code and its details, the console words them («Скидка, %: не больш
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -10,8 +11,10 @@ from typing import Any
 import pytest
 
 from console import i18n
+from console.data import database_error
 from console.widgets.card.panel import explain
 from storage.clients import validate_changes
+from storage.db import StorageError
 from storage.errors import InvalidChange
 
 
@@ -43,3 +46,14 @@ def test_the_english_message_stays_for_logs_and_the_command_line() -> None:
     with pytest.raises(InvalidChange) as caught:
         validate_changes({"discount_percent": Decimal("150")})
     assert str(caught.value) == "discount_percent: at most 100"
+
+
+@pytest.mark.usefixtures("russian")
+def test_a_database_problem_is_said_in_russian() -> None:
+    """The driver's own line stays; what kind of problem it is comes in words."""
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    assert database_error(readonly) == (
+        "база данных доступна только для чтения: attempt to write a readonly database"
+    )
+    gone = StorageError("cannot reach …", kind="unreachable", detail="Connection refused")
+    assert database_error(gone) == "сервер базы данных недоступен: Connection refused"

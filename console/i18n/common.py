@@ -239,6 +239,28 @@ CATALOG: Catalog = {
     "worker.save_client": {"en": "save client", "ru": "сохранение клиента"},
     "worker.create_client": {"en": "create client", "ru": "создание клиента"},
     "worker.change_client": {"en": "change client", "ru": "изменение клиента"},
+    # a database problem (storage.db.error_kind), then the driver's own line
+    "db.error.read_only": {
+        "en": "the database is read-only: {detail}",
+        "ru": "база данных доступна только для чтения: {detail}",
+    },
+    "db.error.corrupt": {
+        "en": "the database file is damaged or not a database: {detail}",
+        "ru": "файл базы данных повреждён или это не база данных: {detail}",
+    },
+    "db.error.cannot_open": {
+        "en": "cannot open the database file: {detail}",
+        "ru": "не удаётся открыть файл базы данных: {detail}",
+    },
+    "db.error.unreachable": {
+        "en": "the database server cannot be reached: {detail}",
+        "ru": "сервер базы данных недоступен: {detail}",
+    },
+    "db.error.refused": {
+        "en": "the database refused the connection: {detail}",
+        "ru": "база данных отказала в подключении: {detail}",
+    },
+    "db.error.error": {"en": "database error: {detail}", "ru": "ошибка базы данных: {detail}"},
     # errors
     "error.worker": {"en": "{what} failed: {error}", "ru": "Не удалось: {what} — {error}"},
     "error.desk": {

@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from console.data import database_error
 from console.i18n import language, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.transfer.common import error_line
@@ -138,7 +139,7 @@ class TransferDialog(ModalScreen[R]):
         except (ExportFileError, ImportFileError) as exc:
             self.post_message(TransferFailed(exc.line(language())))
         except StorageError as exc:
-            self.post_message(TransferFailed(str(exc)))
+            self.post_message(TransferFailed(database_error(exc)))
         finally:
             throttle.close()
         return None
