@@ -17,12 +17,22 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from console import i18n
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade_database
 from tests.support import pg_admin
 
 PG_URL = os.environ.get("OPCONSOLE_TEST_PG_URL", "")
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def russian() -> Iterator[None]:
+    """The interface in Russian for a test that calls the wording directly (the language
+    is process-wide: an earlier test may have left English)."""
+    i18n.set_language("ru")
+    yield
+    i18n.set_language("ru")
 
 
 @pytest.fixture(autouse=True)

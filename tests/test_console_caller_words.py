@@ -24,10 +24,12 @@ from tests.screen_text import screen_text
         ("+79161234567", "89161234567", "+7 916 123-45-67"),
     ],
 )
+@pytest.mark.usefixtures("russian")
 def test_a_caller_number_in_words(number: str | None, raw: str | None, said: str) -> None:
     assert caller_number(number, raw) == said
 
 
+@pytest.mark.usefixtures("russian")
 def test_a_placeholder_name_is_no_name() -> None:
     assert caller_text(None, "<unknown>", "<unknown>") == "номер неизвестен"
     assert caller_text("+79161234567", "", "Иванова") == "+7 916 123-45-67 «Иванова»"

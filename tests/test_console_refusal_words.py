@@ -4,25 +4,16 @@ code and its details, the console words them («Скидка, %: не больш
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from console import i18n
 from console.data import database_error
 from console.widgets.card.panel import explain
 from storage.clients import validate_changes
 from storage.db import StorageError
 from storage.errors import InvalidChange
-
-
-@pytest.fixture
-def russian() -> Iterator[None]:
-    i18n.set_language("ru")
-    yield
-    i18n.set_language("ru")
 
 
 @pytest.mark.parametrize(
