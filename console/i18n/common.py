@@ -239,6 +239,8 @@ CATALOG: Catalog = {
     "worker.save_client": {"en": "save client", "ru": "сохранение клиента"},
     "worker.create_client": {"en": "create client", "ru": "создание клиента"},
     "worker.change_client": {"en": "change client", "ru": "изменение клиента"},
+    "worker.leave_the_form": {"en": "leave the form", "ru": "выход из формы"},
+    "worker.card_action": {"en": "card action", "ru": "действие с карточкой"},
     # a database problem (storage.db.error_kind), then the driver's own line
     "db.error.read_only": {
         "en": "the database is read-only: {detail}",
