@@ -126,7 +126,12 @@ def still_cursors(app: ConsoleApp) -> None:
 
 
 async def ready(app: ConsoleApp, pilot: Pilot[None]) -> None:
-    await settle(app, pilot)
+    if isinstance(app.screen, ModalScreen):
+        # A dialog's own worker (the card action awaiting its answer) never finishes here.
+        for _ in range(3):
+            await pilot.pause()
+    else:
+        await settle(app, pilot)
     still_cursors(app)
     await pilot.pause()
 
