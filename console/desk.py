@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from functools import partial
 from typing import TypeAlias
@@ -362,26 +362,11 @@ def _succeeded(task: asyncio.Task[int | None]) -> bool:
 
 
 def call_log_entry(record: CallRecord, client_id: int | None) -> CallLogEntry:
-    """The call log's row for a finished call (pbx's record + storage's client)."""
+    """The call log's row for a finished call: pbx's record field for field, plus storage's
+    client. Built from the record's fields so that a field added to one dataclass and not
+    the other fails here (and in tests/test_call_log_fields.py), not as a silent gap."""
     return CallLogEntry(
-        server=record.server,
-        linkedid=record.linkedid,
-        direction=record.direction,
-        number=record.number,
-        number_raw=record.number_raw or "",
-        name=record.name,
-        client_id=client_id,
-        queue=record.queue,
-        operators_rung=list(record.operators_rung),
-        answered_by=record.answered_by,
-        transferred_to=list(record.transferred_to),
-        disposition=record.disposition,
-        reason=record.reason,
-        started_at=record.started_at,
-        answered_at=record.answered_at,
-        ended_at=record.ended_at,
-        wait_s=record.wait_s,
-        talk_s=record.talk_s,
+        client_id=client_id, **{f.name: getattr(record, f.name) for f in fields(record)}
     )
 
 

@@ -12,7 +12,7 @@ Nothing here commits; the caller owns the unit of work.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any, Final, cast
 
@@ -40,27 +40,6 @@ CALLS = cast(Table, Call.__table__)
 CLIENTS = cast(Table, Client.__table__)
 PHONES = cast(Table, ClientPhone.__table__)
 
-CALL_JSON_KEYS: Final = (
-    "server",
-    "linkedid",
-    "direction",
-    "number",
-    "number_raw",
-    "name",
-    "client_id",
-    "queue",
-    "operators_rung",
-    "answered_by",
-    "transferred_to",
-    "disposition",
-    "reason",
-    "started_at",
-    "answered_at",
-    "ended_at",
-    "wait_s",
-    "talk_s",
-)
-
 
 @dataclass(frozen=True)
 class CallLogEntry:
@@ -86,6 +65,10 @@ class CallLogEntry:
     ended_at: datetime
     wait_s: float
     talk_s: float
+
+
+# The JSON keys are the entry's fields, in order: one list, so neither can grow alone.
+CALL_JSON_KEYS: Final = tuple(f.name for f in fields(CallLogEntry))
 
 
 # ------------------------------------------------------------------------ writing
@@ -156,26 +139,16 @@ async def upsert_call(session: AsyncSession, entry: CallLogEntry) -> int:
         client_id = (
             select(PHONES.c.client_id).where(PHONES.c.e164 == entry.number).scalar_subquery()
         )
-    stmt = dialect_insert(session, CALLS).values(
-        server=entry.server,
-        linkedid=entry.linkedid,
-        direction=entry.direction,
-        number=entry.number,
+    values = {key: getattr(entry, key) for key in CALL_JSON_KEYS}
+    values.update(
         number_raw=entry.number_raw[:64],
-        name=entry.name,
         client_id=client_id,
-        queue=entry.queue,
         operators_rung=list(entry.operators_rung),
-        answered_by=entry.answered_by,
         transferred_to=list(entry.transferred_to),
-        disposition=entry.disposition,
-        reason=entry.reason,
-        started_at=entry.started_at,
-        answered_at=entry.answered_at,
-        ended_at=entry.ended_at,
         wait_s=float(entry.wait_s),
         talk_s=float(entry.talk_s),
     )
+    stmt = dialect_insert(session, CALLS).values(**values)
     stmt = _merge_on_conflict(stmt).returning(CALLS.c.id, CALLS.c.client_id, CALLS.c.started_at)
     call_id, owner, started_at = (await session.execute(stmt)).one()
     if owner is not None:
@@ -266,32 +239,20 @@ async def iter_calls(
         last = (batch[-1].started_at, batch[-1].id)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 1)
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
 
 
 def call_to_json(row: Call | CallLogEntry) -> dict[str, Any]:
-    """One call as `opconsole calls list --json` prints it: exactly CALL_JSON_KEYS."""
-    return {
-        "server": row.server,
-        "linkedid": row.linkedid,
-        "direction": row.direction,
-        "number": row.number,
-        "number_raw": row.number_raw,
-        "name": row.name,
-        "client_id": row.client_id,
-        "queue": row.queue,
-        "operators_rung": list(row.operators_rung),
-        "answered_by": row.answered_by,
-        "transferred_to": list(row.transferred_to),
-        "disposition": row.disposition,
-        "reason": row.reason,
-        "started_at": _iso(row.started_at),
-        "answered_at": _iso(row.answered_at),
-        "ended_at": _iso(row.ended_at),
-        "wait_s": round(float(row.wait_s), 1),
-        "talk_s": round(float(row.talk_s), 1),
-    }
+    """One call as `opconsole calls list --json` prints it: exactly CALL_JSON_KEYS, times
+    ISO 8601, durations rounded to 0.1 s, lists as lists."""
+    return {key: _json_value(getattr(row, key)) for key in CALL_JSON_KEYS}
 
 
 # ------------------------------------------------------------------ supervisor figures
