@@ -70,6 +70,7 @@ def _status_kb(field: str) -> int:
 
 
 async def _export(db: str, file: Path) -> dict[str, Any]:
+    from console.xlsx_words import sheet_words
     from storage.db import create_engine, make_sessionmaker
     from storage.filters import ClientFilter
     from storage.xlsx import export_clients
@@ -77,7 +78,7 @@ async def _export(db: str, file: Path) -> dict[str, Any]:
     engine = create_engine(db)
     try:
         summary = await export_clients(
-            make_sessionmaker(engine), file, ClientFilter(), language="ru"
+            make_sessionmaker(engine), file, ClientFilter(), words=sheet_words("clients", "ru")
         )
     finally:
         await engine.dispose()
@@ -85,16 +86,19 @@ async def _export(db: str, file: Path) -> dict[str, Any]:
 
 
 async def _import(db: str, file: Path) -> dict[str, Any]:
+    from console.xlsx_words import import_lines, import_words
     from storage.db import create_engine, make_sessionmaker
     from storage.xlsx import import_clients
 
     engine = create_engine(db)
     try:
-        report = await import_clients(make_sessionmaker(engine), file, actor="bench")
+        report = await import_clients(
+            make_sessionmaker(engine), file, actor="bench", words=import_words()
+        )
     finally:
         await engine.dispose()
     if not report.ok:
-        raise SystemExit("import failed: " + "; ".join(report.format_lines()[:5]))
+        raise SystemExit("import failed: " + "; ".join(import_lines(report)[:5]))
     return {"rows": report.rows, "created": report.created}
 
 

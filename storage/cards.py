@@ -128,14 +128,6 @@ class ClientCard:
     updated_by: str
 
     @property
-    def address(self) -> str:
-        """Street, house and entrance as one line, e.g. «Тверская, 7, под. 2»."""
-        parts = [self.street, self.house]
-        if self.entrance:
-            parts.append(f"под. {self.entrance}")
-        return ", ".join(p for p in parts if p)
-
-    @property
     def e164s(self) -> list[str]:
         return [p.e164 for p in self.phones]
 
@@ -456,9 +448,11 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def card_to_json(card: ClientCard) -> dict[str, Any]:
+def card_to_json(card: ClientCard, address: str) -> dict[str, Any]:
     """The `opconsole clients find --json` document. Required keys are never renamed;
-    money is a string with two decimals, times ISO 8601 with offset."""
+    money is a string with two decimals, times ISO 8601 with offset. `address` is the
+    street, house and entrance in words, as the caller shows them (storage spells no word
+    a person reads)."""
     return {
         "id": card.id,
         "name": card.name,
@@ -470,7 +464,7 @@ def card_to_json(card: ClientCard) -> dict[str, Any]:
         "phones": [p.e164 for p in card.phones],
         "phone_labels": {p.e164: p.label for p in card.phones},
         "city": card.city,
-        "address": card.address,
+        "address": address,
         "street": card.street,
         "house": card.house,
         "entrance": card.entrance,

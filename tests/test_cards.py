@@ -140,7 +140,7 @@ async def test_exact_money_sums(sessions: Sessions) -> None:
         card = await load_client_card(s, created[0], today=TODAY, max_unpaid_debts=1)
     assert card.unpaid_debt_total == Decimal("0.30")
     assert card.orders_blocked
-    assert card_to_json(card)["unpaid_debt_total"] == "0.30"
+    assert card_to_json(card, "")["unpaid_debt_total"] == "0.30"
 
 
 async def test_no_card_for_unknown_or_non_client_numbers(
@@ -159,7 +159,7 @@ async def test_card_json_document(sessions: Sessions) -> None:
     client_id = await busy_client(sessions)
     async with sessions() as s:
         card = await load_client_card(s, client_id, today=TODAY, max_unpaid_debts=1)
-    doc = card_to_json(card)
+    doc = card_to_json(card, "Тверская, 7, под. 2")
     assert doc.keys() >= CLIENTS_FIND_KEYS
     assert doc["phones"] == ["+79031112233", "+74957654321"]
     assert doc["tariff"] == "Бизнес"

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def config(tmp_path: Path, url: str) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    path.write_text(f'[database]\nurl = "{url}"\n\n[ui]\nlanguage = "en"\n', encoding="utf-8")
     return path
 
 

@@ -17,6 +17,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from console.i18n import Language
+from console.xlsx_words import export_error_line, export_line, import_lines
 from storage.client_list import SEARCH_CAP, list_clients
 from storage.db import create_engine, make_sessionmaker
 from storage.filters import CallFilter, ClientFilter
@@ -30,10 +32,11 @@ from storage.xlsx import (
     import_clients,
     sources,
 )
-from storage.xlsx.headers import CLIENT_COLUMNS, Language
+from storage.xlsx.headers import CLIENT_COLUMNS
 from storage.xlsx.writer import SheetWriter
 from tests.support import pg_admin
 from tests.test_search import add_client
+from tests.xlsx_support import IMPORT_WORDS, sheet_words, speaking
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -54,7 +57,7 @@ async def test_client_export_is_readable(
         sessions,
         path,
         ClientFilter(),
-        language="ru",
+        words=sheet_words("clients", "ru"),
         progress=lambda d, t: seen.append((d, t)),
         batch_size=50,
     )
@@ -92,7 +95,10 @@ async def test_client_export_filters(
             await s.scalars(select(Client.name).where(Client.blacklisted).order_by(Client.id))
         ).all()
     summary = await export_clients(
-        sessions, out / "bl.xlsx", ClientFilter(blacklisted=True), language="en"
+        sessions,
+        out / "bl.xlsx",
+        ClientFilter(blacklisted=True),
+        words=sheet_words("clients", "en"),
     )
     assert summary.rows == len(blacklisted)
     ws = load_workbook(out / "bl.xlsx", read_only=True).active
@@ -115,14 +121,29 @@ async def test_cancel_leaves_no_file(
             cancel.set()
 
     summary = await export_clients(
-        sessions, target, ClientFilter(), progress=progress, cancel=cancel, batch_size=50
+        sessions,
+        target,
+        ClientFilter(),
+        progress=progress,
+        cancel=cancel,
+        batch_size=50,
+        words=sheet_words("clients", "en"),
     )
     assert summary.cancelled and summary.rows < 300
-    assert "no file written" in summary.format_lines()[0]
+    with speaking("en"):
+        assert "no file written" in export_line(summary)
     assert [p.name for p in out.iterdir()] == ["out.xlsx"]
     assert target.read_bytes() == b"previous export"
 
-    task = asyncio.create_task(export_clients(sessions, target, ClientFilter(), batch_size=10))
+    task = asyncio.create_task(
+        export_clients(
+            sessions,
+            target,
+            ClientFilter(),
+            batch_size=10,
+            words=sheet_words("clients", "en"),
+        )
+    )
     await asyncio.sleep(0.05)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -140,13 +161,23 @@ async def test_call_and_debt_exports(
         calls = (await s.scalars(select(Call.started_at).order_by(Call.started_at))).all()
         paid = (await s.scalars(select(Debt.paid_by).where(Debt.paid_at.is_not(None)))).all()
     since = calls[len(calls) // 2]
-    summary = await export_calls(sessions, out / "calls.xlsx", CallFilter(since=since))
+    summary = await export_calls(
+        sessions,
+        out / "calls.xlsx",
+        CallFilter(since=since),
+        words=sheet_words("calls", "en"),
+    )
     assert summary.rows == sum(1 for c in calls if c >= since) > 0
     ws = load_workbook(out / "calls.xlsx").active
     assert ws.freeze_panes == "A2" and ws["A1"].value == "Started at"
     assert isinstance(ws["A2"].value, datetime)
 
-    summary = await export_debts(sessions, out / "paid.xlsx", paid=True, language="ru")
+    summary = await export_debts(
+        sessions,
+        out / "paid.xlsx",
+        paid=True,
+        words=sheet_words("debts", "ru"),
+    )
     assert summary.rows == len(paid)
     ws = load_workbook(out / "paid.xlsx").active
     header = [c.value for c in ws[1]]
@@ -201,14 +232,19 @@ async def test_round_trip_into_an_empty_database(
     path = out / "all.xlsx"
     languages: tuple[Language, ...] = ("ru", "en")
     for language in languages:
-        await export_clients(sessions, path, ClientFilter(), language=language)
+        await export_clients(
+            sessions,
+            path,
+            ClientFilter(),
+            words=sheet_words("clients", language),
+        )
         empty_url = await _empty_twin(db_url, out / f"empty-{language}.db")
         other = create_engine(empty_url)
         try:
             other_sessions = make_sessionmaker(other)
             await seed_database(other, clients=0)  # the same tariffs, no clients
-            report = await import_clients(other_sessions, path, actor="import")
-            assert report.ok, report.format_lines()[:5]
+            report = await import_clients(other_sessions, path, actor="import", words=IMPORT_WORDS)
+            assert report.ok, import_lines(report)[:5]
             assert report.created == 400
             assert await _snapshot(other_sessions) == await _snapshot(sessions)
         finally:
@@ -270,11 +306,13 @@ def test_sheet_writer_dimension_text_and_clean_abort(
 def test_unwritable_target_is_an_export_file_error(tmp_path: Path) -> None:
     columns = [CLIENT_COLUMNS["name"]]
     with pytest.raises(ExportFileError) as caught:
-        SheetWriter(tmp_path / "missing" / "a.xlsx", "T", columns, "en")
-    assert "cannot write the file" in str(caught.value)
-    assert "не удаётся записать файл" in caught.value.line("ru")
+        SheetWriter(tmp_path / "missing" / "a.xlsx", "T", columns, ["A"])
+    with speaking("en"):
+        assert "cannot write the file" in export_error_line(caught.value)
+    with speaking("ru"):
+        assert "не удаётся записать файл" in export_error_line(caught.value)
     (tmp_path / "dir.xlsx").mkdir()
-    writer = SheetWriter(tmp_path / "dir.xlsx", "T", columns, "en")
+    writer = SheetWriter(tmp_path / "dir.xlsx", "T", columns, ["A"])
     writer.write_rows([("a",)])
     with pytest.raises(ExportFileError):
         writer.finish()
@@ -358,7 +396,13 @@ async def test_client_export_selects_what_the_client_base_lists(
     for i, flt in enumerate(SAME_AS_THE_TABLE[:6]):
         path = tmp_path / f"found-{i}.xlsx"
         listed, _ = await _listed(sessions, flt)
-        summary = await export_clients(sessions, path, flt, batch_size=5)
+        summary = await export_clients(
+            sessions,
+            path,
+            flt,
+            batch_size=5,
+            words=sheet_words("clients", "en"),
+        )
         assert summary.rows == len(listed), flt
         async with sessions() as s:
             names = (await s.scalars(select(Client.name).where(Client.id.in_(listed)))).all()
@@ -381,7 +425,13 @@ async def test_client_export_takes_every_match_beyond_the_search_cap(
         assert set(listed) < set(truth)
         assert await _exported(sessions, flt, 64) == truth, query
     flt = ClientFilter(search="ёлкин", city="Сочи")
-    summary = await export_clients(sessions, tmp_path / "all.xlsx", flt, batch_size=50)
+    summary = await export_clients(
+        sessions,
+        tmp_path / "all.xlsx",
+        flt,
+        batch_size=50,
+        words=sheet_words("clients", "en"),
+    )
     assert summary.rows == len(truth)
     ws = load_workbook(tmp_path / "all.xlsx", read_only=True).active
     names = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]

@@ -14,12 +14,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from console.xlsx_words import file_error_line, import_lines, reason
 from storage.db import StorageError
 from storage.models import AuditEntry, Client, ClientPhone, Tariff
 from storage.xlsx import ImportFileError, import_clients
-from storage.xlsx import validation as validation_module
-from storage.xlsx.labels import code_for
-from tests.xlsx_support import write_sheet
+from storage.xlsx.labels import Spellings
+from tests.xlsx_support import IMPORT_WORDS, speaking, write_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xlsx"
 Sessions = async_sessionmaker[AsyncSession]
@@ -53,8 +53,10 @@ async def test_libreoffice_file_imports(sessions: Sessions) -> None:
     """A file LibreOffice wrote from a CSV: numbers as numbers, dates as text and dates,
     several phones in one cell, Russian headers with ё."""
     await seed_tariffs(sessions)
-    report = await import_clients(sessions, FIXTURES / "clients_libreoffice.xlsx", actor="tester")
-    assert report.ok, report.format_lines()
+    report = await import_clients(
+        sessions, FIXTURES / "clients_libreoffice.xlsx", actor="tester", words=IMPORT_WORDS
+    )
+    assert report.ok, import_lines(report)
     assert (report.rows, report.created, report.updated) == (5, 5, 0)
     assert report.committed
     assert await counts(sessions) == (5, 7, 5)
@@ -89,7 +91,9 @@ def test_the_fixture_was_written_by_libreoffice() -> None:
 
 async def test_search_index_sees_imported_clients(sessions: Sessions) -> None:
     await seed_tariffs(sessions)
-    await import_clients(sessions, FIXTURES / "clients_libreoffice.xlsx", actor="t")
+    await import_clients(
+        sessions, FIXTURES / "clients_libreoffice.xlsx", actor="t", words=IMPORT_WORDS
+    )
     async with sessions() as s:
         digits = (
             await s.execute(select(ClientPhone.digits).where(ClientPhone.e164 == "+79161234567"))
@@ -118,7 +122,7 @@ async def test_bad_rows_are_all_reported_and_nothing_written(
             ["Длинный", "+79160000007", None, "Г" * 101, None, None, None],
         ],
     )
-    report = await import_clients(sessions, path, actor="t")
+    report = await import_clients(sessions, path, actor="t", words=IMPORT_WORDS)
     assert not report.ok and report.exit_code == 1 and not report.committed
     got = {(e.row, e.column, e.code) for e in report.errors}
     assert got == {
@@ -135,10 +139,11 @@ async def test_bad_rows_are_all_reported_and_nothing_written(
     }
     tariff_error = next(e for e in report.errors if e.code == "unknown_tariff")
     assert tariff_error.value == "Космос"
-    assert all(name in tariff_error.reason() for name in TARIFFS)
+    assert all(name in reason(tariff_error) for name in TARIFFS)
     duplicate = next(e for e in report.errors if e.code == "duplicate_in_file")
     assert duplicate.detail == "2" and duplicate.value == "8 916 000-00-01"
-    lines = report.format_lines("ru")
+    with speaking("ru"):
+        lines = import_lines(report)
     assert lines[-1].endswith("ничего не импортировано")
     assert any(line.startswith("строка 8, Тариф: 'Космос'") for line in lines)
     assert await counts(sessions) == (0, 0, 0)
@@ -150,7 +155,7 @@ async def test_update_existing_or_refuse_with_no_update(sessions: Sessions, tmp_
         tmp_path / "first.xlsx",
         [["ФИО", "Телефон", "Город"], ["Иванов Иван", "+79161234567", "Москва"]],
     )
-    assert (await import_clients(sessions, first, actor="a")).created == 1
+    assert (await import_clients(sessions, first, actor="a", words=IMPORT_WORDS)).created == 1
     second = write_sheet(
         tmp_path / "second.xlsx",
         [
@@ -159,11 +164,13 @@ async def test_update_existing_or_refuse_with_no_update(sessions: Sessions, tmp_
             ["+79260000000", None, "Москва", None, "новый"],
         ],
     )
-    refused = await import_clients(sessions, second, actor="b", update_existing=False)
+    refused = await import_clients(
+        sessions, second, actor="b", update_existing=False, words=IMPORT_WORDS
+    )
     assert [(e.row, e.code, e.detail) for e in refused.errors] == [(2, "phone_taken", "#1")]
     assert await counts(sessions) == (1, 1, 1)
 
-    report = await import_clients(sessions, second, actor="b")
+    report = await import_clients(sessions, second, actor="b", words=IMPORT_WORDS)
     assert report.ok and (report.created, report.updated, report.unchanged) == (1, 1, 0)
     ivanov = await client_by_phone(sessions, "+79031112233")
     # Updated: only the cells the row fills; the name stays, a phone is added.
@@ -184,18 +191,23 @@ async def test_update_existing_or_refuse_with_no_update(sessions: Sessions, tmp_
     assert [a.action for a in audit] == ["create", "update"]
     assert audit[1].actor == "b" and audit[1].changes["city"] == ["Москва", "Тверь"]
 
-    again = await import_clients(sessions, second, actor="b")
+    again = await import_clients(sessions, second, actor="b", words=IMPORT_WORDS)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
 async def test_dry_run_writes_nothing(sessions: Sessions) -> None:
     await seed_tariffs(sessions)
     report = await import_clients(
-        sessions, FIXTURES / "clients_libreoffice.xlsx", actor="t", dry_run=True
+        sessions,
+        FIXTURES / "clients_libreoffice.xlsx",
+        actor="t",
+        dry_run=True,
+        words=IMPORT_WORDS,
     )
     assert report.ok and report.dry_run and not report.committed
     assert report.created == 5
-    assert "dry run, nothing written" in report.format_lines()[-1]
+    with speaking("en"):
+        assert "dry run, nothing written" in import_lines(report)[-1]
     assert await counts(sessions) == (0, 0, 0)
 
 
@@ -210,9 +222,9 @@ async def test_two_phones_of_different_clients_in_one_row(
             ["Борис", "Б", "+79160000002"],
         ],
     )
-    assert (await import_clients(sessions, first, actor="t")).created == 2
+    assert (await import_clients(sessions, first, actor="t", words=IMPORT_WORDS)).created == 2
     merged = write_sheet(tmp_path / "b.xlsx", [["Телефоны"], ["+79160000001, +79160000002"]])
-    report = await import_clients(sessions, merged, actor="t")
+    report = await import_clients(sessions, merged, actor="t", words=IMPORT_WORDS)
     assert [(e.code, e.detail) for e in report.errors] == [("owners_conflict", "#1, #2")]
 
 
@@ -223,24 +235,24 @@ async def test_failure_midway_leaves_database_unchanged(
     existing = write_sheet(
         tmp_path / "e.xlsx", [["ФИО", "Телефон"], ["Старый Клиент", "+79990000000"]]
     )
-    await import_clients(sessions, existing, actor="t")
+    await import_clients(sessions, existing, actor="t", words=IMPORT_WORDS)
     before = await counts(sessions)
     rows = [["ФИО", "Телефон", "Статус"]]
     rows += [[f"Клиент {i}", f"+7916{i:07d}", "VIP"] for i in range(2500)]
     path = write_sheet(tmp_path / "big.xlsx", rows)
 
-    real = code_for
+    real = Spellings.code_for
     calls = 0
 
-    def poisoned(group: str, text: str) -> str | None:
+    def poisoned(self: Spellings, group: str, text: str) -> str | None:
         # Row 2,400 gets a status the CHECK constraint refuses, past the first batches.
         nonlocal calls
         calls += 1
-        return "bogus" if group == "status" and calls == 2401 else real(group, text)
+        return "bogus" if group == "status" and calls == 2401 else real(self, group, text)
 
-    monkeypatch.setattr(validation_module, "code_for", poisoned)
+    monkeypatch.setattr(Spellings, "code_for", poisoned)
     with pytest.raises(StorageError):
-        await import_clients(sessions, path, actor="t")
+        await import_clients(sessions, path, actor="t", words=IMPORT_WORDS)
     assert await counts(sessions) == before
 
 
@@ -265,9 +277,9 @@ async def test_unreadable_files_give_one_line(sessions: Sessions, tmp_path: Path
     }
     for path, code in cases.items():
         with pytest.raises(ImportFileError) as caught:
-            await import_clients(sessions, path, actor="t")
+            await import_clients(sessions, path, actor="t", words=IMPORT_WORDS)
         assert caught.value.code == code, path
-        assert "\n" not in caught.value.line("ru") and path.name in str(caught.value)
+        assert "\n" not in file_error_line(caught.value) and path.name in str(caught.value)
     assert await counts(sessions) == (0, 0, 0)
 
 
@@ -282,6 +294,6 @@ async def test_damaged_sheet_inside_a_valid_zip(sessions: Sessions, tmp_path: Pa
                 data = data[: len(data) // 2]
             dst.writestr(item, data)
     with pytest.raises(ImportFileError) as caught:
-        await import_clients(sessions, broken, actor="t")
+        await import_clients(sessions, broken, actor="t", words=IMPORT_WORDS)
     assert caught.value.code == "corrupt"
     assert await counts(sessions) == (0, 0, 0)

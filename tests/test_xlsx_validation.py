@@ -16,10 +16,9 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from storage.clients import phone_search_digits
 from storage.phones import format_national, normalize_phone
 from storage.phones_fast import national_fast, normalize_fast, search_digits_fast
-from storage.xlsx.headers import client_field_for
-from storage.xlsx.labels import code_for
 from storage.xlsx.reader import SheetReader
 from storage.xlsx.spill import IntMap, Spill
+from tests.xlsx_support import SPELLINGS
 
 
 @pytest.mark.parametrize(
@@ -48,7 +47,7 @@ from storage.xlsx.spill import IntMap, Spill
     ],
 )
 def test_headers(header: str | None, field: str | None) -> None:
-    assert client_field_for(header) == field
+    assert SPELLINGS.field_for(header) == field
 
 
 @pytest.mark.parametrize(
@@ -66,13 +65,13 @@ def test_headers(header: str | None, field: str | None) -> None:
     ],
 )
 def test_yes_no(text: str, code: str | None) -> None:
-    assert code_for("bool", text) == code
+    assert SPELLINGS.code_for("bool", text) == code
 
 
 def test_status_words_in_both_languages() -> None:
-    assert code_for("status", "Постоянный") == "regular"
-    assert code_for("status", "vip") == "vip"
-    assert code_for("kind", "Юрлицо") == "corporate"
+    assert SPELLINGS.code_for("status", "Постоянный") == "regular"
+    assert SPELLINGS.code_for("status", "vip") == "vip"
+    assert SPELLINGS.code_for("kind", "Юрлицо") == "corporate"
 
 
 def test_e164_shortcut_agrees_with_storage_phones() -> None:
@@ -146,7 +145,7 @@ def _openpyxl_rows(path: Path, min_row: int) -> list[tuple[int, tuple[object, ..
 
 
 def _quick_rows(path: Path) -> list[tuple[int, tuple[object, ...]]]:
-    reader = SheetReader(path)
+    reader = SheetReader(path, SPELLINGS)
     try:
         return [(number, _strip(values)) for number, values in reader.rows()]
     finally:

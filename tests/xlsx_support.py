@@ -1,12 +1,34 @@
-"""What the xlsx tests share: a real workbook written from rows, as a person would save it."""
+"""What the xlsx tests share: a real workbook written from rows, as a person would save it,
+and the words the console hands storage for its files."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from openpyxl import Workbook
+
+from console import i18n
+from console.xlsx_words import import_words, sheet_words
+from storage.xlsx.labels import Spellings
+
+IMPORT_WORDS: Final = import_words()
+SPELLINGS: Final = Spellings(IMPORT_WORDS)
+
+__all__ = ["IMPORT_WORDS", "SPELLINGS", "sheet_words", "speaking", "write_sheet"]
+
+
+@contextmanager
+def speaking(language: i18n.Language) -> Iterator[None]:
+    """The console's language for what is worded inside, restored after."""
+    before = i18n.language()
+    i18n.set_language(language)
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
 
 
 def write_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from console.cli.common import Progress, open_database, print_json
+from console.cli.common import CommandError, Progress, open_database, print_json
 from console.config import Settings
+from console.i18n import tr
 from storage.filters import CallFilter
+
+if TYPE_CHECKING:  # the xlsx code loads only for the commands that use it
+    from console.xlsx_words import Sheet
+    from storage.xlsx import ExportSummary
+
+    # One of storage's exports with what it exports bound already.
+    Export = Callable[..., Awaitable[ExportSummary]]
 
 
 def register(sub: Any) -> None:
@@ -83,46 +93,46 @@ async def list_command(args: argparse.Namespace, settings: Settings) -> int:
         print_json(documents)
         return 0
     for doc in documents:
-        who = doc["answered_by"] or ",".join(doc["operators_rung"]) or "-"
         print(
-            f"{doc['started_at'][:19]}  {doc['direction']:<8} {doc['disposition']:<9} "
-            f"{doc['number'] or doc['number_raw'] or '-':<16} {who:<10} "
-            f"wait {doc['wait_s']:>5.1f}s talk {doc['talk_s']:>6.1f}s  {doc['name'] or ''}"
+            tr(
+                "cli.call.line",
+                started=doc["started_at"][:19],
+                direction=tr(f"word.direction.{doc['direction']}"),
+                disposition=tr(f"word.disposition.{doc['disposition']}"),
+                number=doc["number"] or doc["number_raw"] or "-",
+                who=doc["answered_by"] or ",".join(doc["operators_rung"]) or "-",
+                wait=doc["wait_s"],
+                talk=doc["talk_s"],
+                name=doc["name"] or "",
+            )
         )
     return 0
 
 
 async def export_command(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.xlsx.export import export_calls
+    from storage.xlsx import export_calls
 
-    progress = Progress("exporting")
-    async with open_database(settings) as (_engine, sessions):
-        try:
-            summary = await export_calls(
-                sessions, args.file, _filter(args), language=settings.ui.language, progress=progress
-            )
-        finally:
-            progress.close()
-    for line in summary.format_lines(settings.ui.language):
-        print(line)
-    return 0
+    return await _export(settings, partial(export_calls, flt=_filter(args)), "calls", args.file)
 
 
 async def export_debts_command(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.xlsx.export import export_debts
+    from storage.xlsx import export_debts
 
-    progress = Progress("exporting")
+    return await _export(settings, partial(export_debts, paid=args.paid), "debts", args.file)
+
+
+async def _export(settings: Settings, export: Export, sheet: Sheet, file: Path) -> int:
+    """Run `export(sessions, file, words=…, progress=…)` with a progress bar; one line."""
+    from console.xlsx_words import export_error_line, export_line, sheet_words
+    from storage.xlsx import ExportFileError
+
+    progress = Progress(tr("cli.progress.exporting"))
     async with open_database(settings) as (_engine, sessions):
         try:
-            summary = await export_debts(
-                sessions,
-                args.file,
-                paid=args.paid,
-                language=settings.ui.language,
-                progress=progress,
-            )
+            summary = await export(sessions, file, words=sheet_words(sheet), progress=progress)
+        except ExportFileError as exc:
+            raise CommandError(export_error_line(exc)) from None
         finally:
             progress.close()
-    for line in summary.format_lines(settings.ui.language):
-        print(line)
+    print(export_line(summary))
     return 0

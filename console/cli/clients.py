@@ -10,6 +10,7 @@ from typing import Any
 
 from console.cli.common import CommandError, Progress, open_database, print_json
 from console.config import Settings
+from console.i18n import fmt_address, tr
 from storage.filters import ClientFilter
 from storage.phones import classify_number
 
@@ -62,7 +63,7 @@ async def find_command(args: argparse.Namespace, settings: Settings) -> int:
 
     number = classify_number(args.phone, settings.phone.region)
     if number.e164 is None:
-        raise CommandError(f"no client: {args.phone!r} is not a client phone ({number.kind})")
+        raise CommandError(tr("cli.find.not_a_phone", phone=repr(args.phone), kind=number.kind))
     async with open_database(settings) as (_engine, sessions), sessions() as session:
         card = await load_card_by_phone(
             session,
@@ -72,8 +73,8 @@ async def find_command(args: argparse.Namespace, settings: Settings) -> int:
             max_unpaid_debts=settings.rules.max_unpaid_debts,
         )
     if card is None:
-        raise CommandError(f"no client with phone {number.e164}")
-    document = card_to_json(card)
+        raise CommandError(tr("cli.find.none", phone=number.e164))
+    document = card_to_json(card, fmt_address(card.street, card.house, card.entrance))
     if args.json:
         print_json(document)
     else:
@@ -82,29 +83,37 @@ async def find_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_card(doc: dict[str, Any]) -> None:
-    lines = [f"{doc['name']}  (client {doc['id']}, {doc['status']}, {doc['activity']})"]
+    status, activity = tr(f"word.status.{doc['status']}"), tr(f"word.activity.{doc['activity']}")
+    lines = [tr("cli.card.head", name=doc["name"], id=doc["id"], status=status, activity=activity)]
     if doc.get("blacklisted"):
-        lines.append(f"  BLACKLISTED: {doc.get('blacklist_reason') or '-'}")
-    lines.append(f"  phones:   {', '.join(doc['phones'])}")
-    lines.append(f"  city:     {doc.get('city') or '-'}")
-    lines.append(f"  tariff:   {doc.get('tariff') or '-'}")
+        lines.append(tr("cli.card.blacklisted", reason=doc.get("blacklist_reason") or "-"))
+    lines.append(tr("cli.card.phones", phones=", ".join(doc["phones"])))
+    lines.append(tr("cli.card.city", city=doc.get("city") or "-"))
+    if doc.get("address"):
+        lines.append(tr("cli.card.address", address=doc["address"]))
+    lines.append(tr("cli.card.tariff", tariff=doc.get("tariff") or "-"))
     if doc.get("comment"):
-        lines.append(f"  comment:  {doc['comment']}")
+        lines.append(tr("cli.card.comment", comment=doc["comment"]))
     debts = doc.get("unpaid_debts") or []
     lines.append(
-        f"  unpaid:   {doc['unpaid_debt_total']} ({len(debts)} debts)"
-        + ("  ORDERS BLOCKED" if doc.get("orders_blocked") else "")
+        tr("cli.card.unpaid", total=doc["unpaid_debt_total"], count=len(debts))
+        + (tr("cli.card.blocked") if doc.get("orders_blocked") else "")
     )
     lines.append(
-        f"  orders:   {doc['completed_orders']} completed, {doc['false_orders']} false, "
-        f"{doc['complaints']} complaints"
+        tr(
+            "cli.card.orders",
+            completed=doc["completed_orders"],
+            false=doc["false_orders"],
+            complaints=doc["complaints"],
+        )
     )
-    lines.append(f"  since:    {doc['registered_at']}")
+    lines.append(tr("cli.card.since", registered=doc["registered_at"]))
     print("\n".join(lines))
 
 
 async def export_command(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.xlsx.export import export_clients
+    from console.xlsx_words import export_error_line, export_line, sheet_words
+    from storage.xlsx import ExportFileError, export_clients
 
     flt = ClientFilter(
         search=args.search,
@@ -113,29 +122,31 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
         status=args.status,
         has_unpaid_debts=_yes_no(args.has_debts),
     )
-    progress = Progress("exporting")
+    progress = Progress(tr("cli.progress.exporting"))
     async with open_database(settings) as (_engine, sessions):
         try:
             summary = await export_clients(
-                sessions, args.file, flt, language=settings.ui.language, progress=progress
+                sessions, args.file, flt, words=sheet_words("clients"), progress=progress
             )
+        except ExportFileError as exc:
+            raise CommandError(export_error_line(exc)) from None
         finally:
             progress.close()
-    for line in summary.format_lines(settings.ui.language):
-        print(line)
+    print(export_line(summary))
     return 0
 
 
 async def import_command(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.xlsx import ImportFileError
-    from storage.xlsx.importer import import_clients
+    from console.xlsx_words import file_error_line, import_lines, import_words
+    from storage.xlsx import ImportFileError, import_clients
 
-    progress = Progress("importing")
+    progress = Progress(tr("cli.progress.importing"))
     async with open_database(settings) as (_engine, sessions):
         try:
             report = await import_clients(
                 sessions,
                 args.file,
+                words=import_words(),
                 update_existing=not args.no_update,
                 dry_run=args.dry_run,
                 actor=actor_of(settings),
@@ -143,9 +154,9 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                 progress=progress,
             )
         except ImportFileError as exc:
-            raise CommandError(exc.line(settings.ui.language)) from None
+            raise CommandError(file_error_line(exc)) from None
         finally:
             progress.close()
-    for line in report.format_lines(settings.ui.language):
+    for line in import_lines(report):
         print(line, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1

@@ -7,6 +7,7 @@ from typing import Any
 
 from console.cli.common import CommandError, Progress, open_database
 from console.config import Settings
+from console.i18n import tr
 from storage.db import safe_url
 
 
@@ -49,14 +50,14 @@ async def upgrade_command(args: argparse.Namespace, settings: Settings) -> int:
 
     async with open_database(settings) as (engine, _sessions):
         revision = await current_revision(engine)
-    print(f"database {safe_url(settings.database.url)} is at revision {revision}")
+    print(tr("cli.db.revision", url=safe_url(settings.database.url), revision=revision))
     return 0
 
 
 async def seed_command(args: argparse.Namespace, settings: Settings) -> int:
     from storage.seed import SeedError, seed_database
 
-    progress = Progress("seeding")
+    progress = Progress(tr("cli.progress.seeding"))
     async with open_database(settings) as (engine, _sessions):
         try:
             summary = await seed_database(

@@ -68,7 +68,7 @@ async def record_command(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(message)s")
     if not settings.pbx:
-        raise CommandError("no [[pbx]] in the config: nothing to record")
+        raise CommandError(tr("cli.record.no_pbx"))
     async with open_desk_database(settings) as database:
         desk = Desk(settings, database.sessions, role="record", prepare_database=database.prepare)
         await open_journal(desk)
@@ -115,7 +115,7 @@ async def pbx_sim_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         raise CommandError(tr("cli.sim.bad_port", port=args.port), exit_code=2)
     if args.replay is not None and not args.replay.is_file():
-        raise CommandError(f"{args.replay}: no such capture file")
+        raise CommandError(tr("cli.sim.no_capture", file=args.replay))
     devices = (
         args.devices
         or [o.device for o in settings.operators]

@@ -12,6 +12,7 @@ from typing import Any
 
 from console.cli.common import CommandError, open_database, open_desk_database, open_journal
 from console.config import Settings
+from console.i18n import tr
 
 
 def register(sub: Any) -> None:
@@ -46,7 +47,7 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     check_rate(args.rate)
     if not settings.pbx:
-        raise CommandError("demo needs a [[pbx]] table for the simulator to listen on")
+        raise CommandError(tr("cli.demo.no_pbx"))
     server = settings.pbx[0]
     async with open_database(settings) as (_engine, sessions):
         known = await _known_numbers(sessions)

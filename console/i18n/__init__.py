@@ -36,6 +36,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.clients",
     "console.i18n.board",
     "console.i18n.transfer",
+    "console.i18n.xlsx",
     "console.i18n.cli",
     "console.i18n.cli_tariffs",
     "console.i18n.outage",
@@ -164,6 +165,13 @@ def parse_money(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def fmt_address(street: str, house: str, entrance: str) -> str:
+    """Street, house and entrance as one line: «Тверская, 7, под. 2» / "Tverskaya, 7,
+    entrance 2"; parts that are empty are left out."""
+    door = tr("card.entrance", entrance=entrance) if entrance else ""
+    return ", ".join(part for part in (street, house, door) if part)
 
 
 # --- time ---------------------------------------------------------------------------------

@@ -23,15 +23,7 @@ CATALOG: Final[Catalog] = {
     "clients.filter.debts": {"en": "Debts: any", "ru": "Долги: все"},
     "clients.filter.with_debts": {"en": "With debts", "ru": "С долгами"},
     "clients.filter.without_debts": {"en": "No debts", "ru": "Без долгов"},
-    # status and activity values
-    "clients.status.new": {"en": "New", "ru": "Новый"},
-    "clients.status.regular": {"en": "Regular", "ru": "Постоянный"},
-    "clients.status.vip": {"en": "VIP", "ru": "VIP"},
-    "clients.status.inactive": {"en": "Inactive", "ru": "Неактивный"},
-    "clients.activity.new": {"en": "New", "ru": "Новый"},
-    "clients.activity.active": {"en": "Active", "ru": "Активный"},
-    "clients.activity.recent": {"en": "Recent", "ru": "Недавний"},
-    "clients.activity.inactive": {"en": "Inactive", "ru": "Неактивный"},
+    # status and activity values: word.status.*, word.activity.* (console/i18n/xlsx.py)
     # columns
     "clients.col.name": {"en": "Name", "ru": "Имя"},
     "clients.col.phone": {"en": "Phone", "ru": "Телефон"},

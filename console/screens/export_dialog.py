@@ -25,11 +25,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from console.i18n import fmt_number, language, timezone, tr
+from console.i18n import fmt_number, timezone, tr
 from console.widgets.footer import ConsoleFooter
 from console.widgets.transfer.common import default_export_path, export_target, shown_path
 from console.widgets.transfer.dialog import TransferDialog
 from console.widgets.transfer.progress import Progressed, TransferProgress
+from console.xlsx_words import Sheet, sheet_words
 from storage.filters import CallFilter, ClientFilter
 from storage.xlsx import ExportSummary
 
@@ -53,34 +54,34 @@ class ExportKind:
 
 
 def export_kind(
-    label: str, stem: str, export: Callable[..., Awaitable[ExportSummary]]
+    label: str, stem: str, export: Callable[..., Awaitable[ExportSummary]], sheet: Sheet
 ) -> ExportKind:
-    """A kind exporting with `export(path, language=…, progress=…, cancel=…, tz=…)`: one
-    of storage's exports with what it exports (sessions, filter…) bound already."""
+    """A kind exporting with `export(path, words=…, progress=…, cancel=…, tz=…)`: one of
+    storage's exports with what it exports (sessions, filter…) bound already, writing the
+    words of `sheet`."""
 
     async def run(path: Path, progress: Progress, cancel: asyncio.Event) -> ExportSummary:
-        return await export(
-            path, language=language(), progress=progress, cancel=cancel, tz=timezone()
-        )
+        words = sheet_words(sheet)
+        return await export(path, words=words, progress=progress, cancel=cancel, tz=timezone())
 
     return ExportKind(label, stem, run)
 
 
 def clients_export(data: ConsoleData, flt: ClientFilter) -> ExportKind:
     """The clients `flt` selects (the client base's search and filters)."""
-    return export_kind("", "clients", data.clients_export(flt))
+    return export_kind("", "clients", data.clients_export(flt), "clients")
 
 
 def calls_export(data: ConsoleData, flt: CallFilter) -> ExportKind:
     """The calls `flt` selects (the history's dates and filters)."""
-    return export_kind("", "calls", data.calls_export(flt))
+    return export_kind("", "calls", data.calls_export(flt), "calls")
 
 
 def debt_exports(data: ConsoleData) -> list[ExportKind]:
     """Unpaid debts, paid ones (with who closed them), or all of them."""
 
     def kind(paid: bool | None, key: str, stem: str) -> ExportKind:
-        return export_kind(tr(f"transfer.debts.{key}"), stem, data.debts_export(paid))
+        return export_kind(tr(f"transfer.debts.{key}"), stem, data.debts_export(paid), "debts")
 
     return [
         kind(False, "unpaid", "debts-unpaid"),

@@ -25,11 +25,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Log, Static
 
-from console.i18n import fmt_number, language, timezone, tr
+from console.i18n import fmt_number, timezone, tr
 from console.widgets.footer import ConsoleFooter
 from console.widgets.transfer.common import import_source, shown_path
 from console.widgets.transfer.dialog import TransferDialog
 from console.widgets.transfer.progress import Progressed, TransferProgress
+from console.xlsx_words import import_lines, import_words
 from storage.xlsx import ImportReport
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ class ImportDialog(TransferDialog[ImportReport | None]):
         report = await self._guarded(
             lambda progress: self._data.import_clients(
                 source,
+                words=import_words(),
                 update_existing=self._update_existing,
                 dry_run=dry_run,
                 tz=timezone(),
@@ -194,7 +196,7 @@ class ImportDialog(TransferDialog[ImportReport | None]):
         )
         errors = self.query_one("#import-errors", Log)
         errors.clear()
-        errors.write_lines(report.format_lines(language()))
+        errors.write_lines(import_lines(report))
         errors.scroll_home(animate=False)
         self._show_phase()
         self._focus_later("#close")

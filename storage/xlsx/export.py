@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.filters import CallFilter, ClientFilter
 from storage.phones_fast import national_fast
 from storage.xlsx import sources
-from storage.xlsx.headers import CALL_COLUMNS, CLIENT_COLUMNS, DEBT_COLUMNS, Column, Language
-from storage.xlsx.labels import word, yes_no
+from storage.xlsx.headers import CALL_COLUMNS, CLIENT_COLUMNS, DEBT_COLUMNS, Column
+from storage.xlsx.labels import SheetWords
 from storage.xlsx.report import ExportSummary
 from storage.xlsx.writer import SheetWriter
 
@@ -38,7 +38,7 @@ def _local(moment: datetime | None, tz: tzinfo | None) -> datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None)
 
 
-def _client_cells(row: sources.ClientRow, language: Language, tz: tzinfo | None) -> tuple[Any, ...]:
+def _client_cells(row: sources.ClientRow, words: SheetWords, tz: tzinfo | None) -> tuple[Any, ...]:
     return (
         row.name,
         "\n".join(row.phones),
@@ -46,17 +46,17 @@ def _client_cells(row: sources.ClientRow, language: Language, tz: tzinfo | None)
         row.birthday,
         row.email,
         row.city,
-        word("status", row.status, language),
-        word("activity", row.activity, language),
+        words.word("status", row.status),
+        words.word("activity", row.activity),
         row.completed_orders,
         row.false_orders,
         row.unpaid_debt,
-        yes_no(row.blacklisted, language),
+        words.yes_no(row.blacklisted),
         row.blacklist_reason,
         row.tariff,
         _local(row.registered_at, tz),
         row.comment,
-        word("kind", row.kind, language),
+        words.word("kind", row.kind),
         row.last_name,
         row.first_name,
         row.middle_name,
@@ -67,10 +67,10 @@ def _client_cells(row: sources.ClientRow, language: Language, tz: tzinfo | None)
     )
 
 
-def _call_cells(row: sources.CallRow, language: Language, tz: tzinfo | None) -> tuple[Any, ...]:
+def _call_cells(row: sources.CallRow, words: SheetWords, tz: tzinfo | None) -> tuple[Any, ...]:
     return (
         _local(row.started_at, tz),
-        word("direction", row.direction, language),
+        words.word("direction", row.direction),
         row.number or row.number_raw,
         national_fast(row.number) if row.number else "",
         row.caller_name,
@@ -78,7 +78,7 @@ def _call_cells(row: sources.CallRow, language: Language, tz: tzinfo | None) -> 
         row.queue,
         ", ".join(row.operators_rung or ()),
         row.answered_by,
-        word("disposition", row.disposition, language),
+        words.word("disposition", row.disposition),
         round(row.wait_s, 1),
         round(row.talk_s, 1),
         _local(row.answered_at, tz),
@@ -87,18 +87,18 @@ def _call_cells(row: sources.CallRow, language: Language, tz: tzinfo | None) -> 
     )
 
 
-def _debt_cells(row: sources.DebtRow, language: Language, tz: tzinfo | None) -> tuple[Any, ...]:
+def _debt_cells(row: sources.DebtRow, words: SheetWords, tz: tzinfo | None) -> tuple[Any, ...]:
     return (
         _local(row.created_at, tz),
         row.client,
         row.phone,
         row.amount,
         row.currency,
-        word("debt_reason", row.reason, language),
+        words.word("debt_reason", row.reason),
         row.order_ref,
         row.comment,
         row.created_by,
-        word("debt_state", "paid" if row.paid_at else "unpaid", language),
+        words.word("debt_state", "paid" if row.paid_at else "unpaid"),
         _local(row.paid_at, tz),
         row.paid_by,
         row.payment_comment,
@@ -107,9 +107,8 @@ def _debt_cells(row: sources.DebtRow, language: Language, tz: tzinfo | None) -> 
 
 async def _stream(
     path: Path,
-    title: str,
     columns: Sequence[Column],
-    language: Language,
+    words: SheetWords,
     batches: AsyncIterator[list[R]],
     cells: Callable[[R], tuple[Any, ...]],
     total: int | None,
@@ -118,7 +117,8 @@ async def _stream(
 ) -> ExportSummary:
     """Fetch the next batch while the previous one is being written."""
     started = time.perf_counter()
-    writer = await asyncio.to_thread(SheetWriter, path, title, columns, language)
+    headers = [words.headers[col.key] for col in columns]
+    writer = await asyncio.to_thread(SheetWriter, path, words.title, columns, headers)
 
     def write(batch: list[R]) -> None:
         writer.write_rows(map(cells, batch))
@@ -159,7 +159,7 @@ async def export_clients(
     path: str | Path,
     flt: ClientFilter,
     *,
-    language: Language = "en",
+    words: SheetWords,
     progress: Progress | None = None,
     cancel: asyncio.Event | None = None,
     tz: tzinfo | None = None,
@@ -171,11 +171,10 @@ async def export_clients(
         total = await sources.count_clients(session, flt)
         return await _stream(
             target,
-            "Клиенты" if language == "ru" else "Clients",
             list(CLIENT_COLUMNS.values()),
-            language,
+            words,
             sources.iter_client_rows(session, flt, batch_size),
-            lambda row: _client_cells(row, language, tz),
+            lambda row: _client_cells(row, words, tz),
             total,
             progress,
             cancel,
@@ -187,7 +186,7 @@ async def export_calls(
     path: str | Path,
     flt: CallFilter,
     *,
-    language: Language = "en",
+    words: SheetWords,
     progress: Progress | None = None,
     cancel: asyncio.Event | None = None,
     tz: tzinfo | None = None,
@@ -199,11 +198,10 @@ async def export_calls(
         total = await sources.count_calls(session, flt)
         return await _stream(
             target,
-            "Звонки" if language == "ru" else "Calls",
             list(CALL_COLUMNS.values()),
-            language,
+            words,
             sources.iter_call_rows(session, flt, batch_size),
-            lambda row: _call_cells(row, language, tz),
+            lambda row: _call_cells(row, words, tz),
             total,
             progress,
             cancel,
@@ -215,7 +213,7 @@ async def export_debts(
     path: str | Path,
     *,
     paid: bool | None = None,
-    language: Language = "en",
+    words: SheetWords,
     progress: Progress | None = None,
     cancel: asyncio.Event | None = None,
     tz: tzinfo | None = None,
@@ -227,11 +225,10 @@ async def export_debts(
         total = await sources.count_debts(session, paid)
         return await _stream(
             target,
-            "Долги" if language == "ru" else "Debts",
             list(DEBT_COLUMNS.values()),
-            language,
+            words,
             sources.iter_debt_rows(session, paid, batch_size),
-            lambda row: _debt_cells(row, language, tz),
+            lambda row: _debt_cells(row, words, tz),
             total,
             progress,
             cancel,

@@ -1,19 +1,19 @@
-"""Column definitions shared by export and import: one key per column, its header in both
-interface languages, its width and number format, and the names other programs use for it.
+"""Column definitions shared by export and import: one key per column, its width and number
+format, and the names other programs use for it. The headers the project's own exports
+write come from the caller (`labels.SheetWords`, `labels.ImportWords`).
 
-Exports write `label(language)`; imports match any known name after `normalize_header`, so a
-file exported in Russian, one exported in English, and a hand-made sheet headed «ФИО» or
-"E-mail" all land in the same fields.
+Imports match any known name after `normalize_header`, so a file exported in Russian, one
+exported in English, and a hand-made sheet headed «ФИО» or "E-mail" all land in the same
+fields.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, Literal
-
-Language = Literal["en", "ru"]
+from typing import Final
 
 
 class Fmt(StrEnum):
@@ -39,13 +39,8 @@ NUMBER_FORMATS: Final[dict[Fmt, str]] = {
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
-    en: str
-    ru: str
     width: float = 16
     fmt: Fmt = Fmt.TEXT
-
-    def label(self, language: Language) -> str:
-        return self.ru if language == "ru" else self.en
 
 
 def _columns(*cols: Column) -> dict[str, Column]:
@@ -55,64 +50,64 @@ def _columns(*cols: Column) -> dict[str, Column]:
 # Client columns, in export order. The split name and address columns come last: they make
 # the round trip exact, while a person reads the first, combined, "Client" column.
 CLIENT_COLUMNS: Final = _columns(
-    Column("name", "Client", "Клиент", 34),
-    Column("phones", "Phones", "Телефоны", 18),
-    Column("phones_national", "Phones (national)", "Телефоны (местный формат)", 20),
-    Column("birthday", "Birthday", "Дата рождения", 13, Fmt.DATE),
-    Column("email", "Email", "Email", 26),
-    Column("city", "City", "Город", 16),
-    Column("status", "Status", "Статус", 12),
-    Column("activity", "Activity", "Активность", 12),
-    Column("completed_orders", "Completed orders", "Выполнено заказов", 11, Fmt.INT),
-    Column("false_orders", "False orders", "Ложных заказов", 11, Fmt.INT),
-    Column("unpaid_debt", "Unpaid debt", "Долг", 12, Fmt.MONEY),
-    Column("blacklisted", "Blacklisted", "Черный список", 10),
-    Column("blacklist_reason", "Blacklist reason", "Причина", 24),
-    Column("tariff", "Tariff", "Тариф", 14),
-    Column("registered_at", "Registered at", "Дата регистрации", 17, Fmt.DATETIME),
-    Column("comment", "Comment", "Комментарий", 30),
-    Column("kind", "Kind", "Тип клиента", 12),
-    Column("last_name", "Last name", "Фамилия", 16),
-    Column("first_name", "First name", "Имя", 14),
-    Column("middle_name", "Middle name", "Отчество", 16),
-    Column("organisation", "Organisation", "Организация", 24),
-    Column("street", "Street", "Улица", 20),
-    Column("house", "House", "Дом", 8),
-    Column("entrance", "Entrance", "Подъезд", 8),
+    Column("name", 34),
+    Column("phones", 18),
+    Column("phones_national", 20),
+    Column("birthday", 13, Fmt.DATE),
+    Column("email", 26),
+    Column("city", 16),
+    Column("status", 12),
+    Column("activity", 12),
+    Column("completed_orders", 11, Fmt.INT),
+    Column("false_orders", 11, Fmt.INT),
+    Column("unpaid_debt", 12, Fmt.MONEY),
+    Column("blacklisted", 10),
+    Column("blacklist_reason", 24),
+    Column("tariff", 14),
+    Column("registered_at", 17, Fmt.DATETIME),
+    Column("comment", 30),
+    Column("kind", 12),
+    Column("last_name", 16),
+    Column("first_name", 14),
+    Column("middle_name", 16),
+    Column("organisation", 24),
+    Column("street", 20),
+    Column("house", 8),
+    Column("entrance", 8),
 )
 
 CALL_COLUMNS: Final = _columns(
-    Column("started_at", "Started at", "Начало", 17, Fmt.DATETIME),
-    Column("direction", "Direction", "Направление", 12),
-    Column("number", "Number", "Номер", 16),
-    Column("number_national", "Number (national)", "Номер (местный формат)", 18),
-    Column("caller_name", "Caller ID name", "Имя абонента", 18),
-    Column("client", "Client", "Клиент", 28),
-    Column("queue", "Queue", "Очередь", 12),
-    Column("operators_rung", "Operators rung", "Вызывались операторы", 16),
-    Column("answered_by", "Answered by", "Ответил", 10),
-    Column("disposition", "Result", "Результат", 13),
-    Column("wait_s", "Wait, s", "Ожидание, с", 10, Fmt.NUMBER),
-    Column("talk_s", "Talk, s", "Разговор, с", 10, Fmt.NUMBER),
-    Column("answered_at", "Answered at", "Ответ", 17, Fmt.DATETIME),
-    Column("ended_at", "Ended at", "Окончание", 17, Fmt.DATETIME),
-    Column("server", "PBX", "АТС", 10),
+    Column("started_at", 17, Fmt.DATETIME),
+    Column("direction", 12),
+    Column("number", 16),
+    Column("number_national", 18),
+    Column("caller_name", 18),
+    Column("client", 28),
+    Column("queue", 12),
+    Column("operators_rung", 16),
+    Column("answered_by", 10),
+    Column("disposition", 13),
+    Column("wait_s", 10, Fmt.NUMBER),
+    Column("talk_s", 10, Fmt.NUMBER),
+    Column("answered_at", 17, Fmt.DATETIME),
+    Column("ended_at", 17, Fmt.DATETIME),
+    Column("server", 10),
 )
 
 DEBT_COLUMNS: Final = _columns(
-    Column("created_at", "Created at", "Создан", 17, Fmt.DATETIME),
-    Column("client", "Client", "Клиент", 28),
-    Column("phone", "Phone", "Телефон", 16),
-    Column("amount", "Amount", "Сумма", 12, Fmt.MONEY),
-    Column("currency", "Currency", "Валюта", 8),
-    Column("reason", "Reason", "Причина", 16),
-    Column("order_ref", "Order", "Заказ", 12),
-    Column("comment", "Comment", "Комментарий", 24),
-    Column("created_by", "Created by", "Создал", 14),
-    Column("state", "State", "Состояние", 11),
-    Column("paid_at", "Paid at", "Оплачен", 17, Fmt.DATETIME),
-    Column("paid_by", "Closed by", "Закрыл", 14),
-    Column("payment_comment", "Payment comment", "Комментарий к оплате", 24),
+    Column("created_at", 17, Fmt.DATETIME),
+    Column("client", 28),
+    Column("phone", 16),
+    Column("amount", 12, Fmt.MONEY),
+    Column("currency", 8),
+    Column("reason", 16),
+    Column("order_ref", 12),
+    Column("comment", 24),
+    Column("created_by", 14),
+    Column("state", 11),
+    Column("paid_at", 17, Fmt.DATETIME),
+    Column("paid_by", 14),
+    Column("payment_comment", 24),
 )
 
 # Names other programs and people give the client columns (normalised form). Every export
@@ -192,22 +187,22 @@ def normalize_header(text: object) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
-def _build_index() -> dict[str, str]:
+def header_index(own: Mapping[str, Collection[str]]) -> dict[str, str]:
+    """Normalised header -> client field: the names other programs use, and `own`, the
+    headers this project's exports write (client column key -> every spelling), so a file
+    it wrote always reads back."""
     index: dict[str, str] = {}
-    for key, names in _SYNONYMS.items():
-        for name in names:
+    for key, synonyms in _SYNONYMS.items():
+        for name in synonyms:
             index[normalize_header(name)] = key
-    for col in CLIENT_COLUMNS.values():
-        for name in (col.en, col.ru):
-            index.setdefault(normalize_header(name), col.key)
+    for key, names in own.items():
+        for name in names:
+            index.setdefault(normalize_header(name), key)
     return index
 
 
-_INDEX: Final = _build_index()
-
-
-def client_field_for(header: object) -> str | None:
-    """The client field a header names, None if unknown.
+def field_for(header: object, index: Mapping[str, str]) -> str | None:
+    """The client field a header names in `index` (a `header_index`), None if unknown.
 
     "phones" for any phone column, except the export's own national-format copy,
     "phones_national", which an import reads only when the file has no other phone column.
@@ -215,7 +210,7 @@ def client_field_for(header: object) -> str | None:
     norm = normalize_header(header)
     if not norm:
         return None
-    key = _INDEX.get(norm)
+    key = index.get(norm)
     if key is not None:
         return key
     if _PHONE_HEADER.match(norm):

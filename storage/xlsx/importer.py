@@ -30,6 +30,7 @@ from storage.models import AuditEntry, Client, ClientKind, ClientPhone, Tariff, 
 from storage.phones_fast import search_digits_fast
 from storage.search import bulk_index
 from storage.types import utcnow
+from storage.xlsx.labels import ImportWords, Spellings
 from storage.xlsx.reader import SheetReader
 from storage.xlsx.report import ImportReport, RowError
 from storage.xlsx.spill import IntMap, Spill
@@ -87,15 +88,16 @@ async def _read_file(
     tariffs: dict[str, int],
     report: ImportReport,
     spill: Spill,
+    spellings: Spellings,
     *,
     region: str,
     tz: tzinfo | None,
     progress: Progress | None,
 ) -> None:
-    reader = await asyncio.to_thread(SheetReader, path)
+    reader = await asyncio.to_thread(SheetReader, path, spellings)
     try:
         report.ignored_columns = list(reader.layout.ignored)
-        parser = RowParser(reader.layout, tariffs, report, region=region, tz=tz)
+        parser = RowParser(reader.layout, tariffs, report, spellings, region=region, tz=tz)
         rows = reader.rows()
         estimate = reader.estimated_rows
         while await asyncio.to_thread(_parse_chunk, rows, parser, spill, PARSE_CHUNK):
@@ -115,6 +117,7 @@ async def import_clients(
     session_factory: async_sessionmaker[AsyncSession],
     path: str | Path,
     *,
+    words: ImportWords,
     update_existing: bool = True,
     dry_run: bool = False,
     actor: str,
@@ -126,8 +129,9 @@ async def import_clients(
 
     A row whose phone belongs to an existing client updates that client (only the cells
     the row fills; phones are added, never removed), or with `update_existing=False` is an
-    error. Times without a zone are read in `tz` (default: this machine's zone), as the
-    export writes them. `progress(done, total)` counts rows read and then rows written.
+    error. `words`: the headers and words the caller's exports write, in every language.
+    Times without a zone are read in `tz` (default: this machine's zone), as the export
+    writes them. `progress(done, total)` counts rows read and then rows written.
     Raises `ImportFileError` for a file that cannot be read at all. Memory stays flat
     whatever the file's size: checked rows wait in temporary files, not in lists.
     """
@@ -136,7 +140,16 @@ async def import_clients(
     async with translate_errors(), session_factory() as session:
         tariffs = dict((await session.execute(select(Tariff.name, Tariff.id))).all())
     with Spill() as valid, Spill() as updates:
-        await _read_file(target, tariffs, report, valid, region=region, tz=tz, progress=progress)
+        await _read_file(
+            target,
+            tariffs,
+            report,
+            valid,
+            Spellings(words),
+            region=region,
+            tz=tz,
+            progress=progress,
+        )
         total = 2 * report.rows
         done = [report.rows]
 

@@ -1,60 +1,34 @@
-"""Words for stored codes (status, activity, call results, yes/no) in both languages, and
-the reverse: every spelling an import accepts for a code.
+"""The words of a sheet, handed in by the caller: storage spells no word a person reads.
 
-Exports write words a dispatcher reads; imports accept those words in either language and
-the raw codes, so a file exported with the interface in Russian reads back on an English
-desk.
+An export writes `SheetWords` (one language: the title, each column's header, the word for
+each stored code); an import reads with `Spellings`, built from `ImportWords` (every
+language's headers and words, so a file exported with the interface in Russian reads
+back on an English desk) plus the spellings other programs and people use, which are
+knowledge about input, not words shown, and stay here (`_EXTRA`, `headers._SYNONYMS`).
+The console builds both from its catalog (`console/xlsx_words.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Final
 
-from storage.xlsx.headers import Language, normalize_header
+from storage.filters import Activity
+from storage.models import CallDirection, ClientKind, ClientStatus, Disposition
+from storage.xlsx.headers import field_for, header_index, normalize_header
 
-# code -> (en, ru)
-_WORDS: Final[dict[str, dict[str, tuple[str, str]]]] = {
-    "status": {
-        "new": ("New", "Новый"),
-        "regular": ("Regular", "Постоянный"),
-        "vip": ("VIP", "VIP"),
-        "inactive": ("Inactive", "Неактивный"),
-    },
-    "activity": {
-        "new": ("New", "Новый"),
-        "active": ("Active", "Активный"),
-        "recent": ("Recent", "Недавний"),
-        "inactive": ("Inactive", "Неактивный"),
-    },
-    "kind": {
-        "personal": ("Personal", "Частный"),
-        "corporate": ("Corporate", "Корпоративный"),
-    },
-    "direction": {
-        "inbound": ("Inbound", "Входящий"),
-        "outbound": ("Outbound", "Исходящий"),
-        "internal": ("Internal", "Внутренний"),
-    },
-    "disposition": {
-        "answered": ("Answered", "Отвечен"),
-        "missed": ("Missed", "Пропущен"),
-        "abandoned": ("Abandoned", "Сброшен"),
-        "busy": ("Busy", "Занято"),
-        "failed": ("Failed", "Ошибка"),
-    },
-    "debt_reason": {
-        "late_cancel": ("Late cancel", "Поздняя отмена"),
-        "unpaid_order": ("Unpaid order", "Неоплаченный заказ"),
-        "manual": ("Manual", "Вручную"),
-    },
-    "debt_state": {
-        "paid": ("Paid", "Оплачен"),
-        "unpaid": ("Unpaid", "Не оплачен"),
-    },
-    "bool": {
-        "yes": ("Yes", "Да"),
-        "no": ("No", "Нет"),
-    },
+# Every group of stored codes a sheet shows as words, and its codes in the order an error
+# message lists them. The caller's words must cover all of them (tests/test_words.py).
+CODE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "status": tuple(ClientStatus),
+    "activity": tuple(Activity),
+    "kind": tuple(ClientKind),
+    "direction": tuple(CallDirection),
+    "disposition": tuple(Disposition),
+    "debt_reason": ("late_cancel", "unpaid_order", "manual"),
+    "debt_state": ("paid", "unpaid"),
+    "bool": ("yes", "no"),
 }
 
 # Extra spellings people type, normalised with `normalize_header`.
@@ -84,44 +58,56 @@ _EXTRA: Final[dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
-def word(group: str, code: str, language: Language) -> str:
-    """The word for a stored code; the code itself when there is none."""
-    pair = _WORDS[group].get(code)
-    if pair is None:
-        return code
-    return pair[1] if language == "ru" else pair[0]
+@dataclass(frozen=True, slots=True)
+class SheetWords:
+    """What one export writes for people, in the language of whoever asked for it."""
+
+    title: str
+    headers: Mapping[str, str]  # column key -> header
+    words: Mapping[str, Mapping[str, str]]  # CODE_GROUPS group -> code -> word
+
+    def word(self, group: str, code: str) -> str:
+        """The word for a stored code; the code itself when there is none."""
+        return self.words.get(group, {}).get(code, code)
+
+    def yes_no(self, value: bool) -> str:
+        return self.word("bool", "yes" if value else "no")
 
 
-def yes_no(value: bool, language: Language) -> str:
-    return word("bool", "yes" if value else "no", language)
+@dataclass(frozen=True, slots=True)
+class ImportWords:
+    """Every spelling, in every language, of the client sheet's headers and of the words
+    for codes, as the caller's exports write them."""
+
+    headers: Mapping[str, Collection[str]]  # client column key -> its headers
+    words: Mapping[str, Mapping[str, Collection[str]]]  # group -> code -> its words
 
 
-def _reverse() -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for group, codes in _WORDS.items():
-        spellings = out.setdefault(group, {})
-        for code, (en, ru) in codes.items():
-            for text in (code, en, ru, *_EXTRA.get(group, {}).get(code, ())):
-                spellings[text.strip().casefold()] = code
-                if normalize_header(text):
-                    spellings[normalize_header(text)] = code
-    return out
+class Spellings:
+    """What the cells of an import mean: header -> client field, word -> stored code."""
 
+    def __init__(self, words: ImportWords) -> None:
+        self._headers = header_index(words.headers)
+        self._codes: dict[str, dict[str, str]] = {}
+        for group, codes in CODE_GROUPS.items():
+            spellings = self._codes.setdefault(group, {})
+            for code in codes:
+                given = words.words.get(group, {}).get(code, ())
+                for text in (code, *given, *_EXTRA.get(group, {}).get(code, ())):
+                    spellings[text.strip().casefold()] = code
+                    if normalize_header(text):
+                        spellings[normalize_header(text)] = code
 
-_REVERSE: Final = _reverse()
+    def field_for(self, header: object) -> str | None:
+        """The client field a header names, None if unknown (see `headers.field_for`)."""
+        return field_for(header, self._headers)
 
-
-def code_for(group: str, text: str) -> str | None:
-    """The stored code a typed word means, or None when it means nothing known."""
-    # "+" and "-" and ticks vanish under normalisation: look them up verbatim first.
-    codes = _REVERSE[group]
-    raw = text.strip().casefold()
-    if raw in codes:
-        return codes[raw]
-    norm = normalize_header(raw)
-    return codes.get(norm) if norm else None
-
-
-def accepted(group: str, language: Language) -> str:
-    """The words an error message suggests for a column."""
-    return ", ".join(word(group, code, language) for code in _WORDS[group])
+    def code_for(self, group: str, text: str) -> str | None:
+        """The stored code a typed word means, or None when it means nothing known."""
+        # "+" and "-" and ticks vanish under normalisation: look them up verbatim first.
+        codes = self._codes[group]
+        raw = text.strip().casefold()
+        if raw in codes:
+            return codes[raw]
+        norm = normalize_header(raw)
+        return codes.get(norm) if norm else None

@@ -32,7 +32,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
-from storage.xlsx.headers import client_field_for
+from storage.xlsx.labels import Spellings
 from storage.xlsx.report import ImportFileError
 
 HEADER_SEARCH_ROWS = 10
@@ -76,10 +76,12 @@ class Layout:
         return self.headers.get(index) or get_column_letter(index + 1)
 
 
-def _layout(row_number: int, values: tuple[Any, ...], path: Path) -> Layout | None:
+def _layout(
+    row_number: int, values: tuple[Any, ...], path: Path, spellings: Spellings
+) -> Layout | None:
     mapped: dict[int, str] = {}
     for index, value in enumerate(values):
-        key = client_field_for(value)
+        key = spellings.field_for(value)
         if key is not None:
             mapped[index] = key
     if not _IDENTITY_FIELDS & set(mapped.values()):
@@ -205,10 +207,12 @@ def _sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[int, tuple[Any, ...
 
 
 class SheetReader:
-    """Open `path`, find the header; then `rows()` yields (sheet row number, values)."""
+    """Open `path`, find the header (named as `spellings` knows); then `rows()` yields
+    (sheet row number, values)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, spellings: Spellings) -> None:
         self.path = path
+        self._spellings = spellings
         if not path.is_file():
             raise ImportFileError("not_found", path)
         with path.open("rb") as fh:
@@ -243,7 +247,7 @@ class SheetReader:
                 if not any(v is not None and str(v).strip() for v in values):
                     continue
                 any_rows = True
-                layout = _layout(number, values, self.path)
+                layout = _layout(number, values, self.path, self._spellings)
                 if layout is not None:
                     return layout, ws, (estimate - number) if estimate else None
                 seen += 1

@@ -19,9 +19,9 @@ from storage.models import Client, ClientKind
 from storage.phones import NumberKind, classify_number
 from storage.phones_fast import normalize_fast
 from storage.xlsx.headers import normalize_header
-from storage.xlsx.labels import accepted, code_for
+from storage.xlsx.labels import Spellings
 from storage.xlsx.reader import Layout
-from storage.xlsx.report import ImportReport, RowError
+from storage.xlsx.report import ImportReport, RowError, RowErrorCode
 from storage.xlsx.spill import IntMap
 
 
@@ -94,7 +94,7 @@ _DATETIME_FORMATS: Final = (
 
 
 class _Bad(Exception):
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: RowErrorCode, detail: str = "") -> None:
         self.code = code
         self.detail = detail
 
@@ -167,6 +167,7 @@ class RowParser:
         layout: Layout,
         tariffs: Mapping[str, int],
         report: ImportReport,
+        spellings: Spellings,
         *,
         region: str,
         tz: tzinfo | None = None,
@@ -174,6 +175,7 @@ class RowParser:
     ) -> None:
         self.layout = layout
         self.report = report
+        self.spellings = spellings
         self.region = region
         self.tz = tz
         self.today = today or date.today()
@@ -235,7 +237,9 @@ class RowParser:
             registered_at=got.get("registered_at"),
         )
 
-    def _error(self, row: int, index: int, value: str, code: str, detail: str = "") -> None:
+    def _error(
+        self, row: int, index: int, value: str, code: RowErrorCode, detail: str = ""
+    ) -> None:
         self.report.add_error(RowError(row, self.layout.header(index), value, code, detail))
 
     def _field(self, key: str, raw: Any) -> Any:
@@ -269,9 +273,9 @@ class RowParser:
             return tariff_id
         group = {"blacklisted": "bool", "status": "status", "kind": "kind"}.get(key)
         if group is not None:
-            code = code_for(group, cell_text(raw))
+            code = self.spellings.code_for(group, cell_text(raw))
             if code is None:
-                raise _Bad("bad_choice", accepted(group, "en") + " / " + accepted(group, "ru"))
+                raise _Bad("bad_choice", group)
             return code == "yes" if group == "bool" else code
         return None  # derived columns (activity, orders, debt): recognised, not imported
 
@@ -311,7 +315,9 @@ class RowParser:
                 e164 = normalize_fast(text, self.region)
                 if e164 is None:
                     kind = classify_number(text, self.region).kind
-                    code = "invalid_phone" if kind is NumberKind.INVALID else "not_client_phone"
+                    code: RowErrorCode = (
+                        "invalid_phone" if kind is NumberKind.INVALID else "not_client_phone"
+                    )
                     self._error(number, index, text, code)
                     continue
                 if e164 in phones:

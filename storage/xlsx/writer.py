@@ -40,7 +40,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
 
-from storage.xlsx.headers import NUMBER_FORMATS, Column, Language
+from storage.xlsx.headers import NUMBER_FORMATS, Column
 from storage.xlsx.report import ExportFileError
 
 _HEADER_FONT = Font(bold=True)
@@ -89,7 +89,7 @@ class SheetWriter:
     """
 
     def __init__(
-        self, path: Path, title: str, columns: Sequence[Column], language: Language
+        self, path: Path, title: str, columns: Sequence[Column], headers: Sequence[str]
     ) -> None:
         self.path = path
         self._tmp = _create_beside(path)
@@ -114,7 +114,7 @@ class SheetWriter:
             cell.freeze()
             self._cells.append(cell)
         try:
-            self._ws.append([self._header_cell(col.label(language)) for col in self._columns])
+            self._ws.append([self._header_cell(text) for text in headers])
         except OSError as exc:
             self.abort()
             raise ExportFileError(path, exc) from None

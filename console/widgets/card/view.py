@@ -17,7 +17,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from console.i18n import fmt_date, fmt_datetime, fmt_duration, fmt_money, fmt_number, tr
+from console.i18n import (
+    fmt_address,
+    fmt_date,
+    fmt_datetime,
+    fmt_duration,
+    fmt_money,
+    fmt_number,
+    tr,
+)
 from storage.phones import format_display
 
 if TYPE_CHECKING:
@@ -95,14 +103,7 @@ class CardDetails(Static):
             format_display(p.e164) + (f" ({p.label})" if p.label else "") for p in card.phones
         )
         address = ", ".join(
-            part
-            for part in (
-                c.city,
-                c.street,
-                c.house,
-                tr("card.entrance", entrance=c.entrance) if c.entrance else "",
-            )
-            if part
+            part for part in (c.city, fmt_address(c.street, c.house, c.entrance)) if part
         )
         lines = (
             tr("card.phones", phones=phones or "—"),

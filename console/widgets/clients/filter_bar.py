@@ -84,13 +84,13 @@ class ClientFilterBar(Vertical):
             compact=True,
         )
         yield Select[str](
-            [(tr(f"clients.status.{s.value}"), s.value) for s in ClientStatus],
+            [(tr(f"word.status.{s.value}"), s.value) for s in ClientStatus],
             prompt=tr("clients.filter.status"),
             id="status",
             compact=True,
         )
         yield Select[str](
-            [(tr(f"clients.activity.{a.value}"), a.value) for a in Activity],
+            [(tr(f"word.activity.{a.value}"), a.value) for a in Activity],
             prompt=tr("clients.filter.activity"),
             id="activity",
             compact=True,

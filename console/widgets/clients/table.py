@@ -68,8 +68,8 @@ def row_cells(row: ClientRow) -> dict[str, Text]:
         "tariff": Text(row.tariff or ""),
         "debt": Text(fmt_money(row.unpaid_debt_total) if has_debt else "", style=DEBT_STYLE),
         "orders": Text(fmt_number(row.completed_orders), justify="right"),
-        "status": Text(tr(f"clients.status.{row.status}")),
-        "activity": Text(tr(f"clients.activity.{row.activity}")),
+        "status": Text(tr(f"word.status.{row.status}")),
+        "activity": Text(tr(f"word.activity.{row.activity}")),
         "registered": Text(fmt_date(row.registered_at)),
         "last_call": Text(fmt_date(row.last_call_at) if row.last_call_at else "—"),
     }

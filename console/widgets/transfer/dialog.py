@@ -26,10 +26,11 @@ from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from console.data import database_error
-from console.i18n import language, tr
+from console.i18n import tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.transfer.common import error_line
 from console.widgets.transfer.progress import Progressed, ProgressThrottle, TransferProgress
+from console.xlsx_words import export_error_line, file_error_line
 from storage.db import StorageError
 from storage.xlsx import ExportFileError, ImportFileError
 
@@ -136,8 +137,10 @@ class TransferDialog(ModalScreen[R]):
         throttle = ProgressThrottle(self)
         try:
             return await job(throttle)
-        except (ExportFileError, ImportFileError) as exc:
-            self.post_message(TransferFailed(exc.line(language())))
+        except ExportFileError as exc:
+            self.post_message(TransferFailed(export_error_line(exc)))
+        except ImportFileError as exc:
+            self.post_message(TransferFailed(file_error_line(exc)))
         except StorageError as exc:
             self.post_message(TransferFailed(database_error(exc)))
         finally:

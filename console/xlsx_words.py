@@ -1,0 +1,137 @@
+"""The words of Excel files, from the console's catalog (`console/i18n/xlsx.py`): what an
+export writes, what an import recognises, and the lines that tell the person who ran
+either how it went. Used by the command line and the screens alike.
+
+Storage takes its words from here rather than spelling them (it may not import
+`console/`, and a second catalog there would drift from this one): exports get
+`SheetWords` in the desk's language, imports `ImportWords` in every language, and
+reports come back as codes that are worded below.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from console.i18n import LANGUAGES, Language, catalog, language, tr
+from storage.xlsx import (
+    CODE_GROUPS,
+    ExportFileError,
+    ExportSummary,
+    ImportFileError,
+    ImportReport,
+    ImportWords,
+    RowError,
+    SheetWords,
+)
+from storage.xlsx.headers import CALL_COLUMNS, CLIENT_COLUMNS, DEBT_COLUMNS, Column
+
+Sheet = Literal["clients", "calls", "debts"]
+SHEET_COLUMNS: Final[dict[Sheet, dict[str, Column]]] = {
+    "clients": CLIENT_COLUMNS,
+    "calls": CALL_COLUMNS,
+    "debts": DEBT_COLUMNS,
+}
+SHOWN_VALUE: Final = 60  # characters of a refused cell quoted in its error line
+
+
+def sheet_words(sheet: Sheet, in_language: Language | None = None) -> SheetWords:
+    """What an export of `sheet` writes, in `in_language` (default: the current one)."""
+    chosen = in_language or language()
+    texts = catalog()
+
+    def text(key: str) -> str:
+        return texts[key][chosen]
+
+    return SheetWords(
+        title=text(f"xlsx.{sheet}.title"),
+        headers={key: text(f"xlsx.{sheet}.col.{key}") for key in SHEET_COLUMNS[sheet]},
+        words={
+            group: {code: text(f"word.{group}.{code}") for code in codes}
+            for group, codes in CODE_GROUPS.items()
+        },
+    )
+
+
+def _every(key: str) -> tuple[str, ...]:
+    texts = catalog()[key]
+    return tuple(texts[language] for language in LANGUAGES)
+
+
+def import_words() -> ImportWords:
+    """Every language's client headers and words: a file exported on a Russian desk
+    reads back on an English one."""
+    return ImportWords(
+        headers={key: _every(f"xlsx.clients.col.{key}") for key in CLIENT_COLUMNS},
+        words={
+            group: {code: _every(f"word.{group}.{code}") for code in codes}
+            for group, codes in CODE_GROUPS.items()
+        },
+    )
+
+
+def reason(error: RowError) -> str:
+    """Why a cell was refused, in words."""
+    detail = error.detail
+    if error.code == "bad_choice":  # the detail is the group: suggest its words
+        detail = " / ".join(
+            ", ".join(catalog()[f"word.{detail}.{code}"][language] for code in CODE_GROUPS[detail])
+            for language in LANGUAGES
+        )
+    return tr(f"xlsx.reason.{error.code}", detail=detail)
+
+
+def row_line(error: RowError) -> str:
+    value = error.value
+    if len(value) > SHOWN_VALUE:
+        value = value[: SHOWN_VALUE - 3] + "..."
+    return tr(
+        "xlsx.row", row=error.row, column=error.column, value=repr(value), reason=reason(error)
+    )
+
+
+def file_error_line(error: ImportFileError) -> str:
+    """One line: which file, and why it cannot be imported at all."""
+    key = f"xlsx.file.{error.code}"
+    text = tr(key, detail=error.detail)
+    if error.detail and "{detail}" not in catalog()[key]["en"]:
+        text = f"{text} ({error.detail})"
+    return f"{error.path.name}: {text}"
+
+
+def export_error_line(error: ExportFileError) -> str:
+    return tr("xlsx.export.cannot_write", path=error.path, reason=error.reason)
+
+
+def import_lines(report: ImportReport) -> list[str]:
+    """The import's outcome: ignored columns, then every refused cell and the verdict, or
+    the counts."""
+    lines: list[str] = []
+    if report.ignored_columns:
+        lines.append(tr("transfer.import.ignored", columns=", ".join(report.ignored_columns)))
+    file = report.path.name
+    if not report.ok:
+        lines.extend(row_line(e) for e in report.errors)
+        hidden = report.error_count - len(report.errors)
+        if hidden:
+            lines.append(tr("xlsx.import.more", count=hidden))
+        lines.append(
+            tr("xlsx.import.rejected", file=file, errors=report.error_count, rows=report.rows)
+        )
+        return lines
+    key = "xlsx.import.dry_run" if report.dry_run else "xlsx.import.done"
+    counts = {
+        "rows": report.rows,
+        "create": report.created,
+        "update": report.updated,
+        "unchanged": report.unchanged,
+    }
+    lines.append(tr(key, file=file, **counts))
+    return lines
+
+
+def export_line(summary: ExportSummary) -> str:
+    if summary.cancelled:
+        return tr("xlsx.export.cancelled", file=summary.path.name)
+    return tr(
+        "xlsx.export.done", file=summary.path.name, rows=summary.rows, seconds=summary.seconds
+    )
