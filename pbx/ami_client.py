@@ -57,6 +57,7 @@ from pbx.protocol import (
     arrival_time,
     event_from_message,
 )
+from pbx.timers import LOOP_TIMERS, Timers
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ class AmiClient:
         login_retry_delay: float = 45.0,
         resync_actions: Sequence[str] = RESYNC_ACTIONS,
         clock: Callable[[], float] = time.time,
+        timers: Timers = LOOP_TIMERS,
         rng: random.Random | None = None,
         max_message: int = DEFAULT_MAX_MESSAGE,
     ) -> None:
@@ -112,6 +114,7 @@ class AmiClient:
         self.login_retry_delay = login_retry_delay
         self.resync_actions = tuple(resync_actions)
         self._clock = clock
+        self._timers = timers
         self._rng = rng or random.Random()
         self._max_message = max_message
         self.stats = ProtocolStats()
@@ -260,7 +263,7 @@ class AmiClient:
                     problem=LinkProblem.CANNOT_CONNECT,
                     cause=_cause(exc),
                 )
-                await asyncio.sleep(self.backoff.delay(attempt, self._rng))
+                await self._timers.sleep(self.backoff.delay(attempt, self._rng))
                 attempt += 1
                 continue
             try:
@@ -273,7 +276,7 @@ class AmiClient:
                     problem=LinkProblem.LOGIN_FAILED,
                     cause=str(exc),
                 )
-                await asyncio.sleep(self.backoff.delay(attempt, self._rng))
+                await self._timers.sleep(self.backoff.delay(attempt, self._rng))
                 attempt += 1
                 continue
             if not logged_in:
@@ -284,11 +287,11 @@ class AmiClient:
                     problem=LinkProblem.LOGIN_REFUSED,
                 )
                 delay = self.login_retry_delay * (1.0 + 0.25 * self._rng.random())
-                await asyncio.sleep(delay)
+                await self._timers.sleep(delay)
                 continue
             attempt = 0
             await self._serve(proto, lost)
-            await asyncio.sleep(self.backoff.delay(attempt, self._rng))
+            await self._timers.sleep(self.backoff.delay(attempt, self._rng))
             attempt = 1
 
     async def _connect(self) -> tuple[AmiProtocol, asyncio.Future[None]]:
@@ -310,7 +313,7 @@ class AmiClient:
             )
 
         context = (self._tls_context or make_tls_context()) if self.tls else None
-        async with asyncio.timeout(self.connect_timeout):
+        async with self._timers.timeout(self.connect_timeout):
             _transport, proto = await loop.create_connection(
                 factory, self.host, self.port, ssl=context
             )
@@ -360,12 +363,12 @@ class AmiClient:
 
     async def _keepalive(self, proto: AmiProtocol) -> None:
         """Ping every ping_interval; two unanswered in a row mean the peer is dead."""
-        loop = asyncio.get_running_loop()
+        timers = self._timers
         interval = self.ping_interval
         missed = 0
-        await asyncio.sleep(interval)
+        await timers.sleep(interval)
         while not proto.closed:
-            started = loop.time()
+            started = timers.time()
             try:
                 await self._request(proto, {"Action": "Ping"}, timeout_s=interval, as_list=False)
             except ActionTimeoutError:
@@ -378,7 +381,7 @@ class AmiClient:
             except AmiError:
                 return
             missed = 0
-            await asyncio.sleep(max(0.0, interval - (loop.time() - started)))
+            await timers.sleep(max(0.0, interval - (timers.time() - started)))
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -396,7 +399,7 @@ class AmiClient:
         future = proto.send(sent, as_list=as_list)
         limit = self.action_timeout if timeout_s is None else timeout_s
         try:
-            async with asyncio.timeout(limit):
+            async with self._timers.timeout(limit):
                 return await future
         except TimeoutError:
             name = action.get("Action", "?")

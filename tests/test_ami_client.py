@@ -1,5 +1,8 @@
 """AmiClient against the simulator over real TCP on 127.0.0.1: login, keepalive, reconnect,
-timeouts, actions in flight at a drop, OriginateResponse delivery, secret hygiene."""
+timeouts, actions in flight at a drop, OriginateResponse delivery, secret hygiene.
+
+The client's waits (keepalive, backoff, login retry, timeouts) run on `FakeTimers`: the
+tests say when seconds pass instead of waiting for them."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from pbx.errors import (
 from pbx.originate import ClickToCall
 from pbx.simulator import AmiSimulator
 from tests.ami_support import (
+    FAST_BACKOFF,
     SECRET,
     USER,
     client_for,
@@ -29,6 +33,9 @@ from tests.ami_support import (
     is_state,
     states_only,
 )
+from tests.fake_timers import FakeTimers
+
+PING = 30.0  # keepalive interval where a test moves the clock by reconnect backoffs
 
 
 @pytest.fixture
@@ -54,17 +61,22 @@ async def test_refused_login_reported_once_and_retried_slowly(
     sim: AmiSimulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with client_for(sim, secret="wrong-secret", login_retry_delay=0.5) as ami:
+    timers = FakeTimers()
+    ami = client_for(sim, secret="wrong-secret", login_retry_delay=45.0, timers=timers)
+    async with ami:
         items = await collect(ami, is_state(LinkState.LOGIN_REFUSED))
-        await asyncio.sleep(1.6)
+        for tries in (1, 2, 3):
+            (retry_in,) = await timers.sleeping()
+            assert sim.failed_logins == tries
+            assert 45.0 <= retry_in <= 45.0 * 1.25  # 45 s plus up to 25 % jitter
+            timers.advance(retry_in)
+        await timers.sleeping()
         with pytest.raises(NotConnectedError):
             await ami.send_action({"Action": "Ping"})
         assert ami.state.state is LinkState.LOGIN_REFUSED
         assert "login refused" in ami.state.detail
         assert ami.state.problem is LinkProblem.LOGIN_REFUSED
-    # 0.5 s (+ up to 25 % jitter) between tries, 50 ms server penalty: at most 4 in ~1.7 s.
-    assert 2 <= sim.failed_logins <= 4
-    assert sim.connections == sim.failed_logins
+    assert sim.connections == sim.failed_logins == 4
     assert states_only(items) == [LinkState.CONNECTING, LinkState.LOGIN_REFUSED]
     refused_logs = [r for r in caplog.records if "login_refused" in r.getMessage()]
     assert len(refused_logs) == 1
@@ -87,30 +99,40 @@ async def test_a_port_nobody_listens_on_is_reported_as_a_refused_connection(
 
 
 async def test_keepalive_notices_black_holed_server(sim: AmiSimulator) -> None:
-    async with client_for(sim, ping_interval=0.2) as ami:
-        await ami.wait_until_up(3)
-        loop = asyncio.get_running_loop()
+    timers = FakeTimers()
+    async with client_for(sim, ping_interval=5.0, timers=timers) as ami:
+        await collect(ami, is_state(LinkState.UP))
+        assert await timers.sleeping() == [5.0]  # the first ping, one interval after up
         sim.black_hole = True  # stops answering, keeps the socket open, no FIN
-        started = loop.time()
-        items = await collect(ami, is_state(LinkState.DOWN), timeout_s=3)
-        took = loop.time() - started
+        timers.advance(5.0)
+        for _missed in (1, 2):
+            assert await timers.sleeping("timeout") == [5.0]  # a ping awaits its answer
+            assert ami.state.is_up
+            timers.advance(5.0)
+        items = await collect(ami, is_state(LinkState.DOWN))
         down = items[-1]
         assert isinstance(down, ConnectionState)
-        assert "keepalive" in down.detail
+        assert "no answer to 2 keepalive pings" in down.detail
         assert down.problem is LinkProblem.KEEPALIVE
-        assert took <= 3 * 0.2 + 0.3  # two unanswered pings, plus up to one interval
         sim.black_hole = False
         sim.drop_connections()
-        await collect(ami, is_state(LinkState.UP), timeout_s=3)
+        await _reconnect(timers)
+        await collect(ami, is_state(LinkState.UP))
 
 
 async def test_reconnects_after_server_drop_and_resyncs(sim: AmiSimulator) -> None:
-    async with client_for(sim) as ami:
+    timers = FakeTimers()
+    async with client_for(sim, ping_interval=PING, timers=timers) as ami:
         await collect(ami, is_state(LinkState.UP))
         linkedid = sim.start_call("direct_answered")
-        await asyncio.sleep(0.2)
+
+        def call_started(item: object) -> bool:
+            return isinstance(item, AmiEvent) and item.get("Linkedid") == linkedid
+
+        await collect(ami, call_started)
         sim.drop_connections()
-        items = await collect(ami, is_state(LinkState.UP), timeout_s=5)
+        await _reconnect(timers)
+        items = await collect(ami, is_state(LinkState.UP))
         assert states_only(items) == [LinkState.DOWN, LinkState.UP]
         down = next(i for i in items if isinstance(i, ConnectionState))
         assert down.problem is LinkProblem.CLOSED
@@ -118,18 +140,36 @@ async def test_reconnects_after_server_drop_and_resyncs(sim: AmiSimulator) -> No
         assert isinstance(up, ConnectionState) and up.snapshot is not None
         live = {e.get("Linkedid") for e in up.snapshot if e.name == "CoreShowChannel"}
         assert live == {linkedid}
-        await sim.restart(downtime=0.3)
-        items = await collect(ami, is_state(LinkState.UP), timeout_s=5)
-        assert states_only(items) == [LinkState.DOWN, LinkState.UP]
+
+        async def refused_while_down() -> None:
+            await collect(ami, is_state(LinkState.DOWN))
+            await _reconnect(timers)  # nobody listens: refused, backs off again
+            await timers.sleeping(within=FAST_BACKOFF.maximum)
+
+        await sim.restart(downtime=0.0, during=refused_while_down)
+        await _reconnect(timers)
+        items = await collect(ami, is_state(LinkState.UP))
+        assert states_only(items) == [LinkState.UP]  # still down after the refused try
     assert sim.connections == 3
+
+
+async def _reconnect(timers: FakeTimers) -> None:
+    """Let the backoff after a failure pass: the client connects again. (Its keepalive
+    pings every PING seconds, far beyond any backoff: it is not what moves here.)"""
+    (backoff,) = await timers.sleeping(within=FAST_BACKOFF.maximum)
+    timers.advance(backoff)
 
 
 async def test_action_timeout(sim: AmiSimulator) -> None:
     sim.hold_actions.add("status")
-    async with client_for(sim, action_timeout=0.3) as ami:
-        await ami.wait_until_up(3)
+    timers = FakeTimers()
+    async with client_for(sim, action_timeout=10.0, timers=timers) as ami:
+        await collect(ami, is_state(LinkState.UP))
+        status = asyncio.create_task(ami.send_action({"Action": "Status"}))
+        assert await timers.sleeping("timeout") == [10.0]
+        timers.advance(10.0)
         with pytest.raises(ActionTimeoutError, match="Status"):
-            await ami.send_action({"Action": "Status"})
+            await status
         assert ami.state.is_up  # a slow action is not a dead connection
 
 
@@ -148,14 +188,13 @@ async def test_originate_in_flight_at_drop_fails_and_is_never_resent(sim: AmiSim
         await collect(ami, is_state(LinkState.UP))
         call = ClickToCall("IAX2/op101", "89031112233", "outbound", "Клиент Смирнов")
         pending = asyncio.create_task(ami.originate(call))
-        await asyncio.sleep(0.1)
-        assert sim.action_counts["originate"] == 1
+        await sim.wait_actions("originate")
         sim.drop_connections()
         with pytest.raises(OriginateOutcomeUnknownError, match="outcome unknown"):
             await pending
         await collect(ami, is_state(LinkState.UP), timeout_s=5)
-        await ami.send_action({"Action": "Ping"})  # a full round trip after the reconnect
-        await asyncio.sleep(0.2)
+        # A full round trip after the reconnect: a re-sent Originate would have gone first.
+        await ami.send_action({"Action": "Ping"})
     assert sim.action_counts["originate"] == 1
 
 
@@ -179,15 +218,17 @@ async def test_originate_response_reaches_events(sim: AmiSimulator) -> None:
 async def test_secret_never_in_repr_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with AmiSimulator(port=0, username=USER, secret="s3cr3t-value") as sim:
-        ami = client_for(sim, secret="s3cr3t-value")
+        timers = FakeTimers()
+        ami = client_for(sim, secret="s3cr3t-value", ping_interval=PING, timers=timers)
         assert "s3cr3t-value" not in repr(ami)
         async with ami:
-            await ami.wait_until_up(3)
+            await collect(ami, is_state(LinkState.UP))
             with pytest.raises(ActionTimeoutError) as info:
                 await ami.send_action({"Action": "Ping"}, timeout_s=0.0)
             assert "s3cr3t-value" not in str(info.value)
             sim.drop_connections()
-            await asyncio.sleep(0.3)
+            await _reconnect(timers)  # logs the drop, then logs in again
+            await collect(ami, is_state(LinkState.UP))
     assert all("s3cr3t-value" not in r.getMessage() for r in caplog.records)
 
 
