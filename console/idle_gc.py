@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from typing import Final
 
 NEVER: Final = 1_000_000_000  # a generation-2 threshold CPython never reaches
@@ -41,9 +42,16 @@ MAX_HOLD: Final = 2.0  # at most this long in a row (rings every few ms): memory
 class IdleCollector:
     """Owns the interpreter's collection policy while installed."""
 
-    def __init__(self, *, quiet: float = 1.5, thaw: float = 300.0) -> None:
+    def __init__(
+        self,
+        *,
+        quiet: float = 1.5,
+        thaw: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.quiet = quiet
         self.thaw = thaw
+        self._clock = clock  # seconds, monotonic; tests pass a clock they move by hand
         self._saved: tuple[int, int, int] | None = None
         self._busy_at = 0.0
         self._dirty = False  # something happened since the last collection
@@ -63,7 +71,7 @@ class IdleCollector:
         young, middle, _full = self._saved
         gc.set_threshold(young, middle, NEVER)
         self._collect(thaw=False)
-        self._thawed_at = time.monotonic()
+        self._thawed_at = self._clock()
 
     def uninstall(self) -> None:
         if self._saved is None:
@@ -75,14 +83,14 @@ class IdleCollector:
 
     def busy(self) -> None:
         """Something the operator waits for is happening (a ring, typing)."""
-        self._busy_at = time.monotonic()
+        self._busy_at = self._clock()
         self._dirty = True
 
     def hold(self, seconds: float = POP_HOLD) -> None:
         """A ringing caller's card is on its way: no collection for `seconds`."""
         if self._saved is None:
             return
-        now = time.monotonic()
+        now = self._clock()
         if now < self._no_hold_until:
             return
         if self._held_since is None:
@@ -100,7 +108,7 @@ class IdleCollector:
         did. Called on a timer (the app: every half second); ends a hold that is over."""
         if self._saved is None:
             return False
-        now = time.monotonic()
+        now = self._clock()
         if self._held_since is not None:
             if now < self._held_until and now - self._held_since < MAX_HOLD:
                 return False
@@ -110,7 +118,7 @@ class IdleCollector:
         quiet_for = now - self._busy_at
         if quiet_for >= 3 * self.quiet and now - self._thawed_at >= self.thaw:
             self._collect(thaw=True)
-            self._thawed_at = time.monotonic()
+            self._thawed_at = self._clock()
             return True
         if self._dirty and quiet_for >= self.quiet:
             self._collect(thaw=False)
