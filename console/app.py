@@ -45,6 +45,7 @@ from console.messages import (
     OriginateUpdate,
     RingingForMe,
 )
+from console.timers import TEXTUAL_TIMERS, ConsoleTimers
 from console.widgets.footer import ConsoleFooter
 from console.wording import connection_news, worker_words
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
@@ -156,6 +157,7 @@ class ConsoleApp(App[None]):
         check_database: bool = True,
         idle_gc: IdleCollector | None = None,
         switch_interval: float | None = None,
+        timers: ConsoleTimers = TEXTUAL_TIMERS,
     ) -> None:
         set_language(settings.ui.language)
         super().__init__()
@@ -177,6 +179,7 @@ class ConsoleApp(App[None]):
         self._check_database = check_database
         self.keep_card_after_call = keep_card_after_call
         self.idle_gc = idle_gc
+        self.timers = timers
         self._switch_interval = switch_interval
         self._saved_switch_interval: float | None = None
         self.database_ok: bool | None = None

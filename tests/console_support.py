@@ -39,6 +39,8 @@ from console.config import (
 from console.data import ConsoleData
 from console.desk import ConnectionStatus, Desk, DeskEvent
 from console.screens.clients import ClientsScreen
+from console.screens.dispatcher import BINDINGS_DELAY
+from console.timers import ConsoleTimers
 from pbx.ami_event import AmiEvent
 from pbx.call_events import CallRinging, LiveCall
 from pbx.connection_state import ConnectionState, LinkState
@@ -48,6 +50,7 @@ from storage.db import create_engine, make_sessionmaker
 from storage.debts import add_debt
 from storage.models import Tariff
 from storage.phones import classify_number
+from tests.fake_timers import FakeTimers
 
 _T = TypeVar("_T")
 
@@ -61,6 +64,7 @@ OPERATORS = (
 # "card-ask": a card's action or question waiting for the person to answer its dialog.
 LONG_LIVED_GROUPS = frozenset({"desk", "desk-feed", "board-desk", "click-to-call", "card-ask"})
 GIVE_UP_SECONDS = 30.0  # a hang becomes a failure; not a speed limit
+POLL = 0.02  # seconds between two looks at a condition
 
 
 def make_settings(
@@ -153,20 +157,30 @@ async def settle(app: App[Any], pilot: Pilot[Any], rounds: int = 3) -> None:
                 names = ", ".join(w.description or w.name for w in workers)
                 raise AssertionError(f"workers never finished: {names}") from exc
     # A screen may rebuild its footer a little late (the dispatcher: after the card).
-    await until(pilot, lambda: not getattr(app.screen, "bindings_pending", False), "the footer")
+    let_time_pass(app, BINDINGS_DELAY)
     await pilot.pause()
+    await pilot.pause()
+
+
+def let_time_pass(app: App[Any], seconds: float) -> None:
+    """The console's own timers see `seconds` pass (the app runs on `FakeTimers`)."""
+    timers = getattr(app, "timers", None)
+    if isinstance(timers, FakeTimers):
+        timers.advance(seconds)
 
 
 async def until(
     pilot: Pilot[Any], condition: Callable[[], object], what: str = "condition"
 ) -> None:
-    """Poll `condition` between short pauses; fail (not hang) if it never holds."""
+    """Poll `condition` between short pauses; fail (not hang) if it never holds. The
+    console's timers see POLL seconds pass at each poll, as a waiting dispatcher's would."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + GIVE_UP_SECONDS
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"never happened: {what}")
-        await pilot.pause(0.02)
+        let_time_pass(pilot.app, POLL)
+        await pilot.pause(POLL)
 
 
 async def open_clients(app: App[Any], pilot: Pilot[Any]) -> ClientsScreen:
@@ -445,14 +459,17 @@ def make_app(
     *,
     extension: str = "101",
     language: str = "en",
+    timers: ConsoleTimers | None = None,
 ) -> ConsoleApp:
-    """The console at extension 101 (or `extension`) over a fake desk, its clock at DESK_NOW."""
+    """The console at extension 101 (or `extension`) over a fake desk, its clock at DESK_NOW,
+    its timers on a `FakeTimers` clock (moved by `settle` and `until`) unless given."""
     return ConsoleApp(
         make_settings(extension, language),
         sessions,
         desk,
         clock=lambda: DESK_NOW,
         check_database=False,
+        timers=timers or FakeTimers(),
     )
 
 

@@ -1,4 +1,4 @@
-"""A clock the test moves by hand, for `pbx.timers.Timers` and for the console's timers:
+"""A clock the test moves by hand, for `pbx.timers.Timers` and `console.timers.ConsoleTimers`:
 nothing waits for real seconds, and "after 45 s" is checked by saying that 45 s passed.
 
     timers = FakeTimers()
@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Literal
 
+from textual.message_pump import MessagePump
+
 Kind = Literal["sleep", "timeout", "timer"]
 
 
@@ -32,6 +34,8 @@ class _Due:
 
     def cancel(self) -> None:
         self.cancelled = True
+
+    stop = cancel  # as a Textual Timer is stopped
 
 
 class FakeTimers:
@@ -68,6 +72,11 @@ class FakeTimers:
 
     def timeout(self, seconds: float | None) -> AbstractAsyncContextManager[object]:
         return self._timeout(seconds)
+
+    def later(self, owner: MessagePump, delay: float, callback: Callable[[], object]) -> _Due:
+        """`console.timers.ConsoleTimers.later`: the callback runs on `owner`'s queue, as
+        its own Textual timer's would."""
+        return self.at(delay, lambda: owner.call_next(callback))
 
     @asynccontextmanager
     async def _timeout(self, seconds: float | None) -> AsyncIterator[object]:

@@ -31,13 +31,19 @@ async def test_a_close_overtaken_by_a_stop_finishes(tmp_path: Path) -> None:
 
 async def test_a_pooled_query_cancelled_mid_flight_leaves_nothing_waiting(tmp_path: Path) -> None:
     """The whole path: a session's query cancelled while SQLite works on it."""
-    from sqlalchemy import text
+    from sqlalchemy import event, text
 
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}")
     slow = (
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
         " SELECT count(*) FROM n"
     )
+    sent = asyncio.Event()  # the statement has gone to SQLite's thread
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _sending(*_args: object) -> None:
+        sent.set()
+
     try:
         for _ in range(3):
 
@@ -45,8 +51,10 @@ async def test_a_pooled_query_cancelled_mid_flight_leaves_nothing_waiting(tmp_pa
                 async with engine.connect() as connection:
                     await connection.execute(text(slow))
 
+            sent.clear()
             task = asyncio.ensure_future(query())
-            await asyncio.sleep(0.05)
+            await sent.wait()
+            await asyncio.sleep(0)  # the execute is handed to the worker thread
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         async with engine.connect() as connection:  # the pool still serves

@@ -30,6 +30,7 @@ from console.messages import CallInLog, ClientSaved, RingingForMe
 from console.screens.call_picker import CallPickerScreen, PickScreen
 from console.screens.confirm import ConfirmScreen
 from console.screens.dispatcher import DispatcherScreen
+from console.timers import TEXTUAL_TIMERS
 from console.widgets.card.dialogs import MarkPaidDialog
 from console.widgets.card.popup import CallPopup
 from console.widgets.card.tab_line import PopupTabLine
@@ -482,7 +483,9 @@ async def test_closed_popups_are_reused_not_accumulated(
     ]
     await new_client(sessions, PETROV_PHONE, last_name="Петров")
     desk = FakeDesk()
-    app = make_app(sessions, desk)
+    # Textual's own timers: on the hand-moved clock, with every card in before its popup's
+    # CARD_WAIT is over, the popups closed beyond the pool were not let go (i13 report).
+    app = make_app(sessions, desk, timers=TEXTUAL_TIMERS)
     async with app.run_test() as pilot:
         await pilot.pause()
         screen = dispatcher(app)
@@ -503,7 +506,12 @@ async def test_closed_popups_are_reused_not_accumulated(
         for key in list(screen.popups):
             screen.close_popup(key)
         await settle(app, pilot)
-        gc.collect()
+
+        def let_go() -> bool:  # a removed popup's widgets close a few loop turns later
+            gc.collect()
+            return sum(ref() is not None for ref in inputs) <= len(inputs) // 2
+
+        await until(pilot, let_go, "the popups beyond the pool let go")
         alive = [ref for ref in inputs if ref() is not None]
         assert 0 < len(alive) <= len(inputs) // 2  # a pool of 4 of the 8 kept, the rest gone
 

@@ -43,6 +43,7 @@ from tests.console_support import (
     settle,
     until,
 )
+from tests.fake_timers import FakeTimers
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -87,7 +88,7 @@ async def test_a_new_number_creates_one_client_and_opens_its_card_to_type_the_na
     console_ami, recorder_ami = ScriptedAmi(), ScriptedAmi()
     desk = real_desk(settings, sessions, console_ami)
     recorder = real_desk(make_settings(""), sessions, recorder_ami)
-    app = ConsoleApp(settings, sessions, desk, check_database=False)
+    app = ConsoleApp(settings, sessions, desk, check_database=False, timers=FakeTimers())
     recording = asyncio.create_task(recorder.run())
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -212,7 +213,7 @@ async def test_queue_ringall_pops_at_every_ringing_operator_and_closes_at_the_ot
     remaining = iter(events)
     seen: list[CallEvent] = []
     desk = FakeDesk(live=tracker.live_calls)
-    app = ConsoleApp(make_settings(me), sessions, desk, check_database=False)
+    app = ConsoleApp(make_settings(me), sessions, desk, check_database=False, timers=FakeTimers())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         feed_until(tracker, remaining, desk, seen, None, all_ringing=True)

@@ -34,8 +34,9 @@ from pbx.capture import capture_events, read_capture
 from pbx.tracker import CallTracker, OperatorDevice
 from storage.calls import CallLogEntry, upsert_call
 from storage.phones import classify_number
-from tests.console_support import FakeDesk, console_data, settle
+from tests.console_support import FakeDesk, console_data, settle, until
 from tests.console_support import make_settings as desk_settings
+from tests.fake_timers import FakeTimers
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -191,14 +192,6 @@ async def log_calls(sessions: async_sessionmaker[AsyncSession], *entries: CallLo
     async with sessions.begin() as session:
         for e in entries:
             await upsert_call(session, e)
-
-
-async def until(pilot: Any, condition: Any, what: str, attempts: int = 100) -> None:
-    for _ in range(attempts):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def tile(screen: SupervisorScreen, name: str) -> str:
@@ -462,7 +455,9 @@ async def test_board_after_replayed_captures_matches_their_readme(
     desk = FakeDesk(live=tracker.live_calls)
     clock = Clock(datetime.fromtimestamp(CAPTURE_EPOCH + 300, UTC))
     # The supervisor's own console: no extension of its own, so no call pops a card here.
-    app = ConsoleApp(desk_settings(""), sessions, desk, clock=clock, check_database=False)
+    app = ConsoleApp(
+        desk_settings(""), sessions, desk, clock=clock, check_database=False, timers=FakeTimers()
+    )
 
     async def replay(name: str, offset_s: float) -> None:
         records = read_capture(FIXTURES / name)
@@ -514,7 +509,9 @@ async def test_board_live_while_a_replayed_queue_call_rings_and_is_answered(
     )
     desk = FakeDesk(live=tracker.live_calls)
     clock = Clock(datetime.fromtimestamp(CAPTURE_EPOCH + 3, UTC))
-    app = ConsoleApp(desk_settings(""), sessions, desk, clock=clock, check_database=False)
+    app = ConsoleApp(
+        desk_settings(""), sessions, desk, clock=clock, check_database=False, timers=FakeTimers()
+    )
     events = iter(
         capture_events(
             read_capture(FIXTURES / "queue_ringall.jsonl"), server="main", base_epoch=CAPTURE_EPOCH

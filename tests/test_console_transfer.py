@@ -53,6 +53,7 @@ from tests.console_support import (
     seed_desk,
     until,
 )
+from tests.fake_timers import FakeTimers
 from tests.xlsx_support import write_sheet
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -84,6 +85,7 @@ def make_app(sessions: Sessions, language: str = "en") -> ConsoleApp:
         clock=lambda: NOW,
         run_desk=False,
         check_database=False,
+        timers=FakeTimers(),
     )
 
 
@@ -548,14 +550,16 @@ class Inbox:
 
 async def test_a_burst_of_progress_is_two_messages_the_latest_last() -> None:
     inbox = Inbox()
-    throttle = ProgressThrottle(inbox, interval=0.05, clock=lambda: 100.0)  # type: ignore[arg-type]
+    timers = FakeTimers()
+    throttle = ProgressThrottle(inbox, interval=0.05, clock=timers.time, later=timers.at)  # type: ignore[arg-type]
     for done in range(1, 1001):
         throttle(done, 1000)
     assert [(m.done, m.total) for m in inbox.messages] == [(1, 1000)]
-    await asyncio.sleep(0.2)
+    assert timers.pending() == [pytest.approx(0.05)]  # the rest, when the interval is over
+    timers.advance(timers.pending()[0])
     assert [(m.done, m.total) for m in inbox.messages] == [(1, 1000), (1000, 1000)]
     assert (throttle.calls, throttle.posted) == (1000, 2)
     throttle(1000, 1000)  # too soon after the last: held back…
     throttle.close()  # …and dropped by close: the job reports its own end
-    await asyncio.sleep(0.1)
+    timers.advance(1.0)
     assert throttle.posted == 2

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from console.app import ConsoleApp
 from console.config import Settings, load_settings
 from console.demo_config import render_url
-from console.desk import ConnectionStatus, Desk, DeskEvent
+from console.desk import CallLogged, ConnectionStatus, Desk, DeskEvent
 from console.widgets.card.popup import CallPopup
 from pbx.call_events import CallRinging
 from pbx.simulator import AmiSimulator
@@ -112,6 +112,14 @@ async def test_console_and_recorder_side_by_side(
     recorder = await start_recorder(tmp_path / "config.toml")
     desk = Desk(settings, sessions)
     app = ConsoleApp(settings, sessions, desk, check_database=False)
+    logged_here: set[str] = set()  # calls this console has written to the log
+
+    async def note_logged() -> None:
+        async for event in desk.listen():
+            if isinstance(event, CallLogged):
+                logged_here.add(event.linkedid)
+
+    noting = asyncio.create_task(note_logged())
     try:
         async with app.run_test(size=(160, 45)) as pilot:
 
@@ -151,11 +159,15 @@ async def test_console_and_recorder_side_by_side(
             async def all_logged() -> bool:
                 return await count(sessions, Call) == 3
 
+            async def console_logged_all() -> bool:
+                return logged_here == {mine, queued, withheld}
+
             await eventually(all_logged)
-            await asyncio.sleep(1.0)  # a second writer would have landed by now
+            await eventually(console_logged_all)  # both writers have written every call
             await pilot.pause()
     finally:
-        code, output = await stop_recorder(recorder)
+        noting.cancel()
+        code, output = await stop_recorder(recorder)  # it flushes its writes as it stops
 
     assert code == 0, output
     assert "pbx main: up" in output
@@ -199,7 +211,11 @@ async def test_pbx_restart_mid_call_leaves_no_duplicates_and_no_ghosts(
                 return {long_call, short_call} <= ringing
 
             await eventually(both_ringing)
-            await sim.restart(downtime=3.0)  # the short call ends while nobody listens
+
+            async def short_call_over() -> None:
+                await sim.wait_call(short_call)
+
+            await sim.restart(downtime=0.0, during=short_call_over)  # ends while nobody listens
 
             async def back_up() -> bool:
                 return desk.connections()["main"].state == "up"
@@ -215,7 +231,6 @@ async def test_pbx_restart_mid_call_leaves_no_duplicates_and_no_ghosts(
                 return await count(sessions, Call) == 2
 
             await eventually(logged)
-            await asyncio.sleep(0.5)
             await desk.flush()
 
     async with sessions() as session:

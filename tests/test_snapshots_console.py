@@ -36,6 +36,7 @@ from tests.console_support import (
     settle,
     until,
 )
+from tests.fake_timers import FakeTimers
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -101,6 +102,7 @@ def console(sessions: Any, desk: FakeDesk, language: str) -> ConsoleApp:
         desk,
         clock=lambda: NOW,
         check_database=False,
+        timers=FakeTimers(),
     )
     app.database_ok = True  # as the first database check would find it
     return app

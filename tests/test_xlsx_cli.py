@@ -352,8 +352,7 @@ def test_progress_bar_on_a_terminal_and_ctrl_c(db_url: str, tmp_path: Path) -> N
     while not any(p.name.endswith(".part") for p in out.iterdir()):
         assert proc.poll() is None and time.monotonic() < deadline, "export ended too soon"
         time.sleep(0.01)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGINT)  # the file is being written
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr

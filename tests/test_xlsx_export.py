@@ -135,16 +135,23 @@ async def test_cancel_leaves_no_file(
     assert [p.name for p in out.iterdir()] == ["out.xlsx"]
     assert target.read_bytes() == b"previous export"
 
+    writing = asyncio.Event()
+
+    def written(done: int, total: int | None) -> None:
+        if done > 0:
+            writing.set()
+
     task = asyncio.create_task(
         export_clients(
             sessions,
             target,
             ClientFilter(),
+            progress=written,
             batch_size=10,
             words=sheet_words("clients", "en"),
         )
     )
-    await asyncio.sleep(0.05)
+    await writing.wait()  # rows are on their way to the file: cancel in the middle
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -8,10 +8,9 @@ the moment «Иван» arrives instead of overwriting the newer result when it 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -34,6 +33,7 @@ from storage.client_list import ClientRow
 from storage.filters import ClientFilter, ClientSort, Page
 
 if TYPE_CHECKING:
+    from console.app import ConsoleApp
     from console.data import ConsoleData
 
 DEBOUNCE_SECONDS: Final = 0.15
@@ -228,7 +228,7 @@ class ClientsScreen(Screen[None]):
     @work(exclusive=True, group=QUERY_GROUP, exit_on_error=False, description="client page")
     async def _fetch(self, query: ClientQuery, delay: float) -> None:
         if delay:
-            await asyncio.sleep(delay)
+            await cast("ConsoleApp", self.app).timers.sleep(delay)
         page = await self._data.clients_page(
             query.filter,
             query.sort,

@@ -13,6 +13,7 @@ until dismissed, so the dispatcher can finish the card after the call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -21,7 +22,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from console.i18n import tr
@@ -34,6 +34,7 @@ from console.messages import (
     ClientSaved,
     RingingForMe,
 )
+from console.timers import Stoppable
 from console.widgets.calls.strip import CallsStrip, build_rows, call_key
 from console.widgets.card.keys import CARD_ACTIONS, CARD_BINDINGS, CardActions
 from console.widgets.card.panel import ClientCardPanel
@@ -103,8 +104,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         ),
     ]
 
-    _bindings_timer: Timer | None = None
-    _spare_timer: Timer | None = None
+    _bindings_timer: Stoppable | None = None
+    _spare_timer: Stoppable | None = None
 
     def __init__(self) -> None:
         super().__init__(id="dispatcher")
@@ -127,12 +128,10 @@ class DispatcherScreen(CardActions, Screen[None]):
         main thread, and a pop asks for several (the popup shown, its tab, focus, the card
         arrived); one rebuild after the card is on screen says the same."""
         if self._bindings_timer is None:
-            self._bindings_timer = self.set_timer(BINDINGS_DELAY, self._flush_bindings)
+            self._bindings_timer = self._later(BINDINGS_DELAY, self._flush_bindings)
 
-    @property
-    def bindings_pending(self) -> bool:
-        """A footer rebuild is waiting for `BINDINGS_DELAY` (tests wait for it)."""
-        return self._bindings_timer is not None
+    def _later(self, delay: float, callback: Callable[[], object]) -> Stoppable:
+        return self.console.timers.later(self, delay, callback)
 
     def _flush_bindings(self) -> None:
         self._bindings_timer = None
@@ -258,8 +257,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         self._popping.add(key)
         popup.assign_ring(key, call, popped_at=message.received_at)  # the card query starts
         self._add_popup(popup, reveal=False)
-        self.set_timer(CARD_WAIT, partial(self._reveal, popup))
-        self.set_timer(STRIP_HOLD, partial(self._popped, key))
+        self._later(CARD_WAIT, partial(self._reveal, popup))
+        self._later(STRIP_HOLD, partial(self._popped, key))
 
     # The pop path fills in a popup mounted ahead of time: composing and styling a card's
     # widgets is most of what a first screen update with a new popup would cost. A closed
@@ -280,9 +279,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         popup = self._pool.pop() if self._pool else CallPopup(id=self._next_id())
         if not self._pool:
             if self._spare_timer is not None:
-                self._spare_timer.reset()  # the next spare waits for the burst to pass
-            else:
-                self._spare_timer = self.set_timer(SPARE_DELAY, self._mount_spare)
+                self._spare_timer.stop()  # the next spare waits for the burst to pass
+            self._spare_timer = self._later(SPARE_DELAY, self._mount_spare)
         return popup
 
     def _add_popup(self, popup: CallPopup, *, reveal: bool = True) -> None:

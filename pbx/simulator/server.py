@@ -306,6 +306,12 @@ class AmiSimulator:
         task.add_done_callback(lambda _t: self._calls.pop(linkedid, None))
         return linkedid
 
+    async def wait_call(self, linkedid: str) -> None:
+        """Until the call `linkedid` has played to its end."""
+        task = self._calls.get(linkedid)
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
     async def wait_calls(self) -> None:
         """Until every call in progress has played to its end."""
         while self._calls:

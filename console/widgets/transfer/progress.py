@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Final
+from typing import ClassVar, Final, Protocol
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -35,6 +35,18 @@ class Progressed(Message):
         return isinstance(message, Progressed)
 
 
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+# Runs a callback after a delay in seconds: the event loop's `call_later` by default.
+Later = Callable[[float, Callable[[], None]], Cancellable]
+
+
+def _loop_later(delay: float, callback: Callable[[], None]) -> Cancellable:
+    return asyncio.get_running_loop().call_later(delay, callback)
+
+
 class ProgressThrottle:
     """A storage `progress` callback posting `Progressed` to `target`, throttled."""
 
@@ -44,13 +56,15 @@ class ProgressThrottle:
         *,
         interval: float = MIN_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
+        later: Later = _loop_later,
     ) -> None:
         self._target = target
         self._interval = interval
         self._clock = clock
+        self._later = later  # with `clock`: tests pass a clock they move by hand
         self._last: float | None = None
         self._pending: tuple[int, int | None] | None = None
-        self._timer: asyncio.TimerHandle | None = None
+        self._timer: Cancellable | None = None
         self.calls = 0  # how often storage reported
         self.posted = 0  # how many messages that became
 
@@ -63,7 +77,7 @@ class ProgressThrottle:
             return
         self._pending = (done, total)
         if self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(wait, self._flush)
+            self._timer = self._later(wait, self._flush)
 
     def _flush(self) -> None:
         self._timer = None
