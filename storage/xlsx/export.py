@@ -118,7 +118,18 @@ async def _stream(
     """Fetch the next batch while the previous one is being written."""
     started = time.perf_counter()
     headers = [words.headers[col.key] for col in columns]
-    writer = await asyncio.to_thread(SheetWriter, path, words.title, columns, headers)
+    opening = asyncio.ensure_future(
+        asyncio.to_thread(SheetWriter, path, words.title, columns, headers)
+    )
+    try:
+        writer = await asyncio.shield(opening)
+    except BaseException:
+        # Cancelled (Ctrl-C) while the file is being created: the thread goes on regardless;
+        # wait for it and remove what it made, so no temporary file is left behind.
+        await asyncio.wait([opening])
+        if not opening.cancelled() and opening.exception() is None:
+            opening.result().abort()
+        raise
 
     def write(batch: list[R]) -> None:
         writer.write_rows(map(cells, batch))
