@@ -78,7 +78,8 @@ def test_default_database_is_absolute_in_the_user_data_dir(
     assert main(["db", "upgrade"]) == 0  # no config file: every default
     expected = tmp_path / "xdg-data" / "opconsole" / "opconsole.db"  # conftest's XDG_DATA_HOME
     assert expected.is_file()
-    assert capsys.readouterr().out.startswith(f"database {expected} is at revision ")
+    # (in the default language, Russian: «база данных …: версия схемы …»)
+    assert capsys.readouterr().out.startswith(f"база данных {expected}: версия схемы ")
 
 
 def test_a_database_that_cannot_be_opened_is_named_by_its_absolute_path(
