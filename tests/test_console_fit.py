@@ -40,6 +40,7 @@ from tests.console_support import (
     settle,
     until,
 )
+from tests.fake_timers import FakeTimers
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -120,6 +121,7 @@ def console(sessions: async_sessionmaker[AsyncSession]) -> ConsoleApp:
         FakeDesk(),
         clock=lambda: DESK_NOW,
         check_database=False,
+        timers=FakeTimers(),  # moved by settle and until: the footer is rebuilt by then
     )
 
 
