@@ -25,6 +25,7 @@ from textual.command import CommandPalette
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.theme import ThemeProvider
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -35,6 +36,7 @@ from console.data import ConsoleData
 from console.i18n import set_language, to_local, tr
 from console.i18n.bindings import ConsolePalette, localize_bindings, system_commands
 from console.idle_gc import IdleCollector
+from console.keyboard import STALL_SECONDS, Keyboard, KeyHandled
 from console.messages import (
     CallerKnown,
     CallInLog,
@@ -46,6 +48,7 @@ from console.messages import (
     RingingForMe,
 )
 from console.timers import TEXTUAL_TIMERS, ConsoleTimers
+from console.ringing import CALL_MODE, RingingCalls
 from console.widgets.footer import ConsoleFooter
 from console.wording import connection_news, worker_words
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
@@ -133,6 +136,15 @@ class ConsoleApp(App[None]):
             tooltip="key.mode.history.tip",
             id="mode.history",
         ),
+        Binding(
+            "f8",
+            "ringing_call",
+            "key.ringing",
+            tooltip="key.ringing.tip",
+            id="app.ringing",
+            show=False,  # the ringing bar says it, when a call rings
+            priority=True,
+        ),
         # Textual adds this one itself, labelled «palette» in English whatever the language.
         Binding(
             "ctrl+p",
@@ -158,6 +170,7 @@ class ConsoleApp(App[None]):
         idle_gc: IdleCollector | None = None,
         switch_interval: float | None = None,
         timers: ConsoleTimers = TEXTUAL_TIMERS,
+        keys_clock: Callable[[], float] | None = None,
     ) -> None:
         set_language(settings.ui.language)
         super().__init__()
@@ -180,6 +193,8 @@ class ConsoleApp(App[None]):
         self.keep_card_after_call = keep_card_after_call
         self.idle_gc = idle_gc
         self.timers = timers
+        self.keyboard = Keyboard(keys_clock)
+        self._key_stall: Timer | None = None
         self._switch_interval = switch_interval
         self._saved_switch_interval: float | None = None
         self.database_ok: bool | None = None
@@ -187,8 +202,10 @@ class ConsoleApp(App[None]):
         self._followers: list[MessagePump] = []
         self._originates: dict[str, str] = {}  # action_id -> who is being called
         self.operator_names = {o.extension: o.name for o in settings.operators}
+        self.ringing = RingingCalls(self)
         for mode in MODE_SCREENS:
             self.add_mode(mode, self._screen_factory(mode))
+        self.add_mode(CALL_MODE, self.ringing.base_screen)
 
     @classmethod
     def at_desk(
@@ -250,7 +267,8 @@ class ConsoleApp(App[None]):
                 return MissingScreen(mode)
             cls = getattr(module, class_name)
             if mode == "dispatcher":
-                return cls()  # type: ignore[no-any-return]
+                self.ringing.dispatcher = cls()
+                return self.ringing.base_screen()
             return cls(self.settings, self.data)  # type: ignore[no-any-return]
 
         return build
@@ -265,6 +283,7 @@ class ConsoleApp(App[None]):
         if self._check_database and callable(database):
             self._database_followed(database())
         self.switch_mode("dispatcher")
+        self.screen_change_signal.subscribe(self, lambda _screen: self.ringing.changed())
         if self.idle_gc is not None:
             self.set_timer(IDLE_GC_AFTER_START, self.idle_gc.install)
             self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)
@@ -280,9 +299,49 @@ class ConsoleApp(App[None]):
             self._saved_switch_interval = None
 
     async def on_event(self, event: events.Event) -> None:
-        if self.idle_gc is not None and isinstance(event, events.Key):
-            self.idle_gc.busy()  # no full collection while someone types
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.idle_gc is not None:
+                self.idle_gc.busy()  # no full collection while someone types
+            self.keyboard.typed()
+            if self.keyboard.hold(event):
+                self._watch_key_stall()
+                return
+            await self._send_key(event)
+            return
         await super().on_event(event)
+
+    def action_ringing_call(self) -> None:
+        self.ringing.toggle()
+
+    # --- keys, one at a time (see console.keyboard) ------------------------------------
+
+    async def _send_key(self, key: events.Key | None) -> None:
+        while key is not None:
+            if self.keyboard.fenced(key, self.focused):
+                key = self.keyboard.done()  # typed before that form was on screen: not its
+                continue
+            target = self.focused or self.screen  # where Textual forwards it
+            await super().on_event(key)
+            if key.is_forwarded and target.post_message(KeyHandled(self.keyboard.sent())):
+                return  # the next key goes when this marker is back (`on_key_handled`)
+            key = self.keyboard.done()  # a priority binding took it: nothing in flight
+
+    async def on_key_handled(self, message: KeyHandled) -> None:
+        message.stop()
+        await self._send_key(self.keyboard.done(message.serial))
+
+    def _watch_key_stall(self) -> None:
+        if self._key_stall is None:
+            self._key_stall = self.set_timer(
+                STALL_SECONDS, partial(self._key_stalled, self.keyboard.in_flight)
+            )
+
+    async def _key_stalled(self, serial: int | None) -> None:
+        self._key_stall = None
+        if serial is not None and self.keyboard.in_flight == serial:
+            await self._send_key(self.keyboard.done(serial))  # its marker was lost
+        if self.keyboard.waiting:
+            self._watch_key_stall()
 
     @work(group="desk", exit_on_error=False, description="desk: PBX connections")
     async def _run_desk_worker(self) -> None:

@@ -129,6 +129,7 @@ class UiSettings:
     language: Language = "ru"
     page_size: PageSize = "auto"
     keep_card_after_call: bool = True  # the card stays until dismissed (x) when the call ends
+    ended_call_seconds: int = 180  # ...and goes by itself this long after (0: never)
 
 
 @dataclass(frozen=True)
@@ -324,6 +325,9 @@ def _ui(where: str, raw: object) -> UiSettings:
         ),
         page_size=_page_size(s),
         keep_card_after_call=s.get("keep_card_after_call", bool, "true or false", True),
+        ended_call_seconds=s.get(
+            "ended_call_seconds", int, "a whole number of seconds >= 0", 180, lambda v: v >= 0
+        ),
     )
     s.finish()
     return ui

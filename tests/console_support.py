@@ -460,9 +460,11 @@ def make_app(
     extension: str = "101",
     language: str = "en",
     timers: ConsoleTimers | None = None,
+    keys_clock: Callable[[], float] | None = None,
 ) -> ConsoleApp:
     """The console at extension 101 (or `extension`) over a fake desk, its clock at DESK_NOW,
-    its timers on a `FakeTimers` clock (moved by `settle` and `until`) unless given."""
+    its timers on a `FakeTimers` clock (moved by `settle` and `until`) unless given;
+    `keys_clock` tells when keys are pressed (see `ManualClock`)."""
     return ConsoleApp(
         make_settings(extension, language),
         sessions,
@@ -470,7 +472,21 @@ def make_app(
         clock=lambda: DESK_NOW,
         check_database=False,
         timers=timers or FakeTimers(),
+        keys_clock=keys_clock,
     )
+
+
+class ManualClock:
+    """A monotonic clock that moves only when the test says: `advance(seconds)`."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def ring(

@@ -561,13 +561,20 @@ async def test_several_calls_at_once_newest_shown_others_one_key_or_click_away(
         await pilot.pause()
         assert screen.current_popup() is screen.popups[keys[1]]
 
-        await pilot.press("x")  # dismissed: another call's card takes its place
+        await pilot.press("x")  # a ringing call's card is not dismissed by a slip
+        await settle(app, pilot)
+        assert list(screen.popups) == keys
+        desk.emit(CallStoppedRinging("main", "1700000000.1", "101", "caller_hung_up", None, NOW))
+        await settle(app, pilot)
+        await pilot.press("x")  # that call is over: dismissed, another call's card takes its place
         await settle(app, pilot)
         assert list(screen.popups) == [keys[0], keys[2]]
         assert screen.current_popup() is screen.popups[keys[2]]
         assert "other calls" in str(screen.query_one("#popup-tabs").render())
         # Back on the first-time caller's form, the cursor is back in it (keys type there).
         assert isinstance(app.focused, Input) and app.focused.id == "edit-last_name"
+        desk.emit(CallStoppedRinging("main", "1700000000.2", "101", "not_answered", None, NOW))
+        await settle(app, pilot)
         await pilot.press("escape", "x")
         await settle(app, pilot)
         assert "other calls" not in str(screen.query_one("#popup-tabs").render())

@@ -41,6 +41,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.cli_tariffs",
     "console.i18n.outage",
     "console.i18n.textual",
+    "console.i18n.ringing",
 ]
 
 NBSP: Final = "\u00a0"

@@ -14,6 +14,7 @@ until dismissed, so the dispatcher can finish the card after the call.
 from __future__ import annotations
 
 from collections.abc import Callable
+import time
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -38,9 +39,10 @@ from console.timers import Stoppable
 from console.widgets.calls.strip import CallsStrip, build_rows, call_key
 from console.widgets.card.keys import CARD_ACTIONS, CARD_BINDINGS, CardActions
 from console.widgets.card.panel import ClientCardPanel
-from console.widgets.card.popup import CallPopup
+from console.widgets.card.popup import LIVE_STATES, CallPopup
 from console.widgets.card.tab_line import PopupTabLine
 from console.widgets.footer import ConsoleFooter
+from console.widgets.ringing import RingingCall
 from console.widgets.status_bar import StatusBar
 from pbx.call_events import CallAnswered, CallEnded, CallStoppedRinging, CallTransferred
 
@@ -60,6 +62,10 @@ CARD_WAIT = 0.04
 # strip update is a screen update of its own (20-30 ms) on the pop path. It catches up
 # right after the card is on screen.
 STRIP_HOLD = 0.15
+# A key pressed this recently means the dispatcher is at the keys: a ring does not take them.
+TYPING_SECONDS = 3.0
+# How often ended calls' cards are looked at (they also are whenever the calls change).
+SWEEP_SECONDS = 10.0
 
 
 class DispatcherScreen(CardActions, Screen[None]):
@@ -93,6 +99,15 @@ class DispatcherScreen(CardActions, Screen[None]):
             "key.popup.close",
             tooltip="key.popup.close.tip",
             id="dispatcher.close",
+        ),
+        Binding(
+            "X",
+            "dismiss_ended",
+            "key.popup.dismiss_ended",
+            tooltip="key.popup.dismiss_ended.tip",
+            id="dispatcher.dismiss_ended",
+            key_display="X",
+            show=False,
         ),
         Binding(
             "ctrl+l",
@@ -155,6 +170,7 @@ class DispatcherScreen(CardActions, Screen[None]):
         self.console.follow_desk(self)
         self.refresh_calls()
         self._mount_spare()
+        self.set_interval(SWEEP_SECONDS, self._sweep_ended)
 
     def on_unmount(self) -> None:
         self.console.unfollow_desk(self)
@@ -175,6 +191,7 @@ class DispatcherScreen(CardActions, Screen[None]):
         if self._popping:
             self._strip_stale = True  # after the card (`_popped`)
             return
+        self._sweep_ended()
         self.refresh_calls()
 
     def _popped(self, key: str) -> None:
@@ -243,14 +260,12 @@ class DispatcherScreen(CardActions, Screen[None]):
     def on_ringing_for_me(self, message: RingingForMe) -> None:
         call = message.call
         key = call_key(call.server, call.linkedid)
-        app = self.console
-        if app.current_mode != "dispatcher":
-            app.switch_mode("dispatcher")
         existing = self._popups.get(key)
         if existing is not None:  # rang again here (queue round): show it, never twice
             existing.set_state("ringing")
-            if existing.revealed:
+            if existing.revealed and not self.dispatcher_busy():
                 self.show_popup(key)
+            self.console.ringing.changed()
             return
         popup = self._take_spare()
         popup.on_card = self._card_in
@@ -302,11 +317,35 @@ class DispatcherScreen(CardActions, Screen[None]):
         if popup.revealed or self._popups.get(popup.key) is not popup:
             return
         popup.reveal()
-        shown = self.current_popup()
-        if shown is not None and shown is not popup and shown.panel.has_unsaved_typing():
-            self._show_tabs()  # a caller is being typed in: the new call waits a key away
+        if self.dispatcher_busy():
+            # The keys are the dispatcher's: the call waits in the tabs and the ringing bar
+            # (F8), and nothing on screen moves.
+            self._show_tabs()
+            self.console.ringing.changed()
             return
+        self.console.keyboard.fence(popup, time.monotonic())
         self.show_popup(popup.key)
+
+    def dispatcher_busy(self) -> bool:
+        """The dispatcher is at work: another screen or a dialog is up, a key was pressed
+        a moment ago, or a field or a card's form holds what they are typing."""
+        app = self.console
+        if app.screen is not self or app.keyboard.typed_within(TYPING_SECONDS):
+            return True
+        focused = self.focused
+        if isinstance(focused, Input) and focused.value:
+            return True
+        panel = self.card_panel()
+        return panel is not None and panel.editing
+
+    def ringing_calls(self) -> list[tuple[str, RingingCall]]:
+        """Calls ringing at my phone whose card is not on screen now, oldest first."""
+        shown = self.current_popup() if self.app.screen is self else None
+        return [
+            (key, popup.ringing_call())
+            for key, popup in self._popups.items()
+            if popup.state == "ringing" and popup is not shown and popup.assigned
+        ]
 
     def show_popup(self, key: str) -> None:
         popup = self._popups[key]
@@ -325,6 +364,7 @@ class DispatcherScreen(CardActions, Screen[None]):
         panel = self.card_panel()
         typing = panel is not None and panel.editing
         self.query_one(PopupTabLine).show(labels, current, typing=typing)
+        self.console.ringing.changed()
 
     def action_pick_popup(self, popup_id: str) -> None:
         """A click on a call's tab."""
@@ -347,8 +387,29 @@ class DispatcherScreen(CardActions, Screen[None]):
 
     def action_close_popup(self) -> None:
         popup = self.current_popup()
-        if popup is not None:
-            self.close_popup(popup.key)
+        if popup is None:
+            return
+        if popup.state in LIVE_STATES:  # a slip of the finger must not lose a live call
+            self.notify(tr("popup.live_kept"), severity="warning")
+            return
+        self.close_popup(popup.key)
+
+    def action_dismiss_ended(self) -> None:
+        """Every ended call's card goes, except one with typing not saved yet."""
+        for key, popup in list(self._popups.items()):
+            if popup.state not in LIVE_STATES and not popup.panel.has_unsaved_typing():
+                self.close_popup(key)
+
+    def _sweep_ended(self) -> None:
+        """Cards of calls that ended `ui.ended_call_seconds` ago go by themselves."""
+        linger = self.console.settings.ui.ended_call_seconds
+        if linger <= 0:
+            return
+        now = self.console.epoch()
+        for key, popup in list(self._popups.items()):
+            ended = popup.ended_at
+            if ended is not None and now - ended >= linger and self._may_close(popup):
+                self.close_popup(key)
 
     def action_focus_calls(self) -> None:
         self.query_one(CallsStrip).focus()
@@ -378,6 +439,14 @@ class DispatcherScreen(CardActions, Screen[None]):
                 popup.remove()
             self._show_tabs()
         self.refresh_bindings()
+
+    def _may_close(self, popup: CallPopup) -> bool:
+        """A popup may close by itself (the call went elsewhere or ended) unless that would
+        move what the dispatcher is working on: its typing, or the card on screen while
+        they are busy with it (a dialog of that card may be open over it)."""
+        if popup.panel.has_unsaved_typing():
+            return False
+        return popup is not self.current_popup() or not self.dispatcher_busy()
 
     # --- what the desk says about calls ---------------------------------------------------
 
@@ -419,7 +488,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             elif popup.state != "elsewhere":
                 popup.set_state("ended")
             self._show_tabs()
-            if not self.console.keep_card_after_call and not popup.panel.has_unsaved_typing():
+            if not self.console.keep_card_after_call and self._may_close(popup):
                 self.close_popup(key)
             return
         if not isinstance(event, CallStoppedRinging | CallAnswered | CallTransferred):
@@ -431,7 +500,7 @@ class DispatcherScreen(CardActions, Screen[None]):
         if isinstance(event, CallStoppedRinging) and event.extension == me:
             if event.reason == "answered_elsewhere" and event.answered_by != me:
                 popup.set_state("elsewhere")
-                if not popup.panel.has_unsaved_typing():
+                if self._may_close(popup):
                     self.close_popup(key)  # a colleague took it: out of my way
                 else:
                     self._show_tabs()  # what I typed stays until I save or dismiss it

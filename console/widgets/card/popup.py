@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,15 +17,18 @@ from textual.widgets import Static
 
 from console.i18n import fmt_time, tr
 from console.widgets.card.panel import ClientCardPanel
+from console.widgets.ringing import RingingCall
 from console.wording import caller_name, caller_number, caller_text
 from pbx.call_events import CallRinging, LiveCall
 from storage.clients import first_call_fields
 from storage.phones import format_display
 
 if TYPE_CHECKING:
+    from console.app import ConsoleApp
     from storage.cards import ClientCard
 
 PopupState = Literal["ringing", "talking", "missed", "ended", "elsewhere"]
+LIVE_STATES: frozenset[PopupState] = frozenset({"ringing", "talking"})  # not to dismiss
 
 
 class CallPopup(Vertical):
@@ -57,6 +60,7 @@ class CallPopup(Vertical):
             None  # when the PBX said it rang here (None: from the strip)
         )
         self.state: PopupState = "ringing"
+        self.ended_at: float | None = None  # epoch: the call ended (or went) for me
         self.popped_at = 0.0  # monotonic time the ring reached the console
         self.shown_at: float | None = None
         self.colleague: str | None = None
@@ -182,6 +186,7 @@ class CallPopup(Vertical):
         self.kind = "phone"
         self.rang_at = None
         self.state = "ringing"
+        self.ended_at = None
         self.popped_at = 0.0
         self.shown_at = None
         self.assigned = self.revealed = self.first_call_form = False
@@ -217,6 +222,18 @@ class CallPopup(Vertical):
         elif self.number:
             self.panel.load_phone(self.number, unknown=self._open_first_call)
 
+    def ringing_call(self) -> RingingCall:
+        """What the ringing bar says about this call."""
+        card = self._panel.card
+        return RingingCall(
+            number=self.number,
+            number_raw=self.number_raw,
+            caller_name=self.caller_name,
+            client_name=card.name if card is not None else None,
+            queue=self.queue,
+            rang_at=self.rang_at,
+        )
+
     def tab_label(self) -> str:
         card = self._panel.card
         who = (card.name if card is not None else None) or caller_name(self.caller_name)
@@ -240,6 +257,10 @@ class CallPopup(Vertical):
         # The state class is on the call line only: on the popup it would restyle the whole
         # card (some 45 widgets, tens of milliseconds) at every ring, answer and hang-up.
         self.state = state
+        if state in LIVE_STATES:
+            self.ended_at = None
+        elif self.ended_at is None:
+            self.ended_at = cast("ConsoleApp", self.app).epoch()  # its card goes in a while
         if self._ready and self.assigned:
             line = self._call_line
             if not line.has_class(f"-{state}"):

@@ -1,0 +1,38 @@
+"""Strings of a call ringing while the dispatcher works elsewhere, and of the call tabs."""
+
+from __future__ import annotations
+
+from console.i18n import Catalog
+
+CATALOG: Catalog = {
+    # The bar over every screen and dialog: a call rings here, its card one key away.
+    "ringing.line": {
+        "en": "☎ Ringing: {caller}{client}{queue} · waiting {waiting}",
+        "ru": "☎ Звонок: {caller}{client}{queue} · ждёт {waiting}",
+    },
+    "ringing.client": {"en": " · {name}", "ru": " · {name}"},
+    "ringing.queue": {"en": " · queue {queue}", "ru": " · очередь {queue}"},
+    "ringing.more": {"en": "  and {count} more", "ru": "  и ещё {count}"},
+    "ringing.go": {"en": "  F8 its card", "ru": "  F8 карточка"},
+    "ringing.back": {
+        "en": "F8 back to where you were",
+        "ru": "F8 назад, где вы были",
+    },
+    "key.ringing": {"en": "Ringing call", "ru": "Звонок"},
+    "key.ringing.tip": {
+        "en": "Show the ringing call's card; again: back to where you were",
+        "ru": "Показать карточку звонка; ещё раз: вернуться, где вы были",
+    },
+    # call tabs
+    "key.popup.dismiss_ended": {"en": "Clear ended", "ru": "Убрать завершённые"},
+    "key.popup.dismiss_ended.tip": {
+        "en": "Dismiss the cards of every ended call",
+        "ru": "Убрать карточки всех завершённых звонков",
+    },
+    "popup.live_kept": {
+        "en": "The call is still on: its card stays until the call ends",
+        "ru": "Звонок ещё идёт: карточка останется до его конца",
+    },
+    "popup.tabs.more_left": {"en": "«+{count}", "ru": "«+{count}"},
+    "popup.tabs.more_right": {"en": "+{count}»", "ru": "+{count}»"},
+}

@@ -1,0 +1,74 @@
+"""The bar that shows calls ringing at my phone while the dispatcher works elsewhere.
+
+It lies over the top line of whatever screen or dialog is up (its own layer: the screen
+below is not laid out again), so a ring never moves the dispatcher's screen, focus or text;
+the card is one key away (F8) and the same key brings them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual.widgets import Static
+
+from console.i18n import fmt_duration, tr
+from console.wording import caller_text
+
+SHOWN_CALLS = 2  # lines for ringing calls; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class RingingCall:
+    """What the bar says about one ringing call."""
+
+    number: str | None
+    number_raw: str
+    caller_name: str | None
+    client_name: str | None
+    queue: str | None
+    rang_at: datetime | None
+
+
+def ring_line(call: RingingCall, now: datetime) -> str:
+    waiting = (now - call.rang_at).total_seconds() if call.rang_at is not None else 0.0
+    return tr(
+        "ringing.line",
+        caller=caller_text(call.number, call.number_raw, call.caller_name),
+        client=tr("ringing.client", name=call.client_name) if call.client_name else "",
+        queue=tr("ringing.queue", queue=call.queue) if call.queue else "",
+        waiting=fmt_duration(waiting),
+    )
+
+
+def bar_text(calls: Sequence[RingingCall], now: datetime, *, back: bool) -> str:
+    """Newest call first; `back`: the dispatcher came here with F8 and may go back."""
+    lines = [ring_line(call, now) for call in reversed(calls[-SHOWN_CALLS:])]
+    if lines:
+        lines[0] += tr("ringing.go")
+    if len(calls) > SHOWN_CALLS:
+        lines[-1] += tr("ringing.more", count=len(calls) - SHOWN_CALLS)
+    if back:
+        lines.append(tr("ringing.back"))
+    return "\n".join(lines)
+
+
+class RingingBar(Static):
+    """Mounted into a screen the first time a call rings while it is up; hidden when idle."""
+
+    DEFAULT_CSS = """
+    RingingBar { layer: ringing; dock: top; width: 1fr; height: auto; padding: 0 1;
+                 background: $success-darken-2; color: $text; text-style: bold;
+                 text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="ringing-bar")
+        self.text = ""
+
+    def say(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.update(text)
+        self.display = bool(text)

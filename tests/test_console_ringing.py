@@ -1,0 +1,415 @@
+"""A ring never takes the dispatcher's keys (Pilot, real SQLite file).
+
+On every screen and in every dialog the dispatcher types while a first-time caller and a
+known caller ring: every key lands where it was typed, the screen and the focus stay, and
+nothing is saved to either caller. The ringing calls show in a bar over the screen; F8
+reaches the ringing card and F8 again comes back with the text and the cursor as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from textual import events
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+
+from console.app import ConsoleApp
+from console.desk import CallerIdentified
+from console.i18n import set_timezone
+from console.screens.card import ClientCardScreen
+from console.screens.dispatcher import DispatcherScreen
+from console.screens.supervisor import SupervisorScreen
+from console.widgets.card.edit import CardEditForm
+from console.widgets.ringing import RingingBar
+from storage.clients import get_or_create_client_for_call
+from storage.models import Client, ClientPhone, Debt
+from tests.console_support import (
+    DESK_NOW,
+    PETROV_PHONE,
+    FakeDesk,
+    ManualClock,
+    Seeded,
+    make_app,
+    open_clients,
+    ring,
+    seed_desk,
+    settle,
+    until,
+)
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+NEW_CALLER = "89995550011"  # +7 999 555-00-11: nobody's number yet
+NEW_ID = "1700000100.1"
+KNOWN_ID = "1700000200.1"
+
+
+@pytest.fixture(autouse=True)
+def _utc_times() -> Iterable[None]:
+    set_timezone(UTC)
+    yield
+    set_timezone(None)
+
+
+@dataclass
+class Desk:
+    app: ConsoleApp
+    pilot: Pilot[None]
+    desk: FakeDesk
+    sessions: async_sessionmaker[AsyncSession]
+    seeded: Seeded
+    clock: ManualClock
+
+    @property
+    def dispatcher(self) -> DispatcherScreen:
+        screen = self.app.ringing.dispatcher
+        assert screen is not None
+        return screen
+
+    def bar(self) -> str:
+        bars = self.app.screen.query_children(RingingBar)
+        return bars.first().text if bars and bars.first().display else ""
+
+    async def type_through_rings(self, before: Sequence[str], after: Sequence[str]) -> None:
+        """Type `before`; a first-time caller rings (the desk registers them) and a known
+        caller rings while the keys of `after` are typed; the screen and focus stay."""
+        app, pilot = self.app, self.pilot
+        screen, focused = app.screen, app.focused
+        await pilot.press(*before)
+        half = len(after) // 2
+        self.desk.emit(ring(NEW_CALLER, linkedid=NEW_ID, name="Новиков Олег"))
+        await pilot.press(*after[:half])
+        result = await get_or_create_client_for_call(
+            self.sessions,
+            NEW_CALLER,
+            caller_name=None,
+            region="RU",
+            registered_by="PBX",
+            at=DESK_NOW,
+        )
+        assert result is not None and result[1]
+        self.desk.emit(CallerIdentified("main", NEW_ID, result[0], True, "phone"))
+        self.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID, queue="dispatch"))
+        await pilot.press(*after[half:])
+        await settle(app, pilot)
+        assert app.screen is screen and app.focused is focused
+
+    async def sees_the_rings(self) -> None:
+        """Both calls in the bar over the screen: number, client once known, queue, key."""
+        await until(self.pilot, lambda: "Петров Пётр" in self.bar(), "the caller in the bar")
+        bar = self.bar()
+        assert "+7 999 555-00-11" in bar and "Петров Пётр" in bar and "dispatch" in bar
+        assert "F8" in bar
+
+    async def round_trip(self) -> None:
+        """F8: the newest ringing card on screen; F8: back where the dispatcher was."""
+        app, pilot = self.app, self.pilot
+        screen, focused = app.screen, app.focused
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert app.screen is self.dispatcher
+        popup = self.dispatcher.current_popup()
+        assert popup is not None and popup.key == f"main/{KNOWN_ID}"
+        assert popup.panel.card is not None and popup.panel.card.id == self.seeded.petrov
+        await pilot.press("f8")
+        await settle(app, pilot)
+        assert app.screen is screen and app.focused is focused
+
+    async def nothing_saved_to_the_callers(self) -> None:
+        async with self.sessions() as session:
+            new = await session.scalar(
+                select(Client).join(ClientPhone).where(ClientPhone.e164 == "+79995550011")
+            )
+            petrov = await session.get(Client, self.seeded.petrov)
+            assert new is not None and petrov is not None
+            assert not new.last_name and not new.first_name and new.version == 1
+            assert (petrov.last_name, petrov.first_name) == ("Петров", "Пётр")
+            assert petrov.version == 1
+            debts = await session.scalars(
+                select(Debt).where(Debt.client_id.in_([new.id, petrov.id]))
+            )
+            assert list(debts) == []
+
+
+def focused_input(app: ConsoleApp) -> Input:
+    assert isinstance(app.focused, Input), app.focused
+    return app.focused
+
+
+@asynccontextmanager
+async def at_the_desk(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Desk]:
+    """The console over the seeded desk database, its keys' clock in the test's hands."""
+    desk, clock = FakeDesk(), ManualClock()
+    app = make_app(sessions, desk, keys_clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seeded = await seed_desk(sessions, DESK_NOW)
+        await pilot.pause()
+        yield Desk(app, pilot, desk, sessions, seeded, clock)
+
+
+async def check_text_field(d: Desk, before: str, after: str) -> Input:
+    """Type into the focused field through the rings; F8 there and back; the cursor (one
+    to the left of the end) is where it was: the next key goes in before the last."""
+    field = focused_input(d.app)
+    await d.type_through_rings(list(before), [*after, "left"])
+    assert field.value == before + after
+    await d.sees_the_rings()
+    await d.round_trip()
+    await d.pilot.press("!")
+    assert field.value == before + after[:-1] + "!" + after[-1]
+    await d.nothing_saved_to_the_callers()
+    return field
+
+
+# --- the dispatcher's own screen ---------------------------------------------------------------
+
+
+async def test_dispatcher_editing_a_card_keeps_it_while_two_callers_ring(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        d.desk.emit(ring("+79161234567", linkedid="1700000001.1"))  # Мария: pops (idle)
+        await settle(app, pilot)
+        shown = d.dispatcher.current_popup()
+        assert shown is not None and shown.panel.card is not None
+        await pilot.press("e")
+        await settle(app, pilot)
+        d.dispatcher.card_panel().query_one(CardEditForm).focus_field("city")  # type: ignore[union-attr]
+        await pilot.pause()
+        await check_text_field(d, "Тве", "рь")
+        assert d.dispatcher.current_popup() is shown
+        await pilot.press("backspace", "ctrl+s")  # «Тверь» again, saved to Мария
+        await settle(app, pilot)
+    async with sessions() as session:
+        maria = await session.get(Client, d.seeded.maria)
+        assert maria is not None and maria.city == "Тверь"
+    await d.nothing_saved_to_the_callers()
+
+
+async def test_idle_dispatcher_gets_the_card_at_once_but_not_a_moment_after_a_key(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        await pilot.press("ctrl+l")  # a key on the dispatcher's screen (the live calls)
+        d.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
+        await settle(app, pilot)
+        assert d.dispatcher.current_popup() is None  # a key a moment ago: the call waits
+        await until(pilot, lambda: "Петров Пётр" in d.bar(), "the caller in the bar")
+        d.clock.advance(5)
+        d.desk.emit(ring("+79161234567", linkedid="1700000001.1"))
+        await settle(app, pilot)
+        shown = d.dispatcher.current_popup()  # quiet for a while: the card pops at once
+        assert shown is not None and shown.key == "main/1700000001.1"
+
+
+async def test_a_key_typed_before_a_first_callers_form_was_up_does_not_land_in_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        early = events.Key("e", "e")  # typed now, reaches the console after the pop
+        d.desk.emit(ring(NEW_CALLER, linkedid=NEW_ID))
+        await settle(app, pilot)
+        popup = d.dispatcher.current_popup()
+        assert popup is not None and popup.panel.editing
+        last_name = popup.panel.query_one("#edit-last_name", Input)
+        assert app.focused is last_name
+        app.post_message(early)
+        await pilot.press("Ж")
+        await settle(app, pilot)
+        assert last_name.value == "Ж"
+
+
+# --- keys at speed ----------------------------------------------------------------------------
+
+
+async def test_a_burst_of_keys_across_tab_fills_the_new_clients_fields_in_order(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        await open_clients(app, pilot)
+        await pilot.press("ctrl+l", "n")  # out of the search box; a new client
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientCardScreen)
+        burst = [*"+79125559901", "tab", *"Fastlast", "tab", *"Fastfirst", "tab", *"Fastmiddle"]
+        for key in burst:  # back to back, as a paste or a macro sends them: 0 ms apart
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(app, pilot)
+        fields = {w.id: w.value for w in app.screen.query(Input) if w.value}
+        assert fields == {
+            "edit-phone": "+79125559901",
+            "edit-last_name": "Fastlast",
+            "edit-first_name": "Fastfirst",
+            "edit-middle_name": "Fastmiddle",
+        }
+
+
+# --- the other screens --------------------------------------------------------------------------
+
+
+async def test_client_base_search(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        screen = await open_clients(app, pilot)
+        screen.query_one("#search", Input).focus()
+        await pilot.pause()
+        await check_text_field(d, "Ива", "нова")
+        assert app.current_mode == "clients"
+
+
+async def test_client_base_filters(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        screen = await open_clients(app, pilot)
+        await pilot.press("ctrl+l")  # the first filter list
+        await settle(app, pilot)
+        chosen = app.focused
+        assert chosen is not None and chosen.id != "search"
+        await d.type_through_rings(["enter", "down"], ["down", "enter"])
+        await settle(app, pilot)
+        assert screen.query_state.filter != type(screen.query_state.filter)()  # picked
+        await d.sees_the_rings()
+        await d.round_trip()
+        await d.nothing_saved_to_the_callers()
+
+
+async def test_history_filter(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        await pilot.press("f4")
+        await settle(app, pilot)
+        await pilot.press("l")  # the call log, with its filters
+        await settle(app, pilot)
+        app.screen.query_one("#history-client", Input).focus()
+        await pilot.pause()
+        await check_text_field(d, "Ива", "нова")
+        assert app.current_mode == "history"
+
+
+async def test_supervisor_board(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        await pilot.press("f3")
+        await settle(app, pilot)
+        board = app.screen
+        assert isinstance(board, SupervisorScreen)
+        loads = board.stats_loads
+        await d.type_through_rings(["f5"], ["f5"])  # the board's own key, twice
+        await until(pilot, lambda: board.stats_loads == loads + 2, "both refreshes")
+        await d.sees_the_rings()
+        await d.round_trip()
+        await pilot.press("f5")
+        await until(pilot, lambda: board.stats_loads == loads + 3, "a refresh after F8 F8")
+        await d.nothing_saved_to_the_callers()
+
+
+# --- a client's card and its dialogs (opened from the client base) ------------------------------
+
+
+async def card_screen(d: Desk, client_id: int) -> ClientCardScreen:
+    await open_clients(d.app, d.pilot)
+    await d.app.push_screen(ClientCardScreen(client_id=client_id))
+    await settle(d.app, d.pilot)
+    screen = d.app.screen
+    assert isinstance(screen, ClientCardScreen)
+    return screen
+
+
+async def test_card_edit_form(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        screen = await card_screen(d, d.seeded.maria)
+        await pilot.press("e")
+        await settle(app, pilot)
+        screen.query_one(CardEditForm).focus_field("city")
+        await pilot.pause()
+        await check_text_field(d, "Тве", "рь")
+        await pilot.press("backspace", "ctrl+s")
+        await settle(app, pilot)
+    async with sessions() as session:
+        maria = await session.get(Client, d.seeded.maria)
+        assert maria is not None and maria.city == "Тверь"
+
+
+async def dialog_text(
+    sessions: async_sessionmaker[AsyncSession], client: str, key: str, before: str, after: str
+) -> tuple[Desk, Screen[Any]]:
+    """Open the card of `client`, its dialog by `key`, type through the rings and save."""
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        card = await card_screen(d, getattr(d.seeded, client))
+        await pilot.press(key)
+        await settle(app, pilot)
+        dialog = app.screen
+        assert dialog is not card
+        await check_text_field(d, before, after)
+        await pilot.press("backspace", "ctrl+s")  # the text as typed, saved
+        await settle(app, pilot)
+        assert app.screen is card
+    return d, dialog
+
+
+async def test_debt_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The issue's case: «Новый долг» open, 300 typed and Ctrl+S as a first-time caller rang."""
+    d, _ = await dialog_text(sessions, "maria", "d", "3", "00")
+    async with sessions() as session:
+        amounts = await session.scalars(
+            select(Debt.amount).where(Debt.client_id == d.seeded.maria).order_by(Debt.id)
+        )
+        assert [str(a) for a in amounts] == ["350.00", "1200.00", "300.00"]
+    await d.nothing_saved_to_the_callers()
+
+
+async def test_phone_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:
+    d, _ = await dialog_text(sessions, "petrov", "p", "+7916", "0001122")
+    async with sessions() as session:
+        owner = await session.scalar(
+            select(ClientPhone.client_id).where(ClientPhone.e164 == "+79160001122")
+        )
+    assert owner == d.seeded.petrov
+    async with sessions() as session:
+        new = await session.scalar(
+            select(Client).join(ClientPhone).where(ClientPhone.e164 == "+79995550011")
+        )
+        assert new is not None and not new.last_name
+
+
+async def test_blacklist_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:
+    d, _ = await dialog_text(sessions, "romashka", "b", "Ложн", "ые вызовы")
+    async with sessions() as session:
+        romashka = await session.get(Client, d.seeded.romashka)
+        assert romashka is not None and romashka.blacklist_reason == "Ложные вызовы"
+    await d.nothing_saved_to_the_callers()
+
+
+async def transfer_dialog(sessions: async_sessionmaker[AsyncSession], key: str) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        await open_clients(app, pilot)
+        await pilot.press("ctrl+l", key)
+        await settle(app, pilot)
+        path = app.screen.query_one("#transfer-path", Input)
+        path.focus()
+        path.value = ""
+        await pilot.pause()
+        await check_text_field(d, "/tmp/кли", "енты.xlsx")
+
+
+async def test_import_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:
+    await transfer_dialog(sessions, "ctrl+o")
+
+
+async def test_export_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:
+    await transfer_dialog(sessions, "ctrl+s")
