@@ -326,9 +326,14 @@ class ConsoleApp(App[None]):
                 return  # the next key goes when this marker is back (`on_key_handled`)
             key = self.keyboard.done()  # a priority binding took it: nothing in flight
 
-    async def on_key_handled(self, message: KeyHandled) -> None:
+    def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()
-        await self._send_key(self.keyboard.done(message.serial))
+        # Not at once: what the key's binding asked for later (`Widget.focus` moves the
+        # focus in a callback queued here) must happen before the next key is sent.
+        self.call_later(self._key_done, message.serial)
+
+    async def _key_done(self, serial: int) -> None:
+        await self._send_key(self.keyboard.done(serial))
 
     def _watch_key_stall(self) -> None:
         if self._key_stall is None:

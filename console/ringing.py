@@ -63,7 +63,7 @@ class RingingCalls:
         self._pending = False
         app = self._app
         dispatcher = self.dispatcher
-        calls = [call for _key, call in dispatcher.ringing_calls()] if dispatcher else []
+        calls = [call for _key, call in dispatcher.live_calls_off_screen()] if dispatcher else []
         back = self.came_from is not None and app.screen is dispatcher
         text = bar_text(calls, app.now(), back=back) if calls or back else ""
         screen = app.screen
@@ -81,7 +81,8 @@ class RingingCalls:
             self._tick = None
 
     def toggle(self) -> None:
-        """F8: to the newest ringing call's card; on a card reached that way: back."""
+        """F8: to the card of the newest call at my phone not on screen; on a card reached
+        that way: back."""
         app = self._app
         dispatcher = self.dispatcher
         if dispatcher is None:
@@ -89,7 +90,7 @@ class RingingCalls:
         if self.came_from is not None and app.screen is dispatcher:
             self._go_back(dispatcher, self.came_from)
             return
-        calls = dispatcher.ringing_calls()
+        calls = dispatcher.live_calls_off_screen()
         if not calls:
             app.bell()
             return

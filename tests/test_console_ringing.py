@@ -34,6 +34,7 @@ from storage.clients import get_or_create_client_for_call
 from storage.models import Client, ClientPhone, Debt
 from tests.console_support import (
     DESK_NOW,
+    MARIA_PHONES,
     PETROV_PHONE,
     FakeDesk,
     ManualClock,
@@ -139,6 +140,15 @@ class Desk:
             )
             assert list(debts) == []
 
+    async def debts_of_maria_end_with(self, amount: str) -> None:
+        """The debt typed went to Мария (after her two seeded ones); none to the callers."""
+        async with self.sessions() as session:
+            amounts = await session.scalars(
+                select(Debt.amount).where(Debt.client_id == self.seeded.maria).order_by(Debt.id)
+            )
+            assert [str(a) for a in amounts] == ["350.00", "1200.00", amount]
+        await self.nothing_saved_to_the_callers()
+
 
 def focused_input(app: ConsoleApp) -> Input:
     assert isinstance(app.focused, Input), app.focused
@@ -178,7 +188,7 @@ async def test_dispatcher_editing_a_card_keeps_it_while_two_callers_ring(
 ) -> None:
     async with at_the_desk(sessions) as d:
         app, pilot = d.app, d.pilot
-        d.desk.emit(ring("+79161234567", linkedid="1700000001.1"))  # Мария: pops (idle)
+        d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))  # Мария: pops (idle)
         await settle(app, pilot)
         shown = d.dispatcher.current_popup()
         assert shown is not None and shown.panel.card is not None
@@ -196,6 +206,24 @@ async def test_dispatcher_editing_a_card_keeps_it_while_two_callers_ring(
     await d.nothing_saved_to_the_callers()
 
 
+async def test_a_dialog_over_the_dispatchers_own_card_waits_while_f8_shows_the_ringing_one(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))  # pops (idle)
+        await settle(app, pilot)
+        await pilot.press("d")  # «New debt» for Мария, over the dispatcher's own screen
+        await settle(app, pilot)
+        dialog = app.screen
+        assert dialog is not d.dispatcher
+        await check_text_field(d, "3", "00")  # F8: the ringing card, F8: this dialog again
+        await pilot.press("backspace", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is d.dispatcher
+    await d.debts_of_maria_end_with("300.00")
+
+
 async def test_idle_dispatcher_gets_the_card_at_once_but_not_a_moment_after_a_key(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -207,7 +235,7 @@ async def test_idle_dispatcher_gets_the_card_at_once_but_not_a_moment_after_a_ke
         assert d.dispatcher.current_popup() is None  # a key a moment ago: the call waits
         await until(pilot, lambda: "Петров Пётр" in d.bar(), "the caller in the bar")
         d.clock.advance(5)
-        d.desk.emit(ring("+79161234567", linkedid="1700000001.1"))
+        d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))
         await settle(app, pilot)
         shown = d.dispatcher.current_popup()  # quiet for a while: the card pops at once
         assert shown is not None and shown.key == "main/1700000001.1"
@@ -234,18 +262,23 @@ async def test_a_key_typed_before_a_first_callers_form_was_up_does_not_land_in_i
 # --- keys at speed ----------------------------------------------------------------------------
 
 
+def burst(app: ConsoleApp, keys: Sequence[str]) -> None:
+    """Keys back to back, as a paste or a macro sends them: 0 ms apart."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
 async def test_a_burst_of_keys_across_tab_fills_the_new_clients_fields_in_order(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with at_the_desk(sessions) as d:
         app, pilot = d.app, d.pilot
-        await open_clients(app, pilot)
-        await pilot.press("ctrl+l", "n")  # out of the search box; a new client
+        clients = await open_clients(app, pilot)
+        burst(app, ["ctrl+l", "n"])  # out of the search box (a binding moves the focus); new
         await settle(app, pilot)
+        assert clients.query_one("#search", Input).value == ""
         assert isinstance(app.screen, ClientCardScreen)
-        burst = [*"+79125559901", "tab", *"Fastlast", "tab", *"Fastfirst", "tab", *"Fastmiddle"]
-        for key in burst:  # back to back, as a paste or a macro sends them: 0 ms apart
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        burst(app, [*"+79125559901", "tab", *"Fastlast", "tab", *"Fastfirst", "tab", *"Fastmiddle"])
         await settle(app, pilot)
         fields = {w.id: w.value for w in app.screen.query(Input) if w.value}
         assert fields == {
@@ -364,12 +397,7 @@ async def dialog_text(
 async def test_debt_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:
     """The issue's case: «Новый долг» open, 300 typed and Ctrl+S as a first-time caller rang."""
     d, _ = await dialog_text(sessions, "maria", "d", "3", "00")
-    async with sessions() as session:
-        amounts = await session.scalars(
-            select(Debt.amount).where(Debt.client_id == d.seeded.maria).order_by(Debt.id)
-        )
-        assert [str(a) for a in amounts] == ["350.00", "1200.00", "300.00"]
-    await d.nothing_saved_to_the_callers()
+    await d.debts_of_maria_end_with("300.00")
 
 
 async def test_phone_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:

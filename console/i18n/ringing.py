@@ -7,13 +7,13 @@ from console.i18n import Catalog
 CATALOG: Catalog = {
     # The bar over every screen and dialog: a call rings here, its card one key away.
     "ringing.line": {
-        "en": "☎ Ringing: {caller}{client}{queue} · waiting {waiting}",
-        "ru": "☎ Звонок: {caller}{client}{queue} · ждёт {waiting}",
+        "en": "☎ {state}: {caller}{client}{queue} · {waiting}",
+        "ru": "☎ {state}: {caller}{client}{queue} · {waiting}",
     },
     "ringing.client": {"en": " · {name}", "ru": " · {name}"},
     "ringing.queue": {"en": " · queue {queue}", "ru": " · очередь {queue}"},
-    "ringing.more": {"en": "  and {count} more", "ru": "  и ещё {count}"},
-    "ringing.go": {"en": "  F8 its card", "ru": "  F8 карточка"},
+    "ringing.more": {"en": "+{count} more · ", "ru": "ещё {count} · "},
+    "ringing.go": {"en": "F8 card · ", "ru": "F8 карточка · "},
     "ringing.back": {
         "en": "F8 back to where you were",
         "ru": "F8 назад, где вы были",
@@ -33,6 +33,7 @@ CATALOG: Catalog = {
         "en": "The call is still on: its card stays until the call ends",
         "ru": "Звонок ещё идёт: карточка останется до его конца",
     },
+    "popup.tabs.keys.ended": {"en": "  X clear ended", "ru": "  X убрать завершённые"},
     "popup.tabs.more_left": {"en": "«+{count}", "ru": "«+{count}"},
     "popup.tabs.more_right": {"en": "+{count}»", "ru": "+{count}»"},
 }

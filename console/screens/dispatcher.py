@@ -338,13 +338,14 @@ class DispatcherScreen(CardActions, Screen[None]):
         panel = self.card_panel()
         return panel is not None and panel.editing
 
-    def ringing_calls(self) -> list[tuple[str, RingingCall]]:
-        """Calls ringing at my phone whose card is not on screen now, oldest first."""
+    def live_calls_off_screen(self) -> list[tuple[str, RingingCall]]:
+        """Calls ringing (or answered) at my phone whose card is not on screen now, oldest
+        first: the dispatcher may be on the phone with a caller while working elsewhere."""
         shown = self.current_popup() if self.app.screen is self else None
         return [
             (key, popup.ringing_call())
             for key, popup in self._popups.items()
-            if popup.state == "ringing" and popup is not shown and popup.assigned
+            if popup.state in LIVE_STATES and popup is not shown and popup.assigned
         ]
 
     def show_popup(self, key: str) -> None:
@@ -363,7 +364,8 @@ class DispatcherScreen(CardActions, Screen[None]):
         labels = [(p.id or "", p.tab_label()) for p in self._popups.values() if p.revealed]
         panel = self.card_panel()
         typing = panel is not None and panel.editing
-        self.query_one(PopupTabLine).show(labels, current, typing=typing)
+        ended = any(p.state not in LIVE_STATES for p in self._popups.values() if p.revealed)
+        self.query_one(PopupTabLine).show(labels, current, typing=typing, ended=ended)
         self.console.ringing.changed()
 
     def action_pick_popup(self, popup_id: str) -> None:

@@ -1,8 +1,11 @@
-"""The bar that shows calls ringing at my phone while the dispatcher works elsewhere.
+"""The bar that shows calls ringing (or answered) at my phone while the dispatcher works
+elsewhere.
 
-It lies over the top line of whatever screen or dialog is up (its own layer: the screen
-below is not laid out again), so a ring never moves the dispatcher's screen, focus or text;
-the card is one key away (F8) and the same key brings them back.
+It lies over the line above the footer (the status bar, on the main screens) of whatever
+screen or dialog is up — not over the top, where the client base's search box is — on a
+layer of its own, so the screen below is not laid out again. A ring never moves the
+dispatcher's screen, focus or text; the card is one key away (F8) and the same key brings
+them back.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ SHOWN_CALLS = 2  # lines for ringing calls; the rest are counted
 class RingingCall:
     """What the bar says about one ringing call."""
 
+    state: str  # «Ringing», «Talking»
     number: str | None
     number_raw: str
     caller_name: str | None
@@ -35,6 +39,7 @@ def ring_line(call: RingingCall, now: datetime) -> str:
     waiting = (now - call.rang_at).total_seconds() if call.rang_at is not None else 0.0
     return tr(
         "ringing.line",
+        state=call.state,
         caller=caller_text(call.number, call.number_raw, call.caller_name),
         client=tr("ringing.client", name=call.client_name) if call.client_name else "",
         queue=tr("ringing.queue", queue=call.queue) if call.queue else "",
@@ -45,10 +50,10 @@ def ring_line(call: RingingCall, now: datetime) -> str:
 def bar_text(calls: Sequence[RingingCall], now: datetime, *, back: bool) -> str:
     """Newest call first; `back`: the dispatcher came here with F8 and may go back."""
     lines = [ring_line(call, now) for call in reversed(calls[-SHOWN_CALLS:])]
-    if lines:
-        lines[0] += tr("ringing.go")
     if len(calls) > SHOWN_CALLS:
-        lines[-1] += tr("ringing.more", count=len(calls) - SHOWN_CALLS)
+        lines[-1] = tr("ringing.more", count=len(calls) - SHOWN_CALLS) + lines[-1]
+    if lines:  # the key first: a narrow terminal cuts the end of the line
+        lines[0] = tr("ringing.go") + lines[0]
     if back:
         lines.append(tr("ringing.back"))
     return "\n".join(lines)
@@ -58,8 +63,8 @@ class RingingBar(Static):
     """Mounted into a screen the first time a call rings while it is up; hidden when idle."""
 
     DEFAULT_CSS = """
-    RingingBar { layer: ringing; dock: top; width: 1fr; height: auto; padding: 0 1;
-                 background: $success-darken-2; color: $text; text-style: bold;
+    RingingBar { layer: ringing; dock: bottom; margin-bottom: 1; width: 1fr; height: auto;
+                 padding: 0 1; background: $success-darken-2; color: $text; text-style: bold;
                  text-wrap: nowrap; text-overflow: ellipsis; }
     """
 

@@ -226,6 +226,7 @@ class CallPopup(Vertical):
         """What the ringing bar says about this call."""
         card = self._panel.card
         return RingingCall(
+            state=tr(f"popup.state.{self.state}"),
             number=self.number,
             number_raw=self.number_raw,
             caller_name=self.caller_name,

@@ -30,15 +30,21 @@ class PopupTabLine(Static):
     """
 
     _shown: tuple[object, ...] | None = None  # what the line on screen was drawn from
-    _asked: tuple[tuple[tuple[str, str], ...], str | None, bool] = ((), None, False)
+    _asked: tuple[tuple[tuple[str, str], ...], str | None, bool, bool] = ((), None, False, False)
 
     def show(
-        self, labels: Sequence[tuple[str, str]], current: str | None, *, typing: bool = False
+        self,
+        labels: Sequence[tuple[str, str]],
+        current: str | None,
+        *,
+        typing: bool = False,
+        ended: bool = False,
     ) -> None:
-        """`typing`: the call shown has its form up, where `]` and `[` are text."""
+        """`typing`: the call shown has its form up, where `]` and `[` are text; `ended`:
+        some of the calls are over (X dismisses them)."""
         # Compared by what it is drawn from: `Content` equality is by text only, and the
         # highlight of the current call is not text.
-        self._asked = (tuple(labels), current, typing)
+        self._asked = (tuple(labels), current, typing, ended)
         drawn = (*self._asked, self.size.width)
         if drawn == self._shown:  # (asked again after each pop: most often unchanged)
             return
@@ -54,18 +60,19 @@ class PopupTabLine(Static):
                 text=_shortened(text, TAB_CELLS),
             )
             tabs.append(part.stylize(style) if style else part)
-        keys = None
+        hints = []
         if len(tabs) > 1:
-            keys = Content.styled(
-                tr("popup.tabs.keys.typing" if typing else "popup.tabs.keys"), "dim"
-            )
+            hints.append(tr("popup.tabs.keys.typing" if typing else "popup.tabs.keys"))
+        if ended:
+            hints.append(tr("popup.tabs.keys.ended"))
+        keys = Content.styled("".join(hints), "dim") if hints else None
         at = next((n for n, (popup_id, _t) in enumerate(labels) if popup_id == current), 0)
         line = fit_tabs(tabs, at, keys, self.size.width or 10_000)
         self.update(line, layout=False)  # fixed size: no layout pass
 
     def on_resize(self) -> None:
-        labels, current, typing = self._asked
-        self.show(labels, current, typing=typing)  # the tabs that fit the new width
+        labels, current, typing, ended = self._asked
+        self.show(labels, current, typing=typing, ended=ended)  # the tabs that fit the new width
 
 
 def _shortened(text: str, cells: int) -> str:
