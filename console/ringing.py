@@ -66,11 +66,12 @@ class RingingCalls:
         calls = [call for _key, call in dispatcher.live_calls_off_screen()] if dispatcher else []
         back = self.came_from is not None and app.screen is dispatcher
         text = bar_text(calls, app.now(), back=back) if calls or back else ""
+        for screen in app.screen_stack:  # (those under a dialog show through it, dimmed)
+            bars = screen.query_children(RingingBar)
+            if bars:
+                bars.first().say(text)
         screen = app.screen
-        bars = screen.query_children(RingingBar)
-        if bars:
-            bars.first().say(text)
-        elif text and screen.is_mounted:
+        if text and screen.is_mounted and not screen.query_children(RingingBar):
             bar = RingingBar()
             bar.say(text)
             screen.mount(bar)

@@ -16,7 +16,7 @@ CATALOG: Catalog = {
     "ringing.go": {"en": "F8 card · ", "ru": "F8 карточка · "},
     "ringing.back": {
         "en": "F8 back to where you were",
-        "ru": "F8 назад, где вы были",
+        "ru": "F8 вернуться туда, где вы были",
     },
     "key.ringing": {"en": "Ringing call", "ru": "Звонок"},
     "key.ringing.tip": {

@@ -5,10 +5,14 @@ here; the handler mounts a popup showing the number at once and starts the card 
 worker; the card fills in when the query returns. Nothing on that path waits on the
 database or the network.
 
+A ring pops its card only while the dispatcher is idle on this screen (`dispatcher_busy`):
+otherwise the call waits in the tabs and the app's ringing bar, F8 away (console/ringing.py).
+
 Several calls can ring at once (a queue rings everyone, a busy evening): each gets its own
 popup, the newest is shown, and the others stay one key away (`]`/`[`, or the tabs).
-A popup closes by itself only when someone else answered the call; otherwise it stays
-until dismissed, so the dispatcher can finish the card after the call.
+A popup closes by itself when someone else answered the call, or `ui.ended_call_seconds`
+after its call ended — never while the dispatcher is busy with it; `x` dismisses an ended
+call's card (never a live one's) and `X` every ended one.
 """
 
 from __future__ import annotations
@@ -405,7 +409,7 @@ class DispatcherScreen(CardActions, Screen[None]):
     def _sweep_ended(self) -> None:
         """Cards of calls that ended `ui.ended_call_seconds` ago go by themselves."""
         linger = self.console.settings.ui.ended_call_seconds
-        if linger <= 0:
+        if linger <= 0 or self._popping:  # (never inside a ring's pop)
             return
         now = self.console.epoch()
         for key, popup in list(self._popups.items()):

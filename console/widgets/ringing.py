@@ -52,10 +52,10 @@ def bar_text(calls: Sequence[RingingCall], now: datetime, *, back: bool) -> str:
     lines = [ring_line(call, now) for call in reversed(calls[-SHOWN_CALLS:])]
     if len(calls) > SHOWN_CALLS:
         lines[-1] = tr("ringing.more", count=len(calls) - SHOWN_CALLS) + lines[-1]
-    if lines:  # the key first: a narrow terminal cuts the end of the line
+    if back:  # F8 goes back first (then, from there, to these calls)
+        lines.insert(0, tr("ringing.back"))
+    elif lines:  # the key first: a narrow terminal cuts the end of the line
         lines[0] = tr("ringing.go") + lines[0]
-    if back:
-        lines.append(tr("ringing.back"))
     return "\n".join(lines)
 
 
@@ -74,6 +74,9 @@ class RingingBar(Static):
 
     def say(self, text: str) -> None:
         if text != self.text:
+            # Laid out again only when its height changes: it is updated every second
+            # (the waiting times), maybe while a ring's card is on its way.
+            grows = text.count("\n") != self.text.count("\n")
             self.text = text
-            self.update(text)
+            self.update(text, layout=grows)
         self.display = bool(text)
