@@ -24,8 +24,9 @@ from textual.message import Message
 from textual.widget import Widget
 
 # A marker that never came back (its widget was removed with the key: Enter closed a
-# dialog) must not hold the keyboard: the keys waiting behind it go on after this long.
-STALL_SECONDS = 0.2
+# dialog) must not hold the keyboard: the keys waiting behind it go on after this long
+# without progress. Long enough for a key that opens a screen on a loaded machine.
+STALL_SECONDS = 0.5
 
 
 @dataclass
