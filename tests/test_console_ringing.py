@@ -292,6 +292,22 @@ async def test_a_burst_of_keys_across_tab_fills_the_new_clients_fields_in_order(
 # --- the other screens --------------------------------------------------------------------------
 
 
+async def test_the_ringing_bar_in_russian(sessions: async_sessionmaker[AsyncSession]) -> None:
+    await seed_desk(sessions, DESK_NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk, language="ru")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_clients(app, pilot)
+        desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID, queue="dispatch"))
+        await settle(app, pilot)
+        bar = app.screen.query_one(RingingBar)
+        await until(pilot, lambda: "Петров" in bar.text, "the caller in the bar")
+        assert bar.text == (
+            "F8 карточка · ☎ Звонок: +7 903 111-22-33 · Петров Пётр · очередь dispatch · ждёт 0:00"
+        )
+        assert bar.region.bottom == app.size.height - 1  # over the status bar, above the keys
+
+
 async def test_client_base_search(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with at_the_desk(sessions) as d:
         app, pilot = d.app, d.pilot

@@ -7,9 +7,11 @@ from console.i18n import Catalog
 CATALOG: Catalog = {
     # The bar over every screen and dialog: a call rings here, its card one key away.
     "ringing.line": {
-        "en": "☎ {state}: {caller}{client}{queue} · {waiting}",
-        "ru": "☎ {state}: {caller}{client}{queue} · {waiting}",
+        "en": "☎ {state}: {caller}{client}{queue} · {since}",
+        "ru": "☎ {state}: {caller}{client}{queue} · {since}",
     },
+    "ringing.waiting": {"en": "waiting {time}", "ru": "ждёт {time}"},
+    "ringing.since": {"en": "rang {time} ago", "ru": "звонок {time} назад"},
     "ringing.client": {"en": " · {name}", "ru": " · {name}"},
     "ringing.queue": {"en": " · queue {queue}", "ru": " · очередь {queue}"},
     "ringing.more": {"en": "+{count} more · ", "ru": "ещё {count} · "},

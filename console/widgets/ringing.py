@@ -27,6 +27,7 @@ class RingingCall:
     """What the bar says about one ringing call."""
 
     state: str  # «Ringing», «Talking»
+    ringing: bool  # still ringing (not answered yet)
     number: str | None
     number_raw: str
     caller_name: str | None
@@ -37,13 +38,14 @@ class RingingCall:
 
 def ring_line(call: RingingCall, now: datetime) -> str:
     waiting = (now - call.rang_at).total_seconds() if call.rang_at is not None else 0.0
+    since = tr("ringing.waiting" if call.ringing else "ringing.since", time=fmt_duration(waiting))
     return tr(
         "ringing.line",
         state=call.state,
+        since=since,
         caller=caller_text(call.number, call.number_raw, call.caller_name),
         client=tr("ringing.client", name=call.client_name) if call.client_name else "",
         queue=tr("ringing.queue", queue=call.queue) if call.queue else "",
-        waiting=fmt_duration(waiting),
     )
 
 

@@ -227,6 +227,7 @@ class CallPopup(Vertical):
         card = self._panel.card
         return RingingCall(
             state=tr(f"popup.state.{self.state}"),
+            ringing=self.state == "ringing",
             number=self.number,
             number_raw=self.number_raw,
             caller_name=self.caller_name,
@@ -249,6 +250,7 @@ class CallPopup(Vertical):
         return tr(
             "popup.line",
             state=tr(f"popup.state.{self.state}"),
+            ringing=self.state == "ringing",
             caller=caller,
             queue=queue,
             at=self.at_text,
