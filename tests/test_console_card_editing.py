@@ -305,8 +305,9 @@ async def test_leaving_an_unsaved_new_client_returns_to_the_client_base(
 async def test_a_debt_confirmed_after_a_colleague_took_the_call_is_recorded(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """A queue call: the debt dialog is open when a colleague answers and the popup goes
-    (nothing typed in a form); what the operator then confirms is still written."""
+    """A queue call: the debt dialog is open when a colleague answers (the popup stays
+    under the dialog, marked so: nothing closes under the dispatcher's hands); what the
+    operator then confirms is still written."""
     client_id = await a_client(sessions, PHONE)
     desk = FakeDesk()
     app = make_app(sessions, desk)
@@ -322,7 +323,11 @@ async def test_a_debt_confirmed_after_a_colleague_took_the_call_is_recorded(
         desk.emit(
             CallStoppedRinging("main", "1700000000.1", "101", "answered_elsewhere", "102", NOW)
         )
-        await until(pilot, lambda: not screen.popups, "the popup closed")
+        await until(
+            pilot,
+            lambda: [p.state for p in screen.popups.values()] == ["elsewhere"],
+            "the popup marked answered elsewhere",
+        )
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "Debt recorded." in notes.texts, "the debt saved")
     async with sessions() as session:
