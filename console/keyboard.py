@@ -15,6 +15,7 @@ then does not take the screen); its clock is injectable so tests never wait for 
 from __future__ import annotations
 
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,17 +46,21 @@ class Keyboard:
         self.in_flight: int | None = None  # serial of the key being handled
         self.waiting: deque[events.Key] = deque()
         self._serial = 0
-        self._fence: tuple[Widget, float] | None = None
+        # Weakly held: a closed popup must not be kept alive by the keyboard.
+        self._fence: tuple[weakref.ref[Widget], float] | None = None
 
     def fence(self, widget: Widget, at: float) -> None:
         """`widget` (a ring's card) comes on screen and takes the focus at `at` (Textual's
         clock, as `Key.time`): no key typed before then may land in it."""
-        self._fence = (widget, at)
+        self._fence = (weakref.ref(widget), at)
 
     def fenced(self, key: events.Key, focused: Widget | None) -> bool:
         if self._fence is None or focused is None:
             return False
-        widget, at = self._fence
+        ref, at = self._fence
+        widget = ref()
+        if widget is None:
+            return False
         return key.time < at and (focused is widget or widget in focused.ancestors)
 
     def typed(self) -> None:
