@@ -345,7 +345,8 @@ class DispatcherScreen(CardActions, Screen[None]):
     def live_calls_off_screen(self) -> list[tuple[str, RingingCall]]:
         """Calls ringing (or answered) at my phone whose card is not on screen now, oldest
         first: the dispatcher may be on the phone with a caller while working elsewhere."""
-        shown = self.current_popup() if self.app.screen is self else None
+        # (a dialog over this screen belongs to the card under it: that card counts as shown)
+        shown = self.current_popup() if self in self.app.screen_stack else None
         return [
             (key, popup.ringing_call())
             for key, popup in self._popups.items()
