@@ -47,8 +47,8 @@ from console.messages import (
     OriginateUpdate,
     RingingForMe,
 )
-from console.timers import TEXTUAL_TIMERS, ConsoleTimers
 from console.ringing import CALL_MODE, RingingCalls
+from console.timers import TEXTUAL_TIMERS, ConsoleTimers
 from console.widgets.footer import ConsoleFooter
 from console.wording import connection_news, worker_words
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult

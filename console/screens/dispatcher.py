@@ -17,8 +17,8 @@ call's card (never a live one's) and `X` every ended one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
