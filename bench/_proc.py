@@ -168,6 +168,9 @@ def _css_paths() -> list[str]:
 
 def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]:
     """Import the console only here: the parent never loads Textual."""
+    from console.cli.ui import use_desk_frame_rate
+
+    use_desk_frame_rate()  # before Textual's first import, as `opconsole` does
     from textual.screen import Screen
     from textual.widget import Widget
 
@@ -457,13 +460,15 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
 
     async def main() -> int:
         from console.cli.common import open_database
+        from console.cli.ui import desk_switch_interval
         from console.config import load_settings
+        from console.idle_gc import IdleCollector
 
         settings = load_settings(args.config, {})
         width, height = (int(v) for v in args.size.split("x"))
         async with open_database(settings) as (_engine, sessions):
             desk = StampedDesk(settings, sessions)
-            app = BenchConsole.at_desk(settings, sessions, desk)
+            app = BenchConsole.at_desk(settings, sessions, desk, idle_gc=IdleCollector())
             app.setup_bench(desk, args.headless)
             if not args.headless:
                 clock = FrameClock(sys.__stderr__ or sys.stderr, app.bench_frame_written)
@@ -480,11 +485,12 @@ def build_child(args: argparse.Namespace, emitter: Emitter) -> Callable[[], Any]
                 app.bench_command(line)
 
             loop.add_reader(args.control_fd, on_control)
-            if args.headless:
-                async with app.run_test(headless=True, size=(width, height)):
-                    await app.bench_quit.wait()
-            else:
-                await app.run_async()
+            with desk_switch_interval():
+                if args.headless:
+                    async with app.run_test(headless=True, size=(width, height)):
+                        await app.bench_quit.wait()
+                else:
+                    await app.run_async()
             loop.remove_reader(args.control_fd)
             await desk.flush()
             emitter.send("exit", **app.bench_snapshot_final())

@@ -8,9 +8,7 @@ widgets that asked for them (`follow_desk`) as typed messages. Both workers are
 
 from __future__ import annotations
 
-import importlib
 import io
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, date, datetime
@@ -19,14 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual import events, on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.timer import Timer
-from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from console.click_to_call import describe_target, error_text, reason_text
@@ -48,8 +45,11 @@ from console.messages import (
     RingingForMe,
 )
 from console.ringing import CALL_MODE, RingingCalls
+from console.screens.clients import ClientsScreen
+from console.screens.dispatcher import DispatcherScreen
+from console.screens.history import HistoryScreen
+from console.screens.supervisor import SupervisorScreen
 from console.timers import TEXTUAL_TIMERS, ConsoleTimers
-from console.widgets.footer import ConsoleFooter
 from console.wording import connection_news, worker_words
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
 
@@ -60,11 +60,6 @@ if TYPE_CHECKING:
 SCREENSHOT = "console-screenshot"  # the name the app's screenshot deliveries go by
 IDLE_GC_AFTER_START = 1.0  # the first screen is drawn: what exists now is frozen
 IDLE_GC_TICK = 0.5  # how often the idle collector looks whether the console is quiet
-# At a desk the interpreter hands the GIL to a waiting thread after this long, not after
-# CPython's 5 ms: Textual's writer thread (a screen update's bytes to the terminal) and the
-# aiosqlite threads (a card's query) otherwise wait up to 5 ms each time the UI thread is
-# busy. Measured on the pop: screen update → bytes in the terminal p50 7.0 → 1.3 ms.
-DESK_SWITCH_INTERVAL = 0.0005
 
 
 class DeskLike(Protocol):
@@ -79,26 +74,13 @@ class DeskLike(Protocol):
     ) -> str: ...
 
 
-# mode -> (module, class name, catalog key of its name); other screens load lazily so the
-# app runs before (or without) them.
-MODE_SCREENS: dict[str, tuple[str, str, str]] = {
-    "dispatcher": ("console.screens.dispatcher", "DispatcherScreen", "mode.dispatcher"),
-    "clients": ("console.screens.clients", "ClientsScreen", "mode.clients"),
-    "supervisor": ("console.screens.supervisor", "SupervisorScreen", "mode.supervisor"),
-    "history": ("console.screens.history", "HistoryScreen", "mode.history"),
+# mode -> catalog key of its name (the palette's entries)
+MODE_NAMES: dict[str, str] = {
+    "dispatcher": "mode.dispatcher",
+    "clients": "mode.clients",
+    "supervisor": "mode.supervisor",
+    "history": "mode.history",
 }
-
-
-class MissingScreen(Screen[None]):
-    """Stands in for a screen whose module is not installed yet."""
-
-    def __init__(self, mode: str) -> None:
-        super().__init__()
-        self._mode = mode
-
-    def compose(self) -> ComposeResult:
-        yield Static(tr("mode.missing", mode=tr(MODE_SCREENS[self._mode][2])), id="missing")
-        yield ConsoleFooter()
 
 
 class ConsoleApp(App[None]):
@@ -168,7 +150,6 @@ class ConsoleApp(App[None]):
         keep_card_after_call: bool = True,
         check_database: bool = True,
         idle_gc: IdleCollector | None = None,
-        switch_interval: float | None = None,
         timers: ConsoleTimers = TEXTUAL_TIMERS,
         keys_clock: Callable[[], float] | None = None,
     ) -> None:
@@ -195,30 +176,36 @@ class ConsoleApp(App[None]):
         self.timers = timers
         self.keyboard = Keyboard(keys_clock)
         self._key_stall: Timer | None = None
-        self._switch_interval = switch_interval
-        self._saved_switch_interval: float | None = None
         self.database_ok: bool | None = None
         self.database_status: OutboxStatus | None = None  # the desk's, when it has one
         self._followers: list[MessagePump] = []
         self._originates: dict[str, str] = {}  # action_id -> who is being called
         self.operator_names = {o.extension: o.name for o in settings.operators}
         self.ringing = RingingCalls(self)
-        for mode in MODE_SCREENS:
-            self.add_mode(mode, self._screen_factory(mode))
+        self.add_mode("dispatcher", self._dispatcher_screen)
+        self.add_mode("clients", partial(ClientsScreen, settings, self.data))
+        self.add_mode("supervisor", partial(SupervisorScreen, settings, self.data))
+        self.add_mode("history", partial(HistoryScreen, settings, self.data))
         self.add_mode(CALL_MODE, self.ringing.base_screen)
 
     @classmethod
     def at_desk(
-        cls, settings: Settings, sessions: async_sessionmaker[AsyncSession], desk: DeskLike
+        cls,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        desk: DeskLike,
+        *,
+        idle_gc: IdleCollector | None = None,
     ) -> Self:
-        """The console as `opconsole` runs it at a desk (tests build theirs by hand)."""
+        """The console as `opconsole` runs it at a desk (tests build theirs by hand). The
+        idle collector tunes the whole process's GC: only the command that starts the
+        console passes one (`console.cli.ui`)."""
         return cls(
             settings,
             sessions,
             desk,
             keep_card_after_call=settings.ui.keep_card_after_call,
-            idle_gc=IdleCollector(),
-            switch_interval=DESK_SWITCH_INTERVAL,
+            idle_gc=idle_gc,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -255,23 +242,10 @@ class ConsoleApp(App[None]):
         if node in self._followers:
             self._followers.remove(node)
 
-    def _screen_factory(self, mode: str) -> Callable[[], Screen[Any]]:
-        module_name, class_name, _key = MODE_SCREENS[mode]
-
-        def build() -> Screen[Any]:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
-                return MissingScreen(mode)
-            cls = getattr(module, class_name)
-            if mode == "dispatcher":
-                self.ringing.dispatcher = cls()
-                return self.ringing.base_screen()
-            return cls(self.settings, self.data)  # type: ignore[no-any-return]
-
-        return build
+    def _dispatcher_screen(self) -> Screen[Any]:
+        """The dispatcher's screen, also the base of `CALL_MODE` (see console.ringing)."""
+        self.ringing.dispatcher = DispatcherScreen()
+        return self.ringing.base_screen()
 
     # --- start --------------------------------------------------------------------------
 
@@ -287,16 +261,10 @@ class ConsoleApp(App[None]):
         if self.idle_gc is not None:
             self.set_timer(IDLE_GC_AFTER_START, self.idle_gc.install)
             self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)
-        if self._switch_interval is not None:
-            self._saved_switch_interval = sys.getswitchinterval()
-            sys.setswitchinterval(self._switch_interval)
 
     def on_unmount(self) -> None:
         if self.idle_gc is not None:
             self.idle_gc.uninstall()
-        if self._saved_switch_interval is not None:
-            sys.setswitchinterval(self._saved_switch_interval)
-            self._saved_switch_interval = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -573,7 +541,7 @@ class ConsoleApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from system_commands(super().get_system_commands(screen))
-        for mode, (_m, _c, key) in MODE_SCREENS.items():
+        for mode, key in MODE_NAMES.items():
             yield SystemCommand(
                 tr("palette.mode", mode=tr(key)),
                 tr("palette.mode.help"),

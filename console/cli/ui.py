@@ -8,11 +8,40 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 from console.cli.common import CommandError, open_database, open_desk_database, open_journal
 from console.config import Settings
 from console.i18n import tr
+
+# Textual draws at most TEXTUAL_FPS screen updates a second and a change waits for the next
+# one: at a desk a ringing caller's card should not wait for Textual's default 60 (see
+# docs/performance.md). An idle console draws nothing either way. A desk that sets its own
+# value keeps it.
+DESK_FPS = "120"
+# At a desk the interpreter hands the GIL to a waiting thread sooner than CPython's 5 ms:
+# Textual's writer thread (an update's bytes to the terminal) and the aiosqlite threads (a
+# card's query) otherwise wait for the UI thread's whole slice (figures in the doc).
+DESK_SWITCH_INTERVAL = 0.0005
+
+
+def use_desk_frame_rate() -> None:
+    """Textual reads TEXTUAL_FPS once, when it is first imported: call before that."""
+    os.environ.setdefault("TEXTUAL_FPS", DESK_FPS)
+
+
+@contextlib.contextmanager
+def desk_switch_interval() -> Iterator[None]:
+    """The desk's GIL switch interval while the console runs; the old one after."""
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(DESK_SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(saved)
 
 
 def register(sub: Any) -> None:
@@ -31,14 +60,17 @@ def register(sub: Any) -> None:
 
 
 async def run_console(args: argparse.Namespace, settings: Settings) -> int:
+    use_desk_frame_rate()
     from console.app import ConsoleApp
     from console.desk import Desk
+    from console.idle_gc import IdleCollector
 
     async with open_desk_database(settings) as database:
         desk = Desk(settings, database.sessions, prepare_database=database.prepare)
         await open_journal(desk)
-        app = ConsoleApp.at_desk(settings, database.sessions, desk)
-        await app.run_async()
+        app = ConsoleApp.at_desk(settings, database.sessions, desk, idle_gc=IdleCollector())
+        with desk_switch_interval():
+            await app.run_async()
     return app.return_code or 0
 
 
