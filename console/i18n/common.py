@@ -22,10 +22,6 @@ CATALOG: Catalog = {
     "mode.clients": {"en": "Clients", "ru": "Клиенты"},
     "mode.supervisor": {"en": "Supervisor", "ru": "Супервизор"},
     "mode.history": {"en": "History", "ru": "История"},
-    "mode.missing": {
-        "en": "{mode}: this screen is not installed in this build.",
-        "ru": "{mode}: этот экран отсутствует в этой сборке.",
-    },
     "key.mode.dispatcher": {"en": "Dispatcher", "ru": "Диспетчер"},
     "key.mode.dispatcher.tip": {
         "en": "Live calls and the caller's card",

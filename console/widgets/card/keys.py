@@ -3,7 +3,7 @@ screen, so a dispatcher's fingers learn one set of keys for a card wherever it i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -89,8 +89,6 @@ CARD_ACTIONS = frozenset(_NEEDS_CARD | _NEEDS_EDIT | _NEEDS_QUICK_FORM)  # `chec
 
 class CardActions(DOMNode):
     """Mixin: `action_card_*` run on `card_panel()`; footer shows what applies now."""
-
-    CARD_KEYS: ClassVar[list[BindingType]] = CARD_BINDINGS
 
     def card_panel(self) -> ClientCardPanel | None:
         raise NotImplementedError

@@ -86,12 +86,6 @@ class CallPopup(Vertical):
         popup.assign_ring(key, call, popped_at=popped_at)
         return popup
 
-    @classmethod
-    def from_live(cls, key: str, call: LiveCall, *, id: str | None = None) -> CallPopup:
-        popup = cls(id=id)
-        popup.assign_live(key, call)
-        return popup
-
     def assign_ring(self, key: str, call: CallRinging, *, popped_at: float) -> None:
         """This popup is for `call`, which just rang at my phone."""
         self._assign(
