@@ -21,10 +21,12 @@ from __future__ import annotations
 import asyncio
 import codecs
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Final, cast
 
 from panoramisk.actions import Action
 from panoramisk.ami_protocol import AMIProtocol
@@ -42,6 +44,8 @@ _FAILED_RESPONSES = frozenset({"Error", "Fail", "Failure"})
 _LOGGED_ERRORS = 10  # handler errors logged with a traceback; later ones are only counted
 
 EventSink = Callable[[AmiEvent], None]
+# The switch of speed-ups on a library's internals, shared with `storage.shortcuts`.
+SHORTCUTS_OFF_ENV: Final = "OPCONSOLE_SHORTCUTS_OFF"
 
 
 @dataclass(slots=True)
@@ -61,17 +65,53 @@ def arrival_time(message: Message, default: float) -> float:
     return stamp if isinstance(stamp, float) else default
 
 
-def event_from_message(server: str, message: Message, received_at: float) -> AmiEvent:
+HeaderReader = Callable[[Message], dict[str, Any]]
+
+
+def public_headers(message: Message) -> dict[str, Any]:
+    """Every header of `message` as received, through its Mapping API."""
+    return dict(message.items())
+
+
+def _stored_headers(message: Message) -> dict[str, Any]:
+    """The same read from panoramisk's internal `{lowercase: (Key, value)}` store: the
+    Mapping API lowercases and looks up every key again (docs/performance.md)."""
+    return dict(message._store.values())
+
+
+# The shortcut above, named for OPCONSOLE_SHORTCUTS_OFF, and the release it was written for.
+HEADERS_SHORTCUT: Final = "panoramisk-headers"
+_STORE_WRITTEN_FOR: Final = "1.4"
+
+
+def header_reader() -> HeaderReader:
+    """`_stored_headers` on the panoramisk release it was written for unless switched off
+    (`OPCONSOLE_SHORTCUTS_OFF`: `all` or names separated by commas), else `public_headers`."""
+    off = {part.strip().lower() for part in os.environ.get(SHORTCUTS_OFF_ENV, "").split(",")}
+    if "all" in off or HEADERS_SHORTCUT in off:
+        return public_headers
+    try:
+        release = version("panoramisk")
+    except PackageNotFoundError:
+        return public_headers
+    written_for = release.split(".")[:2] == _STORE_WRITTEN_FOR.split(".")
+    return _stored_headers if written_for else public_headers
+
+
+def event_from_message(
+    server: str,
+    message: Message,
+    received_at: float,
+    read_headers: HeaderReader = public_headers,
+) -> AmiEvent:
     """Freeze a panoramisk Message into an AmiEvent.
 
     A repeated header keeps its first value, as ``pbx.capture.parse_message`` does, so a
     capture read from file and the same bytes off a socket give equal events.
     """
-    # Message keeps {lowercase: (Key, value)}; reading _store directly is 3x faster than
-    # going through its case-insensitive MutableMapping API, and this runs per event.
+    headers = read_headers(message)
     # Message also stores its body under "content" (always "" for events): not a header.
-    headers: dict[str, Any] = dict(message._store.values())
-    del headers["content"]
+    headers.pop("content", None)
     if list in set(map(type, headers.values())):  # rare: scan only when a header repeats
         for key, value in headers.items():
             if type(value) is list:
@@ -108,6 +148,7 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
         self.closed = False
         self.responses: dict[str, Action] = {}
         self.transport: asyncio.Transport
+        self._read_headers = header_reader()  # runs for every event
 
     # -- asyncio.Protocol -------------------------------------------------------------
 
@@ -168,10 +209,8 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
         # List items are handed back to the caller later, as a whole: they keep the time
         # they arrived (`arrival_time`), not the time the list completed.
         message.received_at = stamp
-        # Message keeps {lowercase: (Key, value)}: read directly, as in event_from_message.
-        store = message._store
-        is_event = "event" in store
-        action = self._pending_action(store) if self.responses else None
+        is_event = "event" in message  # Message's keys are case-insensitive
+        action = self._pending_action(message) if self.responses else None
         if action is not None:
             if not is_event and message.get("response") in _FAILED_RESPONSES:
                 # 1.4 leaves a list action waiting forever after an Error answer.
@@ -183,15 +222,12 @@ class AmiProtocol(AMIProtocol):  # type: ignore[misc]
                 self.responses.pop(action.id, None)
         if is_event:
             self.stats.events += 1
-            self._on_event(event_from_message(self.server, message, stamp))
+            self._on_event(event_from_message(self.server, message, stamp, self._read_headers))
 
-    def _pending_action(self, store: dict[str, tuple[str, Any]]) -> Action | None:
+    def _pending_action(self, message: Message) -> Action | None:
         """The action this message answers (by CommandID, else ActionID, as 1.4's
         ``Message.id``); a repeated ActionID counts by its first value, as in events."""
-        entry = store.get("commandid") or store.get("actionid")
-        if entry is None:
-            return None
-        action_id = entry[1]
+        action_id = message.get("commandid") or message.get("actionid")
         if type(action_id) is list:
             action_id = action_id[0]
         return self.responses.get(action_id) if action_id else None

@@ -12,7 +12,7 @@ import pytest
 from pbx.ami_event import AmiEvent
 from pbx.capture import capture_events, read_capture
 from pbx.connection_state import LinkState
-from pbx.protocol import AmiProtocol
+from pbx.protocol import HEADERS_SHORTCUT, SHORTCUTS_OFF_ENV, AmiProtocol, public_headers
 from pbx.simulator import AmiSimulator
 from tests.ami_support import CAPTURES, FIXTURES, SECRET, USER, client_for, collect, is_state
 
@@ -40,6 +40,24 @@ def _protocol(sink: list[AmiEvent]) -> AmiProtocol:
     proto = AmiProtocol(server="lab", on_event=sink.append, clock=lambda: 0.0)
     proto.connection_made(_Transport())
     return proto
+
+
+@pytest.mark.parametrize("switched_off", [False, True], ids=["store", "public"])
+@pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.stem)
+def test_whole_reads_give_the_captured_events_with_either_header_reader(
+    path: Path, switched_off: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The headers come from panoramisk's internal store (on the release it was written
+    for) or, switched off, through its Mapping API: the same events either way."""
+    if switched_off:
+        monkeypatch.setenv(SHORTCUTS_OFF_ENV, HEADERS_SHORTCUT)
+    got: list[AmiEvent] = []
+    proto = _protocol(got)
+    if switched_off:
+        assert proto._read_headers is public_headers
+    for chunk in _stream(path):
+        proto.data_received(chunk)
+    assert _shape(got) == _expected(path)
 
 
 @pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.stem)
