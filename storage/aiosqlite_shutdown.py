@@ -11,23 +11,29 @@ waits for it at shutdown. Seen here as a test run hanging after a Pilot test's t
 reported upstream as wapiti-scanner/wapiti#802.
 
 `install()` makes `stop()` idempotent (a second call returns a future already done) and
-makes SQLAlchemy's graceful close a no-op once the connection is stopping. Remove once
-aiosqlite or SQLAlchemy handle a repeated stop.
+makes SQLAlchemy's graceful close a no-op once the connection is stopping. Both are
+internals of the releases this was written for (`WRITTEN_FOR`, where the hang was seen):
+on any other it patches nothing. Remove once aiosqlite or SQLAlchemy handle a repeated stop.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Final
 
 import aiosqlite.core
 from sqlalchemy.dialects.sqlite import aiosqlite as sqlalchemy_aiosqlite
 
+from storage.shortcuts import on_release_series
+
 _MARK = "_opconsole_stop_once"
+WRITTEN_FOR: Final = {"aiosqlite": "0.22", "sqlalchemy": "2.1"}
 
 
 def install() -> None:
-    """Idempotent: patches once per process."""
+    """Idempotent: patches once per process, and only the releases it was written for."""
+    if not all(on_release_series(dist, series) for dist, series in WRITTEN_FOR.items()):
+        return
     connection_cls: Any = aiosqlite.core.Connection
     if getattr(connection_cls.stop, _MARK, False):
         return

@@ -93,7 +93,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
                     f"cannot create the folder of database {safe_url(parsed)}: {exc.strerror}"
                 ) from None
         kwargs["connect_args"] = {"timeout": 30}
-        kwargs["module"] = sqlite_driver.dbapi()
+        one_trip = sqlite_driver.dbapi()
+        if one_trip is not None:
+            kwargs["module"] = one_trip
     else:
         kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
     try:

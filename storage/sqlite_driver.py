@@ -1,11 +1,11 @@
-"""SQLite through aiosqlite with one thread trip per statement.
+"""SQLite through aiosqlite with one thread trip per statement (a shortcut on internals).
 
 aiosqlite runs every call on the connection's own thread and hands the result back to the
-event loop: one trip costs ≈50-300 µs (queue, thread wake-up, `call_soon_threadsafe`, loop
-wake-up) while the statement itself takes ≈20 µs. SQLAlchemy's stock adapter makes four
-trips for every statement (create a cursor, execute, fetch all, close the cursor) and one
-more when a session ends, for a rollback even after a read that opened no transaction.
-On the phone lookup that was most of the time (p50 1.57 → 0.95 ms measured here).
+event loop: each trip is a thread wake-up and a loop wake-up, several times the cost of a
+phone lookup's statement. SQLAlchemy's stock adapter makes four trips for every statement
+(create a cursor, execute, fetch all, close the cursor) and one more when a session ends,
+for a rollback even after a read that opened no transaction. On the phone lookup that was
+most of the time (the figures are in docs/performance.md).
 
 This adapter does the same work in one trip: the cursor is created, executed, drained and
 closed on the aiosqlite thread, and what SQLAlchemy reads afterwards (description, rows,
@@ -14,7 +14,11 @@ skipped: SQLite has nothing to undo (reads in the driver's default mode open non
 Server-side cursors (`stream()`) keep SQLAlchemy's own, row-by-row adapter.
 
 It plugs in through `create_async_engine(..., module=dbapi())`, the documented way to hand
-a dialect another DB-API module; the url stays `sqlite+aiosqlite://`.
+a dialect another DB-API module; the url stays `sqlite+aiosqlite://`. But it subclasses
+SQLAlchemy's adapter and uses its internals (`_execute_mutex`, `_handle_exception`, the
+cursor's fields) and aiosqlite's (`_execute`, `_conn`): `dbapi()` offers it only on the
+releases in `WRITTEN_FOR` and unless switched off (`storage.shortcuts`); otherwise the
+engine uses SQLAlchemy's stock adapter, the public path.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import collections
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -30,8 +34,13 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
-from sqlalchemy.util.concurrency import await_
+from sqlalchemy.util import concurrency
 
+from storage import shortcuts
+
+NAME: Final = "sqlite-one-trip"
+# The releases whose internals this adapter was written against (and is tested on).
+WRITTEN_FOR: Final = {"sqlalchemy": "2.1", "aiosqlite": "0.22"}
 _Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount, lastrowid
 
 
@@ -90,13 +99,13 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
         try:
-            return await_(self._run(operation, parameters, many=False))
+            return concurrency.await_(self._run(operation, parameters, many=False))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
     def executemany(self, operation: Any, seq_of_parameters: Sequence[Any]) -> Any:
         try:
-            return await_(self._run(operation, seq_of_parameters, many=True))
+            return concurrency.await_(self._run(operation, seq_of_parameters, many=True))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
@@ -128,5 +137,12 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
         return OneTripConnection(self, stock._connection)
 
 
-def dbapi() -> OneTripDBAPI:
-    return OneTripDBAPI(aiosqlite, sqlite3)
+def usable() -> bool:
+    """Whether engines get this adapter: on, and on the releases it was written for."""
+    return shortcuts.usable(NAME, WRITTEN_FOR)
+
+
+def dbapi() -> OneTripDBAPI | None:
+    """The one-trip DB-API module for `create_async_engine(module=...)`; None where it is not
+    usable (the engine then takes SQLAlchemy's stock aiosqlite adapter)."""
+    return OneTripDBAPI(aiosqlite, sqlite3) if usable() else None

@@ -1,4 +1,5 @@
-"""The one-trip SQLite driver (storage.sqlite_driver): fewer thread trips, same results.
+"""The one-trip SQLite driver (storage.sqlite_driver): fewer thread trips, same results as
+SQLAlchemy's own adapter (each test runs on both).
 
 Each trip to the aiosqlite thread is counted where it happens (the connection's queue), on
 a real database file. What a person would notice: the popup's lookup is as fast as it
@@ -10,6 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import shortcuts, sqlite_driver
 from storage.clients import find_client_by_phone
 from storage.db import create_engine, make_sessionmaker
 from storage.models import Client, ClientPhone
@@ -46,8 +49,16 @@ def desk_db(sqlite_template: Path, tmp_path: Path) -> Path:
     return Path(shutil.copyfile(sqlite_template, tmp_path / "desk.db"))
 
 
-@pytest.fixture
-async def engine(desk_db: Path) -> AsyncIterator[AsyncEngine]:
+@pytest.fixture(params=["one-trip", "stock"])
+async def engine(
+    request: pytest.FixtureRequest, desk_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[AsyncEngine]:
+    """An engine on the one-trip adapter, and one with it switched off (SQLAlchemy's own):
+    everything but the number of trips must be the same."""
+    if request.param == "stock":
+        monkeypatch.setenv(shortcuts.SWITCH_ENV, sqlite_driver.NAME)
+    elif not sqlite_driver.usable():
+        pytest.skip(f"the one-trip adapter is written for {sqlite_driver.WRITTEN_FOR} only")
     engine = create_engine(f"sqlite+aiosqlite:///{desk_db}")
     try:
         yield engine
@@ -72,7 +83,25 @@ async def test_a_phone_lookup_is_one_trip_to_the_database_thread(engine: AsyncEn
         async with sessions() as session:
             found = await find_client_by_phone(session, "8 916 123-45-67")
     assert found is not None and found.id == client_id
-    assert len(sent) == 1, sent  # stock adapter: cursor, execute, fetchall, close, rollback
+    if isinstance(engine.dialect.dbapi, sqlite_driver.OneTripDBAPI):
+        assert len(sent) == 1, sent
+    else:  # switched off: cursor, execute, fetchall, close, rollback
+        assert len(sent) > 1, sent
+
+
+def test_the_adapter_is_offered_only_for_the_releases_it_was_written_for() -> None:
+    installed = ".".join(version("sqlalchemy").split(".")[:2])
+    assert shortcuts.usable("any", {"sqlalchemy": installed})
+    assert not shortcuts.usable("any", {"sqlalchemy": "1.4"})
+    assert not shortcuts.usable("any", {"sqlalchemy": installed + "0"})  # 2.10 is not 2.1
+    assert not shortcuts.usable("any", {"no-such-distribution": "1.0"})
+
+
+def test_switching_it_off_gives_sqlalchemys_own_adapter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(shortcuts.SWITCH_ENV, f"other, {sqlite_driver.NAME}")
+    assert sqlite_driver.dbapi() is None
+    monkeypatch.setenv(shortcuts.SWITCH_ENV, "all")
+    assert sqlite_driver.dbapi() is None
 
 
 async def test_writes_report_ids_and_counts_and_roll_back(engine: AsyncEngine) -> None:
