@@ -1,6 +1,7 @@
 """xlsx export and import of a seeded client base against bare openpyxl (the ceiling).
 
     python -m bench.xlsx_bench [--rows 100000] [--compare 20000] [--repeat N] [--tracemalloc]
+                               [--public [NAMES]]
 
 For each row count: seeds a SQLite database with that many demo clients, then measures
 four phases, each in its own Python process so that every peak is its own:
@@ -10,7 +11,9 @@ four phases, each in its own Python process so that every peak is its own:
   from the exported file beforehand, unmeasured, and streamed from a pickle);
 - import: `storage.xlsx.import_clients` of the exported file into an empty database with
   the same tariffs (validation, one transaction, search index included);
-- bare read: openpyxl read-only iterating every value of the same file.
+- bare read: openpyxl read-only iterating every value of the same file;
+- with `--public [NAMES]`, export and import again with the shortcuts on libraries' internals
+  switched off (all, or the names `OPCONSOLE_SHORTCUTS_OFF` takes): what they buy, in one run.
 
 Time is the phase alone (imports and set-up excluded): wall-clock, and the CPU time of the
 process (all its threads), which a busy machine disturbs less. Memory is the RSS high-water
@@ -40,6 +43,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from storage.shortcuts import SWITCH_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 PHASES = ("export", "bare_write", "import", "bare_read")
 LABELS = {
@@ -48,7 +53,17 @@ LABELS = {
     "import": "import (opconsole)",
     "bare_read": "bare read (openpyxl)",
 }
-CEILING = {"export": "bare_write", "import": "bare_read"}
+CEILING = {
+    "export": "bare_write",
+    "import": "bare_read",
+    "export_public": "bare_write",
+    "import_public": "bare_read",
+}
+# With --public: export and import again with every shortcut on openpyxl's (and others')
+# internals switched off (storage.shortcuts), in the same run.
+PUBLIC = {"export_public": "export", "import_public": "import"}
+LABELS.update({"export_public": "export (switched off)", "import_public": "import (switched off)"})
+_PUBLIC_ORDER = ("export", "export_public", "bare_write", "import", "import_public", "bare_read")
 PICKLE_CHUNK = 2000
 MB = 1024 * 1024
 
@@ -222,14 +237,19 @@ def _pickle_rows(file: Path, out: Path) -> None:
     wb.close()
 
 
-def _child(phase: str, options: list[str], trace: bool) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "bench.xlsx_bench", "--phase", phase, *options]
+def _child(
+    phase: str, options: list[str], trace: bool, switched_off: str = "all"
+) -> dict[str, Any]:
+    argv = [sys.executable, "-m", "bench.xlsx_bench", "--phase", PUBLIC.get(phase, phase)]
+    argv += options
     if trace:
         argv.append("--trace")
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
+    if phase in PUBLIC:
+        env[SWITCH_ENV] = switched_off
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
@@ -237,7 +257,14 @@ def _child(phase: str, options: list[str], trace: bool) -> dict[str, Any]:
     return result
 
 
-def _measure(rows: int, work: Path, trace: bool, repeat: int) -> dict[str, dict[str, Any]]:
+def _measure(
+    rows: int,
+    work: Path,
+    trace: bool,
+    repeat: int,
+    phases: tuple[str, ...] = PHASES,
+    switched_off: str = "all",
+) -> dict[str, dict[str, Any]]:
     work.mkdir(parents=True, exist_ok=True)
     source = f"sqlite+aiosqlite:///{work / 'source.db'}"
     empty = f"sqlite+aiosqlite:///{work / 'empty.db'}"
@@ -255,22 +282,25 @@ def _measure(rows: int, work: Path, trace: bool, repeat: int) -> dict[str, dict[
         "bare_write": ["--rows-pickle", str(pickled), "--file", str(bare)],
         "import": ["--db", empty, "--file", str(exported)],
         "bare_read": ["--file", str(exported)],
+        "export_public": ["--db", source, "--file", str(work / "clients-public.xlsx")],
+        "import_public": ["--db", empty, "--file", str(exported)],
     }
-    for phase in PHASES:
+    for phase in phases:
         if phase == "bare_write":
             _pickle_rows(exported, pickled)
         for run in range(repeat):
-            if phase == "import":
+            if phase in ("import", "import_public"):
                 shutil.copyfile(empty_copy, work / "empty.db")  # empty again for each run
             print(f"  {phase} ({run + 1}/{repeat}) ...", file=sys.stderr, flush=True)
-            got = _child(phase, commands[phase], False)
+            got = _child(phase, commands[phase], False, switched_off)
             if phase not in results or got["seconds"] < results[phase]["seconds"]:
                 results[phase] = got  # the quickest run: the least disturbed by others
         if trace:
-            if phase == "import":
+            if phase in ("import", "import_public"):
                 shutil.copyfile(empty_copy, work / "empty.db")
             print(f"  {phase} (traced) ...", file=sys.stderr, flush=True)
-            results[phase]["traced_peak"] = _child(phase, commands[phase], True)["traced_peak"]
+            traced = _child(phase, commands[phase], True, switched_off)
+            results[phase]["traced_peak"] = traced["traced_peak"]
     results["export"]["file_mb"] = exported.stat().st_size / MB
     return results
 
@@ -285,7 +315,9 @@ def _print_table(rows: int, results: dict[str, dict[str, Any]], columns: int) ->
     size = results["export"]["file_mb"]
     print(f"\n{rows:,} clients x {columns} columns (xlsx {size:.1f} MB)")
     print(_HEAD)
-    for phase in PHASES:
+    for phase in results:
+        if phase not in LABELS:
+            continue
         r = results[phase]
         ceiling = results.get(CEILING.get(phase, ""))
         wall = f"{r['seconds'] / ceiling['seconds']:.2f}x" if ceiling else ""
@@ -319,6 +351,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workdir", type=Path, help="keep the files here (default: a temporary dir)"
     )
+    parser.add_argument(
+        "--public",
+        nargs="?",
+        const="all",
+        metavar="NAMES",
+        help="also export and import with the shortcuts on libraries' internals switched off "
+        "(all, or names as OPCONSOLE_SHORTCUTS_OFF takes them)",
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
@@ -337,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     all_results: dict[int, dict[str, dict[str, Any]]] = {}
     try:
         for rows in sizes:
-            all_results[rows] = _measure(rows, base / str(rows), trace, max(1, args.repeat))
+            phases = _PUBLIC_ORDER if args.public else PHASES
+            all_results[rows] = _measure(rows, base / str(rows), trace, max(1, args.repeat), phases)
             _print_table(rows, all_results[rows], len(CLIENT_COLUMNS))
     finally:
         if args.workdir is None:

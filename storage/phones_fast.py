@@ -12,6 +12,10 @@ mostly looking up and compiling the same few patterns again): `normalize_fast` a
 `national_fast` do what `is_valid_number` and `format_number(..., NATIONAL)` do for a plain
 number (no extension, no leading zero) with each country's patterns compiled once, in the
 same order and with the same rules (see `_Region`).
+
+It re-implements part of phonenumbers over its metadata, so it is used only on the
+phonenumbers release series it was written for (`WRITTEN_FOR`) and unless switched off
+(`storage.shortcuts`); otherwise every function here is `storage.phones`' own.
 """
 
 from __future__ import annotations
@@ -26,7 +30,16 @@ from phonenumbers import (
     PhoneNumber,
 )
 
+from storage import shortcuts
 from storage.phones import format_national, normalize_phone, phone_digits
+
+NAME: Final = "phonenumbers-e164"
+WRITTEN_FOR: Final = {"phonenumbers": "9.0"}
+
+
+def usable() -> bool:
+    return shortcuts.usable(NAME, WRITTEN_FOR)
+
 
 _E164: Final = re.compile(r"\+[1-9]\d{6,14}")
 # What phonenumbers replaces in a format with the national prefix rule ("\1" → "8 (\1)").
@@ -154,7 +167,7 @@ def _is_valid(code: int, national: str) -> bool:
 
 def normalize_fast(raw: str, region: str) -> str | None:
     """`storage.phones.normalize_phone`, quicker when `raw` is already E.164."""
-    split = _split(raw)
+    split = _split(raw) if usable() else None
     if split is not None and _is_valid(*split):
         return raw
     return normalize_phone(raw, region)
@@ -195,7 +208,7 @@ def _formats(code: int) -> list[_Format] | None:
 
 def national_fast(e164: str) -> str:
     """`storage.phones.format_national`, quicker for a well-formed E.164 number."""
-    split = _split(e164)
+    split = _split(e164) if usable() else None
     formats = _formats(split[0]) if split is not None else None
     if split is None or formats is None:
         return format_national(e164)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from console import i18n
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade_database
+from storage.shortcuts import SWITCH_ENV
 from tests.support import pg_admin
 
 PG_URL = os.environ.get("OPCONSOLE_TEST_PG_URL", "")
@@ -41,6 +42,17 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("OPCONSOLE_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture(params=["shortcuts", "public"])
+def library_shortcuts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run a test with the speed-ups on libraries' internals (`storage.shortcuts`) as they
+    are, and again with all of them switched off: both paths must behave the same."""
+    if request.param == "public":
+        monkeypatch.setenv(SWITCH_ENV, "all")
+        return False
+    monkeypatch.delenv(SWITCH_ENV, raising=False)
+    return True
 
 
 async def _migrate(url: str) -> None:

@@ -30,6 +30,7 @@ from storage.xlsx import (
     export_clients,
     export_debts,
     import_clients,
+    openpyxl_rows,
     sources,
 )
 from storage.xlsx.headers import CLIENT_COLUMNS
@@ -231,7 +232,7 @@ async def _snapshot(sessions: Sessions) -> dict[tuple[str, ...], tuple[object, .
 
 
 async def test_round_trip_into_an_empty_database(
-    engine: AsyncEngine, sessions: Sessions, db_url: str, tmp_path: Path
+    engine: AsyncEngine, sessions: Sessions, db_url: str, tmp_path: Path, library_shortcuts: bool
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -279,7 +280,7 @@ async def _empty_twin(db_url: str, sqlite_path: Path) -> str:
 
 
 def test_sheet_writer_dimension_text_and_clean_abort(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library_shortcuts: bool
 ) -> None:
     columns = [CLIENT_COLUMNS[key] for key in ("name", "comment", "completed_orders")]
     path = tmp_path / "a.xlsx"
@@ -288,8 +289,9 @@ def test_sheet_writer_dimension_text_and_clean_abort(
     writer.finish()
     wb = load_workbook(path, read_only=True)
     ws = wb.active
-    assert ws.calculate_dimension() == "A1:C4"  # the real size, not the placeholder
-    rows = list(ws.iter_rows(values_only=True))
+    if openpyxl_rows.usable():  # the public path writes no dimension
+        assert ws.calculate_dimension() == "A1:C4"  # the real size, not the placeholder
+    rows = list(ws.iter_rows(values_only=True, max_col=3))
     wb.close()
     assert rows[1] == ("=1+1", "#N/A", 3)  # text stays text: no formula, no error value
     assert rows[2] == ("x" * 32_767, "bell", None)

@@ -13,6 +13,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
+from storage import phones_fast
 from storage.clients import phone_search_digits
 from storage.phones import format_national, normalize_phone
 from storage.phones_fast import national_fast, normalize_fast, search_digits_fast
@@ -74,6 +75,7 @@ def test_status_words_in_both_languages() -> None:
     assert SPELLINGS.code_for("kind", "Юрлицо") == "corporate"
 
 
+@pytest.mark.skipif(not phones_fast.usable(), reason="phones_fast is off: nothing to compare")
 def test_e164_shortcut_agrees_with_storage_phones() -> None:
     rng = random.Random(7)
     numbers = [f"+{rng.randint(10**6, 10**14)}" for _ in range(3000)]
@@ -152,9 +154,10 @@ def _quick_rows(path: Path) -> list[tuple[int, tuple[object, ...]]]:
         reader.close()
 
 
-def test_quick_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
+def test_quick_reader_reads_what_openpyxl_reads(tmp_path: Path, library_shortcuts: bool) -> None:
     """Inline strings (plain, rich text, blank, spaces kept), shared strings, numbers,
-    dates, booleans, formulas, row gaps: the values openpyxl reads, at the sheet's rows."""
+    dates, booleans, formulas, row gaps: the values openpyxl reads, at the sheet's rows
+    (through openpyxl's internals, and through its public API with them switched off)."""
     inline = tmp_path / "inline.xlsx"
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("s")

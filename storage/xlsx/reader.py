@@ -5,13 +5,9 @@ recognisable header, no rows) becomes one `ImportFileError` with a line a dispat
 understands; openpyxl's own exceptions never reach the caller. Read-only mode: rows are
 parsed from the sheet XML as they are iterated, never loaded whole.
 
-Speed: rows come from openpyxl's own sheet parser (`WorkSheetParser`, as
-`ReadOnlyWorksheet.iter_rows` uses it, openpyxl 3.1) with a quicker `parse_cell` for the
-common cells: an inline string (what openpyxl's write-only mode and so our exports write
-for every text) is read as its text directly, where openpyxl builds a rich-text object
-per cell to take the text out of it (about a third of the reading time). Row numbers are
-the sheet's own, also where another program left rows out. `tests/test_xlsx_validation.py`
-checks that the values are openpyxl's.
+Speed: where `storage.xlsx.openpyxl_rows` may be used, rows come from openpyxl's own sheet
+parser with a quicker reading of the common cells; otherwise from the read-only sheet's
+`iter_rows`. `tests/test_xlsx_validation.py` checks that both give openpyxl's values.
 """
 
 from __future__ import annotations
@@ -26,24 +22,13 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
-from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from storage.xlsx import openpyxl_rows
 from storage.xlsx.labels import Spellings
 from storage.xlsx.report import ImportFileError
 
 HEADER_SEARCH_ROWS = 10
-_INLINE = f"{{{SHEET_MAIN_NS}}}is"
-_TEXT = f"{{{SHEET_MAIN_NS}}}t"
-_RUN = f"{{{SHEET_MAIN_NS}}}r"
-_FORMULA = f"{{{SHEET_MAIN_NS}}}f"
-_VALUE = f"{{{SHEET_MAIN_NS}}}v"
-_QUICK_TYPES = frozenset({"inlineStr", "n", "s"})
-_DIGITS = "0123456789"
-_COLUMNS: dict[str, int] = {}  # "AB" -> 28
 _IDENTITY_FIELDS = frozenset(
     {"phones", "phones_national", "name", "last_name", "first_name", "organisation"}
 )
@@ -114,96 +99,19 @@ def _layout(
     return layout
 
 
-class _ValuesParser(WorkSheetParser):  # type: ignore[misc]
-    """openpyxl's sheet parser with a quicker `parse_cell` for the common cells.
-
-    Inline strings are read as their text (`Text.content`: the plain part and every run's
-    text, joined) without building rich-text objects; numbers, dates and shared strings
-    as `WorkSheetParser.parse_cell` reads them, minus its generic steps. Any other cell
-    (formulas when not `data_only`, booleans, errors, ISO dates, rich text wanted) goes
-    to openpyxl's own method.
-    """
-
-    def parse_cell(self, element: Any) -> dict[str, Any]:
-        data_type = element.get("t", "n")
-        if (
-            data_type not in _QUICK_TYPES
-            or self.rich_text
-            or (not self.data_only and element.find(_FORMULA) is not None)
-        ):
-            return super().parse_cell(element)  # type: ignore[no-any-return]
-        style_id: Any = element.get("s", 0)
-        if style_id:
-            style_id = int(style_id)
-        coordinate = element.get("r")
-        if coordinate:
-            letters = coordinate.rstrip(_DIGITS)
-            column = _COLUMNS.get(letters)
-            if column is None:
-                column = _COLUMNS[letters] = column_index_from_string(letters)
-            self.col_counter = column
-        else:
-            self.col_counter += 1
-            column = self.col_counter
-        value: Any = None
-        if data_type == "inlineStr":
-            child = element.find(_INLINE)
-            if child is not None:
-                data_type = "s"
-                parts: list[str] = []
-                for part in child:
-                    if part.tag == _TEXT:
-                        text = part.text
-                    elif part.tag == _RUN:
-                        text = part.findtext(_TEXT)
-                    else:
-                        continue  # phonetic runs and properties are not text
-                    if text is not None:
-                        parts.append(text)
-                value = "".join(parts)
-        else:
-            value = element.findtext(_VALUE) or None
-            if value is not None:
-                if data_type == "s":
-                    value = self.shared_strings[int(value)]
-                else:
-                    value = _cast_number(value)
-                    if style_id in self.date_formats:
-                        try:
-                            value = from_excel(
-                                value, self.epoch, timedelta=style_id in self.timedelta_formats
-                            )
-                        except (OverflowError, ValueError):
-                            return super().parse_cell(element)  # type: ignore[no-any-return]
-                        data_type = "d"
-        return {
-            "row": self.row_counter,
-            "column": column,
-            "value": value,
-            "data_type": data_type,
-            "style_id": style_id,
-        }
-
-
 def _sheet_rows(ws: Any, min_row: int = 1) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(sheet row number, values) of every row from `min_row` that has cells."""
-    wb = ws.parent
-    with ws._get_source() as src:
-        parser = _ValuesParser(
-            src,
-            ws._shared_strings,
-            data_only=wb.data_only,
-            epoch=wb.epoch,
-            date_formats=wb._date_formats,
-            timedelta_formats=wb._timedelta_formats,
-        )
-        for number, cells in parser.parse():
-            if number < min_row or not cells:
-                continue
-            values: list[Any] = [None] * max(cell["column"] for cell in cells)
-            for cell in cells:
-                values[cell["column"] - 1] = cell["value"]
-            yield number, tuple(values)
+    """(sheet row number, values) of every row from `min_row` with a value, without the
+    empty cells at its end."""
+    if openpyxl_rows.usable():
+        yield from openpyxl_rows.sheet_rows(ws, min_row)
+        return
+    ws.reset_dimensions()  # read what is there, whatever size another program wrote down
+    for number, row in enumerate(ws.iter_rows(min_row=min_row, values_only=True), min_row):
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        if end:
+            yield number, tuple(row[:end])
 
 
 class SheetReader:

@@ -6,41 +6,32 @@ language, column widths, date and money formats, cells that are never turned int
 and a temporary file beside the target that is renamed over it only on success, so a
 cancelled or failed export leaves nothing half-written.
 
-Speed: openpyxl's `append` infers every value's type (`Cell._bind_value`) and, for a styled
-cell, raises and catches a ValueError before taking it as is. Each column's type is known
-here, so the sheet's `_values_to_row` (the hook `WriteOnlyWorksheet._write_rows` calls for
-every appended row, openpyxl 3.1) is replaced by one that fills one reusable cell per
-column directly; openpyxl still serialises every cell and packages the file.
-`tests/test_xlsx_export.py` reads the result back with openpyxl.
-
-Dimension: write-only mode leaves out the sheet's `<dimension>` (the row count is not known
-when the top of the sheet is written), and a reader without it parses the whole sheet once
-just to find its size (openpyxl's read-only mode does, about a tenth of reading). A
-placeholder as wide as the largest sheet is written instead and overwritten in place with
-the real size (padded with spaces inside the tag) before the file is zipped.
+Speed: openpyxl's `append` infers every value's type and hashes every cell's style; where
+`storage.xlsx.openpyxl_rows` may be used, each column's cell is set up once and refilled
+(and the sheet gets an exact `<dimension>`, so readers need not parse it to learn its size).
+Otherwise rows go through the public API: plain values, or a `WriteOnlyCell` where a
+column has a style or a text could be read as a formula. `tests/test_xlsx_export.py` reads
+the result of both back with openpyxl.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
 import secrets
 import stat
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, time
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.styleable import StyleableObject
 from openpyxl.utils import get_column_letter
 
+from storage.xlsx import openpyxl_rows
 from storage.xlsx.headers import NUMBER_FORMATS, Column
+from storage.xlsx.openpyxl_rows import RowWriter
 from storage.xlsx.report import ExportFileError
 
 _HEADER_FONT = Font(bold=True)
@@ -48,37 +39,37 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _MAX_TEXT: Final = 32_767  # Excel's limit for one cell
 _MAX_ROWS: Final = 1_048_576  # Excel's limit for one sheet
-_DIMENSION: Final = re.compile(rb"<dimension ref=\"[A-Z0-9:]+\"\s*/>")
-# Cell data types by Python type ("s" for text: written as text even if it reads "=1+1").
-_DATA_TYPES: Final[dict[type, str]] = {
-    str: "s",
-    int: "n",
-    float: "n",
-    Decimal: "n",
-    datetime: "d",
-    date: "d",
-    time: "d",
-    bool: "b",
-}
+
+Styler = Callable[[Any], None]
 
 
-class _ColumnCell(Cell):  # type: ignore[misc]
-    """The reusable cell of one column: its style is set up once, so its style id and
-    whether it has one are worked out once (openpyxl would hash the style for every cell)."""
+def _plain(_cell: Any) -> None:
+    """A column whose cells keep openpyxl's default style."""
 
-    __slots__ = ("_fixed_has_style", "_fixed_style_id")
 
-    def freeze(self) -> None:
-        self._fixed_has_style = StyleableObject.has_style.fget(self)
-        self._fixed_style_id = StyleableObject.style_id.fget(self)
+def _column_style(column: Column) -> Styler | None:
+    """What styles a cell of `column` (a number format, wrapping), None for nothing."""
+    if column.fmt in NUMBER_FORMATS:
+        number_format = NUMBER_FORMATS[column.fmt]
 
-    @property
-    def has_style(self) -> bool:
-        return self._fixed_has_style  # type: ignore[no-any-return]
+        def set_format(cell: Any) -> None:
+            cell.number_format = number_format
 
-    @property
-    def style_id(self) -> int:
-        return self._fixed_style_id  # type: ignore[no-any-return]
+        return set_format
+    if column.key in ("phones", "phones_national"):
+
+        def wrap(cell: Any) -> None:
+            cell.alignment = _WRAP
+
+        return wrap
+    return None
+
+
+def _clean_text(value: str) -> str:
+    """A text as a cell can hold it: no control characters, at most Excel's length."""
+    if ILLEGAL_CHARACTERS_RE.search(value) is not None:
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value[:_MAX_TEXT] if len(value) > _MAX_TEXT else value
 
 
 class SheetWriter:
@@ -97,28 +88,25 @@ class SheetWriter:
         self._ws = self._wb.create_sheet(title)
         self._ws.freeze_panes = "A2"
         self._columns = list(columns)
-        self._last_column = get_column_letter(max(1, len(self._columns)))
-        # Read by openpyxl's write-only writer when the sheet's top is written.
-        self._ws.calculate_dimension = lambda: f"A1:{self._last_column}{_MAX_ROWS}"
+        self._styles = [_column_style(col) for col in self._columns]
         for index, col in enumerate(self._columns, 1):
             self._ws.column_dimensions[get_column_letter(index)].width = col.width
-        # One cell per column, refilled for every row: write-only mode serialises a row as
-        # soon as it is appended, so the same objects serve every row.
-        self._cells: list[Any] = []
-        for col in self._columns:
-            cell = _ColumnCell(self._ws, row=1, column=1)
-            if col.fmt in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[col.fmt]
-            elif col.key in ("phones", "phones_national"):
-                cell.alignment = _WRAP
-            cell.freeze()
-            self._cells.append(cell)
+        self._fast: RowWriter | None = None
+        if openpyxl_rows.usable():
+            self._fast = RowWriter(
+                self._ws,
+                [style or _plain for style in self._styles],
+                _clean_text,
+                get_column_letter(max(1, len(self._columns))),
+                _MAX_ROWS,
+            )
         try:
             self._ws.append([self._header_cell(text) for text in headers])
         except OSError as exc:
             self.abort()
             raise ExportFileError(path, exc) from None
-        self._ws._values_to_row = self._row_cells  # see the module docstring
+        if self._fast is not None:
+            self._fast.start()
         self.rows = 0
 
     def _header_cell(self, text: str) -> Any:
@@ -127,40 +115,33 @@ class SheetWriter:
         cell.fill = _HEADER_FILL
         return cell
 
-    def _row_cells(self, values: Sequence[Any], row_index: int) -> Iterator[Any]:
-        """The cells openpyxl writes for one row (None and "" leave a cell empty)."""
-        column = 0
-        for value, cell in zip(values, self._cells, strict=True):
-            column += 1
+    def _public_row(self, values: Sequence[Any]) -> list[Any]:
+        """One row for openpyxl's public `append` (None and "" leave a cell empty)."""
+        row: list[Any] = []
+        for value, style in zip(values, self._styles, strict=True):
             if value is None or value == "":
+                row.append(None)
                 continue
-            data_type = _DATA_TYPES.get(type(value))
-            if data_type == "s":
-                if ILLEGAL_CHARACTERS_RE.search(value) is not None:
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if len(value) > _MAX_TEXT:
-                    value = value[:_MAX_TEXT]
-                cell._value = value
-                cell.data_type = "s"
-            elif data_type is not None:
-                cell._value = value
-                cell.data_type = data_type
-            else:
-                # Anything else: openpyxl's own conversion, in a cell of its own (it may
-                # set a number format, which the column's cell must not keep).
-                other = Cell(self._ws, row=row_index, column=column, style_array=cell._style)
-                other.value = value
-                yield other
+            text = isinstance(value, str)
+            if text:
+                value = _clean_text(value)
+            if style is None and not (text and value.startswith("=")):
+                row.append(value)
                 continue
-            cell.column = column
-            cell.row = row_index
-            yield cell
+            cell = WriteOnlyCell(self._ws, value=value)
+            if text:
+                cell.data_type = "s"  # text, even if it reads "=1+1"
+            if style is not None:
+                style(cell)
+            row.append(cell)
+        return row
 
     def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         append = self._ws.append
+        public = self._fast is None
         try:
             for row in rows:
-                append(row)
+                append(self._public_row(row) if public else row)
                 self.rows += 1
         except OSError as exc:
             raise ExportFileError(self.path, exc) from None
@@ -169,7 +150,8 @@ class SheetWriter:
         """Zip the workbook into the temporary file and rename it over the target."""
         try:
             self._ws.close()  # the sheet's XML part is complete now, not yet zipped
-            self._set_dimension()
+            if self._fast is not None:
+                self._fast.set_dimension(self.rows + 1)
             self._wb.save(self._tmp)
             os.replace(self._tmp, self.path)
         except OSError as exc:
@@ -179,38 +161,9 @@ class SheetWriter:
             self.abort()
             raise
 
-    def _set_dimension(self) -> None:
-        """Overwrite the placeholder dimension with the sheet's real size, in place."""
-        part = getattr(getattr(self._ws, "_writer", None), "out", None)
-        if not isinstance(part, str):
-            return
-        with open(part, "r+b") as fh:
-            head = fh.read(4096)
-            found = _DIMENSION.search(head)
-            if found is None:
-                return
-            exact = f'<dimension ref="A1:{self._last_column}{self.rows + 1}"'.encode()
-            width = found.end() - found.start()
-            fh.seek(found.start())
-            fh.write(exact + b" " * (width - len(exact) - 2) + b"/>")
-
     def abort(self) -> None:
         """Drop everything written so far; the target path is left as it was."""
-        ws: Any = self._ws
-        rows = getattr(ws, "_rows", None)
-        writer = getattr(ws, "_writer", None)
-        if rows is not None:
-            # Close the row generator while its XML part is still open: left to the garbage
-            # collector it would write its closing tag into a closed file and print a
-            # traceback ("Exception ignored in ...") on the way out.
-            with contextlib.suppress(Exception):
-                rows.close()
-        with contextlib.suppress(Exception):
-            if writer is not None and not ws.closed:
-                writer.close()
-        with contextlib.suppress(Exception):
-            if writer is not None:
-                writer.cleanup()  # openpyxl's own temporary XML part
+        openpyxl_rows.discard(self._ws)
         self._tmp.unlink(missing_ok=True)
 
 
