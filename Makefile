@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The lowest versions pyproject.toml allows for every direct dependency, for test-lowest.
+LOWEST := .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.installed
 DEMO_DIR := demo
 DEMO_DB := $(DEMO_DIR)/opconsole.db
 DEMO_CONFIG := $(DEMO_DIR)/config.toml
 DEMO_CLIENTS ?= 5000
 
-.PHONY: all venv demo demo-data test check lint format typecheck layers pytest bench clean
+.PHONY: all venv demo demo-data test test-lowest check lint format typecheck layers pytest bench clean
 
 all: test
 
@@ -18,7 +21,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt uv
 	touch $(STAMP)
+
+# uv resolves "lowest-direct": each direct dependency at the lowest version its bound allows
+# (what a fresh install could get), everything they pull in at its newest.
+$(LOWEST_STAMP): pyproject.toml $(STAMP)
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[dev]'
+	touch $(LOWEST_STAMP)
 
 $(DEMO_CONFIG): $(STAMP) config.example.toml
 	mkdir -p $(DEMO_DIR)
@@ -56,6 +68,11 @@ layers: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make test-lowest: the test suite on the lowest allowed versions of the direct dependencies
+test-lowest: $(LOWEST_STAMP)
+	$(LOWEST)/bin/python -m pip list --format=freeze 2>/dev/null | grep -iE '^(sqlalchemy|aiosqlite|asyncpg|alembic|openpyxl|phonenumbers|panoramisk|platformdirs|textual|pytest)=' || true
+	$(LOWEST)/bin/python -m pytest $(PYTEST_ARGS)
+
 ## make bench: the speed and memory figures of docs/performance.md (storage needs minutes to seed)
 bench: $(STAMP)
 	$(BIN)/python -m bench.ami_bench
@@ -66,4 +83,4 @@ bench: $(STAMP)
 	else echo "bench.seats_bench skipped: needs OPCONSOLE_TEST_PG_URL (PostgreSQL)"; fi
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(LOWEST) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache
