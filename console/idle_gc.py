@@ -3,9 +3,9 @@
 Textual allocates many objects per screen update and per restyle (segments, strips,
 styles, footer keys), a good part of them in reference cycles that only the cyclic
 collector frees. CPython decides on a full (generation 2) collection now and then and runs
-it wherever the allocation happens to be; measured on the dispatcher: 170 ms to 780 ms in
-one collection, landing inside the screen update that was to show a ringing caller's card
-(the goal for the whole pop is 100 ms).
+it wherever the allocation happens to be: with the console's heap one such collection
+takes longer than the whole pop's budget, and it lands inside the screen update that was
+to show a ringing caller's card (measured: docs/performance.md, "Garbage collection").
 
 `IdleCollector` takes the decision away from allocation counts:
 
@@ -13,15 +13,14 @@ one collection, landing inside the screen update that was to show a ringing call
 - after each burst of activity (a ring at this phone, typing), once the console has been
   quiet for `quiet` seconds, it collects and then freezes (`gc.freeze()`) what survived:
   the next collection walks only what came since, so each costs roughly the garbage of the
-  last call or two (tens of ms), spent while the dispatcher is talking, not waiting;
+  last call or two, spent while the dispatcher is talking, not waiting;
 - frozen objects that die later are not seen by those collections, so every `thaw`
   seconds, at a quiet moment (`quiet` × 3), everything is unfrozen and collected once;
 - while a ringing caller's card is on its way (`hold`), no collection runs at all: the
-  young ones cost 3.2 ms (median; 5.8 at p90, up to 10) of the 27 ms screen update that
-  shows a card (ten of them and a middle one, with the allocations of one update), timed
-  with `gc.callbacks` in the console benchmark. They resume at the
-  next `tick` after the hold; a storm of rings gets at most `MAX_HOLD` without, then as
-  long with collections.
+  allocations of the screen update that shows a card set off about ten young collections
+  and a middle one, a noticeable share of that update (timed with `gc.callbacks`: see
+  docs/performance.md). They resume at the next `tick` after the hold; a storm of rings
+  gets at most `MAX_HOLD` without, then as long with collections.
 
 Only the real console installs it: tests build many apps in one process and keep the
 interpreter's defaults.

@@ -173,7 +173,7 @@ async def fetch_rows(
 
 
 # The statements are built once: building a select and its cache key costs more than
-# running it (≈0.2 ms each), and a prebuilt statement's cache key is memoized.
+# running it, and a prebuilt statement's cache key is memoized.
 _CARD_BY_ID = (
     _client_rows()
     .select_from(

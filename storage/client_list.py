@@ -55,8 +55,8 @@ NEW_DAYS = 30
 COUNT_CAP = 10_000
 # Candidates a search considers (then sorted and paged: 10 pages of 20); a broader query
 # says so and the table shows the first matches: "type more to narrow". Sorting them costs
-# a visit to each (≈3-7 µs on a 1,000,000-client SQLite file, more once they outgrow the
-# page cache), so this cap is what keeps search as you type within its 10 ms.
+# a visit to each (more once they outgrow the page cache), so this cap is what keeps
+# search as you type within its 10 ms goal.
 SEARCH_CAP = 200
 
 
@@ -131,7 +131,7 @@ def activity_condition(activity: Activity, now: datetime) -> ColumnElement[bool]
         return is_new
     # "Not new" is most clients: `(registered_at > ?) IS false`, not `registered_at <= ?`,
     # which SQLite would read through ix_clients_registered_at, row by row in date order
-    # (counting 10,000 active clients of 1,000,000: 100+ ms against 30 ms scanning).
+    # (slower than scanning: docs/performance.md, "Filtered lists").
     not_new = is_new.is_(False)
     if activity is Activity.ACTIVE:
         return and_(not_new, _seen_since(_moment(values, "f_active_since")))
@@ -150,8 +150,8 @@ def _unpaid_in() -> ColumnElement[bool]:
     """The same as `_unpaid_exists()`, written so the database may read it as a list of
     clients (the unpaid debts' index, then each client by id) instead of probing every
     client. Only for counting: a sorted page is better served by walking its sort index
-    and probing (it stops after a page), a count to 10,000 by the list (1,000,000-client
-    SQLite: 30-40 ms against 110+ ms)."""
+    and probing (it stops after a page), a count to 10,000 by the list (measured:
+    docs/performance.md, "Filtered lists")."""
     return Client.id.in_(select(Debt.client_id).where(Debt.paid_at.is_(None)))
 
 

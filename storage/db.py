@@ -118,8 +118,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # A 1M-client base is ~1.3 GB: map it and keep hot index pages in memory
-        # (measured on the storage bench: digit search p50 2.8 → 1.6 ms, client list halved).
+        # A 1M-client base is ~1.3 GB: map it and keep hot index pages in memory (what it
+        # buys the searches and the client list: docs/performance.md).
         cursor.execute("PRAGMA mmap_size=2147483648")
         cursor.execute("PRAGMA cache_size=-65536")
     finally:

@@ -1,14 +1,14 @@
 """A shortcut through `phonenumbers` for text that is already E.164.
 
 Imports, exports and the seed handle every client phone, and `phonenumbers.parse` is most of the
-cost (~36 µs of ~66 µs per number here). An E.164 string needs no parsing: its country code
+cost (figures in docs/performance.md). An E.164 string needs no parsing: its country code
 is one of a known set of 1-3 digit prefixes and the rest is the national number. Anything
 the shortcut is not sure of (a leading zero, an unknown prefix, an invalid number) goes the
 long way through `storage.phones`, so results never differ
 (`tests/test_xlsx_validation.py` checks them against each other).
 
-Checking validity and the national format are the other costs (~24 and ~30 µs a number,
-mostly looking up and compiling the same few patterns again): `normalize_fast` and
+Checking validity and the national format are the other costs (mostly looking up and
+compiling the same few patterns again): `normalize_fast` and
 `national_fast` do what `is_valid_number` and `format_number(..., NATIONAL)` do for a plain
 number (no extension, no leading zero) with each country's patterns compiled once, in the
 same order and with the same rules (see `_Region`).

@@ -560,8 +560,8 @@ async def bulk_index(conn: AsyncConnection, write: Callable[[], Awaitable[None]]
     """Run a bulk load of clients and phones with the per-row index triggers off, then
     index every client with id >= the first new one in one statement.
 
-    Per-row triggers cost ~140 µs a client on SQLite (FTS5 flushes its buffer at every
-    trigger statement) against ~25 µs for one INSERT…SELECT; on PostgreSQL the plpgsql
+    Per-row triggers cost several times one INSERT…SELECT on SQLite (FTS5 flushes its
+    buffer at every trigger statement; figures in docs/performance.md); on PostgreSQL the plpgsql
     triggers would index each client twice (once per client, once per phone). The load
     must only *add* clients (ids above the current maximum) and their phones; everything
     happens in the caller's transaction, so other writers never see the triggers missing.
@@ -599,8 +599,8 @@ async def bulk_index(conn: AsyncConnection, write: Callable[[], Awaitable[None]]
     for table_name, trigger in _PG_TRIGGERS:
         await conn.exec_driver_sql(f"ALTER TABLE {table_name} ENABLE TRIGGER {trigger}")
     # The load went into the GIN indexes' pending lists (fastupdate), which every search
-    # then reads in full until a vacuum merges them: 6.5 ms instead of 0.6 for "петрова с"
-    # after 200,000 clients. Merge them now.
+    # then reads in full until a vacuum merges them (ten times slower searches after a
+    # bulk load: docs/performance.md). Merge them now.
     for index in _PG_GIN_INDEXES:
         await conn.execute(
             text("SELECT gin_clean_pending_list(CAST(:index AS regclass))"), {"index": index}

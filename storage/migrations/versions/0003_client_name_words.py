@@ -2,8 +2,8 @@
 
 Search as you type answers "Петрова С" (a surname and an initial), "С Петрова", "Иван П"
 from a word-level index over the client's names, where the trigram index of 0002 had to
-walk every client whose name holds "пет", "ова", "а с", … (p99 26-43 ms through bare
-sqlite3 at 1,000,000 clients; 2-3 ms this way). The words indexed are those of 0002's
+walk every client whose name holds "пет", "ова", "а с", … (an order of magnitude slower
+at 1,000,000 clients: docs/performance.md). The words indexed are those of 0002's
 `names` column: the display name (last, first, middle name, or the organisation) and the
 organisation; `ё` is spelt `е`, as 0002 does (people type either).
 
@@ -49,7 +49,7 @@ _SQLITE_NAMES = (
 
 # prefix='1 2 3': an initial or two letters is one doclist, and so are three letters (a
 # surname being typed after an initial, "С Пет"); longer starts merge the words' doclists
-# (at 1,000,000 clients ≤ 5 ms for the broadest, "а"* AND "александ"*). columnsize=0: no
+# (within the search goal even for the broadest, "а"* AND "александ"*). columnsize=0: no
 # bm25 ranking here.
 _SQLITE_TABLE = (
     "CREATE VIRTUAL TABLE client_search_words USING fts5("
@@ -174,8 +174,8 @@ def _pg_downgrade() -> None:
 
 def _create_indexes() -> None:
     # A status, alone or with a city ("VIP in Казань"): counted from the index alone, and
-    # a page sorts the few it selects. At 1,000,000 clients the count took 200+ ms scanning
-    # the city's clients for their status, and now takes < 1 ms.
+    # a page sorts the few it selects, instead of scanning the city's clients for their
+    # status (docs/performance.md, "Filtered lists").
     op.create_index("ix_clients_status_city", "clients", ["status", "city"], unique=False)
 
 
