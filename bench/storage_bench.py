@@ -2,6 +2,7 @@
 
     python -m bench.storage_bench [--clients N] [--db PATH] [--iterations K] [--reseed]
                                   [--passes P] [--mmap-mib M] [--cache-mib C]
+                                  [--public] [--only WORD …]
 
 Seeds `bench/data/storage-N.db` once (default N = 1,000,000; the seed time is kept beside
 it in `storage-N.db.json`) and reuses it on later runs, first migrating it to the current
@@ -31,7 +32,9 @@ a long page) and drops the stalls the machine adds to whichever call it lands on
 project's shared VM the same search took 5 ms in one pass and 40 in the next, with no
 collection running and its pages in memory). `--mmap-mib`/`--cache-mib` apply
 those PRAGMAs to every connection (storage's and the bare one): a what-if for
-`storage.db`'s SQLite settings.
+`storage.db`'s SQLite settings. `--public` times the lookups and the card once more, in the
+same run, with the shortcuts on libraries' internals switched off (`storage.shortcuts`);
+`--only lookup owner card` keeps the operations whose names hold those words.
 """
 
 from __future__ import annotations
@@ -41,17 +44,17 @@ import asyncio
 import contextlib
 import gc
 import json
+import os
 import random
 import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -65,6 +68,7 @@ from storage.migrate import current_revision, upgrade_database
 from storage.phones import classify_number
 from storage.search import search_clients
 from storage.seed import SeedSummary, seed_database
+from storage.shortcuts import SWITCH_ENV
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_CLIENTS = 1_000_000
@@ -344,13 +348,11 @@ class Result:
 
 class Recorder:
     """Collects what goes to sqlite3 while switched on: statements and their parameters as
-    the driver receives them — SQLAlchemy's executions (its `before_cursor_execute` event)
-    and storage's hot reads, which hand prebuilt SQL straight to aiosqlite."""
+    the driver receives them (SQLAlchemy's `before_cursor_execute` event)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.statements: list[Statement] | None = None
         self._engine = engine.sync_engine
-        self._original: Any = None
 
     def _add(self, sql: str, parameters: Any) -> None:
         if self.statements is not None:
@@ -363,20 +365,11 @@ class Recorder:
         self._add(sql, parameters)
 
     def __enter__(self) -> Recorder:
-        recorder = self
-        original = self._original = aiosqlite.Connection.execute_fetchall
-
-        async def recorded(this: Any, sql: str, parameters: Any = None) -> Any:
-            recorder._add(sql, parameters)
-            return await original(this, sql, parameters)
-
-        aiosqlite.Connection.execute_fetchall = recorded  # type: ignore[method-assign,assignment]
         event.listen(self._engine, "before_cursor_execute", self._on_execute)
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self._engine, "before_cursor_execute", self._on_execute)
-        aiosqlite.Connection.execute_fetchall = self._original  # type: ignore[method-assign]
 
 
 async def measure(
@@ -551,19 +544,44 @@ async def run(args: argparse.Namespace) -> int:
             cursor.close()
 
         event.listen(engine.sync_engine, "connect", apply)
+    public = _public_engine(db) if args.public else None
     started = time.perf_counter()
     try:
         sessions = make_sessionmaker(engine)
         results = []
         for operation in operations(targets, args.iterations, rng):
+            if args.only and not any(word in operation.name for word in args.only):
+                continue
             print(f"measuring {operation.name} …", file=sys.stderr, flush=True)
             results.append(await measure(operation, sessions, engine, bare, args.passes))
+            if public is not None and operation.goal_ms is not None and operation.goal_ms <= 5:
+                # The same targets with the shortcuts off (SQLAlchemy's own adapter).
+                off = replace(operation, name=f"{operation.name} [public]")
+                print(f"measuring {off.name} …", file=sys.stderr, flush=True)
+                results.append(
+                    await measure(off, make_sessionmaker(public), public, bare, args.passes)
+                )
         phones = int(bare.execute("SELECT count(*) FROM client_phones").fetchone()[0])
     finally:
         bare.close()
         await engine.dispose()
+        if public is not None:
+            await public.dispose()
     print(report(db, info, results, phones, time.perf_counter() - started, extra, args.passes))
     return 0
+
+
+def _public_engine(db: Path) -> AsyncEngine:
+    """An engine with every shortcut on a library's internals switched off."""
+    saved = os.environ.get(SWITCH_ENV)
+    os.environ[SWITCH_ENV] = "all"
+    try:
+        return create_engine(f"sqlite+aiosqlite:///{db}")
+    finally:
+        if saved is None:
+            del os.environ[SWITCH_ENV]
+        else:
+            os.environ[SWITCH_ENV] = saved
 
 
 def _what_if_pragmas(args: argparse.Namespace) -> list[str]:
@@ -591,6 +609,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--reseed", action="store_true", help="seed the database anew")
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="also time the lookups and the card with the shortcuts on libraries' internals "
+        "switched off (OPCONSOLE_SHORTCUTS_OFF=all), in the same run",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="WORD",
+        help="only the operations whose name holds one of these words (e.g. lookup owner card)",
+    )
     parser.add_argument(
         "--mmap-mib", type=int, default=0, help="what-if: PRAGMA mmap_size on every connection"
     )
