@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,10 +81,16 @@ def test_the_recorder_leaves_the_process_as_it_was(tmp_path: Path) -> None:
         text=True,
     ) as recorder:
         assert recorder.stderr is not None
-        for line in recorder.stderr:  # running: it has tried the PBX once
-            if "pbx main:" in line:
-                break
-        recorder.send_signal(signal.SIGINT)  # how a service manager stops it
-        out, err = recorder.communicate(timeout=60)
+        # A recorder that never gets going must fail the test, not hang the run.
+        watchdog = threading.Timer(90, recorder.kill)
+        watchdog.start()
+        try:
+            for line in recorder.stderr:  # running: it has tried the PBX once
+                if "main: down" in line:
+                    break
+            recorder.send_signal(signal.SIGINT)  # how a service manager stops it
+            out, err = recorder.communicate(timeout=60)
+        finally:
+            watchdog.cancel()
     assert recorder.returncode == 0, err
     assert out.strip().splitlines()[-1] == "untouched"
