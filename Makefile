@@ -36,14 +36,15 @@ $(DEMO_CONFIG): $(STAMP) config.example.toml
 	mkdir -p $(DEMO_DIR)
 	$(BIN)/python -m console.demo_config --database $(DEMO_DB) --output $(DEMO_CONFIG)
 
-$(DEMO_DB): $(DEMO_CONFIG)
+# Order-only: a newer config (after a pull) is rewritten, but a seeded database is kept.
+$(DEMO_DB): | $(DEMO_CONFIG)
 	$(BIN)/opconsole --config $(DEMO_CONFIG) db upgrade
 	$(BIN)/opconsole --config $(DEMO_CONFIG) db seed --clients $(DEMO_CLIENTS)
 
 demo-data: $(DEMO_DB)
 
 ## make demo: set up everything, seed a SQLite database, run the console against the built-in PBX simulator
-demo: $(DEMO_DB)
+demo: $(DEMO_CONFIG) $(DEMO_DB)
 	$(BIN)/opconsole --config $(DEMO_CONFIG) demo
 
 ## make test: lint, types, layer contracts and the whole test suite
