@@ -39,6 +39,7 @@ from tests.console_support import (
     FakeDesk,
     ManualClock,
     Seeded,
+    let_time_pass,
     make_app,
     open_clients,
     ring,
@@ -52,6 +53,12 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 NEW_CALLER = "89995550011"  # +7 999 555-00-11: nobody's number yet
 NEW_ID = "1700000100.1"
 KNOWN_ID = "1700000200.1"
+
+
+async def calm(app: ConsoleApp, pilot: Pilot[None]) -> None:
+    """A moment passes (the console's timers: a search's debounce) and all settles."""
+    let_time_pass(app, 1.0)
+    await settle(app, pilot)
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +108,7 @@ class Desk:
         self.desk.emit(CallerIdentified("main", NEW_ID, result[0], True, "phone"))
         self.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID, queue="dispatch"))
         await pilot.press(*after[half:])
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert app.screen is screen and app.focused is focused
 
     async def sees_the_rings(self) -> None:
@@ -116,13 +123,13 @@ class Desk:
         app, pilot = self.app, self.pilot
         screen, focused = app.screen, app.focused
         await pilot.press("f8")
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert app.screen is self.dispatcher
         popup = self.dispatcher.current_popup()
         assert popup is not None and popup.key == f"main/{KNOWN_ID}"
         assert popup.panel.card is not None and popup.panel.card.id == self.seeded.petrov
         await pilot.press("f8")
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert app.screen is screen and app.focused is focused
 
     async def nothing_saved_to_the_callers(self) -> None:
@@ -189,17 +196,17 @@ async def test_dispatcher_editing_a_card_keeps_it_while_two_callers_ring(
     async with at_the_desk(sessions) as d:
         app, pilot = d.app, d.pilot
         d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))  # Мария: pops (idle)
-        await settle(app, pilot)
+        await calm(app, pilot)
         shown = d.dispatcher.current_popup()
         assert shown is not None and shown.panel.card is not None
         await pilot.press("e")
-        await settle(app, pilot)
+        await calm(app, pilot)
         d.dispatcher.card_panel().query_one(CardEditForm).focus_field("city")  # type: ignore[union-attr]
         await pilot.pause()
         await check_text_field(d, "Тве", "рь")
         assert d.dispatcher.current_popup() is shown
         await pilot.press("backspace", "ctrl+s")  # «Тверь» again, saved to Мария
-        await settle(app, pilot)
+        await calm(app, pilot)
     async with sessions() as session:
         maria = await session.get(Client, d.seeded.maria)
         assert maria is not None and maria.city == "Тверь"
@@ -212,14 +219,14 @@ async def test_a_dialog_over_the_dispatchers_own_card_waits_while_f8_shows_the_r
     async with at_the_desk(sessions) as d:
         app, pilot = d.app, d.pilot
         d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))  # pops (idle)
-        await settle(app, pilot)
+        await calm(app, pilot)
         await pilot.press("d")  # «New debt» for Мария, over the dispatcher's own screen
-        await settle(app, pilot)
+        await calm(app, pilot)
         dialog = app.screen
         assert dialog is not d.dispatcher
         await check_text_field(d, "3", "00")  # F8: the ringing card, F8: this dialog again
         await pilot.press("backspace", "ctrl+s")
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert app.screen is d.dispatcher
     await d.debts_of_maria_end_with("300.00")
 
@@ -231,12 +238,12 @@ async def test_idle_dispatcher_gets_the_card_at_once_but_not_a_moment_after_a_ke
         app, pilot = d.app, d.pilot
         await pilot.press("ctrl+l")  # a key on the dispatcher's screen (the live calls)
         d.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert d.dispatcher.current_popup() is None  # a key a moment ago: the call waits
         await until(pilot, lambda: "Петров Пётр" in d.bar(), "the caller in the bar")
         d.clock.advance(5)
         d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))
-        await settle(app, pilot)
+        await calm(app, pilot)
         shown = d.dispatcher.current_popup()  # quiet for a while: the card pops at once
         assert shown is not None and shown.key == "main/1700000001.1"
 
@@ -248,14 +255,14 @@ async def test_a_key_typed_before_a_first_callers_form_was_up_does_not_land_in_i
         app, pilot = d.app, d.pilot
         early = events.Key("e", "e")  # typed now, reaches the console after the pop
         d.desk.emit(ring(NEW_CALLER, linkedid=NEW_ID))
-        await settle(app, pilot)
+        await calm(app, pilot)
         popup = d.dispatcher.current_popup()
         assert popup is not None and popup.panel.editing
         last_name = popup.panel.query_one("#edit-last_name", Input)
         assert app.focused is last_name
         app.post_message(early)
         await pilot.press("Ж")
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert last_name.value == "Ж"
 
 
@@ -275,11 +282,11 @@ async def test_a_burst_of_keys_across_tab_fills_the_new_clients_fields_in_order(
         app, pilot = d.app, d.pilot
         clients = await open_clients(app, pilot)
         burst(app, ["ctrl+l", "n"])  # out of the search box (a binding moves the focus); new
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert clients.query_one("#search", Input).value == ""
         assert isinstance(app.screen, ClientCardScreen)
         burst(app, [*"+79125559901", "tab", *"Fastlast", "tab", *"Fastfirst", "tab", *"Fastmiddle"])
-        await settle(app, pilot)
+        await calm(app, pilot)
         fields = {w.id: w.value for w in app.screen.query(Input) if w.value}
         assert fields == {
             "edit-phone": "+79125559901",
@@ -299,7 +306,7 @@ async def test_the_ringing_bar_in_russian(sessions: async_sessionmaker[AsyncSess
     async with app.run_test(size=(80, 24)) as pilot:
         await open_clients(app, pilot)
         desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID, queue="dispatch"))
-        await settle(app, pilot)
+        await calm(app, pilot)
         bar = app.screen.query_one(RingingBar)
         await until(pilot, lambda: "Петров" in bar.text, "the caller in the bar")
         assert bar.text == (
@@ -323,11 +330,11 @@ async def test_client_base_filters(sessions: async_sessionmaker[AsyncSession]) -
         app, pilot = d.app, d.pilot
         screen = await open_clients(app, pilot)
         await pilot.press("ctrl+l")  # the first filter list
-        await settle(app, pilot)
+        await calm(app, pilot)
         chosen = app.focused
         assert chosen is not None and chosen.id != "search"
         await d.type_through_rings(["enter", "down"], ["down", "enter"])
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert screen.query_state.filter != type(screen.query_state.filter)()  # picked
         await d.sees_the_rings()
         await d.round_trip()
@@ -338,9 +345,9 @@ async def test_history_filter(sessions: async_sessionmaker[AsyncSession]) -> Non
     async with at_the_desk(sessions) as d:
         app, pilot = d.app, d.pilot
         await pilot.press("f4")
-        await settle(app, pilot)
+        await calm(app, pilot)
         await pilot.press("l")  # the call log, with its filters
-        await settle(app, pilot)
+        await calm(app, pilot)
         app.screen.query_one("#history-client", Input).focus()
         await pilot.pause()
         await check_text_field(d, "Ива", "нова")
@@ -351,7 +358,7 @@ async def test_supervisor_board(sessions: async_sessionmaker[AsyncSession]) -> N
     async with at_the_desk(sessions) as d:
         app, pilot = d.app, d.pilot
         await pilot.press("f3")
-        await settle(app, pilot)
+        await calm(app, pilot)
         board = app.screen
         assert isinstance(board, SupervisorScreen)
         loads = board.stats_loads
@@ -370,7 +377,7 @@ async def test_supervisor_board(sessions: async_sessionmaker[AsyncSession]) -> N
 async def card_screen(d: Desk, client_id: int) -> ClientCardScreen:
     await open_clients(d.app, d.pilot)
     await d.app.push_screen(ClientCardScreen(client_id=client_id))
-    await settle(d.app, d.pilot)
+    await calm(d.app, d.pilot)
     screen = d.app.screen
     assert isinstance(screen, ClientCardScreen)
     return screen
@@ -381,12 +388,12 @@ async def test_card_edit_form(sessions: async_sessionmaker[AsyncSession]) -> Non
         app, pilot = d.app, d.pilot
         screen = await card_screen(d, d.seeded.maria)
         await pilot.press("e")
-        await settle(app, pilot)
+        await calm(app, pilot)
         screen.query_one(CardEditForm).focus_field("city")
         await pilot.pause()
         await check_text_field(d, "Тве", "рь")
         await pilot.press("backspace", "ctrl+s")
-        await settle(app, pilot)
+        await calm(app, pilot)
     async with sessions() as session:
         maria = await session.get(Client, d.seeded.maria)
         assert maria is not None and maria.city == "Тверь"
@@ -400,12 +407,12 @@ async def dialog_text(
         app, pilot = d.app, d.pilot
         card = await card_screen(d, getattr(d.seeded, client))
         await pilot.press(key)
-        await settle(app, pilot)
+        await calm(app, pilot)
         dialog = app.screen
         assert dialog is not card
         await check_text_field(d, before, after)
         await pilot.press("backspace", "ctrl+s")  # the text as typed, saved
-        await settle(app, pilot)
+        await calm(app, pilot)
         assert app.screen is card
     return d, dialog
 
@@ -443,7 +450,7 @@ async def transfer_dialog(sessions: async_sessionmaker[AsyncSession], key: str) 
         app, pilot = d.app, d.pilot
         await open_clients(app, pilot)
         await pilot.press("ctrl+l", key)
-        await settle(app, pilot)
+        await calm(app, pilot)
         path = app.screen.query_one("#transfer-path", Input)
         path.focus()
         path.value = ""
