@@ -12,6 +12,9 @@ The outbox also follows the database's state for people: it checks at start (an 
 or a failure within a second), then on every write and, when idle, every few seconds;
 each change — down since when, how many calls wait, back — goes to `on_status`.
 Clock, sleep and jitter are injected, so tests drive retries without waiting.
+Timeouts are `asyncio.timeout` blocks, never `asyncio.wait_for`: on Python 3.11 a stop
+(cancel) that arrives just as the awaited check answers is swallowed by `wait_for`, and the
+recorder then never exited on SIGINT.
 """
 
 from __future__ import annotations
@@ -212,7 +215,8 @@ class Outbox:
             return True
         assert self._prepare is not None
         try:
-            await asyncio.wait_for(self._prepare(), self._write_timeout_s)
+            async with asyncio.timeout(self._write_timeout_s):
+                await self._prepare()
         except Exception as exc:
             self._set_state("down", self._describe_error(exc))
             return False
@@ -222,7 +226,8 @@ class Outbox:
     async def _write(self, entry: JournalEntry) -> bool:
         """Apply one entry; True when it failed (the drainer backs off)."""
         try:
-            result = await asyncio.wait_for(self._apply(entry), self._write_timeout_s)
+            async with asyncio.timeout(self._write_timeout_s):
+                result = await self._apply(entry)
         except Exception as exc:
             return await self._failed(entry, exc)
         await self.journal.done(entry.seq)
@@ -282,7 +287,8 @@ class Outbox:
 
     async def _check(self, timeout_s: float) -> None:
         try:
-            await asyncio.wait_for(self._ping(), timeout_s)
+            async with asyncio.timeout(timeout_s):
+                await self._ping()
         except Exception as exc:
             if isinstance(exc, TimeoutError):
                 detail = f"no answer in {timeout_s:g} s"
@@ -295,7 +301,8 @@ class Outbox:
 
     async def _reachable(self, timeout_s: float) -> bool:
         try:
-            await asyncio.wait_for(self._ping(), timeout_s)
+            async with asyncio.timeout(timeout_s):
+                await self._ping()
         except Exception:
             return False
         return True

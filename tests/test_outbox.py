@@ -169,3 +169,31 @@ async def test_a_refused_write_is_kept_aside_and_does_not_block(
         ]
     finally:
         runner.cancel()
+
+
+async def test_stopping_as_a_check_answers_stops_the_drainer(journal: Journal) -> None:
+    """A recorder stopped (SIGINT) just as the database answered a check must stop: with
+    Python 3.11's `asyncio.wait_for` the cancel was swallowed there and the recorder never
+    exited (a service manager would have had to kill it)."""
+    db, time, seen = Database(), FakeTime(), []
+    db.up = True
+    outbox = outbox_on(journal, db, time, seen)
+    runner: asyncio.Task[None] | None = None
+    checks = 0
+
+    async def ping_then_stop() -> None:
+        nonlocal checks
+        checks += 1
+        if checks == 2:  # the first idle check: the stop lands as it answers
+            assert runner is not None
+            asyncio.get_running_loop().call_soon(runner.cancel)
+
+    outbox._ping = ping_then_stop
+    runner = asyncio.create_task(outbox.run())
+    await time.advance(10)  # idle once the leftovers are written; the pause ends: a check
+    # Either the drainer ends, or (the bug) it goes on and sleeps again until the next check.
+    sleeps_again = asyncio.ensure_future(time.sleeping())
+    await asyncio.wait({runner, sleeps_again}, return_when=asyncio.FIRST_COMPLETED)
+    sleeps_again.cancel()
+    assert runner.done() and runner.cancelled(), "the drainer went on after the stop"
+    assert checks == 2

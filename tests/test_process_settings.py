@@ -92,5 +92,7 @@ def test_the_recorder_leaves_the_process_as_it_was(tmp_path: Path) -> None:
             out, err = recorder.communicate(timeout=60)
         finally:
             watchdog.cancel()
+            if recorder.poll() is None:  # it did not stop: fail here, never hang the run
+                recorder.kill()
     assert recorder.returncode == 0, err
     assert out.strip().splitlines()[-1] == "untouched"

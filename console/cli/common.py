@@ -78,7 +78,8 @@ async def open_desk_database(settings: Settings) -> AsyncIterator[DeskDatabase]:
     prepare: Callable[[], Awaitable[None]] | None = None
     try:
         try:
-            await asyncio.wait_for(_answers(engine), START_CHECK_S)
+            async with asyncio.timeout(START_CHECK_S):
+                await _answers(engine)
         except _START_ERRORS as exc:
             if not is_unavailable(exc):
                 raise StorageError(describe_error(exc, url)) from None
