@@ -175,7 +175,8 @@ async def test_stopping_as_a_check_answers_stops_the_drainer(journal: Journal) -
     """A recorder stopped (SIGINT) just as the database answered a check must stop: with
     Python 3.11's `asyncio.wait_for` the cancel was swallowed there and the recorder never
     exited (a service manager would have had to kill it)."""
-    db, time, seen = Database(), FakeTime(), []
+    db, time = Database(), FakeTime()
+    seen: list[OutboxStatus] = []
     db.up = True
     outbox = outbox_on(journal, db, time, seen)
     runner: asyncio.Task[None] | None = None
