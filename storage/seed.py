@@ -69,7 +69,13 @@ _QUEUE = "taxi"
 
 
 class SeedError(Exception):
-    """Seeding refused or failed; the message is for a person."""
+    """Seeding refused: `code` ("negative", "not_empty") and its `params` are worded by
+    the caller (storage makes no display text); `str()` is an English fallback."""
+
+    def __init__(self, code: str, message: str, **params: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -114,15 +120,17 @@ async def seed_database(
     nothing is left half-written.
     """
     if clients < 0:
-        raise SeedError("the number of clients must be >= 0")
+        raise SeedError("negative", "the number of clients must be >= 0", clients=clients)
     started = time.perf_counter()
     now = now or utcnow()
     async with engine.begin() as conn:
         existing = (await conn.execute(select(func.count()).select_from(Client))).scalar_one()
         if existing and not append:
             raise SeedError(
+                "not_empty",
                 f"the database already has {existing} clients: seed an empty database "
-                "or pass --append"
+                "or pass --append",
+                existing=existing,
             )
         tariffs = await _ensure_tariffs(conn)
         operators = await _ensure_operators(conn)

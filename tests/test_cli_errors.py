@@ -109,3 +109,21 @@ def test_unknown_command_is_one_line(capsys: pytest.CaptureFixture[str]) -> None
         main(["nonsense"])
     assert info.value.code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_seeding_a_desk_with_clients_is_refused_in_the_desk_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make demo` after a pull under a Russian desk printed the refusal in English."""
+    path = tmp_path / "config.toml"
+    url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    path.write_text(f'[database]\nurl = "{url}"\n\n[ui]\nlanguage = "ru"\n', encoding="utf-8")
+    assert main(["--config", str(path), "db", "upgrade"]) == 0
+    assert main(["--config", str(path), "db", "seed", "--clients", "30"]) == 0
+    assert "добавлено клиентов: 30" in capsys.readouterr().out
+    assert main(["--config", str(path), "db", "seed", "--clients", "30"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "opconsole: в базе данных уже есть клиенты (30): заполняйте пустую базу или"
+        " добавьте --append"
+    )

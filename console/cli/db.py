@@ -64,8 +64,17 @@ async def seed_command(args: argparse.Namespace, settings: Settings) -> int:
                 engine, clients=args.clients, seed=args.seed, append=args.append, progress=progress
             )
         except SeedError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(tr(f"cli.seed.{exc.code}", **exc.params)) from None
         finally:
             progress.close()
-    print(summary)
+    print(
+        tr(
+            "cli.seed.done",
+            clients=summary.clients,
+            phones=summary.phones,
+            debts=summary.debts,
+            calls=summary.calls,
+            seconds=f"{summary.seconds:.1f}",
+        )
+    )
     return 0

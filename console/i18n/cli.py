@@ -31,6 +31,23 @@ CATALOG: Final[Catalog] = {
     "cli.progress.exporting": {"en": "exporting", "ru": "выгрузка"},
     "cli.progress.importing": {"en": "importing", "ru": "загрузка"},
     "cli.progress.seeding": {"en": "seeding", "ru": "заполнение"},
+    # db seed
+    "cli.seed.negative": {
+        "en": "--clients {clients}: expected 0 or more",
+        "ru": "--clients {clients}: нужно число 0 или больше",
+    },
+    "cli.seed.not_empty": {
+        "en": "the database already has {existing} clients: seed an empty database or pass"
+        " --append",
+        "ru": "в базе данных уже есть клиенты ({existing}): заполняйте пустую базу или"
+        " добавьте --append",
+    },
+    "cli.seed.done": {
+        "en": "seeded {clients} clients ({phones} phones, {debts} debts, {calls} calls)"
+        " in {seconds} s",
+        "ru": "добавлено клиентов: {clients} (телефонов: {phones}, долгов: {debts},"
+        " звонков: {calls}) за {seconds} с",
+    },
     # db
     "cli.db.revision": {
         "en": "database {url} is at revision {revision}",
