@@ -49,7 +49,6 @@ from pbx.errors import (
     NotConnectedError,
     OriginateOutcomeUnknownError,
 )
-from pbx.originate import ClickToCall
 from pbx.protocol import (
     DEFAULT_MAX_MESSAGE,
     AmiProtocol,
@@ -57,6 +56,7 @@ from pbx.protocol import (
     arrival_time,
     event_from_message,
 )
+from pbx.supervise import OriginateRequest
 from pbx.timers import LOOP_TIMERS, Timers
 
 log = logging.getLogger(__name__)
@@ -230,8 +230,9 @@ class AmiClient:
             items.extend(await self._list(proto, name, None, timeout_s))
         return items
 
-    async def originate(self, call: ClickToCall, *, timeout_s: float | None = None) -> str:
-        """Queue a click-to-call; returns its ActionID once Asterisk says 'queued'.
+    async def originate(self, call: OriginateRequest, *, timeout_s: float | None = None) -> str:
+        """Queue an Originate (a click-to-call, a listen-in, a pickup: ``pbx.originate``,
+        ``pbx.supervise``); returns its ActionID once Asterisk says 'queued'.
 
         The outcome arrives later as an OriginateResponse event with that ActionID. If the
         connection drops or the answer times out after sending, the call may be ringing:

@@ -20,6 +20,7 @@ LiveState = Literal["ringing", "queued", "talking"]
 StopReason = Literal["answered_elsewhere", "caller_hung_up", "not_answered", "busy", "lost"]
 TransferKind = Literal["blind", "attended", "redirect"]
 OriginateStage = Literal["operator_ringing", "operator_answered", "client_ringing"]
+SupervisionKind = Literal["listen", "whisper", "barge", "pickup"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,59 @@ class OriginateResult:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class SupervisionStarted:
+    """A supervisor joined an operator's call (``kind`` listen, whisper or barge).
+
+    ``linkedid`` is the supervisor's own leg (never a call of the log), ``target_linkedid``
+    the operator's call. ``supervisor`` and ``operator`` are extensions (device names when
+    not configured); ``action_id`` is the console's Originate, None when another console or
+    a phone started it.
+    """
+
+    server: str
+    linkedid: str
+    action_id: str | None
+    kind: SupervisionKind
+    supervisor: str
+    operator: str
+    target_linkedid: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisionEnded:
+    """A supervision leg is over: listening stopped, or a pickup took (or missed) its call.
+
+    ``started`` False means it never got going: the supervisor's phone did not answer
+    (``reason_code``: OriginateResponse Reason, 3 no answer, 5 busy, 0 no such device), or
+    nothing was ringing to pick up. ``operator`` is None when it never found its target.
+    """
+
+    server: str
+    linkedid: str | None
+    action_id: str | None
+    kind: SupervisionKind
+    supervisor: str | None
+    operator: str | None
+    started: bool
+    reason_code: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CallPickedUp:
+    """``by`` took the call ringing at ``from_extension``'s phone (``CallAnswered`` by
+    ``by`` follows; the log says the call was answered by ``by``)."""
+
+    server: str
+    linkedid: str
+    by: str
+    from_extension: str | None
+    action_id: str | None
+    at: datetime
+
+
 CallEvent: TypeAlias = (
     CallRinging
     | CallQueued
@@ -174,4 +228,7 @@ CallEvent: TypeAlias = (
     | CallEnded
     | OriginateProgress
     | OriginateResult
+    | SupervisionStarted
+    | SupervisionEnded
+    | CallPickedUp
 )

@@ -47,3 +47,32 @@ class OriginateOutcomeUnknownError(AmiError):
         super().__init__(f"click-to-call {action_id}: outcome unknown ({cause})")
         self.action_id = action_id
         self.cause = cause
+
+
+class QueueActionError(ActionFailedError):
+    """A queue action (QueuePause, QueueAdd, QueueRemove) refused by the PBX.
+
+    ``message`` is Asterisk's own words, kept for the log and for whoever asked; the
+    subclass says what it means, so the console can word it.
+    """
+
+
+class MemberNotDynamicError(QueueActionError):
+    """``Member not dynamic``: written in queues.conf, it cannot be logged out, only paused."""
+
+
+class AlreadyMemberError(QueueActionError):
+    """``Unable to add interface: Already there``: already logged in to that queue."""
+
+
+class NotAMemberError(QueueActionError):
+    """``Interface not found`` / ``Unable to remove interface: Not there``."""
+
+
+class NoSuchQueueError(QueueActionError):
+    """``… No such queue``: the queue is not configured on this PBX."""
+
+
+class PermissionDeniedError(ActionFailedError):
+    """``Permission denied``: the AMI user lacks the write class the action needs
+    (``agent`` for queue actions, ``originate`` for listen-in and pickup)."""

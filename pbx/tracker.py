@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from pbx.ami_event import AmiEvent
 from pbx.call_events import (
     CallAnswered,
     CallEnded,
+    CallPickedUp,
     CallerKind,
     CallEvent,
     CallQueued,
@@ -36,8 +38,12 @@ from pbx.call_events import (
     OriginateResult,
     OriginateStage,
     StopReason,
+    SupervisionEnded,
+    SupervisionKind,
+    SupervisionStarted,
     TransferKind,
 )
+from pbx.supervise import SPY_OPTIONS, SUPERVISION_APPS, mode_of_options
 from pbx.tracker_devices import (
     Classifier,
     Directory,
@@ -134,6 +140,7 @@ _KINDS: dict[str, CallerKind] = {
 }
 _CLASSIFY_CACHE_MAX = 4096
 _ENDED_MEMORY = 10_000  # linkedids remembered after their end, so late events never revive them
+_SPY_NUMBERS = frozenset(SPY_OPTIONS.values())  # a listen-in leg's CallerID number
 
 
 @dataclass(slots=True)
@@ -144,6 +151,17 @@ class _Originate:
     extension: str
     number_raw: str
     number_e164: str | None
+    linkedid: str | None = None
+
+
+@dataclass(slots=True)
+class _Supervision:
+    """A listen-in or pickup the console announced before sending its Originate."""
+
+    action_id: str
+    kind: SupervisionKind
+    supervisor: str  # extension whose phone rings first
+    operator: str | None  # whom to listen to, or whose ringing call to take
     linkedid: str | None = None
 
 
@@ -167,6 +185,7 @@ class CallTracker:
         self._chans: dict[str, Chan] = {}
         self._ended: dict[str, None] = {}
         self._originates: dict[str, _Originate] = {}
+        self._supervisions: dict[str, _Supervision] = {}
         self._last_time = 0.0
         self._handlers: dict[str, Handler] = {
             "Newchannel": self._on_newchannel,
@@ -185,6 +204,11 @@ class CallTracker:
             "BlindTransfer": self._on_blind_transfer,
             "AttendedTransfer": self._on_attended_transfer,
             "OriginateResponse": self._on_originate_response,
+            "ChanSpyStart": self._on_spy_start,
+            "ChanSpyStop": self._on_spy_stop,
+            "Pickup": self._on_pickup,
+            "QueueMemberPause": self._on_member,
+            "QueueMemberRemoved": self._on_member,
         }
 
     # ----------------------------------------------------------------- public API
@@ -218,14 +242,41 @@ class CallTracker:
         """Stop waiting for a click-to-call (e.g. its outcome became unknown after a drop)."""
         self._originates.pop(action_id, None)
 
+    def expect_supervision(
+        self,
+        action_id: str,
+        kind: SupervisionKind,
+        supervisor_extension: str,
+        operator_extension: str | None = None,
+    ) -> None:
+        """Announce a listen-in or pickup before sending its Originate (``pbx.supervise``):
+        its leg is then known as supervision from its first ring, and its outcome reported
+        (``SupervisionStarted``/``SupervisionEnded``, ``CallPickedUp``)."""
+        self._supervisions[action_id] = _Supervision(
+            action_id, kind, supervisor_extension, operator_extension
+        )
+
+    def forget_supervision(self, action_id: str) -> None:
+        self._supervisions.pop(action_id, None)
+
     def live_calls(self) -> list[LiveCall]:
-        """Every call in progress, oldest first."""
-        return [call.live(self.server) for call in self._calls.values()]
+        """Every call in progress, oldest first (supervision legs are no calls)."""
+        return [c.live(self.server) for c in self._calls.values() if c.supervision is None]
 
     def live_call(self, linkedid: str) -> LiveCall | None:
         """One call in progress, None once it ended (or if it never was)."""
         call = self._calls.get(linkedid)
-        return call.live(self.server) if call is not None else None
+        if call is None or call.supervision is not None:
+            return None
+        return call.live(self.server)
+
+    def live_supervisions(self) -> list[SupervisionStarted]:
+        """Who listens to whom now: every listen-in leg joined to an operator's call."""
+        return [
+            self._spy_started(call, to_datetime(call.started_at))
+            for call in self._calls.values()
+            if call.supervision is not None and call.supervision_state == "active"
+        ]
 
     def resync(
         self, items: Sequence[AmiEvent], now: float, *, lost_at: float | None = None
@@ -451,8 +502,9 @@ class CallTracker:
 
     def _end(self, call: Call, t: float, reason: StopReason) -> list[CallEvent]:
         events: list[CallEvent] = []
-        for label in list(call.ringing):
-            events += self._stop(call, label, reason, t)
+        if call.supervision is None:
+            for label in list(call.ringing):
+                events += self._stop(call, label, reason, t)
         for uid in call.channels:
             self._chans.pop(uid, None)
         call.channels.clear()
@@ -460,6 +512,9 @@ class CallTracker:
         self._ended[call.linkedid] = None
         if len(self._ended) > _ENDED_MEMORY:
             del self._ended[next(iter(self._ended))]
+        if call.supervision is not None:
+            self.stats["supervision_legs"] += 1
+            return self._supervision_over(call, t)
         record = call.record(self.server, t)
         events.append(CallEnded(record))
         self.stats["calls_ended"] += 1
@@ -498,6 +553,9 @@ class CallTracker:
         number = h.get("CallerIDNum")
         if uid == call.origin_uid and not call.popped and number and number != call.caller_raw:
             self._set_caller(call, number, h.get("CallerIDName") or call.caller_name)
+            if number in _SPY_NUMBERS and call.origin_ext is not None and not call.rung:
+                # A listen-in leg as pbx.supervise makes them: «Прослушка <qE>» on a desk phone.
+                call.supervision = call.supervision or mode_of_options(number)
         return []
 
     def _on_dialbegin(self, h: Headers, t: float) -> list[CallEvent]:
@@ -542,11 +600,16 @@ class CallTracker:
         label = self._dir.label(channel_device(dest.name))
         if call.origin_ext is None:
             call.origin_ext = label
-        if call.action_id is None:
+        if call.action_id is None and call.supervision_action is None:
             for originate in self._originates.values():
                 if originate.linkedid is None and originate.extension == label:
                     self._attach(call, originate)
                     break
+            else:
+                for sup in self._supervisions.values():
+                    if sup.linkedid is None and sup.supervisor == label:
+                        self._attach_supervision(call, sup)
+                        break
         return self._progress(call, "operator_ringing", t)
 
     def _client_leg(self, call: Call, dest: Chan, h: Headers, t: float) -> list[CallEvent]:
@@ -583,6 +646,8 @@ class CallTracker:
         if label is None:
             return []
         if status == "ANSWER":
+            if label == call.picked_from:
+                return []  # the leg taken over by the pickup: the picker answered
             return self._answer(call, label, t)
         if status == "BUSY":
             if call.answered_at is None:
@@ -766,6 +831,10 @@ class CallTracker:
 
     def _on_originate_response(self, h: Headers, t: float) -> list[CallEvent]:
         action_id = h.get("ActionID", "")
+        if action_id in self._supervisions or h.get("Application", "").lower() in (
+            SUPERVISION_APPS
+        ):
+            return self._supervision_response(h, t)
         originate = self._originates.get(action_id)
         uid = h.get("Uniqueid", "")
         chan = self._chans.get(uid) if uid else None
@@ -788,6 +857,170 @@ class CallTracker:
         if originate is None:
             return []
         return self._result(action_id, linkedid, False, code, reason, t)
+
+    # ----------------------------------------------------------------- supervision
+
+    def _attach_supervision(self, call: Call, sup: _Supervision) -> None:
+        sup.linkedid = call.linkedid
+        call.supervision = sup.kind
+        call.supervision_action = sup.action_id
+        call.spy_operator = call.spy_operator or sup.operator
+
+    def _originated_on(self, device: str) -> Call | None:
+        """The newest originated call whose first leg is on ``device``, not yet answered
+        (a failed Originate names the device, not the channel)."""
+        wanted = device.lower()
+        for call in reversed(self._calls.values()):
+            origin = self._chans.get(call.origin_uid or "")
+            if (
+                call.originated
+                and not call.operator_answered
+                and origin is not None
+                and channel_device(origin.name).lower() == wanted
+            ):
+                return call
+        return None
+
+    def _supervision_response(self, h: Headers, t: float) -> list[CallEvent]:
+        """OriginateResponse of a listen-in or pickup: its leg is supervision; a failure
+        (the supervisor's phone did not answer, no such device) is its end."""
+        action_id = h.get("ActionID", "")
+        sup = self._supervisions.get(action_id)
+        chan = self._chans.get(h.get("Uniqueid", ""))
+        call = chan.call if chan is not None else None
+        if call is None and sup is not None and sup.linkedid is not None:
+            call = self._calls.get(sup.linkedid)
+        if call is None and h.get("Response") != "Success":
+            call = self._originated_on(h.get("Channel", ""))
+        app = h.get("Application", "").lower()
+        kind: SupervisionKind = (
+            sup.kind
+            if sup is not None
+            else "pickup"
+            if app.startswith("pickup")
+            else mode_of_options(h.get("Data", "").rpartition(",")[2])
+        )
+        code = parse_int(h.get("Reason"))
+        if call is not None:
+            call.originated = True
+            if sup is not None and call.supervision_action is None:
+                self._attach_supervision(call, sup)
+            call.supervision = call.supervision or kind
+            if h.get("Response") == "Success":
+                call.operator_answered = True
+            else:
+                call.supervision_reason = code
+            return []
+        if h.get("Response") == "Success" or sup is None:
+            return []
+        # Failed without a channel at all (no such device): over before it began.
+        self._supervisions.pop(action_id, None)
+        return [
+            SupervisionEnded(
+                self.server, None, action_id, kind, sup.supervisor, sup.operator, False, code,
+                to_datetime(t),
+            )
+        ]  # fmt: skip
+
+    def _spy_started(self, call: Call, at: datetime) -> SupervisionStarted:
+        return SupervisionStarted(
+            server=self.server,
+            linkedid=call.linkedid,
+            action_id=call.supervision_action,
+            kind=call.supervision or "listen",
+            supervisor=call.origin_ext or "",
+            operator=call.spy_operator or "",
+            target_linkedid=call.spy_target,
+            at=at,
+        )
+
+    def _on_spy_start(self, h: Headers, t: float) -> list[CallEvent]:
+        spyer = self._chans.get(h.get("SpyerUniqueid", ""))
+        if spyer is None:
+            return self._orphan()
+        call = spyer.call
+        if call.supervision is None:  # ChanSpy from a phone's feature code or the dialplan
+            call.supervision = mode_of_options(h.get("SpyerCallerIDNum", ""))
+        if call.origin_ext is None:
+            call.origin_ext = self._dir.label(channel_device(spyer.name))
+        spyee = self._chans.get(h.get("SpyeeUniqueid", ""))
+        operator = (spyee.ext if spyee is not None else None) or self._dir.label(
+            channel_device(h.get("SpyeeChannel", ""))
+        )
+        target = spyee.call.linkedid if spyee is not None else h.get("SpyeeLinkedid") or None
+        if call.supervision_state == "active" and (call.spy_operator, call.spy_target) == (
+            operator,
+            target,
+        ):
+            return []
+        call.spy_operator, call.spy_target = operator, target
+        call.supervision_state = "active"
+        return [self._spy_started(call, to_datetime(t))]
+
+    def _on_spy_stop(self, h: Headers, t: float) -> list[CallEvent]:
+        spyer = self._chans.get(h.get("SpyerUniqueid", ""))
+        if spyer is None:
+            return self._orphan()
+        call = spyer.call
+        if call.supervision_state != "active":
+            return []
+        call.supervision_state = "stopped"
+        return [self._supervision_ended(call, t, started=True)]
+
+    def _supervision_ended(self, call: Call, t: float, *, started: bool) -> SupervisionEnded:
+        return SupervisionEnded(
+            server=self.server,
+            linkedid=call.linkedid,
+            action_id=call.supervision_action,
+            kind=call.supervision or "listen",
+            supervisor=call.origin_ext,
+            operator=call.spy_operator,
+            started=started,
+            reason_code=None if started else call.supervision_reason,
+            at=to_datetime(t),
+        )
+
+    def _supervision_over(self, call: Call, t: float) -> list[CallEvent]:
+        """A supervision leg ended: no log entry; its end, unless ChanSpyStop said it."""
+        if call.supervision_action is not None:
+            self._supervisions.pop(call.supervision_action, None)
+        if call.supervision_state == "stopped":
+            return []
+        return [self._supervision_ended(call, t, started=call.supervision_state == "active")]
+
+    def _on_pickup(self, h: Headers, t: float) -> list[CallEvent]:
+        """``by`` took the call ringing at a colleague's phone: the picker's leg joins that
+        call, which is answered by the picker (never a transfer, never a missed call)."""
+        target = self._chans.get(h.get("TargetUniqueid", ""))
+        call = target.call if target is not None else self._calls.get(h.get("TargetLinkedid", ""))
+        if call is None:
+            return self._orphan()
+        picker = self._chans.get(h.get("Uniqueid", ""))
+        by = self._dir.label(channel_device(h.get("Channel", "")))
+        from_label = (target.ext if target is not None else None) or (
+            self._dir.label(channel_device(h["TargetChannel"])) if h.get("TargetChannel") else None
+        )
+        events: list[CallEvent] = []
+        action_id: str | None = None
+        if picker is not None and picker.call is not call:
+            leg = picker.call
+            leg.supervision = "pickup"
+            leg.supervision_state = "active"
+            leg.spy_operator = from_label
+            leg.spy_target = call.linkedid
+            action_id = leg.supervision_action
+            leg.channels.discard(picker.uid)
+            picker.call = call
+            call.channels.add(picker.uid)
+            if not leg.channels:
+                events += self._end(leg, t, "caller_hung_up")
+        if picker is not None:
+            picker.ext = by
+        call.picked_from = from_label
+        events.append(
+            CallPickedUp(self.server, call.linkedid, by, from_label, action_id, to_datetime(t))
+        )
+        return events + self._answer(call, by, t)
 
     # ----------------------------------------------------------------- resync
 
@@ -828,6 +1061,13 @@ class CallTracker:
                 self.stats["orphans"] += 1
                 return []
             call = self._start(linkedid, channels[0].since)
+            app = channels[0].application.lower()
+            if len(channels) == 1 and app in SUPERVISION_APPS:  # a listen-in or pickup leg
+                call.supervision = (
+                    "pickup"
+                    if app.startswith("pickup")
+                    else mode_of_options(channels[0].app_data.rpartition(",")[2])
+                )
         events: list[CallEvent] = []
         present = {c.uid for c in channels}
         old = {uid for uid, chan in self._chans.items() if chan.born <= taken_at}
@@ -845,6 +1085,8 @@ class CallTracker:
         if call.origin_uid is None or call.origin_uid not in present:
             origin = next((c for c in channels if c.uid == linkedid), channels[0])
             self._set_origin(call, origin.uid, origin.name, origin.caller_num, origin.caller_name)
+        if call.supervision is not None:
+            return events
         events += self._resync_queue(call, channels, queued, now)
         events += self._resync_legs(call, channels, now, taken_at)
         return events

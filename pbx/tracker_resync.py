@@ -34,6 +34,8 @@ class ChannelItem:
     caller_num: str
     caller_name: str
     exten: str
+    application: str = ""  # what the channel runs (ChanSpy for a listen-in leg)
+    app_data: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,8 @@ def _channel(item: AmiEvent, at: float) -> ChannelItem | None:
         caller_num=h.get("CallerIDNum", ""),
         caller_name=h.get("CallerIDName", ""),
         exten=h.get("Exten", ""),
+        application=h.get("Application", ""),
+        app_data=h.get("ApplicationData", "") or h.get("Data", ""),
     )
 
 

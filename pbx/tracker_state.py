@@ -16,6 +16,7 @@ from pbx.call_events import (
     Disposition,
     LiveCall,
     LiveState,
+    SupervisionKind,
     TransferKind,
 )
 
@@ -116,6 +117,14 @@ class Call:
     channels: set[str] = field(default_factory=set)
     local_ext: dict[str, str] = field(default_factory=dict)  # Local pair → operator
     popped: bool = False
+    # A supervision leg (listen-in, pickup): never a call of the log.
+    supervision: SupervisionKind | None = None
+    supervision_action: str | None = None
+    supervision_state: str = "pending"  # pending, active (spying), stopped
+    spy_operator: str | None = None  # whom it listens to
+    spy_target: str | None = None  # the Linkedid of the operator's call
+    supervision_reason: int | None = None  # OriginateResponse Reason of a failed one
+    picked_from: str | None = None  # whose ringing phone this call was picked up from
 
     @property
     def direction(self) -> Direction:

@@ -13,12 +13,23 @@ from pbx.ami_event import AmiEvent
 from pbx.call_events import CallEvent
 from pbx.capture import parse_message, read_capture
 from pbx.connection_state import Backoff, ConnectionState, LinkState
+from pbx.errors import ActionFailedError
 from pbx.originate import ClickToCall
 from pbx.protocol import ProtocolStats
+from pbx.queue_actions import (
+    LogIn,
+    LogOut,
+    PauseMember,
+    QueueActionDone,
+    QueueRequest,
+    run_queue_action,
+)
+from pbx.queue_members import MemberChanged, QueueMembers
 from pbx.simulator import AmiSimulator
+from pbx.supervise import ListenIn, mode_of_options
 from pbx.tracker import CallTracker
 from pbx.tracker_feed import TrackerFeed
-from tests.tracker_support import ExpectedClick, make_tracker
+from tests.tracker_support import ExpectedClick, make_members, make_tracker
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ami"
 CAPTURES = sorted(FIXTURES.glob("*.jsonl"))
@@ -127,6 +138,9 @@ class CaptureRun:
     action_ids: dict[str, str] = field(default_factory=dict)  # recorded -> sent
     lists: dict[str, list[AmiEvent]] = field(default_factory=dict)  # list action -> items
     stats: ProtocolStats | None = None
+    members: QueueMembers = field(default_factory=lambda: make_members())
+    member_changes: list[MemberChanged] = field(default_factory=list)
+    queue_answers: list[QueueActionDone | ActionFailedError] = field(default_factory=list)
 
     @property
     def events(self) -> list[AmiEvent]:
@@ -159,6 +173,7 @@ async def play_capture(
             async for item in ami.events():
                 run.items.append(item)
                 run.out += feeder.handle(item)
+                run.member_changes += run.members.handle(item)
                 seen += isinstance(item, AmiEvent)
                 up = up or (isinstance(item, ConnectionState) and item.is_up)
                 while script and seen >= script[0].after and ami.state.is_up:
@@ -178,7 +193,28 @@ async def _perform(
 ) -> None:
     action = step.action
     recorded_id = action.get("ActionID", "")
-    if step.name == "originate":
+    if step.name == "originate" and "Application" in action:
+        # A listen-in, sent as the console sends one (not announced: as from another desk).
+        operator, _, options = action["Data"].partition(",")
+        label = action.get("CallerID", "").partition("<")[0].strip().strip('"')
+        spy = ListenIn(
+            supervisor_device=action["Channel"],
+            operator_device=operator,
+            mode=mode_of_options(options),
+            label=label,
+            timeout_s=int(action.get("Timeout", "15000")) / 1000,
+        )
+        assert spy.to_action()["Data"] == action["Data"]
+        run.action_ids[recorded_id] = await ami.originate(spy)
+    elif step.name in QUEUE_ACTIONS:
+        sent_id = f"console-{len(run.action_ids) + 1}"
+        run.action_ids[recorded_id] = sent_id
+        request = queue_request(action)
+        try:
+            run.queue_answers.append(await run_queue_action(ami, request, action_id=sent_id))
+        except ActionFailedError as exc:
+            run.queue_answers.append(exc)
+    elif step.name == "originate":
         click = clicks[recorded_id]
         call = ClickToCall(
             device=action["Channel"],
@@ -201,6 +237,30 @@ async def _perform(
 
 
 LIST_ACTIONS = frozenset({"coreshowchannels", "status", "queuestatus", "queuesummary"})
+QUEUE_ACTIONS = frozenset({"queuepause", "queueadd", "queueremove"})
+
+
+def queue_request(action: Mapping[str, str]) -> QueueRequest:
+    """The request the console would build for a recorded queue action."""
+    name = action["Action"].lower()
+    if name == "queuepause":
+        return PauseMember(
+            interface=action["Interface"],
+            paused=action["Paused"] == "true",
+            reason=action.get("Reason"),
+            queue=action.get("Queue"),
+        )
+    if name == "queueadd":
+        return LogIn(
+            queue=action["Queue"],
+            interface=action["Interface"],
+            member_name=action["MemberName"],
+            state_interface=action.get("StateInterface"),
+            penalty=int(action["Penalty"]) if "Penalty" in action else None,
+            paused=action.get("Paused") == "true",
+            reason=action.get("Reason"),
+        )
+    return LogOut(queue=action["Queue"], interface=action["Interface"])
 
 
 # -- A client's stream feeding a tracker, step by step ---------------------------------------

@@ -7,14 +7,23 @@ Times are anchored at an arbitrary epoch; tests compare durations, never wall-cl
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import TypeVar
 
 from pbx.ami_event import AmiEvent
-from pbx.call_events import CallEnded, CallEvent, CallRecord, OriginateResult
+from pbx.call_events import (
+    CallEnded,
+    CallEvent,
+    CallRecord,
+    OriginateResult,
+    SupervisionEnded,
+    SupervisionStarted,
+)
 from pbx.capture import capture_events, parse_message, read_capture, to_event
+from pbx.queue_members import QueueMembers
 from pbx.tracker import CallTracker, OperatorDevice
 from storage.phones import classify_number
 
@@ -33,6 +42,13 @@ E = TypeVar("E")
 
 def make_tracker(operators: Sequence[OperatorDevice] = OPERATORS) -> CallTracker:
     return CallTracker(server=SERVER, operators=operators, classify=classify_ru)
+
+
+def make_members(clock: Callable[[], float] | None = None) -> QueueMembers:
+    """Queue member states of the lab desk; the desk's day is UTC (captures are in 2026)."""
+    return QueueMembers(
+        server=SERVER, operators=OPERATORS, clock=clock or (lambda: BASE_EPOCH), tz=UTC
+    )
 
 
 def events_of(name: str) -> list[AmiEvent]:
@@ -90,7 +106,8 @@ def replay_clicks(name: str, clicks: Mapping[str, tuple[str, str]] | None = None
     for record in read_capture(FIXTURES / name):
         if record.dir == "send":
             headers = parse_message(record.raw)
-            if headers.get("Action") == "Originate":
+            if headers.get("Action") == "Originate" and "Application" not in headers:
+                # Listen-in Originates are left unannounced: as another console's would be.
                 extension, number = clicks[headers["ActionID"]]
                 run.tracker.expect_originate(headers["ActionID"], extension, number)
             continue
@@ -197,6 +214,8 @@ class ExpectedClick:
 class ExpectedCapture:
     calls: tuple[ExpectedCall, ...]  # in the order they end
     clicks: tuple[ExpectedClick, ...] = ()
+    # (kind, supervisor, operator) of each listen-in, in the order they started
+    supervisions: tuple[tuple[str, str, str], ...] = ()
 
 
 IVANOVA = ("+79161234567", "+79161234567", "Иванова Мария")
@@ -295,6 +314,22 @@ CONCLUSIONS: dict[str, ExpectedCapture] = {
         )
     ),
     "login_failed.jsonl": ExpectedCapture(()),
+    "queue_pause.jsonl": ExpectedCapture(
+        (ExpectedCall(*IVANOVA, ("103", "102"), "103", "answered", queue="dispatch"),)
+    ),
+    "queue_login.jsonl": ExpectedCapture(
+        (
+            ExpectedCall(
+                "+79032223344", "+79032223344", "Сидоров Олег", ("102",), "102", "answered",
+                queue="night",
+            ),
+        )
+    ),
+    "supervisor_spy.jsonl": ExpectedCapture(
+        (ExpectedCall(*IVANOVA, ("101",), "101", "answered", wait_s=2.0, talk_s=26.0),),
+        supervisions=(("listen", "103", "101"), ("whisper", "103", "101"),
+                      ("barge", "103", "101")),
+    ),
 }  # fmt: skip
 
 
@@ -333,6 +368,13 @@ def check_conclusions(
         if click.reason_code is not None:
             result = results[ids.get(click.action_id, click.action_id)]
             assert result.reason_code == click.reason_code, click
+    # Listen-in legs are supervision: seen as who listens to whom, never as calls.
+    started = [e for e in out if isinstance(e, SupervisionStarted)]
+    assert [(e.kind, e.supervisor, e.operator) for e in started] == list(expected.supervisions)
+    logged = {r.linkedid for r in records}
+    assert all(e.target_linkedid in logged and e.linkedid not in logged for e in started)
+    ended = [e for e in out if isinstance(e, SupervisionEnded)]
+    assert sorted(e.linkedid or "" for e in ended) == sorted(e.linkedid for e in started)
 
 
 def _conclusion(record: CallRecord) -> dict[str, object]:

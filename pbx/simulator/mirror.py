@@ -57,6 +57,35 @@ class Member:
     location: str
     status: str = "1"  # AST_DEVICE_NOT_INUSE
     in_call: str = "0"
+    state_interface: str = ""
+    membership: str = "static"
+    penalty: str = "0"
+    calls_taken: str = "0"
+    paused: bool = False
+    reason: str = ""
+    last_pause: str = "0"
+    login_time: str = "0"
+
+    def fields(self, queue: str) -> list[tuple[str, str]]:
+        """The member as queue events carry it (QueueMemberAdded, …Pause, …Removed)."""
+        return [
+            ("Queue", queue),
+            ("MemberName", self.name),
+            ("Interface", self.location),
+            ("StateInterface", self.state_interface or self.location),
+            ("Membership", self.membership),
+            ("Penalty", self.penalty),
+            ("CallsTaken", self.calls_taken),
+            ("LastCall", "0"),
+            ("LastPause", self.last_pause),
+            ("LoginTime", self.login_time),
+            ("InCall", self.in_call),
+            ("Status", self.status),
+            ("Paused", "1" if self.paused else "0"),
+            ("PausedReason", self.reason if self.paused else ""),
+            ("Ringinuse", "0"),
+            ("Wrapuptime", "0"),
+        ]
 
 
 @dataclass
@@ -138,10 +167,12 @@ class Mirror:
             )
         return _list(action_id, "CoreShowChannelsComplete", items)
 
-    def render_queue_status(self, action_id: str) -> list[str]:
+    def render_queue_status(self, action_id: str, only: str = "") -> list[str]:
         now = self.clock()
         items = []
         for queue, callers in self.queues.items():
+            if only and queue != only:
+                continue
             items.append(
                 render(
                     [
@@ -167,15 +198,17 @@ class Mirror:
                             ("Queue", queue),
                             ("Name", m.name),
                             ("Location", m.location),
-                            ("StateInterface", m.location),
-                            ("Membership", "static"),
-                            *((k, "0") for k in ("Penalty", "CallsTaken", "LastCall")),
-                            ("LastPause", "0"),
-                            ("LoginTime", "0"),
+                            ("StateInterface", m.state_interface or m.location),
+                            ("Membership", m.membership),
+                            ("Penalty", m.penalty),
+                            ("CallsTaken", m.calls_taken),
+                            ("LastCall", "0"),
+                            ("LastPause", m.last_pause),
+                            ("LoginTime", m.login_time),
                             ("InCall", m.in_call),
                             ("Status", m.status),
-                            ("Paused", "0"),
-                            ("PausedReason", ""),
+                            ("Paused", "1" if m.paused else "0"),
+                            ("PausedReason", m.reason if m.paused else ""),
                             ("Wrapuptime", "0"),
                             ("ActionID", action_id),
                         ]

@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from pbx.capture import parse_message
+from pbx.simulator import queue_control, supervision
 from pbx.simulator.mirror import Mirror
 from pbx.simulator.templates import Step, instantiate, templates
 from pbx.simulator.wire import BANNER, EOM, header, render, response
@@ -124,6 +125,7 @@ class AmiSimulator:
         *,
         operators: Sequence[str] = ("IAX2/op101", "IAX2/op102", "IAX2/op103"),
         queues: Sequence[str] = ("dispatch",),
+        dynamic_queues: Sequence[str] = (),
         auth_fail_delay: float = 1.0,
         call_speed: float = 1.0,
         ssl: ssl_module.SSLContext | None = None,
@@ -139,6 +141,11 @@ class AmiSimulator:
         self.mirror = Mirror()
         for queue in queues:
             self.mirror.set_members(queue, self.operators)
+        for queue in dynamic_queues:  # members log in with QueueAdd (like queue `night`)
+            self.mirror.set_members(queue, [])
+        # spied-on channel name → (listen-in leg's Linkedid, its ChanSpyStop) per listener
+        self.spies: dict[str, list[tuple[str, str]]] = {}
+        self.pickup_talk_s = 3.0  # how long a picked-up call talks before the caller leaves
         # test knobs
         self.black_hole = False
         self.hold_actions: set[str] = set()  # lower-case action names left unanswered
@@ -266,6 +273,10 @@ class AmiSimulator:
         for session in list(targets):
             if session.logged_in and session.events_on and (to is not None or not session.claimed):
                 session.write(raw)
+        if self.spies and raw.startswith("Event: Hangup\r\n"):
+            spied = parse_message(raw).get("Channel", "")
+            if spied in self.spies:
+                supervision.spied_call_ended(self, spied)
 
     def inject(self, data: bytes) -> None:
         """Raw bytes to every logged-in session, bypassing all framing (fuzzing)."""
@@ -407,10 +418,22 @@ class AmiSimulator:
             session.write(raw)
 
     def _action_queuestatus(self, session: Session, h: dict[str, str], aid: str) -> None:
-        for raw in self.mirror.render_queue_status(aid):
+        for raw in self.mirror.render_queue_status(aid, header(h, "Queue")):
             session.write(raw)
 
+    def _action_queuepause(self, session: Session, h: dict[str, str], aid: str) -> None:
+        queue_control.queue_pause(self, session, h, aid)
+
+    def _action_queueadd(self, session: Session, h: dict[str, str], aid: str) -> None:
+        queue_control.queue_add(self, session, h, aid)
+
+    def _action_queueremove(self, session: Session, h: dict[str, str], aid: str) -> None:
+        queue_control.queue_remove(self, session, h, aid)
+
     def _action_originate(self, session: Session, h: dict[str, str], aid: str) -> None:
+        if header(h, "Application"):  # ChanSpy, PickupChan: pbx.simulator.supervision
+            supervision.originate_application(self, session, h, aid)
+            return
         device = header(h, "Channel")
         exten = header(h, "Exten")
         session.write(response(aid, Message="Originate successfully queued"))
@@ -437,10 +460,17 @@ class AmiSimulator:
             session.write(response(aid, "Error", Message="No such channel"))
             return
         session.write(response(aid, Message="Channel Hungup"))
-        linkedid = chan.fields.get("Linkedid", "")
+        self.hang_up_call(chan.fields.get("Linkedid", ""))
+
+    def stop_call(self, linkedid: str) -> None:
+        """Stop playing the call ``linkedid`` (its channels stay up)."""
         task = self._calls.pop(linkedid, None)
         if task is not None:
             task.cancel()
+
+    def hang_up_call(self, linkedid: str) -> None:
+        """Stop the call ``linkedid`` plays and hang up each of its channels."""
+        self.stop_call(linkedid)
         for c in self.mirror.linked(linkedid):
             base = [("Channel", c.name), *c.fields.items()]
             if any(c.name == q.channel for qs in self.mirror.queues.values() for q in qs):
@@ -489,6 +519,10 @@ class AmiSimulator:
             if delay > 0:
                 await asyncio.sleep(delay)
             self.emit(step.raw)
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run ``coro`` until it ends or the simulator closes."""
+        self._spawn(coro)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)

@@ -83,6 +83,14 @@ def _call_of(linkedid: str, devices: Sequence[str]) -> Callable[[dict[str, str]]
     return keep
 
 
+def _spy_leg(linkedid: str) -> Callable[[dict[str, str]], bool]:
+    def keep(h: dict[str, str]) -> bool:
+        ids = (h.get("Linkedid"), h.get("DestLinkedid"), h.get("SpyerLinkedid"))
+        return linkedid in ids or h.get("Event") == "OriginateResponse"
+
+    return keep
+
+
 @cache
 def templates() -> dict[str, Template]:
     """Every template by name (loaded once)."""
@@ -114,6 +122,14 @@ def templates() -> dict[str, Template]:
             ("IAX2/op103",),
             "+74957654321",
             "",
+        ),
+        "spy_leg": Template(  # the supervisor's own leg of a listen-in, up to ChanSpyStart
+            "spy_leg",
+            _segment("supervisor_spy.jsonl", 4.035, 5.2, _spy_leg("a-1796601904.23")),
+            ("IAX2/op103", "IAX2/op101"),
+            "qE",
+            "Прослушка",
+            "lab-2",
         ),
         "originate_answered": Template(
             "originate_answered",
