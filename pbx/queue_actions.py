@@ -23,6 +23,7 @@ on one line: a line break would end the AMI header and start another.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -49,6 +50,9 @@ __all__ = [
 ]
 
 
+_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
 class ActionSender(Protocol):
     """What sends an action: ``pbx.ami_client.AmiClient`` (or a test double)."""
 
@@ -59,7 +63,7 @@ class ActionSender(Protocol):
 
 def one_line(value: str) -> str:
     """A header value that cannot end its header: line breaks become spaces."""
-    return " ".join(value.replace("\r", "\n").split("\n")).strip()
+    return _BREAKS.sub(" ", value).strip()
 
 
 def _flag(value: bool) -> str:
@@ -96,7 +100,7 @@ class LogIn:
     member_name: str  # how queue events and QueueStatus name the member
     state_interface: str | None = None  # the phone whose state is the member's (Local members)
     penalty: int | None = None
-    paused: bool = False
+    paused: bool | None = None  # None: Asterisk's default (not paused)
     reason: str | None = None  # pause reason when logging in paused
 
     def to_action(self) -> dict[str, str]:
@@ -110,7 +114,8 @@ class LogIn:
             action["StateInterface"] = one_line(self.state_interface)
         if self.penalty is not None:
             action["Penalty"] = str(int(self.penalty))
-        action["Paused"] = _flag(self.paused)
+        if self.paused is not None:
+            action["Paused"] = _flag(self.paused)
         reason = one_line(self.reason or "")
         if self.paused and reason:
             action["Reason"] = reason

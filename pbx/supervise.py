@@ -39,7 +39,7 @@ SpyMode = Literal["listen", "whisper", "barge"]
 SPY_OPTIONS: dict[SpyMode, str] = {"listen": "qE", "whisper": "qwE", "barge": "qBE"}
 # Applications whose originated legs are supervision, not calls (lower case).
 SUPERVISION_APPS = frozenset({"chanspy", "extenspy", "pickupchan", "pickup"})
-_BAD_DEVICE = frozenset(",&|\r\n\"<>")
+_BAD_DEVICE = frozenset(',&|\r\n"<>')
 
 
 class OriginateRequest(Protocol):

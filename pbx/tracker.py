@@ -26,9 +26,9 @@ from pbx.ami_event import AmiEvent
 from pbx.call_events import (
     CallAnswered,
     CallEnded,
-    CallPickedUp,
     CallerKind,
     CallEvent,
+    CallPickedUp,
     CallQueued,
     CallRinging,
     CallStoppedRinging,
@@ -502,9 +502,8 @@ class CallTracker:
 
     def _end(self, call: Call, t: float, reason: StopReason) -> list[CallEvent]:
         events: list[CallEvent] = []
-        if call.supervision is None:
-            for label in list(call.ringing):
-                events += self._stop(call, label, reason, t)
+        for label in list(call.ringing):
+            events += self._stop(call, label, reason, t)
         for uid in call.channels:
             self._chans.pop(uid, None)
         call.channels.clear()
@@ -553,7 +552,7 @@ class CallTracker:
         number = h.get("CallerIDNum")
         if uid == call.origin_uid and not call.popped and number and number != call.caller_raw:
             self._set_caller(call, number, h.get("CallerIDName") or call.caller_name)
-            if number in _SPY_NUMBERS and call.origin_ext is not None and not call.rung:
+            if number in _SPY_NUMBERS and call.origin_ext is not None and _leg_only(call):
                 # A listen-in leg as pbx.supervise makes them: «Прослушка <qE>» on a desk phone.
                 call.supervision = call.supervision or mode_of_options(number)
         return []
@@ -607,7 +606,7 @@ class CallTracker:
                     break
             else:
                 for sup in self._supervisions.values():
-                    if sup.linkedid is None and sup.supervisor == label:
+                    if sup.linkedid is None and sup.supervisor == label and _leg_only(call):
                         self._attach_supervision(call, sup)
                         break
         return self._progress(call, "operator_ringing", t)
@@ -901,7 +900,7 @@ class CallTracker:
             else mode_of_options(h.get("Data", "").rpartition(",")[2])
         )
         code = parse_int(h.get("Reason"))
-        if call is not None:
+        if call is not None and _leg_only(call):
             call.originated = True
             if sup is not None and call.supervision_action is None:
                 self._attach_supervision(call, sup)
@@ -940,6 +939,8 @@ class CallTracker:
             return self._orphan()
         call = spyer.call
         if call.supervision is None:  # ChanSpy from a phone's feature code or the dialplan
+            if not _leg_only(call):
+                return self._malformed()  # a call with a client cannot be a listen-in
             call.supervision = mode_of_options(h.get("SpyerCallerIDNum", ""))
         if call.origin_ext is None:
             call.origin_ext = self._dir.label(channel_device(spyer.name))
@@ -1002,7 +1003,7 @@ class CallTracker:
         )
         events: list[CallEvent] = []
         action_id: str | None = None
-        if picker is not None and picker.call is not call:
+        if picker is not None and picker.call is not call and _leg_only(picker.call):
             leg = picker.call
             leg.supervision = "pickup"
             leg.supervision_state = "active"
@@ -1159,3 +1160,9 @@ class CallTracker:
         for label in [lbl for lbl in call.ringing if lbl not in ringing and lbl not in newer]:
             events += self._stop(call, label, "not_answered", now)
         return events
+
+
+def _leg_only(call: Call) -> bool:
+    """Whether a call may be a supervision leg: nobody rang for it, nobody answered it
+    (a listen-in or pickup leg is the person's own phone and an application, nothing else)."""
+    return not call.rung and call.answered_at is None

@@ -257,7 +257,7 @@ def queue_request(action: Mapping[str, str]) -> QueueRequest:
             member_name=action["MemberName"],
             state_interface=action.get("StateInterface"),
             penalty=int(action["Penalty"]) if "Penalty" in action else None,
-            paused=action.get("Paused") == "true",
+            paused=action["Paused"] == "true" if "Paused" in action else None,
             reason=action.get("Reason"),
         )
     return LogOut(queue=action["Queue"], interface=action["Interface"])

@@ -84,8 +84,10 @@ def test_queue_requests_send_exactly_the_recorded_actions() -> None:
 
 def test_pause_in_every_queue_has_no_queue_header_and_reasons_stay_on_one_line() -> None:
     assert PauseMember("IAX2/op101", paused=False).to_action() == {
-        "Action": "QueuePause", "Interface": "IAX2/op101", "Paused": "false",
-    }  # fmt: skip
+        "Action": "QueuePause",
+        "Interface": "IAX2/op101",
+        "Paused": "false",
+    }
     typed = PauseMember("IAX2/op101", reason="Обед\r\nAction: Originate", queue="dispatch")
     action = typed.to_action()
     assert action["Reason"] == "Обед Action: Originate" and "Action: Originate" not in (
@@ -93,9 +95,14 @@ def test_pause_in_every_queue_has_no_queue_header_and_reasons_stay_on_one_line()
     )
     login = LogIn("night", "PJSIP/7", "Семь", penalty=2, paused=True, reason="Перерыв")
     assert login.to_action() == {
-        "Action": "QueueAdd", "Queue": "night", "Interface": "PJSIP/7", "MemberName": "Семь",
-        "Penalty": "2", "Paused": "true", "Reason": "Перерыв",
-    }  # fmt: skip
+        "Action": "QueueAdd",
+        "Queue": "night",
+        "Interface": "PJSIP/7",
+        "MemberName": "Семь",
+        "Penalty": "2",
+        "Paused": "true",
+        "Reason": "Перерыв",
+    }
 
 
 def test_listen_in_modes_send_the_recorded_originates() -> None:
@@ -152,13 +159,17 @@ def test_supervisor_spy_logs_one_call_and_three_listen_ins_never_calls() -> None
     run = replay("supervisor_spy.jsonl")
     [record] = run.records
     assert (record.direction, record.answered_by, record.disposition) == (
-        "inbound", "101", "answered",
-    )  # fmt: skip
+        "inbound",
+        "101",
+        "answered",
+    )
     assert seconds(record.talk_s, 26.0)
     started = run.of(SupervisionStarted)
     assert [(s.kind, s.supervisor, s.operator) for s in started] == [
-        ("listen", "103", "101"), ("whisper", "103", "101"), ("barge", "103", "101"),
-    ]  # fmt: skip
+        ("listen", "103", "101"),
+        ("whisper", "103", "101"),
+        ("barge", "103", "101"),
+    ]
     assert {s.target_linkedid for s in started} == {record.linkedid}
     ended = run.of(SupervisionEnded)
     assert len(ended) == 3 and all(e.started and e.operator == "101" for e in ended)
@@ -194,8 +205,10 @@ def test_announced_listen_in_carries_the_consoles_action_id() -> None:
             run.feed([AmiEvent("lab", headers["Event"], headers, 1_795_365_000.0 + record.t)])
     assert [s.action_id for s in run.of(SupervisionStarted)] == ["lab-2", "lab-3", "lab-4"]
     assert sorted(e.action_id or "" for e in run.of(SupervisionEnded)) == [
-        "lab-2", "lab-3", "lab-4",
-    ]  # fmt: skip
+        "lab-2",
+        "lab-3",
+        "lab-4",
+    ]
     assert len(run.records) == 1
 
 
@@ -207,11 +220,25 @@ def unanswered_spy(announce: bool) -> Replay:
         run.tracker.expect_supervision("spy-1", "listen", "103", "101")
     s = Script().channel(0.0, "s1", "IAX2/op103-1", "s1")
     s.add(0.0, "DialBegin", DestChannel="IAX2/op103-1", DestUniqueid="s1", DestLinkedid="s1")
-    s.add(8.0, "DialEnd", DestChannel="IAX2/op103-1", DestUniqueid="s1", DestLinkedid="s1",
-          DialStatus="NOANSWER")  # fmt: skip
-    s.add(8.0, "OriginateResponse", ActionID="spy-1", Response="Failure",
-          Channel="IAX2/op103", Application="ChanSpy", Data="IAX2/op101,qE", Reason="3",
-          Uniqueid="<unknown>")  # fmt: skip
+    s.add(
+        8.0,
+        "DialEnd",
+        DestChannel="IAX2/op103-1",
+        DestUniqueid="s1",
+        DestLinkedid="s1",
+        DialStatus="NOANSWER",
+    )
+    s.add(
+        8.0,
+        "OriginateResponse",
+        ActionID="spy-1",
+        Response="Failure",
+        Channel="IAX2/op103",
+        Application="ChanSpy",
+        Data="IAX2/op101,qE",
+        Reason="3",
+        Uniqueid="<unknown>",
+    )
     s.hangup(8.0, "s1", "IAX2/op103-1", "s1", cause="19")
     run.feed(s.events)
     return run
@@ -229,13 +256,28 @@ def test_an_unanswered_listen_in_is_no_failed_call_of_the_supervisor(announce: b
 def test_a_listen_in_from_no_such_device_ends_at_once() -> None:
     run = Replay(make_tracker())
     run.tracker.expect_supervision("spy-2", "barge", "199", "101")
-    run.feed(Script().add(0.0, "OriginateResponse", ActionID="spy-2", Response="Failure",
-                          Channel="IAX2/op199", Application="ChanSpy", Data="IAX2/op101,qBE",
-                          Reason="0", Uniqueid="<unknown>").events)  # fmt: skip
+    run.feed(
+        Script()
+        .add(
+            0.0,
+            "OriginateResponse",
+            ActionID="spy-2",
+            Response="Failure",
+            Channel="IAX2/op199",
+            Application="ChanSpy",
+            Data="IAX2/op101,qBE",
+            Reason="0",
+            Uniqueid="<unknown>",
+        )
+        .events
+    )
     [ended] = run.of(SupervisionEnded)
     assert (ended.linkedid, ended.kind, ended.started, ended.reason_code) == (
-        None, "barge", False, 0,
-    )  # fmt: skip
+        None,
+        "barge",
+        False,
+        0,
+    )
 
 
 # -- pickup in the tracker -----------------------------------------------------------------
@@ -250,13 +292,35 @@ def picked_up() -> Replay:
     s.channel(0.0, *ring, "c1").dial(0.0, caller, ring, "c1", exten="5002")
     s.channel(2.0, "p1", "IAX2/op101-1", "p1")
     s.add(2.0, "DialBegin", DestChannel="IAX2/op101-1", DestUniqueid="p1", DestLinkedid="p1")
-    s.add(3.0, "DialEnd", DestChannel="IAX2/op101-1", DestUniqueid="p1", DestLinkedid="p1",
-          DialStatus="ANSWER")  # fmt: skip
-    s.add(3.0, "OriginateResponse", ActionID="pk-1", Response="Success",
-          Channel="IAX2/op101-1", Application="PickupChan", Data="IAX2/op102", Reason="4",
-          Uniqueid="p1")  # fmt: skip
-    s.add(3.0, "Pickup", Channel="IAX2/op101-1", Uniqueid="p1", Linkedid="p1",
-          TargetChannel="IAX2/op102-1", TargetUniqueid="c2", TargetLinkedid="c1")  # fmt: skip
+    s.add(
+        3.0,
+        "DialEnd",
+        DestChannel="IAX2/op101-1",
+        DestUniqueid="p1",
+        DestLinkedid="p1",
+        DialStatus="ANSWER",
+    )
+    s.add(
+        3.0,
+        "OriginateResponse",
+        ActionID="pk-1",
+        Response="Success",
+        Channel="IAX2/op101-1",
+        Application="PickupChan",
+        Data="IAX2/op102",
+        Reason="4",
+        Uniqueid="p1",
+    )
+    s.add(
+        3.0,
+        "Pickup",
+        Channel="IAX2/op101-1",
+        Uniqueid="p1",
+        Linkedid="p1",
+        TargetChannel="IAX2/op102-1",
+        TargetUniqueid="c2",
+        TargetLinkedid="c1",
+    )
     s.dial(3.0, caller, ring, "c1", exten="5002", status="ANSWER")
     s.hangup(3.0, *ring, "c1", cause="26")
     s.hangup(10.0, *caller, "c1").hangup(10.0, "p1", "IAX2/op101-1", "p1")
@@ -268,18 +332,25 @@ def test_a_picked_up_call_is_answered_by_whoever_took_it() -> None:
     run = picked_up()
     [record] = run.records
     assert (record.answered_by, record.disposition, record.transferred_to) == (
-        "101", "answered", (),
-    )  # fmt: skip
+        "101",
+        "answered",
+        (),
+    )
     assert record.operators_rung == ("102", "101")
     assert seconds(record.wait_s, 3.0) and seconds(record.talk_s, 7.0)
     [picked] = run.of(CallPickedUp)
     assert (picked.by, picked.from_extension, picked.action_id, picked.linkedid) == (
-        "101", "102", "pk-1", "c1",
-    )  # fmt: skip
+        "101",
+        "102",
+        "pk-1",
+        "c1",
+    )
     [stopped] = run.of(CallStoppedRinging)
     assert (stopped.extension, stopped.reason, stopped.answered_by) == (
-        "102", "answered_elsewhere", "101",
-    )  # fmt: skip
+        "102",
+        "answered_elsewhere",
+        "101",
+    )
     [ended] = run.of(SupervisionEnded)
     assert (ended.kind, ended.started, ended.operator) == ("pickup", True, "102")
 
@@ -313,15 +384,28 @@ async def test_simulator_queue_control_pauses_logs_in_and_refuses_like_asterisk(
             for item in track.items:
                 members.handle(item)
             assert {m.interface for m in members.members() if m.logged_in} == {
-                "IAX2/op101", "IAX2/op102", "IAX2/op103",
-            }  # fmt: skip
-            done = await run_queue_action(ami, PauseMember("IAX2/op101", reason="Обед",
-                                                           queue="dispatch"))  # fmt: skip
+                "IAX2/op101",
+                "IAX2/op102",
+                "IAX2/op103",
+            }
+            done = await run_queue_action(
+                ami, PauseMember("IAX2/op101", reason="Обед", queue="dispatch")
+            )
             assert done.message == "Interface paused successfully"
-            await run_queue_action(ami, LogIn("night", "IAX2/op102", "Оператор 102",
-                                              "IAX2/op102", penalty=0))  # fmt: skip
-            await run_queue_action(ami, LogIn("night", "IAX2/op103", "Оператор 103",
-                                              "IAX2/op103", paused=True, reason="Перерыв"))  # fmt: skip
+            await run_queue_action(
+                ami, LogIn("night", "IAX2/op102", "Оператор 102", "IAX2/op102", penalty=0)
+            )
+            await run_queue_action(
+                ami,
+                LogIn(
+                    "night",
+                    "IAX2/op103",
+                    "Оператор 103",
+                    "IAX2/op103",
+                    paused=True,
+                    reason="Перерыв",
+                ),
+            )
             with pytest.raises(AlreadyMemberError):
                 await run_queue_action(ami, LogIn("night", "IAX2/op102", "Оператор 102"))
             with pytest.raises(MemberNotDynamicError) as not_dynamic:
@@ -336,7 +420,9 @@ async def test_simulator_queue_control_pauses_logs_in_and_refuses_like_asterisk(
             assert night is not None and night.dynamic and night.reason == "Перерыв"
             # QueueStatus tells the same, with paused and reason.
             listed = await ami.list_action("QueueStatus", {"Queue": "dispatch"})
-            [op101] = [e for e in listed if e.name == "QueueMember" and e.get("Location") == "IAX2/op101"]  # fmt: skip
+            [op101] = [
+                e for e in listed if e.name == "QueueMember" and e.get("Location") == "IAX2/op101"
+            ]
             assert (op101.get("Paused"), op101.get("PausedReason")) == ("1", "Обед")
             await run_queue_action(ami, LogOut("night", "IAX2/op102"))
             await run_queue_action(ami, PauseMember("IAX2/op101", paused=False))
@@ -360,7 +446,8 @@ async def test_simulator_queue_control_pauses_logs_in_and_refuses_like_asterisk(
 
 async def test_simulator_listen_in_is_supervision_of_the_operators_call() -> None:
     async with AmiSimulator(port=0, username=USER, secret=SECRET, call_speed=2.0) as sim:
-        async with client_for(sim) as ami:
+        ami = client_for(sim)
+        async with ami:
             track = Tracking(ami)
             await track.until(is_state(LinkState.UP))
             linkedid = sim.start_call("direct_answered", devices=["IAX2/op101"])
@@ -407,7 +494,8 @@ async def test_simulator_pickup_takes_a_colleagues_ringing_call() -> None:
 
 async def test_simulator_pickup_with_nothing_ringing_is_no_call() -> None:
     async with AmiSimulator(port=0, username=USER, secret=SECRET, call_speed=4.0) as sim:
-        async with client_for(sim) as ami:
+        ami = client_for(sim)
+        async with ami:
             track = Tracking(ami)
             await track.until(is_state(LinkState.UP))
             pick = Pickup("IAX2/op101", "IAX2/op102")

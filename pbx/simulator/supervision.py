@@ -56,9 +56,7 @@ def _prefixed(prefix: str, chan: Channel) -> dict[str, str]:
     }
 
 
-def originate_application(
-    sim: AmiSimulator, session: Session, h: dict[str, str], aid: str
-) -> None:
+def originate_application(sim: AmiSimulator, session: Session, h: dict[str, str], aid: str) -> None:
     """``Originate`` with ``Application``: answered 'queued', then the leg plays."""
     device = header(h, "Channel")
     app = header(h, "Application")
