@@ -1044,8 +1044,36 @@ class CallTracker:
         queued.update({q.channel: q for q in snap.queue_entries if q.channel})
         for linkedid, channels in snap.calls.items():
             events += self._resync_call(linkedid, channels, queued, now, taken_at)
+        events += self._resync_spies(snap, now)
         if now > self._last_time:
             self._last_time = now
+        return events
+
+    def _resync_spies(self, snap: Snapshot, now: float) -> list[CallEvent]:
+        """Listen-in legs the lists show (Application ChanSpy) that we did not know were
+        listening: whom they listen to, from ApplicationData (``IAX2/op101,qE``)."""
+        events: list[CallEvent] = []
+        for linkedid, channels in snap.calls.items():
+            call = self._calls.get(linkedid)
+            if call is None or call.supervision in (None, "pickup"):
+                continue
+            if call.supervision_state != "pending" or channels[0].application != "ChanSpy":
+                continue
+            device = channels[0].app_data.partition(",")[0]
+            if not device:
+                continue
+            call.spy_operator = self._dir.label(device)
+            spied = next(
+                (
+                    c.call
+                    for c in self._chans.values()
+                    if c.call is not call and channel_device(c.name).lower() == device.lower()
+                ),
+                None,
+            )
+            call.spy_target = spied.linkedid if spied is not None else None
+            call.supervision_state = "active"
+            events.append(self._spy_started(call, to_datetime(now)))
         return events
 
     def _resync_call(

@@ -460,6 +460,19 @@ async def test_simulator_listen_in_is_supervision_of_the_operators_call() -> Non
             assert (started.kind, started.supervisor, started.operator) == ("whisper", "103", "101")
             assert (started.target_linkedid, started.action_id) == (linkedid, spy.action_id)
             assert [c.linkedid for c in track.tracker.live_calls()] == [linkedid]
+            # A console connecting now learns it from the lists (CoreShowChannel: ChanSpy).
+            late_ami = client_for(sim)
+            async with late_ami:
+                late = Tracking(late_ami)
+                seen = await late.until(is_state(LinkState.UP))
+                assert [c.linkedid for c in late.tracker.live_calls()] == [linkedid]
+                [known] = [e for e in seen if isinstance(e, SupervisionStarted)]
+                assert (known.supervisor, known.operator, known.target_linkedid) == (
+                    "103",
+                    "101",
+                    linkedid,
+                )
+                assert known.kind == "whisper"
             await track.until(named("ChanSpyStop"))
             await track.until(named("Hangup", Channel="IAX2/op103-"))
             await track.sync(sim)

@@ -117,6 +117,9 @@ class Mirror:
         if event == "Newexten" and chan is not None:
             chan.application = h.get("Application", chan.application)
             chan.app_data = h.get("AppData", chan.app_data)
+        elif event == "OriginateResponse" and chan is not None and h.get("Application"):
+            chan.application = h.get("Application", "")  # a listen-in or pickup leg
+            chan.app_data = h.get("Data", "")
         elif event == "BridgeEnter" and chan is not None:
             chan.bridge = h.get("BridgeUniqueid", "")
         elif event == "BridgeLeave" and chan is not None:
