@@ -48,6 +48,7 @@ from pbx.errors import (
     ConnectionLostError,
     NotConnectedError,
     OriginateOutcomeUnknownError,
+    PermissionDeniedError,
 )
 from pbx.protocol import (
     DEFAULT_MAX_MESSAGE,
@@ -469,7 +470,11 @@ def _check(action: Mapping[str, str], result: Any) -> dict[str, str]:
     message = result[0] if isinstance(result, list) else result
     headers = {k: v if isinstance(v, str) else v[0] for k, v in message.items() if k != "content"}
     if headers.get("Response") in _FAILED:
-        raise ActionFailedError(action.get("Action", "?"), headers.get("Message", ""))
+        message = headers.get("Message", "")
+        # The AMI user lacks the write class the action needs: the desk's set-up, not a
+        # refusal of what was asked.
+        kind = PermissionDeniedError if message == "Permission denied" else ActionFailedError
+        raise kind(action.get("Action", "?"), message)
     return headers
 
 

@@ -518,3 +518,18 @@ async def test_simulator_pickup_with_nothing_ringing_is_no_call() -> None:
     assert not any(isinstance(e, CallEnded) for e in track.out)
     [ended] = [e for e in track.out if isinstance(e, SupervisionEnded)]
     assert (ended.kind, ended.started) == ("pickup", False)
+
+
+async def test_a_user_without_the_agent_class_is_told_permission_denied() -> None:
+    """Least privilege (docs/asterisk.md): QueuePause needs write class agent; without it
+    Asterisk answers «Permission denied», which is no refusal about the operator."""
+    async with AmiSimulator(port=0, username=USER, secret=SECRET) as sim:
+        sim.denied_actions = {"queuepause", "originate"}
+        ami = client_for(sim)
+        async with ami:
+            await Tracking(ami).until(is_state(LinkState.UP))
+            with pytest.raises(PermissionDeniedError) as denied:
+                await run_queue_action(ami, PauseMember("IAX2/op101", reason="Обед"))
+            assert denied.value.message == "Permission denied"
+            with pytest.raises(PermissionDeniedError):
+                await ami.originate(ListenIn("IAX2/op103", "IAX2/op101"))

@@ -55,6 +55,7 @@ async def run_simulator(
         username,
         secret,
         operators=operators or ("IAX2/op101", "IAX2/op102", "IAX2/op103"),
+        dynamic_queues=("night",),  # where the demo's supervisor logs operators in and out
         call_speed=speed if speed > 0 and replay is None else 1.0,
     ) as sim:
         log.info("AMI simulator listening on %s:%d", host, sim.port)

@@ -149,6 +149,8 @@ class AmiSimulator:
         # test knobs
         self.black_hole = False
         self.hold_actions: set[str] = set()  # lower-case action names left unanswered
+        # lower-case action names refused as to a user without their write class
+        self.denied_actions: set[str] = set()
         self.originate_outcome = "answered"
         self.busy_numbers: set[str] = set()
         # counters
@@ -372,6 +374,9 @@ class AmiSimulator:
             session.write(response(aid, "Error", Message="Authentication Required"))
             return
         if name in self.hold_actions:
+            return
+        if name in self.denied_actions:
+            session.write(response(aid, "Error", Message="Permission denied"))
             return
         if session.expect[name] > 0:
             session.expect[name] -= 1
