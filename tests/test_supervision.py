@@ -533,3 +533,24 @@ async def test_a_user_without_the_agent_class_is_told_permission_denied() -> Non
             assert denied.value.message == "Permission denied"
             with pytest.raises(PermissionDeniedError):
                 await ami.originate(ListenIn("IAX2/op103", "IAX2/op101"))
+
+
+async def test_a_pause_made_by_another_console_reaches_this_one() -> None:
+    """Changes made elsewhere (another supervisor, a phone's feature code) arrive as events:
+    this console's member states follow without asking."""
+    async with AmiSimulator(port=0, username=USER, secret=SECRET) as sim:
+        mine, theirs = client_for(sim), client_for(sim)
+        async with mine, theirs:
+            watching = Tracking(mine)
+            await watching.until(is_state(LinkState.UP))
+            await Tracking(theirs).until(is_state(LinkState.UP))
+            members = make_members()
+            for item in watching.items:
+                members.handle(item)
+            await run_queue_action(theirs, PauseMember("IAX2/op102", reason="Документы"))
+            await watching.until(named("QueueMemberPause"))
+            for item in watching.items:
+                members.handle(item)
+            state = members.member("dispatch", "IAX2/op102")
+            assert state is not None and (state.paused, state.reason) == (True, "Документы")
+            assert members.paused_since("IAX2/op102") is not None
