@@ -454,6 +454,8 @@ class CallTracker:
         """`label` is talking on the call now: first answer, or the end of a transfer."""
         if call.talking == label:
             return []
+        if label == call.picked_from and not call.transferred_to:
+            return []  # the leg a pickup took over "answers" (DialEnd, AgentConnect)
         events: list[CallEvent] = []
         call.ringing.pop(label, None)
         if label not in call.rung:  # answered before we saw it ring (resync, lost events)
@@ -645,8 +647,6 @@ class CallTracker:
         if label is None:
             return []
         if status == "ANSWER":
-            if label == call.picked_from:
-                return []  # the leg taken over by the pickup: the picker answered
             return self._answer(call, label, t)
         if status == "BUSY":
             if call.answered_at is None:

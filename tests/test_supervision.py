@@ -355,6 +355,44 @@ def test_a_picked_up_call_is_answered_by_whoever_took_it() -> None:
     assert (ended.kind, ended.started, ended.operator) == ("pickup", True, "102")
 
 
+def test_a_queue_call_picked_up_is_no_transfer_to_the_member_whose_leg_answered() -> None:
+    """In a ringall queue the taken-over leg answers as its member (AgentConnect 102): the
+    call is still answered by 101, who picked it up, and the other members stop ringing."""
+    run = Replay(make_tracker())
+    caller = ("c1", "IAX2/pstn-1")
+    legs = {ext: (f"c{ext}", f"IAX2/op{ext}-1") for ext in ("102", "103")}
+    s = Script().channel(0.0, *caller, "c1", "+79161234567", "Иванова Мария")
+    s.add(0.0, "QueueCallerJoin", Channel=caller[1], Uniqueid="c1", Linkedid="c1",
+          Queue="dispatch", Position="1")  # fmt: skip
+    for ext, leg in legs.items():
+        s.channel(0.5, *leg, "c1")
+        s.add(0.5, "AgentCalled", Channel=caller[1], Uniqueid="c1", Linkedid="c1",
+              DestChannel=leg[1], DestUniqueid=leg[0], Queue="dispatch",
+              Interface=f"IAX2/op{ext}")  # fmt: skip
+        s.dial(0.5, caller, leg, "c1")
+    s.channel(2.0, "p1", "IAX2/op101-1", "p1")
+    s.add(2.0, "DialBegin", DestChannel="IAX2/op101-1", DestUniqueid="p1", DestLinkedid="p1")
+    s.add(3.0, "Pickup", Channel="IAX2/op101-1", Uniqueid="p1", Linkedid="p1",
+          TargetChannel=legs["102"][1], TargetUniqueid="c102", TargetLinkedid="c1")  # fmt: skip
+    s.dial(3.0, caller, legs["102"], "c1", status="ANSWER")
+    s.dial(3.0, caller, legs["103"], "c1", status="CANCEL")
+    s.add(3.0, "AgentConnect", Channel=caller[1], Uniqueid="c1", Linkedid="c1",
+          DestChannel=legs["102"][1], DestUniqueid="c102", Queue="dispatch",
+          Interface="IAX2/op102")  # fmt: skip
+    for leg in legs.values():
+        s.hangup(3.0, *leg, "c1", cause="26")
+    s.hangup(9.0, *caller, "c1").hangup(9.0, "p1", "IAX2/op101-1", "p1")
+    run.feed(s.events)
+    [record] = run.records
+    assert (record.answered_by, record.transferred_to, record.queue) == ("101", (), "dispatch")
+    assert record.operators_rung == ("102", "103", "101")
+    stopped = {e.extension: e for e in run.of(CallStoppedRinging)}
+    assert {k: (e.reason, e.answered_by) for k, e in stopped.items()} == {
+        "102": ("answered_elsewhere", "101"),
+        "103": ("answered_elsewhere", "101"),
+    }
+
+
 # -- the simulator answers as Asterisk does -------------------------------------------------
 
 
