@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from console.data import database_error
-from console.widgets.card.panel import explain
+from console.widgets.card.saving import explain
 from storage.clients import validate_changes
 from storage.db import StorageError
 from storage.errors import InvalidChange

@@ -63,8 +63,9 @@ POOL_SIZE = 4
 # and the card together; with a slower database the number shows first, the card follows.
 CARD_WAIT = 0.04
 # While a ring's card is on its way (at most this long), the live strip is not redrawn: a
-# strip update is a screen update of its own (20-30 ms) on the pop path. It catches up
-# right after the card is on screen.
+# strip update is a screen update of its own, on the pop path (figures: docs/performance.md,
+# «Pop path: what the code avoids, and why»). It catches up right after the card is on
+# screen.
 STRIP_HOLD = 0.15
 # A key pressed this recently means the dispatcher is at the keys: a ring does not take them.
 TYPING_SECONDS = 3.0
@@ -143,9 +144,10 @@ class DispatcherScreen(CardActions, Screen[None]):
     # --- footer -------------------------------------------------------------------------
 
     def refresh_bindings(self) -> None:
-        """Coalesced and a little late: a footer rebuild costs tens of milliseconds of the
-        main thread, and a pop asks for several (the popup shown, its tab, focus, the card
-        arrived); one rebuild after the card is on screen says the same."""
+        """Coalesced and a little late: a footer rebuild is costly main-thread work (see
+        docs/performance.md, «Pop path: what the code avoids, and why»), and a pop asks for
+        several (the popup shown, its tab, focus, the card arrived); one rebuild after the
+        card is on screen says the same."""
         if self._bindings_timer is None:
             self._bindings_timer = self._later(BINDINGS_DELAY, self._flush_bindings)
 

@@ -4,18 +4,19 @@ Textual 8.2.8 leaks in `Footer` (upstream Textualize/textual#6666): each rebuild
 footer (`refresh_bindings()`, every focus change) composes new `FooterKey` widgets, and
 each of them registers a watcher on the long-lived `Footer` (for `compact`). Those watchers
 are pruned only when `Footer.compact` changes, so the removed keys (and everything they
-reference) stay alive: a desk console grew by ~100 MB over 200 calls.
+reference) stay alive: a desk console's memory grew with every call (the figure is in
+docs/performance.md, «Pop path: what the code avoids, and why»).
 
 `ConsoleFooter` pokes `compact` after every recompose, which prunes the watchers of the
 keys just removed. Remove that part once Textual ships the fix.
 
-A rebuild also costs tens of milliseconds of the main thread, and Textual queues one per
-`refresh_bindings()`; several requests before the next screen update are one rebuild here,
-and a rebuild that would show the very keys already shown (a popup replaced by the next
-one, focus moving inside a card) is skipped: on a desk most requests change nothing. When
-only which keys apply changed (a card came: its keys are live now), the keys on screen are
-dimmed or lit in place; new `FooterKey` widgets (and the garbage of the old ones) only come
-when the set of keys itself changed.
+A rebuild also costs the main thread time on the pop path (same section), and Textual
+queues one per `refresh_bindings()`; several requests before the next screen update are one
+rebuild here, and a rebuild that would show the very keys already shown (a popup replaced
+by the next one, focus moving inside a card) is skipped: on a desk most requests change
+nothing. When only which keys apply changed (a card came: its keys are live now), the keys
+on screen are dimmed or lit in place; new `FooterKey` widgets (and the garbage of the old
+ones) only come when the set of keys itself changed.
 
 The footer also fits the terminal: Textual's `Footer` lays every key out in one line and
 lets the terminal cut it («f2 Кли▏»). Here the keys are taken in the order they act — the

@@ -1,9 +1,9 @@
 """The card's actions on a client: each asks what it needs, then names one write.
 
-An action runs in a worker of the panel (`ClientCardPanel.act`): its dialogs are awaited
-with `push_screen_wait`, one after the other, and it returns the `Change` to make, or None
-when the operator let it go. The panel makes the write (one audited transaction through
-`console.data`) and explains a refusal from storage in words.
+An action runs in a worker (`ClientCardPanel.act`, then `CardSaver.act` in saving.py): its
+dialogs are awaited with `push_screen_wait`, one after the other, and it returns the
+`Change` to make, or None when the operator let it go. `CardSaver` makes the write (one
+audited transaction through `console.data`) and explains a refusal from storage in words.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -23,6 +23,9 @@ from console.data import ClientKind, ClientStatus, InvalidChange, validate_chang
 from console.i18n import fmt_amount, fmt_date, parse_money, tr
 from console.widgets.card.dialogs import parse_date
 from console.wording import invalid_change
+
+if TYPE_CHECKING:
+    from console.data import ClientCard
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +63,17 @@ FIELDS: tuple[Field, ...] = (
 # What a first-time caller's card asks for while the caller is on the line: who they are
 # and where they are picked up, the tariff they ask for, a note. The other fields (money,
 # counters, status, e-mail...) are one key away (`show_all_fields`). Half the inputs also
-# lighten the screen update that pops the card (p50 56 → 40 ms measured).
+# lighten the screen update that pops the card (measured: docs/performance.md, «Pop path:
+# what the code avoids, and why»).
 QUICK_FIELDS: frozenset[str] = frozenset(
     {"last_name", "first_name", "middle_name", "city", "street", "house", "entrance"}
     | {"tariff_id", "comment"}
 )
+
+
+def card_values(card: ClientCard) -> dict[str, Any]:
+    """The card's editable values, as the form compares them."""
+    return {f.name: getattr(card, f.name) for f in FIELDS}
 
 
 def field_label(name: str) -> str:
@@ -124,7 +133,8 @@ class CardEditForm(VerticalScroll):
 
     def __init__(self, *, id: str | None = None, quick: bool = True) -> None:
         # Quick from the start: the form is mostly prepared ahead for a first-time caller,
-        # and switching it to quick on the pop would restyle all its inputs (~40 ms).
+        # and switching it to quick on the pop would restyle all its inputs (a cost
+        # measured in docs/performance.md, «Pop path: what the code avoids, and why»).
         super().__init__(id=id, classes="-quick" if quick else None)
         self._original: dict[str, Any] = {}
         # The tariffs offered (the active ones and the client's own), and a tariff to show

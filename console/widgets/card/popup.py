@@ -252,7 +252,8 @@ class CallPopup(Vertical):
 
     def set_state(self, state: PopupState) -> None:
         # The state class is on the call line only: on the popup it would restyle the whole
-        # card (some 45 widgets, tens of milliseconds) at every ring, answer and hang-up.
+        # card (some 45 widgets) at every ring, answer and hang-up (docs/performance.md,
+        # «Pop path: what the code avoids, and why»).
         self.state = state
         if state in LIVE_STATES:
             self.ended_at = None
