@@ -6,9 +6,13 @@ call this service from their workers and get storage's plain data types back. Ea
 is one transaction with the desk's operator as the actor and the console's clock as the
 moment, so every change a person makes here is audited the same way.
 
-The enums, row types and refusals (`DomainError`s) screens deal with are re-exported here,
-with storage's field rules (`validate_changes`, no database needed), so a screen needs
-nothing of `storage.models`.
+The enums, row types, filters and refusals (`DomainError`s, `StorageError`) screens deal
+with are re-exported here, with storage's field rules (`validate_changes`) and the split of
+a caller ID name (`first_call_fields`), neither of which needs the database: a second
+import-linter contract keeps widgets and screens from importing storage's modules
+themselves. Two stay open to them: `storage.phones` (formatting a number, pure) and
+`storage.xlsx` (the transfer dialogs' file work, its reports and file errors; it loads
+openpyxl, so it is imported when a transfer starts, not with this module).
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from storage.clients import (
     add_phone,
     client_name,
     create_client,
+    first_call_fields,
     phone_owner,
     remove_phone,
     set_blacklist,
     update_client,
     validate_changes,
 )
+from storage.db import StorageError
 from storage.debts import add_debt, mark_debt_paid
 from storage.errors import (
     DebtAlreadyPaid,
@@ -44,7 +50,7 @@ from storage.errors import (
     LastPhone,
     NotFound,
 )
-from storage.filters import CallFilter, ClientFilter, ClientSort, Page
+from storage.filters import Activity, CallFilter, ClientFilter, ClientSort, Page
 from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition
 from storage.types import utcnow
 
@@ -54,10 +60,14 @@ if TYPE_CHECKING:
     from storage.xlsx import ExportSummary, ImportReport
 
 __all__ = [
+    "Activity",
     "Call",
+    "CallFilter",
     "ClientCard",
+    "ClientFilter",
     "ClientKind",
     "ClientRow",
+    "ClientSort",
     "ClientStatus",
     "ConsoleData",
     "DebtAlreadyPaid",
@@ -72,6 +82,9 @@ __all__ = [
     "LastPhone",
     "MissedCall",
     "NotFound",
+    "Page",
+    "StorageError",
+    "first_call_fields",
     "validate_changes",
 ]
 
@@ -263,7 +276,7 @@ def database_error(exc: BaseException) -> str:
     """A database problem in words («сервер базы данных недоступен: …»); the driver's own
     line stays as it came."""
     from console.i18n import catalog, tr
-    from storage.db import StorageError, error_kind
+    from storage.db import error_kind
 
     kind, detail = (exc.kind, exc.detail) if isinstance(exc, StorageError) else error_kind(exc)
     key = f"db.error.{kind}"

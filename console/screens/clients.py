@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
+from console.data import ClientFilter, ClientRow, ClientSort, Page
 from console.i18n import fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import DeskHost
@@ -29,8 +30,6 @@ from console.widgets.clients.table import COLUMN_BY_KEY, SORTABLE, ClientTable
 from console.widgets.columns import FittedTable, fit_parts, page_rows
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
-from storage.client_list import ClientRow
-from storage.filters import ClientFilter, ClientSort, Page
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp

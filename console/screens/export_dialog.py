@@ -25,13 +25,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from console.data import CallFilter, ClientFilter
 from console.i18n import fmt_number, timezone, tr
 from console.widgets.footer import ConsoleFooter
 from console.widgets.transfer.common import default_export_path, export_target, shown_path
 from console.widgets.transfer.dialog import TransferDialog
 from console.widgets.transfer.progress import Progressed, TransferProgress
 from console.xlsx_words import Sheet, sheet_words
-from storage.filters import CallFilter, ClientFilter
 from storage.xlsx import ExportSummary
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tab
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
-from console.data import Call, Disposition, MissedCall
+from console.data import Call, CallFilter, Disposition, MissedCall, Page
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
@@ -38,7 +38,6 @@ from console.widgets.columns import (
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from console.wording import caller_number
-from storage.filters import CallFilter, Page
 
 if TYPE_CHECKING:
     from console.data import ConsoleData

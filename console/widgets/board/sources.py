@@ -24,9 +24,9 @@ from console.wording import caller_number
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
+    from console.data import DeskStats
     from console.desk import DeskEvent
     from pbx.call_events import LiveCall
-    from storage.calls import DeskStats
 
 Clock = Callable[[], datetime]
 

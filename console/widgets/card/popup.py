@@ -15,17 +15,17 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from console.data import first_call_fields
 from console.i18n import fmt_time, tr
 from console.widgets.card.panel import ClientCardPanel
 from console.widgets.ringing import RingingCall
 from console.wording import caller_name, caller_number, caller_text
 from pbx.call_events import CallRinging, LiveCall
-from storage.clients import first_call_fields
 from storage.phones import format_display
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
-    from storage.cards import ClientCard
+    from console.data import ClientCard
 
 PopupState = Literal["ringing", "talking", "missed", "ended", "elsewhere"]
 LIVE_STATES: frozenset[PopupState] = frozenset({"ringing", "talking"})  # not to dismiss

@@ -29,7 +29,7 @@ from console.i18n import (
 from storage.phones import format_display
 
 if TYPE_CHECKING:
-    from storage.cards import ClientCard
+    from console.data import ClientCard
 
 
 class BlacklistBanner(Static):

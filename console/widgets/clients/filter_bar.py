@@ -16,10 +16,9 @@ from textual.containers import Grid, Vertical
 from textual.message import Message
 from textual.widgets import Input, Select
 
-from console.data import ClientStatus
+from console.data import Activity, ClientFilter, ClientStatus
 from console.i18n import tr
 from console.widgets.columns import grid_columns, select_width
-from storage.filters import Activity, ClientFilter
 
 _ANY = Select.NULL
 

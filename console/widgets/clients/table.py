@@ -16,10 +16,9 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from console.data import ClientRow, ClientSort
 from console.i18n import fmt_date, fmt_money, fmt_number, tr
 from console.widgets.columns import ColumnSpec, FittedTable
-from storage.client_list import ClientRow
-from storage.filters import ClientSort
 from storage.phones import format_display
 
 

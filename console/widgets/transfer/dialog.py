@@ -25,13 +25,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from console.data import database_error
+from console.data import StorageError, database_error
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.transfer.common import error_line
 from console.widgets.transfer.progress import Progressed, ProgressThrottle, TransferProgress
 from console.xlsx_words import export_error_line, file_error_line
-from storage.db import StorageError
 from storage.xlsx import ExportFileError, ImportFileError
 
 R = TypeVar("R")  # what the dialog dismisses with
