@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from console.desk import CallerIdentified, CallLogged, ConnectionStatus
     from console.outbox import OutboxStatus
     from pbx.call_events import CallEvent, CallRinging
@@ -102,6 +104,8 @@ class CardLoaded(Message, bubble=False):
 
 @dataclass
 class ClientSaved(Message):
-    """A client was changed from this console: views showing it should reload."""
+    """A client was changed from this console: views showing it should reload (but
+    `source`, the card that saved it: it shows the new values already)."""
 
     client_id: int
+    source: Widget | None = None

@@ -538,7 +538,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             if (
                 panel.is_mounted
                 and panel.client_id == message.client_id
-                and panel is not message._sender
+                and panel is not message.source
                 and not panel.editing
                 and panel.card is not None
             ):

@@ -150,7 +150,7 @@ class CardSaver:
     def _saved(self, client_id: int) -> None:
         panel = self._panel
         panel.close_form()
-        panel.post_message(ClientSaved(client_id))
+        panel.post_message(ClientSaved(client_id, panel))
         panel.load(client_id)
 
     async def _conflict(self, conflict: EditConflict, mine: dict[str, Any]) -> None:
@@ -198,7 +198,8 @@ class CardSaver:
         if panel.is_attached and panel.client_id == card.id:
             self._change(card.id, change)  # (a save in flight keeps the panel from a reset)
         elif await self._commit(change) and panel.is_attached:
-            panel.post_message(ClientSaved(card.id))  # the card moved on: whoever shows it reloads
+            # the card moved on: whoever shows it reloads
+            panel.post_message(ClientSaved(card.id, panel))
 
     def _change(self, client_id: int, change: Change) -> Worker[None]:
         return self._panel.run_worker(
@@ -212,7 +213,7 @@ class CardSaver:
     async def _write(self, client_id: int, change: Change) -> None:
         panel = self._panel
         if await self._commit(change):
-            panel.post_message(ClientSaved(client_id))
+            panel.post_message(ClientSaved(client_id, panel))
             if panel.client_id == client_id:
                 panel.load(client_id)
 
