@@ -41,6 +41,7 @@ from console.desk import ConnectionStatus, Desk, DeskEvent
 from console.screens.clients import ClientsScreen
 from console.screens.dispatcher import BINDINGS_DELAY
 from console.timers import ConsoleTimers
+from console.widgets.clients.filter_bar import ClientFilterBar
 from pbx.ami_event import AmiEvent
 from pbx.call_events import CallRinging, LiveCall
 from pbx.connection_state import ConnectionState, LinkState
@@ -193,12 +194,16 @@ async def open_clients(app: App[Any], pilot: Pilot[Any]) -> ClientsScreen:
 
 
 async def clients_page_ready(pilot: Pilot[Any], screen: ClientsScreen) -> None:
-    """The page on screen is the one for the search and filters as they are now."""
-    await until(
-        pilot,
-        lambda: screen.shown_query is not None and screen.shown_query == screen.query_state,
-        "the client page",
-    )
+    """The page on screen is the one for the search and filters as they are now: the
+    screen has the filter the fields show (a value set a moment ago reaches it by two
+    messages) and the page for it is in."""
+    bar = screen.query_one(ClientFilterBar)
+
+    def ready() -> bool:
+        asked = screen.query_state
+        return asked.filter == bar.current and screen.shown_query == asked
+
+    await until(pilot, ready, "the client page")
     await pilot.pause()
 
 
