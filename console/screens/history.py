@@ -77,29 +77,47 @@ class HistoryQuery:
 # Caller ID name (what the PBX said) and client (the owner of the number in the client
 # base) side by side: they differ whenever a client calls from someone else's phone. A
 # narrow terminal drops the caller ID name first, then what is least needed to call back.
-MISSED_COLUMNS: Final = (
-    ColumnSpec("time", "", 0),
-    ColumnSpec("caller", "", 0),
-    ColumnSpec("cid_name", "", 3, shrink_to=12),
-    ColumnSpec("client", "", 0, shrink_to=16),
-    ColumnSpec("queue", "", 4),
-    ColumnSpec("disposition", "", 5),
-    ColumnSpec("attempts", "", 2),
-    ColumnSpec("wait", "", 6),
-    ColumnSpec("back", "", 1),
+NAMES_SHRINK_TO: Final = {"cid_name": 12, "client": 16}  # names shortened at a word
+
+
+def call_columns(**drop: int) -> tuple[ColumnSpec, ...]:
+    """The columns of a table of calls, in the order given, each with its drop priority
+    (0: never dropped, the highest first); both History tables are built by it."""
+    return tuple(
+        ColumnSpec(key, "", priority, shrink_to=NAMES_SHRINK_TO.get(key, 0))
+        for key, priority in drop.items()
+    )
+
+
+MISSED_COLUMNS: Final = call_columns(
+    time=0, caller=0, cid_name=3, client=0, queue=4, disposition=5, attempts=2, wait=6, back=1
 )
-HISTORY_COLUMNS: Final = (
-    ColumnSpec("time", "", 0),
-    ColumnSpec("direction", "", 7),
-    ColumnSpec("caller", "", 0),
-    ColumnSpec("cid_name", "", 3, shrink_to=12),
-    ColumnSpec("client", "", 0, shrink_to=16),
-    ColumnSpec("queue", "", 6),
-    ColumnSpec("operator", "", 4),
-    ColumnSpec("disposition", "", 1),
-    ColumnSpec("wait", "", 5),
-    ColumnSpec("talk", "", 2),
+HISTORY_COLUMNS: Final = call_columns(
+    time=0,
+    direction=7,
+    caller=0,
+    cid_name=3,
+    client=0,
+    queue=6,
+    operator=4,
+    disposition=1,
+    wait=5,
+    talk=2,
 )
+
+
+def call_cells(row: Call | MissedCall, at: datetime, *, style: str = "") -> dict[str, Text]:
+    """The cells both History tables show of a call: when, who called (number, caller ID
+    name, the client who owns the number), the queue, how it ended, the wait."""
+    return {
+        "time": Text(fmt_datetime(at), style=style),
+        "caller": Text(caller_number(row.number, row.number_raw), style=style),
+        "cid_name": Text(row.name or "", style=style),
+        "client": Text(row.client_name or "", style=style),
+        "queue": Text(row.queue or "", style=style),
+        "disposition": Text(tr(f"history.disposition.{row.disposition}"), style=style),
+        "wait": Text(fmt_duration(row.wait_s), style=style, justify="right"),
+    }
 
 
 def _labelled(columns: Sequence[ColumnSpec]) -> list[ColumnSpec]:
@@ -309,14 +327,8 @@ class HistoryScreen(Screen[None]):
             back = missed_key(row) in self.called_back
             style = "dim" if back else ""
             rows[missed_key(row)] = {
-                "time": Text(fmt_datetime(row.last_at), style=style),
-                "caller": Text(caller_number(row.number, row.number_raw), style=style),
-                "cid_name": Text(row.name or "", style=style),
-                "client": Text(row.client_name or "", style=style),
-                "queue": Text(row.queue or "", style=style),
-                "disposition": Text(tr(f"history.disposition.{row.disposition}"), style=style),
+                **call_cells(row, row.last_at, style=style),
                 "attempts": Text(fmt_number(row.attempts), style=style, justify="right"),
-                "wait": Text(fmt_duration(row.wait_s), style=style, justify="right"),
                 "back": Text("✓" if back else "", style="green"),
             }
         table.show(rows)
@@ -387,18 +399,13 @@ class HistoryScreen(Screen[None]):
             operator = row.answered_by or ", ".join(row.operators_rung)
             missed = row.disposition != Disposition.ANSWERED
             shown[str(row.id)] = {
-                "time": Text(fmt_datetime(row.started_at)),
+                **call_cells(row, row.started_at),
                 "direction": Text(tr(f"history.direction.{row.direction}")),
-                "caller": Text(caller_number(row.number, row.number_raw)),
-                "cid_name": Text(row.name or ""),
-                "client": Text(row.client_name or ""),
-                "queue": Text(row.queue or ""),
                 "operator": Text(names.get(operator, operator)),
                 "disposition": Text(
                     tr(f"history.disposition.{row.disposition}"),
                     style="yellow" if missed else "",
                 ),
-                "wait": Text(fmt_duration(row.wait_s), justify="right"),
                 "talk": Text(fmt_duration(row.talk_s), justify="right"),
             }
         self.query_one("#history-table", FittedTable).show(shown)
