@@ -81,6 +81,31 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
                 yield Button(tr("common.cancel"), id="cancel")
         yield ConsoleFooter()  # the dialog's keys, not those of the card under it
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit_height)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_height)
+
+    def _fit_height(self) -> None:
+        """On a terminal too short for the dialog (a debt's four fields at 80×24) its
+        fields are one line high, so the title — whose card this is —, every field and the
+        buttons are in sight together; shorter still, the body scrolls from the top, its
+        buttons docked in sight (app.tcss)."""
+        body = self.query_one(".dialog-body")
+        if body.max_scroll_y > 0:
+            for field in body.query("Input, Select"):
+                if isinstance(field, Input | Select):
+                    field.compact = True
+            self.call_after_refresh(self._from_the_top)
+
+    def _from_the_top(self) -> None:
+        """The first field took the focus (and was scrolled to) before the body had its
+        height: the dialog shows from its title, the focused field in sight."""
+        self.query_one(".dialog-body").scroll_home(animate=False, immediate=True)
+        if self.focused is not None:
+            self.focused.scroll_visible(animate=False, immediate=True)
+
     def fields(self) -> ComposeResult:
         raise NotImplementedError
 
