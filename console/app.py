@@ -23,7 +23,6 @@ from textual.command import CommandPalette
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.theme import ThemeProvider
-from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from console.click_to_call import describe_target, error_text, reason_text
@@ -49,7 +48,7 @@ from console.screens.clients import ClientsScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.screens.history import HistoryScreen
 from console.screens.supervisor import SupervisorScreen
-from console.timers import TEXTUAL_TIMERS, ConsoleTimers
+from console.timers import TEXTUAL_TIMERS, ConsoleTimers, Stoppable
 from console.wording import connection_news, worker_words
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
 
@@ -118,13 +117,22 @@ class ConsoleApp(App[None]):
             tooltip="key.mode.history.tip",
             id="mode.history",
         ),
+        # F8 is offered (footer, keys panel, palette) only while it acts: to the card of a
+        # call at my phone that is not on screen, or back from there (`check_action`).
         Binding(
             "f8",
             "ringing_call",
             "key.ringing",
             tooltip="key.ringing.tip",
             id="app.ringing",
-            show=False,  # the ringing bar says it, when a call rings
+            priority=True,
+        ),
+        Binding(
+            "f8",
+            "ringing_back",
+            "key.ringing.back",
+            tooltip="key.ringing.back.tip",
+            id="app.ringing.back",
             priority=True,
         ),
         # Textual adds this one itself, labelled «palette» in English whatever the language.
@@ -174,8 +182,8 @@ class ConsoleApp(App[None]):
         self.keep_card_after_call = keep_card_after_call
         self.idle_gc = idle_gc
         self.timers = timers
-        self.keyboard = Keyboard(keys_clock)
-        self._key_stall: Timer | None = None
+        self.keyboard = Keyboard(keys_clock or timers.monotonic)
+        self._key_stall: Stoppable | None = None
         self.database_ok: bool | None = None
         self.database_status: OutboxStatus | None = None  # the desk's, when it has one
         self._followers: list[MessagePump] = []
@@ -209,7 +217,12 @@ class ConsoleApp(App[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The key of the screen one is on would do nothing there: it is not offered."""
+        """A key that would do nothing is not offered: the key of the screen one is on, F8
+        while no call waits and nothing to go back to."""
+        if action == "ringing_call":
+            return self.ringing.offers_card()
+        if action == "ringing_back":
+            return self.ringing.offers_back()
         here = action == "switch_mode" and bool(parameters) and parameters[0] == self.current_mode
         return not here
 
@@ -281,11 +294,14 @@ class ConsoleApp(App[None]):
     def action_ringing_call(self) -> None:
         self.ringing.toggle()
 
+    def action_ringing_back(self) -> None:
+        self.ringing.toggle()
+
     # --- keys, one at a time (see console.keyboard) ------------------------------------
 
     async def _send_key(self, key: events.Key | None) -> None:
         while key is not None:
-            if self.keyboard.fenced(key, self.focused):
+            if self.keyboard.fenced(key, self.focused, self.screen):
                 key = self.keyboard.done()  # typed before that form was on screen: not its
                 continue
             target = self.focused or self.screen  # where Textual forwards it
@@ -305,8 +321,8 @@ class ConsoleApp(App[None]):
 
     def _watch_key_stall(self) -> None:
         if self._key_stall is None:
-            self._key_stall = self.set_timer(
-                STALL_SECONDS, partial(self._key_stalled, self.keyboard.in_flight)
+            self._key_stall = self.timers.later(
+                self, STALL_SECONDS, partial(self._key_stalled, self.keyboard.in_flight)
             )
 
     async def _key_stalled(self, serial: int | None) -> None:

@@ -130,6 +130,9 @@ class UiSettings:
     page_size: PageSize = "auto"
     keep_card_after_call: bool = True  # the card stays until dismissed (x) when the call ends
     ended_call_seconds: int = 180  # ...and goes by itself this long after (0: never)
+    # A key pressed this recently means the dispatcher is at the keys: a ring then waits in
+    # the ringing bar (F8) instead of taking the screen.
+    typing_seconds: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -327,6 +330,9 @@ def _ui(where: str, raw: object) -> UiSettings:
         keep_card_after_call=s.get("keep_card_after_call", bool, "true or false", True),
         ended_call_seconds=s.get(
             "ended_call_seconds", int, "a whole number of seconds >= 0", 180, lambda v: v >= 0
+        ),
+        typing_seconds=s.get(
+            "typing_seconds", float, "a number of seconds from 0 to 60", 3.0, lambda v: 0 <= v <= 60
         ),
     )
     s.finish()

@@ -19,10 +19,13 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import events
 from textual.message import Message
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input
 
 # A marker that never came back (its widget was removed with the key: Enter closed a
 # dialog) must not hold the keyboard: the keys waiting behind it go on after this long
@@ -51,17 +54,23 @@ class Keyboard:
 
     def fence(self, widget: Widget, at: float) -> None:
         """`widget` (a ring's card) comes on screen and takes the focus at `at` (Textual's
-        clock, as `Key.time`): no key typed before then may land in it."""
+        clock, as `Key.time`): no key typed before then may land in it, nor act on it."""
         self._fence = (weakref.ref(widget), at)
 
-    def fenced(self, key: events.Key, focused: Widget | None) -> bool:
-        if self._fence is None or focused is None:
+    def fenced(self, key: events.Key, focused: Widget | None, screen: Screen[Any]) -> bool:
+        """`key` was typed before the fenced card was on screen and would land in it (its
+        form has the focus) or act on it (a card key such as «d», typed for the card that
+        was there before: nothing outside a text field has the focus)."""
+        if self._fence is None:
             return False
         ref, at = self._fence
         widget = ref()
-        if widget is None:
+        if widget is None or key.time >= at:
             return False
-        return key.time < at and (focused is widget or widget in focused.ancestors)
+        if focused is not None and (focused is widget or widget in focused.ancestors):
+            return True
+        on_screen = screen in widget.ancestors
+        return on_screen and key.is_printable and not isinstance(focused, Input)
 
     def typed(self) -> None:
         self.last_key_at = self._clock()

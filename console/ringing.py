@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
-from textual.timer import Timer
 
+from console.timers import Stoppable
 from console.widgets.ringing import RingingBar, bar_text
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ class RingingCalls:
         self.dispatcher: DispatcherScreen | None = None
         self.came_from: WhereIWas | None = None
         self._pending = False
-        self._tick: Timer | None = None
+        self._tick: Stoppable | None = None
+        self._offered: tuple[bool, bool] = (False, False)  # F8 to a card, F8 back
 
     def base_screen(self) -> Screen[Any]:
         """`CALL_MODE`'s screen: the dispatcher's own."""
@@ -59,12 +60,30 @@ class RingingCalls:
             self._pending = True
             self._app.call_after_refresh(self.refresh)
 
+    def offers_back(self) -> bool:
+        """F8 goes back: the dispatcher came to this card with F8 and is on it."""
+        return self.came_from is not None and self._app.screen is self.dispatcher
+
+    def offers_card(self) -> bool:
+        """F8 shows a card: a call at my phone whose card is not on screen (and F8 does not
+        go back instead)."""
+        dispatcher = self.dispatcher
+        return (
+            dispatcher is not None
+            and not self.offers_back()
+            and bool(dispatcher.live_calls_off_screen())
+        )
+
     def refresh(self) -> None:
         self._pending = False
         app = self._app
         dispatcher = self.dispatcher
         calls = [call for _key, call in dispatcher.live_calls_off_screen()] if dispatcher else []
-        back = self.came_from is not None and app.screen is dispatcher
+        back = self.offers_back()
+        offered = (bool(calls) and not back, back)
+        if offered != self._offered:  # F8 comes into the footer, changes or goes
+            self._offered = offered
+            app.screen.refresh_bindings()
         text = bar_text(calls, app.now(), back=back) if calls or back else ""
         for screen in app.screen_stack:  # (those under a dialog show through it, dimmed)
             bars = screen.query_children(RingingBar)
@@ -76,7 +95,7 @@ class RingingCalls:
             bar.say(text)
             screen.mount(bar)
         if calls and self._tick is None:
-            self._tick = app.set_interval(TICK_SECONDS, self.refresh)
+            self._tick = app.timers.every(app, TICK_SECONDS, self.refresh)
         elif not calls and self._tick is not None:
             self._tick.stop()
             self._tick = None
@@ -93,7 +112,7 @@ class RingingCalls:
             return
         calls = dispatcher.live_calls_off_screen()
         if not calls:
-            app.bell()
+            app.bell()  # (not offered then: reached only by a stray call)
             return
         key = calls[-1][0]
         current = dispatcher.current_popup()

@@ -38,6 +38,21 @@ class _Due:
     stop = cancel  # as a Textual Timer is stopped
 
 
+class _Repeating:
+    """A wait that comes back `interval` seconds after each time it fires, until stopped."""
+
+    __slots__ = ("due", "stopped")
+
+    def __init__(self) -> None:
+        self.due: _Due | None = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.due is not None:
+            self.due.cancel()
+
+
 class FakeTimers:
     def __init__(self, start: float = 1000.0) -> None:
         self.now = start
@@ -49,6 +64,8 @@ class FakeTimers:
 
     def time(self) -> float:
         return self.now
+
+    monotonic = time  # `console.timers.ConsoleTimers.monotonic`
 
     def at(self, delay: float, fire: Callable[[], None], kind: Kind = "timer") -> _Due:
         """Run `fire` once `delay` seconds have passed on this clock."""
@@ -77,6 +94,23 @@ class FakeTimers:
         """`console.timers.ConsoleTimers.later`: the callback runs on `owner`'s queue, as
         its own Textual timer's would."""
         return self.at(delay, lambda: owner.call_next(callback))
+
+    def every(
+        self, owner: MessagePump, interval: float, callback: Callable[[], object]
+    ) -> _Repeating:
+        """`console.timers.ConsoleTimers.every`: `callback` on `owner`'s queue each time
+        `interval` seconds pass on this clock."""
+        assert interval > 0, "a repeating wait needs time between its turns"
+        repeating = _Repeating()
+
+        def fire() -> None:
+            if repeating.stopped:
+                return
+            owner.call_next(callback)
+            repeating.due = self.at(interval, fire)
+
+        repeating.due = self.at(interval, fire)
+        return repeating
 
     @asynccontextmanager
     async def _timeout(self, seconds: float | None) -> AsyncIterator[object]:

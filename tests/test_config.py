@@ -57,6 +57,12 @@ def test_page_size_is_auto_or_a_cap(tmp_path: Path, line: str, size: object) -> 
     assert settings.ui.page_size == size
 
 
+def test_typing_seconds_is_a_number_of_seconds(tmp_path: Path) -> None:
+    assert load_settings(str(write(tmp_path, "[ui]\n")), environ={}).ui.typing_seconds == 3.0
+    path = write(tmp_path, "[ui]\ntyping_seconds = 1.5\n")
+    assert load_settings(str(path), environ={}).ui.typing_seconds == 1.5
+
+
 def test_no_config_file_at_default_location_gives_defaults() -> None:
     settings = load_settings(None, environ={})
     assert settings.pbx == () and settings.ui.page_size == "auto"
@@ -107,6 +113,8 @@ def test_no_config_file_at_default_location_gives_defaults() -> None:
             "pbx[0].tls_ca: no such file /no/ca.pem",
         ),
         ('[ui]\nkeep_card_after_call = "no"\n', "ui.keep_card_after_call: expected true or false"),
+        ("[ui]\ntyping_seconds = -1\n", "ui.typing_seconds: expected a number of seconds"),
+        ('[ui]\ntyping_seconds = "3s"\n', "ui.typing_seconds: expected a number of seconds"),
         ('[database]\nurl = "mysql://x"\n', "database.url: expected a url starting"),
         ("[ui\n", "not valid TOML"),
     ],

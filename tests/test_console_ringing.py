@@ -8,45 +8,54 @@ reaches the ringing card and F8 again comes back with the text and the cursor as
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey
+from textual.widgets._key_panel import BindingsTable
 
 from console.app import ConsoleApp
 from console.desk import CallerIdentified
-from console.i18n import set_timezone
+from console.i18n import set_timezone, tr
 from console.screens.card import ClientCardScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.screens.supervisor import SupervisorScreen
 from console.widgets.card.edit import CardEditForm
+from console.widgets.footer import ConsoleFooter
 from console.widgets.ringing import RingingBar
+from pbx.call_events import CallStoppedRinging
 from storage.clients import get_or_create_client_for_call
 from storage.models import Client, ClientPhone, Debt
 from tests.console_support import (
     DESK_NOW,
     MARIA_PHONES,
     PETROV_PHONE,
+    ROMASHKA_PHONE,
     FakeDesk,
     ManualClock,
     Seeded,
     let_time_pass,
     make_app,
+    make_settings,
     open_clients,
     ring,
     seed_desk,
     settle,
     until,
 )
+from tests.fake_timers import FakeTimers
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -464,3 +473,269 @@ async def test_import_dialog(sessions: async_sessionmaker[AsyncSession]) -> None
 
 async def test_export_dialog(sessions: async_sessionmaker[AsyncSession]) -> None:
     await transfer_dialog(sessions, "ctrl+s")
+
+
+# --- the footer and the keys panel offer F8 and X exactly while they act -------------------------
+
+
+def footer(app: ConsoleApp) -> list[tuple[str, str]]:
+    """The footer's keys as shown, in order: (key, description), dimmed ones too."""
+    bar = app.screen.query_one(ConsoleFooter)
+    return [(key.key.lower(), key.description) for key in bar.query(FooterKey)]
+
+
+def descriptions(app: ConsoleApp) -> set[str]:
+    return {description for _key, description in footer(app)}
+
+
+CARD_KEYS = ("key.card.edit", "key.card.call", "key.card.blacklist", "key.card.add_debt")
+
+
+def shows_card_keys(app: ConsoleApp) -> bool:
+    return any(tr(key) in descriptions(app) for key in CARD_KEYS)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_f8_is_in_the_footer_and_keys_panel_while_a_call_waits_and_back_on_its_card(
+    sessions: async_sessionmaker[AsyncSession], language: str
+) -> None:
+    await seed_desk(sessions, DESK_NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk, language=language)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        to_card = ("f8", tr("key.ringing"))
+        back = ("f8", tr("key.ringing.back"))
+        assert to_card not in footer(app)  # nothing rings: F8 would do nothing
+        desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
+        await calm(app, pilot)
+        assert footer(app)[0] == to_card  # first: a ring cannot wait behind the screen's keys
+        await pilot.press("f8")
+        await calm(app, pilot)
+        assert isinstance(app.screen, DispatcherScreen)
+        assert footer(app)[0] == back and to_card not in footer(app)
+        await pilot.press("f8")
+        await calm(app, pilot)
+        assert app.current_mode == "clients" and footer(app)[0] == to_card  # it still rings
+        app.action_show_help_panel()
+        await until(pilot, lambda: tr("key.ringing.tip") in keys_panel(app), "the keys panel")
+        desk.emit(stopped(KNOWN_ID, "answered_elsewhere", answered_by="102"))
+        await calm(app, pilot)
+        assert to_card not in footer(app)  # a colleague took it: nothing waits
+        await until(pilot, lambda: tr("key.ringing.tip") not in keys_panel(app), "F8 gone")
+
+
+def keys_panel(app: ConsoleApp) -> str:
+    """What the keys panel (the palette's «Keys») lists, one key a line."""
+    tables = app.screen.query(BindingsTable)
+    if not tables:
+        return ""
+    out = Console(width=300, record=True, file=io.StringIO())
+    out.print(tables.first().render_bindings_table())
+    return out.export_text()
+
+
+def stopped(linkedid: str, reason: str, answered_by: str | None = None) -> CallStoppedRinging:
+    return CallStoppedRinging("main", linkedid, "101", reason, answered_by, DESK_NOW)  # type: ignore[arg-type]
+
+
+async def test_a_dialog_shows_its_own_keys_and_f8_when_a_call_rings(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))  # pops (idle)
+        await calm(app, pilot)
+        assert shows_card_keys(app)
+        await pilot.press("d")  # «New debt» for Мария
+        await calm(app, pilot)
+        assert footer(app) == [("escape", tr("key.cancel")), ("ctrl+s", tr("key.ok"))]
+        d.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
+        await calm(app, pilot)
+        assert footer(app)[0] == ("f8", tr("key.ringing")) and not shows_card_keys(app)
+
+
+async def test_no_card_keys_without_a_card_to_act_on(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The empty dispatcher screen, a call that waits in the tabs (the dispatcher was at the
+    keys), a withheld number's card: none shows the card's keys."""
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        await calm(app, pilot)
+        assert not shows_card_keys(app)
+        await pilot.press("ctrl+l")  # at the keys: the next ring waits in its tab
+        d.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
+        await calm(app, pilot)
+        assert d.dispatcher.current_popup() is None and d.dispatcher.popups
+        assert not shows_card_keys(app)
+        assert footer(app)[0] == ("f8", tr("key.ringing"))
+        d.clock.advance(10)
+        d.desk.emit(ring("anonymous", linkedid="1700000300.1"))  # idle again: it pops
+        await calm(app, pilot)
+        shown = d.dispatcher.current_popup()
+        assert shown is not None and shown.key == "main/1700000300.1"
+        assert not shows_card_keys(app)
+        await pilot.press("left_square_bracket")  # Петров's card: its keys
+        await calm(app, pilot)
+        assert tr("key.card.edit") in descriptions(app)
+
+
+async def test_x_is_offered_while_ended_calls_are_in_the_tabs(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        clear = ("x", tr("key.popup.dismiss_ended"))
+        d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))
+        await calm(app, pilot)
+        assert clear not in footer(app)  # it rings: nothing to clear
+        d.desk.emit(stopped("1700000001.1", "caller_hung_up"))
+        await calm(app, pilot)
+        assert clear in footer(app)
+        await pilot.press("X")
+        await calm(app, pilot)
+        assert not d.dispatcher.popups and clear not in footer(app)
+
+
+# --- an auto-opened first-call form is not the dispatcher's work ----------------------------------
+
+
+async def test_an_untouched_first_call_form_lets_the_next_ring_pop_a_typed_one_does_not(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        d.desk.emit(ring(NEW_CALLER, linkedid=NEW_ID, name="Новиков Олег"))
+        await calm(app, pilot)
+        first = d.dispatcher.current_popup()
+        assert first is not None and first.panel.editing  # opened by itself, the name in
+        assert focused_input(app).value == "Новиков"
+        d.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))  # nothing typed: it pops
+        await calm(app, pilot)
+        shown = d.dispatcher.current_popup()
+        assert shown is not None and shown.key == f"main/{KNOWN_ID}"
+        assert first.panel.editing and not first.panel.has_unsaved_typing()
+
+        await pilot.press("left_square_bracket")  # back to the first caller's form
+        await calm(app, pilot)
+        assert d.dispatcher.current_popup() is first
+        field = focused_input(app)
+        await pilot.press("end", *"а")  # typed: the form is the dispatcher's work now
+        d.clock.advance(10)  # ...even once the keys are quiet
+        d.desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))
+        await calm(app, pilot)
+        assert d.dispatcher.current_popup() is first and app.focused is field
+        assert field.value == "Новикова"
+        assert "Иванова Мария" in d.bar()
+    async with sessions() as session:
+        petrov = await session.get(Client, d.seeded.petrov)
+        assert petrov is not None and petrov.version == 1
+        owner = await session.scalar(
+            select(ClientPhone.client_id).where(ClientPhone.e164 == "+79995550011")
+        )
+        assert owner is None  # (the desk registers callers; this test's desk does not)
+
+
+async def test_a_card_key_typed_before_a_card_popped_does_not_act_on_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """«d» meant for the card on screen reaches the console just after the next caller's
+    card replaced it: no debt dialog opens for the wrong client."""
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        early = events.Key("d", "d")  # typed now, reaches the console after the pop
+        d.desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
+        await calm(app, pilot)
+        assert d.dispatcher.current_popup() is not None
+        app.post_message(early)
+        await calm(app, pilot)
+        assert app.screen is d.dispatcher
+
+
+# --- the console's clock drives the bar, the sweep and the typing window -----------------------
+
+
+class MovingClock:
+    """The console's wall clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = DESK_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def desk_console(
+    sessions: async_sessionmaker[AsyncSession],
+    desk: FakeDesk,
+    clock: MovingClock,
+    timers: FakeTimers,
+    **ui: Any,
+) -> ConsoleApp:
+    settings = make_settings()
+    settings = replace(settings, ui=replace(settings.ui, **ui))
+    return ConsoleApp(settings, sessions, desk, clock=clock, check_database=False, timers=timers)
+
+
+async def test_the_ringing_bar_counts_the_wait_on_the_consoles_timers(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, DESK_NOW)
+    desk, clock, timers = FakeDesk(), MovingClock(), FakeTimers()
+    app = desk_console(sessions, desk, clock, timers)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
+        await settle(app, pilot)
+        bar = app.screen.query_one(RingingBar)
+        await until(pilot, lambda: "waiting 0:00" in bar.text, "the call in the bar")
+        clock.now += timedelta(seconds=7)
+        timers.advance(1.0)  # the bar's tick: no second of real time passes
+        await settle(app, pilot)
+        assert "waiting 0:07" in bar.text
+
+
+async def test_ended_calls_cards_go_on_the_consoles_timers_without_another_event(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, DESK_NOW)
+    desk, clock, timers = FakeDesk(), MovingClock(), FakeTimers()
+    app = desk_console(sessions, desk, clock, timers, ended_call_seconds=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))
+        await settle(app, pilot)
+        desk.emit(stopped("1700000001.1", "caller_hung_up"))
+        await settle(app, pilot)
+        screen = app.ringing.dispatcher
+        assert screen is not None and list(screen.popups) == ["main/1700000001.1"]
+        clock.now += timedelta(seconds=61)
+        timers.advance(10.0)  # the sweep's round: no ten seconds of real time pass
+        await settle(app, pilot)
+        assert not screen.popups
+
+
+async def test_the_typing_window_is_ui_typing_seconds_on_the_consoles_clock(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed_desk(sessions, DESK_NOW)
+    desk, clock, timers = FakeDesk(), MovingClock(), FakeTimers()
+    app = desk_console(sessions, desk, clock, timers, typing_seconds=10.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.ringing.dispatcher
+        assert screen is not None
+        await pilot.press("ctrl+l")  # a key on the dispatcher's screen
+        desk.emit(ring(PETROV_PHONE, linkedid=KNOWN_ID))
+        await settle(app, pilot)
+        assert screen.current_popup() is None  # at the keys: it waits
+        let_time_pass(app, 5.0)  # (3 s would have been enough by default)
+        desk.emit(ring(MARIA_PHONES[0], linkedid="1700000001.1"))
+        await settle(app, pilot)
+        assert screen.current_popup() is None
+        let_time_pass(app, 5.0)
+        desk.emit(ring(ROMASHKA_PHONE, linkedid="1700000003.1"))
+        await settle(app, pilot)
+        shown = screen.current_popup()
+        assert shown is not None and shown.key == "main/1700000003.1"

@@ -20,10 +20,16 @@ CATALOG: Catalog = {
         "en": "F8 back to where you were",
         "ru": "F8 вернуться туда, где вы были",
     },
-    "key.ringing": {"en": "Ringing call", "ru": "Звонок"},
+    # F8 in the footer, the keys panel and the palette: shown only while it acts
+    "key.ringing": {"en": "Call card", "ru": "Карточка звонка"},
     "key.ringing.tip": {
-        "en": "Show the ringing call's card; again: back to where you were",
-        "ru": "Показать карточку звонка; ещё раз: вернуться, где вы были",
+        "en": "Show the card of the call at your phone; F8 again: back to where you were",
+        "ru": "Показать карточку звонка у вас; F8 ещё раз: вернуться, где вы были",
+    },
+    "key.ringing.back": {"en": "Back", "ru": "Назад"},
+    "key.ringing.back.tip": {
+        "en": "Back to where you were before F8: screen, dialog, field and text",
+        "ru": "Вернуться туда, где вы были до F8: экран, окно, поле и текст",
     },
     # call tabs
     "key.popup.dismiss_ended": {"en": "Clear ended", "ru": "Убрать завершённые"},

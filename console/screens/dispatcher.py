@@ -67,8 +67,6 @@ CARD_WAIT = 0.04
 # «Pop path: what the code avoids, and why»). It catches up right after the card is on
 # screen.
 STRIP_HOLD = 0.15
-# A key pressed this recently means the dispatcher is at the keys: a ring does not take them.
-TYPING_SECONDS = 3.0
 # How often ended calls' cards are looked at (they also are whenever the calls change).
 SWEEP_SECONDS = 10.0
 
@@ -77,8 +75,17 @@ class DispatcherScreen(CardActions, Screen[None]):
     """Live strip, popups for calls at my phone, status bar, footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # The card's keys first: a narrow footer keeps what acts on the caller's card.
+        # The card's keys first: a narrow footer keeps what acts on the caller's card; then
+        # «clear ended calls», while there are some.
         *CARD_BINDINGS,
+        Binding(
+            "X",
+            "dismiss_ended",
+            "key.popup.dismiss_ended",
+            tooltip="key.popup.dismiss_ended.tip",
+            id="dispatcher.dismiss_ended",
+            key_display="X",  # offered while there are ended calls (`check_action`)
+        ),
         Binding(
             "right_square_bracket",
             "next_popup",
@@ -106,15 +113,6 @@ class DispatcherScreen(CardActions, Screen[None]):
             id="dispatcher.close",
         ),
         Binding(
-            "X",
-            "dismiss_ended",
-            "key.popup.dismiss_ended",
-            tooltip="key.popup.dismiss_ended.tip",
-            id="dispatcher.dismiss_ended",
-            key_display="X",
-            show=False,
-        ),
-        Binding(
             "ctrl+l",
             "focus_calls",
             "key.calls.focus",
@@ -136,6 +134,7 @@ class DispatcherScreen(CardActions, Screen[None]):
         self._pool: list[CallPopup] = []  # blank, mounted, hidden: for the next rings
         self._popping: set[str] = set()  # rings whose card is not on screen yet
         self._strip_stale = False  # calls changed while the strip was held for a pop
+        self._ended_shown = False  # an ended call's tab is up: X is offered
 
     @property
     def console(self) -> ConsoleApp:
@@ -176,7 +175,7 @@ class DispatcherScreen(CardActions, Screen[None]):
         self.console.follow_desk(self)
         self.refresh_calls()
         self._mount_spare()
-        self.set_interval(SWEEP_SECONDS, self._sweep_ended)
+        self.console.timers.every(self, SWEEP_SECONDS, self._sweep_ended)
 
     def on_unmount(self) -> None:
         self.console.unfollow_desk(self)
@@ -246,9 +245,12 @@ class DispatcherScreen(CardActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Keys that do not apply now are dimmed (None), not hidden: the footer then keeps
         # the same keys from call to call (see `CardActions.check_card_action`). With no
-        # call on screen at all there is no card to act on: its keys are not offered.
-        if not self._popups and (action in CARD_ACTIONS or action == "close_popup"):
+        # call's card on screen (none, or those there wait in the tabs) there is no card to
+        # act on: its keys are not offered.
+        if (action in CARD_ACTIONS or action == "close_popup") and self.current_popup() is None:
             return False
+        if action == "dismiss_ended":
+            return self._ended_shown
         if action in CARD_ACTIONS:
             return self.check_card_action(action)
         if action in ("next_popup", "previous_popup"):
@@ -334,15 +336,21 @@ class DispatcherScreen(CardActions, Screen[None]):
 
     def dispatcher_busy(self) -> bool:
         """The dispatcher is at work: another screen or a dialog is up, a key was pressed
-        a moment ago, or a field or a card's form holds what they are typing."""
+        a moment ago (`ui.typing_seconds`), or a field or a card's form holds what they
+        typed. A first-time caller's form that opened by itself and holds only what the
+        PBX said (number, caller ID name) is not their work: the next ring pops."""
         app = self.console
-        if app.screen is not self or app.keyboard.typed_within(TYPING_SECONDS):
-            return True
-        focused = self.focused
-        if isinstance(focused, Input) and focused.value:
+        if app.screen is not self or app.keyboard.typed_within(app.settings.ui.typing_seconds):
             return True
         panel = self.card_panel()
-        return panel is not None and panel.editing
+        focused = self.focused
+        if (
+            isinstance(focused, Input)
+            and focused.value
+            and (panel is None or panel not in focused.ancestors)
+        ):
+            return True
+        return panel is not None and panel.has_unsaved_typing()
 
     def live_calls_off_screen(self) -> list[tuple[str, RingingCall]]:
         """Calls ringing (or answered) at my phone whose card is not on screen now, oldest
@@ -373,6 +381,9 @@ class DispatcherScreen(CardActions, Screen[None]):
         typing = panel is not None and panel.editing
         ended = any(p.state not in LIVE_STATES for p in self._popups.values() if p.revealed)
         self.query_one(PopupTabLine).show(labels, current, typing=typing, ended=ended)
+        if ended != self._ended_shown:  # X comes into the footer or goes
+            self._ended_shown = ended
+            self.refresh_bindings()
         self.console.ringing.changed()
 
     def action_pick_popup(self, popup_id: str) -> None:

@@ -20,8 +20,9 @@ ones) only come when the set of keys itself changed.
 
 The footer also fits the terminal: Textual's `Footer` lays every key out in one line and
 lets the terminal cut it («f2 Кли▏»). Here the keys are taken in the order they act — the
-focused widget's, then the screen's, then the app's — as long as they fit whole beside the
-palette key; the rest are left out (the palette lists every command).
+focused widget's, then the screen's, then the app's; F8 to a ringing call's card first —
+as long as they fit whole beside the palette key; the rest are left out (the palette lists
+every command).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ from textual.widgets._footer import FooterKey
 KEY_PADDING = 3
 # The palette key, docked right, also has a border on its left and padding on its right.
 PALETTE_EXTRA = 2
+# Keys shown before all others while they act, however narrow the terminal: F8 to the card
+# of a call ringing at my phone (or back from it) cannot wait behind a screen's own keys.
+FIRST_KEYS = frozenset({"app.ringing", "app.ringing.back"})
 
 
 ShownKey = tuple[Binding, bool, str]  # a binding, whether it acts now, its tooltip
@@ -107,7 +111,15 @@ class ConsoleFooter(Footer):
         for key, (_node, binding, enabled, tooltip) in active.items():
             if binding.show and key != palette_key and binding.action not in by_action:
                 by_action[binding.action] = (binding, enabled, tooltip)
-        keys = list(by_action.values())
+        if self.screen.is_modal:  # a dialog: its keys, and F8 too (it acts over a dialog)
+            for _key, binding in self.app._bindings:
+                if (
+                    binding.id in FIRST_KEYS
+                    and binding.action not in by_action
+                    and self.app.check_action(binding.action, ())
+                ):
+                    by_action[binding.action] = (binding, True, binding.tooltip)
+        keys = sorted(by_action.values(), key=lambda shown: shown[0].id not in FIRST_KEYS)
         room = self.size.width or self.app.size.width
         palette: ShownKey | None = None
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and palette_key in active:

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 from console.widgets.card import actions
+from console.widgets.card.state import Mode
 
 if TYPE_CHECKING:
     from console.widgets.card.actions import CardAction
@@ -94,8 +95,10 @@ class CardActions(DOMNode):
         raise NotImplementedError
 
     def check_card_action(self, action: str) -> bool | None:
-        """For card actions: True (live), None (shown dimmed: no card yet) or False (hidden:
-        the edit form is up, or for save/cancel, it is not); only for `CARD_ACTIONS`.
+        """For card actions: True (live), None (shown dimmed: the card is on its way) or
+        False (hidden: the edit form is up, or for save/cancel, it is not; or there is no
+        card to come — a withheld number, a colleague, a client that is gone); only for
+        `CARD_ACTIONS`.
 
         The footer keeps the same keys between calls and only dims or lights them: a ring
         then never changes the set of keys, and the footer is not rebuilt on the pop path.
@@ -108,7 +111,9 @@ class CardActions(DOMNode):
             return editing
         if editing:
             return False
-        return True if panel is not None and panel.card is not None else None
+        if panel is None or panel.state.mode is Mode.LOADING:
+            return None
+        return panel.card is not None
 
     def action_card_edit(self) -> None:
         if (panel := self.card_panel()) is not None:
