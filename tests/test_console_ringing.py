@@ -33,6 +33,7 @@ from console.screens.card import ClientCardScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.screens.supervisor import SupervisorScreen
 from console.widgets.card.edit import CardEditForm
+from console.widgets.card.tab_line import PopupTabLine
 from console.widgets.footer import ConsoleFooter
 from console.widgets.ringing import RingingBar
 from pbx.call_events import CallStoppedRinging
@@ -739,3 +740,21 @@ async def test_the_typing_window_is_ui_typing_seconds_on_the_consoles_clock(
         await settle(app, pilot)
         shown = screen.current_popup()
         assert shown is not None and shown.key == "main/1700000003.1"
+
+
+async def test_in_a_form_x_is_a_letter_so_neither_footer_nor_tabs_offer_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with at_the_desk(sessions) as d:
+        app, pilot = d.app, d.pilot
+        clear = ("x", tr("key.popup.dismiss_ended"))
+        d.desk.emit(ring(NEW_CALLER, linkedid=NEW_ID))  # a first-time caller's form
+        await calm(app, pilot)
+        d.desk.emit(stopped(NEW_ID, "caller_hung_up"))
+        await calm(app, pilot)
+        tabs = d.dispatcher.query_one(PopupTabLine)
+        assert isinstance(app.focused, Input)
+        assert clear not in footer(app) and "X" not in str(tabs.render())
+        await pilot.press("escape")  # nothing typed: the form goes, the card's keys come
+        await calm(app, pilot)
+        assert clear in footer(app) and "X clear ended" in str(tabs.render())

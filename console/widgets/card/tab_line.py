@@ -40,8 +40,8 @@ class PopupTabLine(Static):
         typing: bool = False,
         ended: bool = False,
     ) -> None:
-        """`typing`: the call shown has its form up, where `]` and `[` are text; `ended`:
-        some of the calls are over (X dismisses them)."""
+        """`typing`: the call shown has its form up, where `]`, `[` and `X` are text;
+        `ended`: some of the calls are over (X dismisses them, outside a form)."""
         # Compared by what it is drawn from: `Content` equality is by text only, and the
         # highlight of the current call is not text.
         self._asked = (tuple(labels), current, typing, ended)
@@ -63,7 +63,7 @@ class PopupTabLine(Static):
         hints = []
         if len(tabs) > 1:
             hints.append(tr("popup.tabs.keys.typing" if typing else "popup.tabs.keys"))
-        if ended:
+        if ended and not typing:  # (in a form X is a letter: Esc first)
             hints.append(tr("popup.tabs.keys.ended"))
         keys = Content.styled("".join(hints), "dim") if hints else None
         at = next((n for n, (popup_id, _t) in enumerate(labels) if popup_id == current), 0)
