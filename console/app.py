@@ -9,6 +9,7 @@ widgets that asked for them (`follow_desk`) as typed messages. Both workers are
 from __future__ import annotations
 
 import io
+import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, date, datetime
@@ -40,6 +41,7 @@ from console.messages import (
     CallUpdate,
     ConnectionChanged,
     DatabaseChanged,
+    MembersChanged,
     OriginateUpdate,
     RingingForMe,
 )
@@ -51,11 +53,13 @@ from console.screens.supervisor import SupervisorScreen
 from console.timers import TEXTUAL_TIMERS, ConsoleTimers, Stoppable
 from console.wording import connection_news, worker_words
 from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
+from pbx.queue_members import MemberChanged
 
 if TYPE_CHECKING:
     from console.desk import ConnectionStatus, DeskEvent
     from console.outbox import OutboxStatus
 
+log = logging.getLogger("opconsole.console")
 SCREENSHOT = "console-screenshot"  # the name the app's screenshot deliveries go by
 IDLE_GC_AFTER_START = 1.0  # the first screen is drawn: what exists now is frozen
 IDLE_GC_TICK = 0.5  # how often the idle collector looks whether the console is quiet
@@ -270,10 +274,25 @@ class ConsoleApp(App[None]):
         if self._check_database and callable(database):
             self._database_followed(database())
         self.switch_mode("dispatcher")
+        self._warn_unknown_seat()
         self.screen_change_signal.subscribe(self, lambda _screen: self.ringing.changed())
         if self.idle_gc is not None:
             self.set_timer(IDLE_GC_AFTER_START, self.idle_gc.install)
             self.set_interval(IDLE_GC_TICK, self.idle_gc.tick)
+
+    def _warn_unknown_seat(self) -> None:
+        """A seat whose `[me].extension` is no operator has no phone, no name and no role:
+        said once at start, not accepted without a word."""
+        ext = self.settings.me.extension
+        if self.settings.my_operator is not None:
+            return
+        log.warning("[me].extension %r is not one of [[operators]]: no phone, no role", ext)
+        self.notify(
+            tr("me.not_operator", extension=ext or "—"),
+            title=tr("me.not_operator.title"),
+            severity="warning",
+            timeout=20,
+        )
 
     def on_unmount(self) -> None:
         if self.idle_gc is not None:
@@ -388,6 +407,8 @@ class ConsoleApp(App[None]):
             self._broadcast([CallerKnown(event), CallsChanged()])
         elif isinstance(event, CallLogged):
             self._broadcast([CallInLog(event)])
+        elif isinstance(event, MemberChanged):
+            self._broadcast([MembersChanged()])
         elif isinstance(event, OriginateProgress | OriginateResult):
             self._originate(event)
             self._broadcast([OriginateUpdate(event)])

@@ -143,6 +143,14 @@ class RulesSettings:
 
 
 @dataclass(frozen=True)
+class PauseReason:
+    """One reason a supervisor (or an operator) picks when pausing («Обед»); Asterisk keeps
+    it as the member's PausedReason, so every console shows the same words."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     pbx: tuple[PbxSettings, ...] = ()
@@ -152,6 +160,7 @@ class Settings:
     ui: UiSettings = field(default_factory=UiSettings)
     rules: RulesSettings = field(default_factory=RulesSettings)
     cli: CliSettings = field(default_factory=CliSettings)
+    pause_reasons: tuple[PauseReason, ...] = ()
     source: Path | None = None
 
     def operator(self, extension: str) -> OperatorSettings | None:
@@ -339,6 +348,18 @@ def _ui(where: str, raw: object) -> UiSettings:
     return ui
 
 
+def _pause_reason(where: str, index: int, raw: object) -> PauseReason:
+    s = _Section(where, f"pause_reasons[{index}]", raw)
+    name = s.get(
+        "name",
+        str,
+        'a reason on one line, up to 64 characters, e.g. "Обед"',
+        check=lambda v: bool(v.strip()) and len(v) <= 64 and "\n" not in v and "\r" not in v,
+    )
+    s.finish()
+    return PauseReason(name=name.strip())
+
+
 def _page_size(s: _Section) -> PageSize:
     """`auto` (rows as the screen shows) or a whole number: the most rows a page holds."""
     expected = '"auto" or a whole number of rows from 1 to 1000'
@@ -380,7 +401,17 @@ def parse_settings(
 ) -> Settings:
     env = os.environ if environ is None else environ
     top = _Section(where, "", data)
-    for key in ("database", "pbx", "me", "operators", "phone", "ui", "rules", "cli"):
+    for key in (
+        "database",
+        "pbx",
+        "me",
+        "operators",
+        "phone",
+        "ui",
+        "rules",
+        "cli",
+        "pause_reasons",
+    ):
         top.used.add(key)
     top.finish()
     pbx = tuple(
@@ -401,6 +432,14 @@ def parse_settings(
     me_section = _Section(where, "me", data.get("me", {}))
     me = MeSettings(extension=me_section.get("extension", str, "an extension as a string", ""))
     me_section.finish()
+    reasons = tuple(
+        _pause_reason(where, i, t)
+        for i, t in enumerate(_tables(where, "pause_reasons", data.get("pause_reasons")))
+    )
+    seen = [r.name.casefold() for r in reasons]
+    for reason in reasons:
+        if seen.count(reason.name.casefold()) > 1:
+            raise ConfigError(f"{where}: pause_reasons.name: {reason.name!r} is listed twice")
     return Settings(
         database=_database(where, data.get("database", {})),
         pbx=pbx,
@@ -410,6 +449,7 @@ def parse_settings(
         ui=_ui(where, data.get("ui", {})),
         rules=_rules(where, data.get("rules", {})),
         cli=_cli(where, data.get("cli", {})),
+        pause_reasons=reasons,
     )
 
 

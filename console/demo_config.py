@@ -52,6 +52,16 @@ page_size = "auto"
 max_unpaid_debts = 1
 confirm_call_blacklisted = true
 service_level_seconds = 20
+
+# Reasons offered when pausing an operator on the board (one may also be typed).
+[[pause_reasons]]
+name = "Обед"
+
+[[pause_reasons]]
+name = "Перерыв"
+
+[[pause_reasons]]
+name = "Обучение"
 """
 
 

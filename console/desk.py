@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from console.config import PbxSettings, Settings
 from console.desk_writes import REGISTER, DeskWrites, describe, journal_path
 from console.journal import Journal
 from console.outbox import Backoff, Outbox, OutboxStatus
+from console.queue_control import ALL_QUEUES, QueueControl
 from console.tasks import Tasks
 from pbx.ami_client import AmiClient, make_tls_context
 from pbx.call_events import (
@@ -37,10 +39,14 @@ from pbx.call_events import (
     CallRecord,
     CallRinging,
     LiveCall,
+    SupervisionStarted,
 )
 from pbx.connection_state import ConnectionState
 from pbx.errors import AmiError, OriginateOutcomeUnknownError
 from pbx.originate import ClickToCall
+from pbx.queue_actions import QueueActionDone
+from pbx.queue_members import MemberChanged, QueueMembers, QueueMemberState
+from pbx.supervise import SpyMode
 from pbx.tracker import CallTracker
 from pbx.tracker_devices import OperatorDevice
 from pbx.tracker_feed import TrackerFeed
@@ -91,7 +97,9 @@ class CallLogged:
     call_id: int
 
 
-DeskEvent: TypeAlias = CallEvent | ConnectionStatus | CallerIdentified | CallLogged | OutboxStatus
+DeskEvent: TypeAlias = (
+    CallEvent | ConnectionStatus | CallerIdentified | CallLogged | OutboxStatus | MemberChanged
+)
 FLUSH_S = 10.0  # on shutdown: time for the database to take what waits, the rest stays
 
 
@@ -120,10 +128,23 @@ class Desk:
             p.name: CallTracker(server=p.name, operators=operators, classify=classify)
             for p in settings.pbx
         }
+        # Queue members of each PBX (logged in/out, paused with reason): the board's states.
+        self._members = {
+            p.name: QueueMembers(server=p.name, operators=operators, clock=time.time)
+            for p in settings.pbx
+        }
+        self._queues: dict[str, set[str]] = {}  # the queues each PBX listed at its last resync
         self._clients: dict[str, AmiClient] = {}
         self._connections = {
             p.name: ConnectionStatus(p.name, "connecting", datetime.now(UTC)) for p in settings.pbx
         }
+        self.control = QueueControl(
+            settings,
+            self._trackers,
+            self._members,
+            self._clients,
+            lambda server: self._connections[server].state == "up",
+        )
         self._subscribers: set[asyncio.Queue[DeskEvent]] = set()
         # Identification of each call's caller: its client id goes into the log entry.
         self._callers: dict[tuple[str, str], asyncio.Task[int | None]] = {}
@@ -201,6 +222,7 @@ class Desk:
 
     async def _run_server(self, pbx: PbxSettings) -> None:
         feed = TrackerFeed(self._trackers[pbx.name])
+        members = self._members[pbx.name]
         async with self._client_factory(pbx) as client:
             self._clients[pbx.name] = client
             try:
@@ -209,6 +231,15 @@ class Desk:
                         self._on_connection(item)
                     for event in feed.handle(item):
                         self._on_call_event(event)
+                    # Every event, and each (re)connect's QueueStatus answer.
+                    if isinstance(item, ConnectionState) and item.snapshot is not None:
+                        self._queues[pbx.name] = {
+                            e.headers["Queue"]
+                            for e in item.snapshot
+                            if e.name == "QueueParams" and e.headers.get("Queue")
+                        }
+                    for change in members.handle(item):
+                        self._publish(change)
             finally:
                 self._clients.pop(pbx.name, None)
 
@@ -318,6 +349,50 @@ class Desk:
                 waiting,
                 self.outbox.journal.path,
             )
+
+    # --- the supervisor's actions (console.queue_control) -------------------------------
+
+    def queue_members(self) -> list[QueueMemberState]:
+        """Every queue member of every PBX, logged out ones included."""
+        return self.control.members()
+
+    def queue_names(self) -> list[str]:
+        """Every queue a PBX told of: listed at the last (re)connect, or with members."""
+        names = {m.queue for m in self.control.members()}
+        for listed in self._queues.values():
+            names |= listed
+        return sorted(names)
+
+    def paused_seconds(self, device: str) -> float:
+        """Time `device` spent paused today (the desk's local day)."""
+        return self.control.paused_seconds(device)
+
+    def supervisions(self) -> list[SupervisionStarted]:
+        """Who listens to whom now."""
+        return self.control.supervisions()
+
+    def may_supervise(self) -> bool:
+        return self.control.may_supervise()
+
+    async def pause(
+        self, device: str, queue: str | None = ALL_QUEUES, reason: str | None = None
+    ) -> QueueActionDone:
+        return await self.control.pause(device, queue, reason)
+
+    async def unpause(self, device: str, queue: str | None = ALL_QUEUES) -> QueueActionDone:
+        return await self.control.unpause(device, queue)
+
+    async def log_in(self, device: str, queue: str) -> QueueActionDone:
+        return await self.control.log_in(device, queue)
+
+    async def log_out(self, device: str, queue: str) -> QueueActionDone:
+        return await self.control.log_out(device, queue)
+
+    async def listen_in(self, device: str, mode: SpyMode = "listen", label: str = "") -> str:
+        return await self.control.listen(device, mode, label)
+
+    async def pickup(self, device: str, label: str = "") -> str:
+        return await self.control.pickup(device, label)
 
     # --- click-to-call -----------------------------------------------------------------
 

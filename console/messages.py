@@ -34,6 +34,14 @@ class CallsChanged(Message, bubble=False):
 
 
 @dataclass
+class MembersChanged(Message, bubble=False):
+    """A queue member's state changed (paused, logged in or out…): read the members again."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, MembersChanged)
+
+
+@dataclass
 class RingingForMe(Message, bubble=False):
     """A call started ringing at this operator's phone: pop its card now."""
 

@@ -137,3 +137,54 @@ def _shown(value: object) -> object:
     if isinstance(value, Decimal):
         return fmt_number(value, places=2)
     return fmt_number(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# --- a supervisor's action refused -----------------------------------------------------------
+
+# The AMI write class each refused action needs (docs/asterisk.md).
+_WRITE_CLASS: Final = {
+    "queuepause": "agent",
+    "queueadd": "agent",
+    "queueremove": "agent",
+    "originate": "originate",
+}
+
+
+def supervisor_refusal(exc: BaseException) -> str:
+    """Why a pause, a log in/out, a listen-in or a pickup did not happen, in words: the
+    desk's own reasons (`console.queue_control.SupervisorError`) and Asterisk's refusals
+    («Member not dynamic» → the operator can only be paused; «Permission denied» → which
+    write class the AMI user lacks)."""
+    from console.queue_control import SupervisorError
+    from pbx.errors import (
+        ActionFailedError,
+        AlreadyMemberError,
+        AmiError,
+        MemberNotDynamicError,
+        NoSuchQueueError,
+        NotAMemberError,
+        PermissionDeniedError,
+    )
+
+    if isinstance(exc, SupervisorError):
+        params = dict(exc.params)
+        if "role" in params:
+            role_key = f"cli.role.{params['role']}"
+            params["role"] = tr(role_key) if role_key in catalog() else params["role"]
+        return tr(f"supervise.error.{exc.code}", **params)
+    if isinstance(exc, MemberNotDynamicError):
+        return tr("supervise.refused.not_dynamic")
+    if isinstance(exc, PermissionDeniedError):
+        klass = _WRITE_CLASS.get(exc.action.lower(), "originate")
+        return tr("supervise.refused.permission", klass=klass)
+    if isinstance(exc, AlreadyMemberError):
+        return tr("supervise.refused.already")
+    if isinstance(exc, NotAMemberError):
+        return tr("supervise.refused.not_member")
+    if isinstance(exc, NoSuchQueueError):
+        return tr("supervise.refused.no_queue")
+    if isinstance(exc, ActionFailedError):
+        return tr("supervise.refused.other", message=exc.message or "—")
+    if isinstance(exc, AmiError):
+        return tr("supervise.refused.link", detail=str(exc) or type(exc).__name__)
+    return str(exc) or type(exc).__name__

@@ -42,6 +42,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.outage",
     "console.i18n.textual",
     "console.i18n.ringing",
+    "console.i18n.supervise",
 ]
 
 NBSP: Final = "\u00a0"

@@ -113,6 +113,13 @@ class DispatcherScreen(CardActions, Screen[None]):
             id="dispatcher.close",
         ),
         Binding(
+            "f7",
+            "pickup",
+            "dispatcher.key.pickup",
+            tooltip="dispatcher.tip.pickup",
+            id="dispatcher.pickup",
+        ),
+        Binding(
             "ctrl+l",
             "focus_calls",
             "key.calls.focus",
@@ -430,6 +437,12 @@ class DispatcherScreen(CardActions, Screen[None]):
             ended = popup.ended_at
             if ended is not None and now - ended >= linger and self._may_close(popup):
                 self.close_popup(key)
+
+    def action_pickup(self) -> None:
+        """Take a call ringing at a colleague's phone (console.pickup)."""
+        from console.pickup import offer_pickup
+
+        offer_pickup(self, self.console.desk, self.console.settings)
 
     def action_focus_calls(self) -> None:
         self.query_one(CallsStrip).focus()

@@ -10,9 +10,10 @@ and snapshots freeze it.
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,24 +28,38 @@ from console.config import Settings
 from console.desk import CallerIdentified, CallLogged, ConnectionStatus
 from console.i18n import fmt_date, fmt_number, tr
 from console.i18n.bindings import localize_bindings
-from console.messages import CallerKnown, CallInLog, CallsChanged
-from console.widgets.board.model import DeskTotals, LiveView, OperatorFigures
+from console.messages import CallerKnown, CallInLog, CallsChanged, MembersChanged
+from console.screens.call_picker import PickScreen
+from console.screens.pause_dialog import PauseChoice, PauseDialog
+from console.widgets.board.model import (
+    DeskTotals,
+    Listening,
+    LiveView,
+    OperatorFigures,
+    OperatorQueues,
+)
 from console.widgets.board.panels import OperatorPanel, TotalsPanel, WaitingPanel
 from console.widgets.board.sources import (
     Clock,
     DeskFeed,
     DeskHost,
+    SupervisorDesk,
+    listening_view,
     live_view,
     local_midnight,
     numbers_to_name,
+    queue_view,
     stats_view,
     utc_now,
 )
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
+from console.wording import supervisor_refusal
+from pbx.queue_members import MemberChanged
 
 if TYPE_CHECKING:
     from console.data import ConsoleData
+    from pbx.supervise import SpyMode
 
 STATS_REFRESH_SECONDS: Final = 60.0
 
@@ -87,6 +102,24 @@ class SupervisorScreen(Screen[None]):
             tooltip="transfer.tip.export_debts",
             id="board.export_debts",
         ),
+        Binding("p", "pause", "board.key.pause", tooltip="board.tip.pause", id="board.pause"),
+        Binding(
+            "u", "unpause", "board.key.unpause", tooltip="board.tip.unpause", id="board.unpause"
+        ),
+        Binding("i", "queues", "board.key.login", tooltip="board.tip.login", id="board.login"),
+        Binding(
+            "l", "spy('listen')", "board.key.listen", tooltip="board.tip.listen", id="board.listen"
+        ),
+        Binding(
+            "w",
+            "spy('whisper')",
+            "board.key.whisper",
+            tooltip="board.tip.whisper",
+            id="board.whisper",
+        ),
+        Binding(
+            "b", "spy('barge')", "board.key.barge", tooltip="board.tip.barge", id="board.barge"
+        ),
     ]
 
     def __init__(
@@ -111,6 +144,8 @@ class SupervisorScreen(Screen[None]):
         self._stats_refresh_seconds = stats_refresh_seconds
         self._names: dict[str, str] = {}  # E.164 -> client name
         self.live = LiveView([], {})
+        self.queues: dict[str, OperatorQueues] = {}  # by extension, from the queue members
+        self.listening: list[Listening] = []
         self.totals = DeskTotals()
         self.figures: dict[str, OperatorFigures] = {}
         self.stats_day: datetime | None = None
@@ -167,6 +202,8 @@ class SupervisorScreen(Screen[None]):
                 self.post_message(CallInLog(event))
             elif isinstance(event, CallerIdentified):
                 self.post_message(CallerKnown(event))
+            elif isinstance(event, MemberChanged):
+                self.post_message(MembersChanged())
             elif not isinstance(event, ConnectionStatus):
                 self.post_message(CallsChanged())
 
@@ -182,8 +219,23 @@ class SupervisorScreen(Screen[None]):
     @on(CallsChanged)
     def refresh_live(self) -> None:
         self.live = live_view(self._desk.live_calls(), self._names)
+        desk = self._desk
+        if isinstance(desk, SupervisorDesk):
+            self.listening = listening_view(desk.supervisions())
         self._names_missing()
         self.render_board()
+
+    @on(MembersChanged)
+    def refresh_members(self) -> None:
+        """A member paused, logged in or out (from here, a phone or another console)."""
+        self.render_board()
+
+    def _read_queues(self) -> None:
+        desk = self._desk
+        if not isinstance(desk, SupervisorDesk):
+            return
+        devices = [(o.extension, o.device) for o in self._settings.operators]
+        self.queues = queue_view(desk.queue_members(), devices, desk.paused_seconds)
 
     def _names_missing(self) -> None:
         missing = {n for n in numbers_to_name(self._desk.live_calls()) if n not in self._names}
@@ -268,7 +320,141 @@ class SupervisorScreen(Screen[None]):
         )
         self.query_one(WaitingPanel).show_calls(waiting, now)
         operators = [(o.extension, o.name) for o in self._settings.operators]
+        self._read_queues()
+        self.query_one("#board-ops-title", Static).update(self._ops_title())
         self.query_one(OperatorPanel).show_operators(
-            operators, self.live.operators, self.figures, now
+            operators, self.live.operators, self.figures, now, self.queues
         )
         self.query_one(TotalsPanel).show(self.totals, self._settings.rules.service_level_seconds)
+
+    def _ops_title(self) -> str:
+        """«Operators — Listening: Вера (103) → Анна (101)»: who listens to whom now."""
+        title = tr("board.ops.title")
+        said = {"listen": "board.ops.listened", "whisper": "board.ops.whispered"}
+        for spy in self.listening:
+            key = said.get(spy.kind, "board.ops.barged")
+            title += " — " + tr(key, who=self._who(spy.supervisor), whom=self._who(spy.operator))
+        return title
+
+    def _who(self, extension: str) -> str:
+        operator = self._settings.operator(extension)
+        return f"{operator.name} ({extension})" if operator else extension
+
+    # --- the supervisor's keys --------------------------------------------------------------
+
+    def _selected(self) -> tuple[str, str, str] | None:
+        """(extension, device, how the board names the operator) under the cursor."""
+        extension = self.query_one(OperatorPanel).selected()
+        operator = self._settings.operator(extension) if extension else None
+        if operator is None:
+            self.notify(tr("supervise.no_operator"), severity="warning")
+            return None
+        return operator.extension, operator.device, f"{operator.name} ({operator.extension})"
+
+    def _supervisor_desk(self) -> SupervisorDesk | None:
+        desk = self._desk
+        return desk if isinstance(desk, SupervisorDesk) else None
+
+    def action_pause(self) -> None:
+        selected = self._selected()
+        desk = self._supervisor_desk()
+        if selected is None or desk is None:
+            return
+        extension, device, label = selected
+        if not desk.may_supervise():  # said before the dialog, not after it
+            self._act(desk.pause(device), label, "")
+            return
+        standing = self.queues.get(extension)
+        reasons = [r.name for r in self._settings.pause_reasons]
+        queues = list(standing.logged_in) if standing else []
+
+        def chosen(choice: PauseChoice | None) -> None:
+            if choice is not None:
+                done = tr(
+                    "supervise.paused",
+                    operator=label,
+                    reason=choice.reason or tr("board.ops.no_reason"),
+                )
+                self._act(desk.pause(device, choice.queue, choice.reason), label, done)
+
+        self.app.push_screen(PauseDialog(label, reasons, queues), chosen)
+
+    def action_unpause(self) -> None:
+        selected = self._selected()
+        desk = self._supervisor_desk()
+        if selected is None or desk is None:
+            return
+        _, device, label = selected
+        self._act(desk.unpause(device), label, tr("supervise.unpaused", operator=label))
+
+    def action_queues(self) -> None:
+        """Log the operator in to a queue, or out of one they are in."""
+        selected = self._selected()
+        desk = self._supervisor_desk()
+        if selected is None or desk is None:
+            return
+        extension, device, label = selected
+        if not desk.may_supervise():
+            self._act(desk.log_in(device, ""), label, "")
+            return
+        known = desk.queue_names()
+        if not known:
+            self.notify(tr("queues.none"), severity="warning")
+            return
+        standing = self.queues.get(extension)
+        inside = set(standing.logged_in) if standing else set()
+        static = set(standing.static) if standing else set()
+        options = []
+        for queue in known:
+            if queue in inside:
+                key = "queues.in_static" if queue in static else "queues.in"
+            else:
+                key = "queues.out"
+            options.append((queue, tr(key, queue=queue)))
+
+        def chosen(queue: str | None) -> None:
+            if queue is None:
+                return
+            if queue in inside:
+                done = tr("supervise.logged_out", operator=label, queue=queue)
+                self._act(desk.log_out(device, queue), label, done)
+            else:
+                done = tr("supervise.logged_in", operator=label, queue=queue)
+                self._act(desk.log_in(device, queue), label, done)
+
+        self.app.push_screen(
+            PickScreen(tr("queues.title", operator=label) + "\n" + tr("queues.about"), options),
+            chosen,
+        )
+
+    def action_spy(self, mode: str) -> None:
+        """Listen to, whisper to or barge in on the selected operator's call: the
+        supervisor's own phone rings first."""
+        selected = self._selected()
+        desk = self._supervisor_desk()
+        if selected is None or desk is None:
+            return
+        extension, device, label = selected
+        spy_mode: SpyMode = (
+            "whisper" if mode == "whisper" else "barge" if mode == "barge" else "listen"
+        )
+        state = self.live.operators.get(extension)
+        if desk.may_supervise() and (state is None or state.state != "talking"):
+            self.notify(tr("supervise.no_call", operator=label), severity="warning")
+            return
+        call = desk.listen_in(device, spy_mode, tr("supervise.spy.label", operator=extension))
+        self._act(call, label, tr(f"supervise.spy.{spy_mode}", operator=label))
+
+    def _act(self, action: Coroutine[Any, Any, object], label: str, done: str) -> None:
+        self._run_action(action, done)
+
+    @work(group="supervise", exit_on_error=False, description="supervisor action")
+    async def _run_action(self, action: Coroutine[Any, Any, object], done: str) -> None:
+        """Send one action; what it changed arrives as member events. A refusal in words."""
+        try:
+            await action
+        except Exception as exc:  # every refusal is said, none stops the board
+            self.notify(supervisor_refusal(exc), title=tr("supervise.title"), severity="error")
+            return
+        if done:
+            self.notify(done, title=tr("supervise.title"))

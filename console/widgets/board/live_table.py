@@ -18,11 +18,12 @@ class LiveTable(FittedTable):
 
     COLUMNS: ClassVar[Sequence[ColumnSpec]] = ()
     LABELS: ClassVar[str] = ""  # catalog prefix of the column labels
+    CURSOR: ClassVar[bool] = False  # a row cursor: the operators' table (keys act on it)
 
     def __init__(self, *, id: str | None = None) -> None:
-        # No cursor: nothing on the board is acted on by row, and a cursor bar over the
-        # first row would hide the highlight of the longest wait.
-        super().__init__(id=id, zebra_stripes=False, show_cursor=False)
+        # The waiting callers have no cursor: a cursor bar over the first row would hide
+        # the highlight of the longest wait.
+        super().__init__(id=id, zebra_stripes=False, show_cursor=self.CURSOR)
 
     def on_mount(self) -> None:
         self.set_columns(

@@ -36,6 +36,36 @@ class OperatorLive:
 
 
 @dataclass(frozen=True, slots=True)
+class OperatorQueues:
+    """One operator's standing in the queues, as the PBX last told it (`pbx.queue_members`):
+    the queues logged in to (of those the PBX listed the operator in), paused with what
+    reason since when, time in pause today, and whether the phone is reachable."""
+
+    device: str
+    logged_in: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
+    static: tuple[str, ...] = ()  # written in queues.conf: can only be paused
+    paused: bool = False
+    reason: str | None = None
+    since: datetime | None = None
+    paused_today_s: float = 0.0
+    unavailable: bool = False
+
+    @property
+    def logged_out(self) -> bool:
+        return bool(self.known) and not self.logged_in
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """A supervisor on an operator's call: listening, whispering or barged in."""
+
+    kind: str  # listen | whisper | barge
+    supervisor: str  # extension (or device when not configured)
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
 class OperatorFigures:
     """Today's figures of one operator, from the call log."""
 

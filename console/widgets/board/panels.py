@@ -17,9 +17,15 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Static
 
-from console.i18n import fmt_duration, fmt_number, tr
+from console.i18n import fmt_duration, fmt_number, fmt_time, tr
 from console.widgets.board.live_table import LiveTable
-from console.widgets.board.model import DeskTotals, OperatorFigures, OperatorLive, WaitingCall
+from console.widgets.board.model import (
+    DeskTotals,
+    OperatorFigures,
+    OperatorLive,
+    OperatorQueues,
+    WaitingCall,
+)
 from console.widgets.columns import ColumnSpec
 
 LONGEST_STYLE = "bold reverse red"
@@ -60,7 +66,11 @@ class WaitingPanel(LiveTable):
 
 
 class OperatorPanel(LiveTable):
-    """Each operator of the desk: state now, with whom and for how long, and today's figures."""
+    """Each operator of the desk: state now (ringing, talking, paused with the reason and
+    since when, logged out of the queues), with whom and for how long, and today's figures.
+    The row under the cursor is the operator the supervisor's keys act on."""
+
+    CURSOR = True
 
     LABELS = "board.ops.col"
     COLUMNS = (
@@ -72,12 +82,23 @@ class OperatorPanel(LiveTable):
         ColumnSpec("missed", "", drop=3),
         ColumnSpec("talk_total", "", drop=5),
         ColumnSpec("talk_avg", "", drop=4),
+        ColumnSpec("paused", "", drop=6),
     )
     STATE_STYLE: ClassVar[dict[str, str]] = {
         "idle": "dim",
         "ringing": "bold yellow",
         "talking": "bold green",
+        "paused": "bold magenta",
+        "logged_out": "dim italic",
+        "unavailable": "red",
     }
+
+    def selected(self) -> str | None:
+        """The extension of the operator under the cursor."""
+        if not self.row_count:
+            return None
+        row = min(max(self.cursor_row, 0), self.row_count - 1)
+        return str(self.ordered_rows[row].key.value)
 
     def show_operators(
         self,
@@ -85,27 +106,55 @@ class OperatorPanel(LiveTable):
         live: Mapping[str, OperatorLive],
         figures: Mapping[str, OperatorFigures],
         now: datetime,
+        queues: Mapping[str, OperatorQueues] | None = None,
     ) -> None:
-        """`operators` as (extension, name) in the configured order."""
+        """`operators` as (extension, name) in the configured order; `queues` each one's
+        standing in the queues (none known: shown as before, by calls only)."""
         rows: dict[str, dict[str, Text]] = {}
         for extension, name in operators:
             state = live.get(extension)
+            standing = (queues or {}).get(extension)
             fig = figures.get(extension, OperatorFigures())
-            kind = state.state if state else "idle"
+            kind, party, since = _state_of(state, standing)
             avg = fig.talk_total_s / fig.answered if fig.answered else None
+            paused_s = standing.paused_today_s if standing else 0.0
             rows[extension] = {
                 "operator": Text(f"{name} ({extension})"),
                 "state": Text(tr(f"board.state.{kind}"), style=self.STATE_STYLE.get(kind, "")),
-                "party": Text(state.party if state else ""),
-                "for": Text(
-                    fmt_duration(_seconds(now, state.since)) if state else "", justify="right"
-                ),
+                "party": Text(party),
+                "for": Text(fmt_duration(_seconds(now, since)) if since else "", justify="right"),
                 "answered": Text(fmt_number(fig.answered), justify="right"),
                 "missed": Text(fmt_number(fig.missed), justify="right"),
                 "talk_total": Text(fmt_duration(fig.talk_total_s), justify="right"),
                 "talk_avg": Text(fmt_duration(avg) if avg is not None else "—", justify="right"),
+                "paused": Text(fmt_duration(paused_s) if paused_s >= 1 else "—", justify="right"),
             }
+        row = self.cursor_row
         self.show(rows)
+        if rows and self.cursor_row != row:
+            self.move_cursor(row=min(row, len(rows) - 1), animate=False)
+
+
+def _state_of(
+    state: OperatorLive | None, standing: OperatorQueues | None
+) -> tuple[str, str, datetime | None]:
+    """(state, what the «with» column says, since when): a call first, then the queues."""
+    if state is not None:
+        return state.state, state.party, state.since
+    if standing is None:
+        return "idle", "", None
+    if standing.paused:
+        reason = standing.reason or tr("board.ops.no_reason")
+        if standing.since is not None:
+            text = tr("board.ops.paused_since", reason=reason, time=fmt_time(standing.since))
+        else:
+            text = reason
+        return "paused", text, standing.since
+    if standing.logged_out:
+        return "logged_out", "", None
+    if standing.unavailable:
+        return "unavailable", "", None
+    return "idle", "", None
 
 
 class TotalsPanel(Grid):
