@@ -118,6 +118,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             "dispatcher.key.pickup",
             tooltip="dispatcher.tip.pickup",
             id="dispatcher.pickup",
+            show=False,  # in the keys panel (F1); the footer is the card's
         ),
         Binding(
             "ctrl+l",
