@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -148,9 +149,16 @@ SPY = SupervisionStarted(
 
 
 class BoardDesk:
-    """A desk frozen at noon, with queue members and a listen-in."""
+    """A desk frozen at noon, with queue members and a listen-in. Under a dialog the
+    waiting caller rang the operator directly: the queue's name cut by the dialog's edge
+    would read as a word of neither language."""
+
+    def __init__(self, *, direct: bool = False) -> None:
+        self.direct = direct
 
     def live_calls(self) -> list[LiveCall]:
+        if self.direct:
+            return [replace(c, queue=None) for c in LIVE]
         return list(LIVE)
 
     async def _never(self) -> Any:
@@ -234,7 +242,7 @@ def test_supervisor_queue_control(
             lambda: SupervisorScreen(
                 settings(language),
                 console_data(sessions),
-                BoardDesk(),
+                BoardDesk(direct=shown != "board"),
                 clock=lambda: NOW,
                 tick_seconds=3600,
             )
