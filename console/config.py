@@ -436,10 +436,11 @@ def parse_settings(
         _pause_reason(where, i, t)
         for i, t in enumerate(_tables(where, "pause_reasons", data.get("pause_reasons")))
     )
-    seen = [r.name.casefold() for r in reasons]
+    seen: set[str] = set()
     for reason in reasons:
-        if seen.count(reason.name.casefold()) > 1:
+        if reason.name.casefold() in seen:
             raise ConfigError(f"{where}: pause_reasons.name: {reason.name!r} is listed twice")
+        seen.add(reason.name.casefold())
     return Settings(
         database=_database(where, data.get("database", {})),
         pbx=pbx,

@@ -29,6 +29,13 @@ def test_example_config_loads_with_every_section() -> None:
     assert settings.rules.max_unpaid_debts == 1
     assert settings.rules.confirm_call_blacklisted is True
     assert settings.rules.service_level_seconds == 20
+    assert [r.name for r in settings.pause_reasons] == ["Обед", "Перерыв", "Обучение"]
+
+
+def test_pause_reasons_are_optional_and_trimmed(tmp_path: Path) -> None:
+    assert load_settings(str(write(tmp_path, "")), environ={}).pause_reasons == ()
+    path = write(tmp_path, '[[pause_reasons]]\nname = " Обед "\n')
+    assert [r.name for r in load_settings(str(path), environ={}).pause_reasons] == ["Обед"]
 
 
 def test_secret_from_environment_and_never_printed(tmp_path: Path) -> None:
@@ -117,6 +124,16 @@ def test_no_config_file_at_default_location_gives_defaults() -> None:
         ('[ui]\ntyping_seconds = "3s"\n', "ui.typing_seconds: expected a number of seconds"),
         ('[database]\nurl = "mysql://x"\n', "database.url: expected a url starting"),
         ("[ui\n", "not valid TOML"),
+        ('[[pause_reasons]]\nname = ""\n', "pause_reasons[0].name: expected a reason on one line"),
+        ("[[pause_reasons]]\nname = 1\n", "pause_reasons[0].name: expected a reason on one line"),
+        ("[[pause_reasons]]\n", "pause_reasons[0].name: missing, expected a reason"),
+        ('[[pause_reasons]]\nname = "a\\nb"\n', "pause_reasons[0].name: expected a reason"),
+        ('[[pause_reasons]]\nname = "Обед"\ncode = 1\n', "pause_reasons[0].code: unknown key"),
+        (
+            '[[pause_reasons]]\nname = "Обед"\n[[pause_reasons]]\nname = "обед"\n',
+            "pause_reasons.name: 'обед' is listed twice",
+        ),
+        ('pause_reasons = "Обед"\n', "pause_reasons: expected an array of tables"),
     ],
 )
 def test_bad_config_is_one_line_naming_file_and_key(

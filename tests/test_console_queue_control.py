@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.pilot import Pilot
 
 from console.app import ConsoleApp
-from console.config import PauseReason, PbxSettings, Secret, Settings
+from console.config import MeSettings, PauseReason, PbxSettings, Secret, Settings
 from console.desk import Desk
 from console.screens.pause_dialog import PauseDialog
 from console.screens.supervisor import SupervisorScreen
@@ -309,3 +309,21 @@ async def test_pickup_from_the_dispatcher_screen_is_answered_by_whoever_took_it(
 
         await asyncio.wait_for(poll(), 30)
         assert (found[0].answered_by, found[0].disposition) == ("101", "answered")
+
+
+async def test_a_seat_that_is_no_operator_is_warned_at_start(
+    sim: RecordingSimulator, sessions: Sessions
+) -> None:
+    settings = replace(desk_settings(sim, language="ru"), me=MeSettings(extension="199"))
+    app = ConsoleApp(settings, sessions, Desk(settings, sessions), check_database=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: bool(said(app)), "the warning")
+        assert said(app)[0] == (
+            "Номер 199 из [me] не указан в [[operators]]: нет телефона для вызова и нет роли."
+            " Добавьте его в конфигурацию."
+        )
+        # and the board's keys say the same instead of acting
+        await app.switch_mode("supervisor")
+        await pilot.press("p")
+        await until(pilot, lambda: len(said(app)) >= 2, "the refusal")
+        assert "Номер 199 из [me] не указан в [[operators]]" in said(app)[-1]
