@@ -277,6 +277,24 @@ class OperatorStats:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueStats:
+    """One queue's inbound figures (calls that reached it) over the same period."""
+
+    queue: str
+    inbound: int = 0
+    answered: int = 0
+    missed: int = 0
+    abandoned: int = 0
+    longest_wait_s: float = 0.0
+    answered_within_sl: int = 0
+
+    @property
+    def service_level_pct(self) -> float | None:
+        """Answered within the threshold, as a share of the queue's calls; None if none."""
+        return 100.0 * self.answered_within_sl / self.inbound if self.inbound else None
+
+
+@dataclass(frozen=True, slots=True)
 class DeskStats:
     """The desk's inbound totals over [since, until) from the call log."""
 
@@ -293,6 +311,7 @@ class DeskStats:
     answered_within_sl: int
     service_level_seconds: int
     operators: tuple[OperatorStats, ...]
+    queues: tuple[QueueStats, ...] = ()
 
     @property
     def missed_or_abandoned(self) -> int:
@@ -307,7 +326,8 @@ class DeskStats:
 async def desk_stats(
     session: AsyncSession, since: datetime, until: datetime, service_level_seconds: int
 ) -> DeskStats:
-    """Supervisor totals and per-operator figures, aggregated in SQL (three statements)."""
+    """Supervisor totals, per-operator and per-queue figures, aggregated in SQL (four
+    statements)."""
     window = and_(CALLS.c.started_at >= since, CALLS.c.started_at < until)
     inbound = and_(window, CALLS.c.direction == CallDirection.INBOUND)
     answered = CALLS.c.disposition == Disposition.ANSWERED
@@ -346,6 +366,32 @@ async def desk_stats(
             of(extension).update(answered=int(count), talk_total_s=float(talk or 0.0))
         elif direction == CallDirection.OUTBOUND:
             of(extension).update(outbound=int(count), outbound_talk_s=float(talk or 0.0))
+    per_queue = await session.execute(
+        select(
+            CALLS.c.queue,
+            func.count(),
+            count_if(answered),
+            count_if(CALLS.c.disposition == Disposition.MISSED),
+            count_if(CALLS.c.disposition == Disposition.ABANDONED),
+            func.coalesce(func.max(CALLS.c.wait_s), 0.0),
+            count_if(and_(answered, CALLS.c.wait_s <= service_level_seconds)),
+        )
+        .where(inbound, CALLS.c.queue.is_not(None))
+        .group_by(CALLS.c.queue)
+        .order_by(CALLS.c.queue)
+    )
+    queues = tuple(
+        QueueStats(
+            queue=str(row[0]),
+            inbound=int(row[1]),
+            answered=int(row[2]),
+            missed=int(row[3]),
+            abandoned=int(row[4]),
+            longest_wait_s=float(row[5]),
+            answered_within_sl=int(row[6]),
+        )
+        for row in per_queue
+    )
     return DeskStats(
         since=since,
         until=until,
@@ -360,6 +406,7 @@ async def desk_stats(
         answered_within_sl=int(totals[8]),
         service_level_seconds=service_level_seconds,
         operators=tuple(OperatorStats(**operators[k]) for k in sorted(operators)),
+        queues=queues,
     )
 
 

@@ -256,12 +256,18 @@ async def test_desk_stats(sessions: Sessions) -> None:
     assert ops["102"].talk_total_s == 5.5
     assert (ops["103"].rung, ops["103"].answered, ops["103"].missed) == (3, 0, 1)
     assert ops["103"].avg_talk_s == 0
+    # Per queue: only the calls that reached a queue (d.3, d.4, d.5; not yesterday's).
+    [queue] = stats.queues
+    assert (queue.queue, queue.inbound, queue.answered, queue.abandoned) == ("dispatch", 3, 2, 1)
+    assert (queue.missed, queue.longest_wait_s, queue.answered_within_sl) == (0, 25, 1)
+    assert queue.service_level_pct == pytest.approx(100 / 3)
 
 
 async def test_desk_stats_of_an_empty_day(sessions: Sessions) -> None:
     async with sessions() as s:
         stats = await desk_stats(s, DAY0, DAY0 + timedelta(days=1), service_level_seconds=20)
     assert stats.inbound == 0 and stats.service_level_pct is None and stats.operators == ()
+    assert stats.queues == ()
 
 
 async def test_missed_calls_for_call_back(sessions: Sessions) -> None:
