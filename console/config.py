@@ -140,6 +140,8 @@ class RulesSettings:
     max_unpaid_debts: int = 1
     confirm_call_blacklisted: bool = True
     service_level_seconds: int = 20
+    service_level_goal: int = 80  # percent: a service level below it is shown as a warning
+    long_wait_seconds: int = 60  # a caller waiting longer is shown as a warning
 
 
 @dataclass(frozen=True)
@@ -376,6 +378,10 @@ def _rules(where: str, raw: object) -> RulesSettings:
         service_level_seconds=s.get(
             "service_level_seconds", int, "seconds > 0", 20, lambda v: v > 0
         ),
+        service_level_goal=s.get(
+            "service_level_goal", int, "a percentage from 1 to 100", 80, lambda v: 1 <= v <= 100
+        ),
+        long_wait_seconds=s.get("long_wait_seconds", int, "seconds > 0", 60, lambda v: v > 0),
     )
     s.finish()
     return rules

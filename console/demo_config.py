@@ -52,6 +52,8 @@ page_size = "auto"
 max_unpaid_debts = 1
 confirm_call_blacklisted = true
 service_level_seconds = 20
+service_level_goal = 80
+long_wait_seconds = 60
 
 # Reasons offered when pausing an operator on the board (one may also be typed).
 [[pause_reasons]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -551,3 +552,51 @@ async def test_board_live_while_a_replayed_queue_call_rings_and_is_answered(
             "idle",
         ]
         assert ops.cell_text("102", "party").endswith("+7 916 123-45-67")
+
+
+async def test_queue_panel_colours_what_needs_a_look(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """[rules]: a service level under the goal is red, at or above it green; a caller
+    waiting longer than long_wait_seconds is red in the queue panel and the waiting list."""
+    from console.widgets.board.panels import (
+        AT_GOAL_STYLE,
+        LONG_WAIT_STYLE,
+        QueuePanel,
+        WaitingPanel,
+    )
+
+    await log_calls(sessions, QUEUE_RINGALL, INBOUND_MISSED)
+    desk = ScriptedDesk(
+        [
+            live("w1", state="queued", number="+79161234567", queue="dispatch",
+                 started=NOW - timedelta(seconds=200)),
+            live("w2", state="queued", number="+79035556677", queue="dispatch",
+                 started=NOW - timedelta(seconds=90)),
+            live("w3", state="queued", number="+74957654321", queue="dispatch",
+                 started=NOW - timedelta(seconds=10)),
+        ]
+    )  # fmt: skip
+    rules = RulesSettings(service_level_seconds=20, service_level_goal=80, long_wait_seconds=60)
+    settings = replace(make_settings(), rules=rules)
+    app = BoardApp(
+        lambda: SupervisorScreen(settings, console_data(sessions), desk, clock=Clock(NOW))
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await until(pilot, lambda: screen.stats_loads >= 1, "today's figures")
+        await pilot.pause()
+        queues = screen.query_one(QueuePanel)
+        row = queues.shown["dispatch"]
+        assert (row["waiting"].plain, row["longest"].plain) == ("3", "3:20")
+        assert str(row["longest"].style) == LONG_WAIT_STYLE
+        assert (row["answered"].plain, row["service_level"].plain) == ("1", "100%")
+        assert str(row["service_level"].style) == AT_GOAL_STYLE
+        total = screen.query_one("#total-service_level", Static).render()
+        assert "50%" in str(total)
+        tile_styles = {str(span.style) for span in getattr(total, "spans", [])}
+        assert any("red" in style and "bold" in style for style in tile_styles)  # below 80 %
+        waiting = screen.query_one(WaitingPanel)
+        styles = [str(waiting.shown[f"main/{k}"]["waiting"].style) for k in ("w1", "w2", "w3")]
+        assert styles[1:] == [LONG_WAIT_STYLE, ""]  # the first is the longest: reversed

@@ -42,11 +42,23 @@ QUOTED = re.compile(r"'[^'\n]*'")
 
 
 def english_words(text: str) -> list[str]:
+    text = QUOTED.sub("", text)
     return [
-        word
-        for word in WORD.findall(QUOTED.sub("", text))
-        if len(word) > 1 and word.lower() not in ALLOWED and not _in_file_name(word, text)
+        m[0]
+        for m in WORD.finditer(text)
+        if len(m[0]) > 1
+        and m[0].lower() not in ALLOWED
+        and not _in_file_name(m[0], text)
+        and not _cut_by_a_dialog(m[0], text[m.end() : m.end() + 1])
     ]
+
+
+# A dialog's edge drawn over the screen beneath it cuts that screen's words («dispatc█»).
+EDGES = frozenset("█▌▐▎▊▏")
+
+
+def _cut_by_a_dialog(word: str, after: str) -> bool:
+    return after in EDGES and any(a.startswith(word.lower()) for a in ALLOWED)
 
 
 FILE_NAME = re.compile(r"[\w~/.-]+\.(?:xlsx|conf)\b")

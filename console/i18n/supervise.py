@@ -30,6 +30,13 @@ CATALOG: Final[Catalog] = {
     },
     "board.ops.barged": {"en": "Barged in: {who} → {whom}", "ru": "В разговоре: {who} → {whom}"},
     "board.ops.queues": {"en": "queues: {queues}", "ru": "очереди: {queues}"},
+    # the queues panel
+    "board.queues.col.queue": {"en": "Queue", "ru": "Очередь"},
+    "board.queues.col.waiting": {"en": "Waiting", "ru": "Ожидают"},
+    "board.queues.col.longest": {"en": "Longest wait", "ru": "Дольше всех"},
+    "board.queues.col.answered": {"en": "Answered", "ru": "Принято"},
+    "board.queues.col.unanswered": {"en": "Not answered", "ru": "Без ответа"},
+    "board.queues.col.service_level": {"en": "Service level", "ru": "Уровень сервиса"},
     # keys
     "board.key.pause": {"en": "Pause", "ru": "Пауза"},
     "board.tip.pause": {

@@ -37,8 +37,9 @@ from console.widgets.board.model import (
     LiveView,
     OperatorFigures,
     OperatorQueues,
+    QueueFigures,
 )
-from console.widgets.board.panels import OperatorPanel, TotalsPanel, WaitingPanel
+from console.widgets.board.panels import OperatorPanel, QueuePanel, TotalsPanel, WaitingPanel
 from console.widgets.board.sources import (
     Clock,
     DeskFeed,
@@ -48,6 +49,7 @@ from console.widgets.board.sources import (
     live_view,
     local_midnight,
     numbers_to_name,
+    queue_figures,
     queue_view,
     stats_view,
     utc_now,
@@ -71,6 +73,7 @@ class BoardStatsLoaded(Message):
     day: datetime
     totals: DeskTotals
     operators: dict[str, OperatorFigures]
+    queues: dict[str, QueueFigures]
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, BoardStatsLoaded)
@@ -148,12 +151,14 @@ class SupervisorScreen(Screen[None]):
         self.listening: list[Listening] = []
         self.totals = DeskTotals()
         self.figures: dict[str, OperatorFigures] = {}
+        self.queue_figures: dict[str, QueueFigures] = {}
         self.stats_day: datetime | None = None
         self.stats_loads = 0  # how many times today's figures were read (tests wait on it)
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-title")
         yield TotalsPanel(id="board-totals")
+        yield QueuePanel(id="board-queues")
         with Vertical(id="board-live"):
             with Vertical(id="board-waiting-box"):
                 yield Static(id="board-waiting-title", classes="panel-title")
@@ -280,11 +285,12 @@ class SupervisorScreen(Screen[None]):
             day, now + timedelta(seconds=1), self._settings.rules.service_level_seconds
         )
         totals, figures = stats_view(stats)
-        self.post_message(BoardStatsLoaded(day, totals, figures))
+        self.post_message(BoardStatsLoaded(day, totals, figures, queue_figures(stats)))
 
     @on(BoardStatsLoaded)
     def _stats_loaded(self, message: BoardStatsLoaded) -> None:
         self.stats_day, self.totals, self.figures = message.day, message.totals, message.operators
+        self.queue_figures = message.queues
         self.stats_loads += 1
         self.render_board()
 
@@ -318,14 +324,34 @@ class SupervisorScreen(Screen[None]):
             tr("board.waiting.title", count=fmt_number(len(waiting)))
             + (f" — {summary}" if summary else "")
         )
-        self.query_one(WaitingPanel).show_calls(waiting, now)
+        rules = self._settings.rules
+        self.query_one(WaitingPanel).show_calls(waiting, now, rules.long_wait_seconds)
+        self.query_one(QueuePanel).show_queues(
+            self._queue_names(),
+            waiting,
+            self.queue_figures,
+            now,
+            goal=rules.service_level_goal,
+            long_wait_s=rules.long_wait_seconds,
+        )
         operators = [(o.extension, o.name) for o in self._settings.operators]
         self._read_queues()
         self.query_one("#board-ops-title", Static).update(self._ops_title())
         self.query_one(OperatorPanel).show_operators(
             operators, self.live.operators, self.figures, now, self.queues
         )
-        self.query_one(TotalsPanel).show(self.totals, self._settings.rules.service_level_seconds)
+        self.query_one(TotalsPanel).show(
+            self.totals, rules.service_level_seconds, rules.service_level_goal
+        )
+
+    def _queue_names(self) -> list[str]:
+        """The queues the PBX told of, those with callers now, and those in today's log."""
+        names = set(self.queue_figures)
+        names |= {c.queue for c in self.live.waiting if c.queue}
+        desk = self._desk
+        if isinstance(desk, SupervisorDesk):
+            names |= set(desk.queue_names())
+        return sorted(names)
 
     def _ops_title(self) -> str:
         """«Operators — Listening: Вера (103) → Анна (101)»: who listens to whom now."""

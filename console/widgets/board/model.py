@@ -75,6 +75,15 @@ class OperatorFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueFigures:
+    """Today's figures of one queue, from the call log."""
+
+    answered: int = 0
+    unanswered: int = 0  # missed + abandoned: callers of the queue nobody spoke to
+    service_level_pct: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeskTotals:
     """Today's desk totals, from the call log. Averages are None when there is nothing to
     average (an empty morning shows «—», not a misleading zero)."""

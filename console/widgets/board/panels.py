@@ -24,11 +24,25 @@ from console.widgets.board.model import (
     OperatorFigures,
     OperatorLive,
     OperatorQueues,
+    QueueFigures,
     WaitingCall,
 )
 from console.widgets.columns import ColumnSpec
 
 LONGEST_STYLE = "bold reverse red"
+LONG_WAIT_STYLE = "bold red"  # waiting longer than [rules] long_wait_seconds
+BELOW_GOAL_STYLE = "bold red"  # a service level under [rules] service_level_goal
+AT_GOAL_STYLE = "bold green"
+
+
+def service_level_style(pct: float | None, goal: int | None) -> str:
+    if pct is None or goal is None:
+        return ""
+    return BELOW_GOAL_STYLE if pct < goal else AT_GOAL_STYLE
+
+
+def service_level_text(pct: float | None) -> str:
+    return f"{fmt_number(pct, places=0)}%" if pct is not None else "—"
 
 
 def _seconds(now: datetime, since: datetime) -> float:
@@ -47,12 +61,17 @@ class WaitingPanel(LiveTable):
         ColumnSpec("waiting", ""),
     )
 
-    def show_calls(self, calls: Sequence[WaitingCall], now: datetime) -> None:
+    def show_calls(
+        self, calls: Sequence[WaitingCall], now: datetime, long_wait_s: float | None = None
+    ) -> None:
+        """Oldest first; the longest wait stands out, and so does every caller waiting
+        longer than `long_wait_s`."""
         ordered = sorted(calls, key=lambda c: (c.since, c.key))
         longest = ordered[0].key if ordered else None
         rows: dict[str, dict[str, Text]] = {}
         for call in ordered:
-            style = LONGEST_STYLE if call.key == longest else ""
+            too_long = long_wait_s is not None and _seconds(now, call.since) > long_wait_s
+            style = LONGEST_STYLE if call.key == longest else LONG_WAIT_STYLE if too_long else ""
             rows[call.key] = {
                 "queue": Text(call.queue or tr("board.waiting.direct"), style=style),
                 "caller": Text(call.caller, style=style),
@@ -157,6 +176,57 @@ def _state_of(
     return "idle", "", None
 
 
+class QueuePanel(LiveTable):
+    """One row per queue: callers waiting now and the longest wait, today's answered and
+    unanswered calls and service level; thresholds from `[rules]` colour what needs a look."""
+
+    LABELS = "board.queues.col"
+    COLUMNS = (
+        ColumnSpec("queue", ""),
+        ColumnSpec("waiting", ""),
+        ColumnSpec("longest", ""),
+        ColumnSpec("answered", "", drop=1),
+        ColumnSpec("unanswered", "", drop=2),
+        ColumnSpec("service_level", ""),
+    )
+
+    def show_queues(
+        self,
+        queues: Sequence[str],
+        waiting: Sequence[WaitingCall],
+        figures: Mapping[str, QueueFigures],
+        now: datetime,
+        *,
+        goal: int,
+        long_wait_s: float,
+    ) -> None:
+        rows: dict[str, dict[str, Text]] = {}
+        for queue in queues:
+            mine = [c for c in waiting if c.queue == queue]
+            longest = max((_seconds(now, c.since) for c in mine), default=None)
+            fig = figures.get(queue, QueueFigures())
+            wait_style = LONG_WAIT_STYLE if longest is not None and longest > long_wait_s else ""
+            pct = fig.service_level_pct
+            rows[queue] = {
+                "queue": Text(queue),
+                "waiting": Text(fmt_number(len(mine)), justify="right"),
+                "longest": Text(
+                    fmt_duration(longest) if longest is not None else "—",
+                    style=wait_style,
+                    justify="right",
+                ),
+                "answered": Text(fmt_number(fig.answered), justify="right"),
+                "unanswered": Text(fmt_number(fig.unanswered), justify="right"),
+                "service_level": Text(
+                    service_level_text(pct),
+                    style=service_level_style(pct, goal),
+                    justify="right",
+                ),
+            }
+        self.styles.height = len(rows) + 1 if rows else 0
+        self.show(rows)
+
+
 class TotalsPanel(Grid):
     """Today's desk figures as a row of tiles, read from the call log. Where six bordered
     tiles side by side would cut their labels («пропущено/бр»), they become two rows of
@@ -194,7 +264,7 @@ class TotalsPanel(Grid):
         border = 2
         self.set_class(self.size.width // len(self.TILES) - border < widest, "-narrow")
 
-    def show(self, totals: DeskTotals, service_level_seconds: int) -> None:
+    def show(self, totals: DeskTotals, service_level_seconds: int, goal: int | None = None) -> None:
         if service_level_seconds != self._service_level_seconds:
             self._service_level_seconds = service_level_seconds
             self._fit()
@@ -204,14 +274,11 @@ class TotalsPanel(Grid):
             "missed": fmt_number(totals.missed),
             "avg_wait": fmt_duration(totals.avg_wait_s) if totals.avg_wait_s is not None else "—",
             "avg_talk": fmt_duration(totals.avg_talk_s) if totals.avg_talk_s is not None else "—",
-            "service_level": (
-                f"{fmt_number(totals.service_level_pct, places=0)}%"
-                if totals.service_level_pct is not None
-                else "—"
-            ),
+            "service_level": service_level_text(totals.service_level_pct),
         }
+        styles = {"service_level": service_level_style(totals.service_level_pct, goal)}
         for tile in self.TILES:
             label = self._label(tile)
             self.query_one(f"#total-{tile}", Static).update(
-                Text.assemble((values[tile], "bold"), "\n", (label, "dim"))
+                Text.assemble((values[tile], styles.get(tile) or "bold"), "\n", (label, "dim"))
             )

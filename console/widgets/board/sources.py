@@ -17,6 +17,7 @@ from console.widgets.board.model import (
     OperatorFigures,
     OperatorLive,
     OperatorQueues,
+    QueueFigures,
     WaitingCall,
     merge_operator_states,
     party_label,
@@ -168,6 +169,18 @@ def listening_view(supervisions: Iterable[SupervisionStarted]) -> list[Listening
         for s in supervisions
         if s.kind in ("listen", "whisper", "barge")
     ]
+
+
+def queue_figures(stats: DeskStats) -> dict[str, QueueFigures]:
+    """Today's figures per queue, as the queue panel shows them."""
+    return {
+        q.queue: QueueFigures(
+            answered=q.answered,
+            unanswered=q.missed + q.abandoned,
+            service_level_pct=q.service_level_pct,
+        )
+        for q in stats.queues
+    }
 
 
 def stats_view(stats: DeskStats) -> tuple[DeskTotals, dict[str, OperatorFigures]]:
