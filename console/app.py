@@ -52,7 +52,13 @@ from console.screens.history import HistoryScreen
 from console.screens.supervisor import SupervisorScreen
 from console.timers import TEXTUAL_TIMERS, ConsoleTimers, Stoppable
 from console.wording import connection_news, worker_words
-from pbx.call_events import CallRinging, LiveCall, OriginateProgress, OriginateResult
+from pbx.call_events import (
+    CallRinging,
+    LiveCall,
+    OriginateProgress,
+    OriginateResult,
+    SupervisionEnded,
+)
 from pbx.queue_members import MemberChanged
 
 if TYPE_CHECKING:
@@ -421,7 +427,21 @@ class ConsoleApp(App[None]):
                     self.idle_gc.hold()  # no collection in the card's screen update
             self._broadcast([*messages, CallsChanged()])
         else:
+            if isinstance(event, SupervisionEnded):
+                self._supervision_failed(event)
             self._broadcast([CallUpdate(event), CallsChanged()])
+
+    def _supervision_failed(self, event: SupervisionEnded) -> None:
+        """My listen-in or pickup never got going: say why (my phone did not answer, was
+        busy, or there was nothing left to join)."""
+        if event.started or event.supervisor != self.settings.me.extension:
+            return
+        why = {3: "no_answer", 5: "busy"}.get(event.reason_code or 0, "nothing")
+        self.notify(
+            tr(f"supervise.not_started.{why}"),
+            title=tr(f"supervise.kind.{event.kind}"),
+            severity="warning",
+        )
 
     def _broadcast(self, messages: Iterable[Any]) -> None:
         batch = list(messages)

@@ -327,3 +327,22 @@ async def test_a_seat_that_is_no_operator_is_warned_at_start(
         await pilot.press("p")
         await until(pilot, lambda: len(said(app)) >= 2, "the refusal")
         assert "Номер 199 из [me] не указан в [[operators]]" in said(app)[-1]
+
+
+async def test_a_pickup_with_nothing_left_to_take_is_said(
+    sim: RecordingSimulator, sessions: Sessions
+) -> None:
+    """The call stopped ringing between the key and the PBX: my phone rang for nothing,
+    and the console says so (the leg is no call of the log)."""
+    settings = desk_settings(sim, me="101", role="dispatcher")
+    desk = Desk(settings, sessions)
+    app = ConsoleApp(settings, sessions, desk, check_database=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await sim.wait_for_login()
+        await until(pilot, lambda: desk.connections()["main"].state == "up", "the link")
+        await desk.pickup("IAX2/op102", "Перехват 102")
+        await until(
+            pilot,
+            lambda: "Did not start: the call is over or no longer rings" in said(app),
+            "why it did not start",
+        )

@@ -180,6 +180,23 @@ CATALOG: Final[Catalog] = {
         "en": "No answer from the PBX: {detail}",
         "ru": "Нет ответа от АТС: {detail}",
     },
+    # a listen-in or pickup of mine that never got going
+    "supervise.kind.listen": {"en": "Listen", "ru": "Прослушка"},
+    "supervise.kind.whisper": {"en": "Whisper", "ru": "Подсказка"},
+    "supervise.kind.barge": {"en": "Barge in", "ru": "Вмешательство"},
+    "supervise.kind.pickup": {"en": "Pickup", "ru": "Перехват"},
+    "supervise.not_started.no_answer": {
+        "en": "Did not start: your phone did not answer",
+        "ru": "Не началось: ваш телефон не ответил",
+    },
+    "supervise.not_started.busy": {
+        "en": "Did not start: your phone is busy",
+        "ru": "Не началось: ваш телефон занят",
+    },
+    "supervise.not_started.nothing": {
+        "en": "Did not start: the call is over or no longer rings",
+        "ru": "Не началось: звонок уже закончился или больше не звонит",
+    },
     # pickup on the dispatcher screen
     "dispatcher.key.pickup": {"en": "Pick up", "ru": "Перехват"},
     "dispatcher.tip.pickup": {
