@@ -346,3 +346,47 @@ async def test_a_pickup_with_nothing_left_to_take_is_said(
             lambda: "Did not start: the call is over or no longer rings" in said(app),
             "why it did not start",
         )
+
+
+def test_pickup_offers_each_colleague_whose_phone_rings_once() -> None:
+    """Oldest call first; a call also ringing here is answered, not picked up; a colleague
+    offered two calls is listed once (PickupChan takes what rings at that phone)."""
+    from datetime import UTC, datetime, timedelta
+
+    from console.i18n import set_language
+    from console.pickup import colleague_rings
+    from pbx.call_events import LiveCall
+
+    set_language("en")
+    t0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+    def ringing(linkedid: str, at: int, *exts: str, raw: str = "+79161234567") -> LiveCall:
+        return LiveCall(
+            server="main",
+            linkedid=linkedid,
+            direction="inbound",
+            state="ringing",
+            number=raw if raw.startswith("+") else None,
+            number_raw=raw,
+            name=None,
+            queue=None,
+            ringing=exts,
+            talking=None,
+            started_at=t0 + timedelta(seconds=at),
+            since=t0 + timedelta(seconds=at),
+        )
+
+    settings = make_settings("101", "en")
+    calls = [
+        ringing("c3", 30, "103", raw="anonymous"),
+        ringing("c1", 10, "102"),
+        ringing("c2", 20, "102", "101"),  # rings here too
+        ringing("c4", 40, "102"),
+    ]
+    try:
+        assert colleague_rings(calls, settings) == [
+            ("IAX2/op102", "Борис (102): +7 916 123-45-67"),
+            ("IAX2/op103", "Вера (103): number withheld"),
+        ]
+    finally:
+        set_language("ru")
