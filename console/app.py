@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import Worker, WorkerState
 
+from console.actors import seat_actor
 from console.click_to_call import describe_target, error_text, reason_text
 from console.commands import ConsoleCommands
 from console.config import Settings
@@ -184,6 +185,7 @@ class ConsoleApp(App[None]):
             actor=lambda: self.actor,
             now=self.now,
             today=self.today,
+            seat=lambda: seat_actor(self.settings),
         )
         self.desk = desk
         self._clock = clock or (lambda: datetime.now(UTC))

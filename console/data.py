@@ -24,8 +24,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storage.addresses import Address, add_address, remove_address, update_address
 from storage.calls import DeskStats, MissedCall, desk_stats, list_calls, missed_calls
-from storage.cards import ClientCard, load_card_by_phone, load_client_card
+from storage.cards import CardCompany, ClientCard, load_card_by_phone, load_client_card
 from storage.client_list import ClientRow, active_tariffs, cities_in_use, list_clients
 from storage.clients import (
     add_phone,
@@ -35,8 +36,16 @@ from storage.clients import (
     phone_owner,
     remove_phone,
     set_blacklist,
+    set_phone_label,
     update_client,
     validate_changes,
+)
+from storage.companies import (
+    CompanyRow,
+    create_company,
+    link_employee,
+    list_companies,
+    unlink_employee,
 )
 from storage.db import StorageError
 from storage.debts import add_debt, mark_debt_paid
@@ -48,10 +57,12 @@ from storage.errors import (
     InvalidChange,
     InvalidPhone,
     LastPhone,
+    NotAllowed,
     NotFound,
 )
 from storage.filters import Activity, CallFilter, ClientFilter, ClientSort, Page
 from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition
+from storage.roles import Actor
 from storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -61,14 +72,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Activity",
+    "Address",
     "Call",
     "CallFilter",
+    "CardCompany",
     "ClientCard",
     "ClientFilter",
     "ClientKind",
     "ClientRow",
     "ClientSort",
     "ClientStatus",
+    "CompanyRow",
     "ConsoleData",
     "DebtAlreadyPaid",
     "DebtReason",
@@ -81,6 +95,7 @@ __all__ = [
     "InvalidPhone",
     "LastPhone",
     "MissedCall",
+    "NotAllowed",
     "NotFound",
     "Page",
     "StorageError",
@@ -104,8 +119,12 @@ class ConsoleData:
         actor: Callable[[], str] = lambda: "console",
         now: Callable[[], datetime] | None = None,
         today: Callable[[], date] | None = None,
+        seat: Callable[[], Actor] | None = None,
     ) -> None:
         self._sessions = sessions
+        # Who sits here with their role, for the writes storage checks roles on; without
+        # it the operator is a dispatcher.
+        self._seat = seat or (lambda: Actor(self._actor() or "console"))
         self.region = region
         self._max_unpaid_debts = max_unpaid_debts
         self._actor = actor
@@ -200,6 +219,66 @@ class ConsoleData:
     async def mark_debt_paid(self, debt_id: int, *, at: datetime, comment: str) -> None:
         async with self._sessions.begin() as session:
             await mark_debt_paid(session, debt_id, actor=self._actor(), at=at, comment=comment)
+
+    # --- addresses, companies, phone labels ----------------------------------------------
+
+    async def add_address(self, client_id: int, values: dict[str, str]) -> Address:
+        async with self._sessions.begin() as session:
+            return await add_address(session, client_id, values, actor=self._seat(), at=self._now())
+
+    async def update_address(self, address_id: int, values: dict[str, str]) -> Address:
+        async with self._sessions.begin() as session:
+            return await update_address(
+                session, address_id, values, actor=self._seat(), at=self._now()
+            )
+
+    async def remove_address(self, address_id: int) -> None:
+        async with self._sessions.begin() as session:
+            await remove_address(session, address_id, actor=self._seat(), at=self._now())
+
+    async def companies(self) -> list[CompanyRow]:
+        async with self._sessions() as session:
+            return await list_companies(session)
+
+    async def link_company(
+        self,
+        client_id: int,
+        company_id: int | None,
+        new: dict[str, str] | None = None,
+        *,
+        may_order_on_account: bool,
+    ) -> None:
+        """The client works for the company (`company_id`, or a new one made of `new`),
+        in one transaction: a refused allowance creates no company either."""
+        async with self._sessions.begin() as session:
+            actor = self._seat()
+            if company_id is None:
+                company = await create_company(session, new or {}, actor=actor, at=self._now())
+                company_id = company.id
+            await link_employee(
+                session,
+                client_id,
+                company_id,
+                actor=actor,
+                may_order_on_account=may_order_on_account,
+                at=self._now(),
+            )
+
+    async def unlink_company(self, client_id: int) -> None:
+        async with self._sessions.begin() as session:
+            await unlink_employee(session, client_id, actor=self._seat(), at=self._now())
+
+    async def set_phone_label(self, client_id: int, e164: str, label: str) -> None:
+        async with self._sessions.begin() as session:
+            await set_phone_label(
+                session,
+                client_id,
+                e164,
+                label,
+                actor=self._actor(),
+                region=self.region,
+                at=self._now(),
+            )
 
     # --- lists for the screens --------------------------------------------------------------
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from console.i18n import catalog, fmt_number, fmt_time, tr
-from storage.errors import InvalidChange
+from console.i18n import catalog, fmt_money, fmt_number, fmt_time, tr
+from storage.errors import InvalidChange, NotAllowed
 from storage.phones import NumberKind, classify_number, format_display
 
 if TYPE_CHECKING:
     from console.desk import ConnectionStatus
+    from storage.addresses import Address
+    from storage.cards import CardCompany
 
 # --- a PBX link ---------------------------------------------------------------------------
 
@@ -188,3 +190,78 @@ def supervisor_refusal(exc: BaseException) -> str:
     if isinstance(exc, AmiError):
         return tr("supervise.refused.link", detail=str(exc) or type(exc).__name__)
     return str(exc) or type(exc).__name__
+
+
+# --- addresses and companies ---------------------------------------------------------------
+
+_ADDRESS_LABELS: Final = ("home", "work", "other")
+# What people also type for them.
+_LABEL_NOUNS: Final = {"home": ("дом",), "work": ("работа",), "other": ("другое",)}
+
+
+def label_word(label: str) -> str:
+    """An address label as people read it: home/work/other in words, any other as typed."""
+    return tr(f"address.label.{label}") if label in _ADDRESS_LABELS else label
+
+
+def address_label_code(text: str) -> str:
+    """What a typed label is stored as: «дом», «Home» … are the codes; others as typed."""
+    folded = text.strip().casefold()
+    for code in _ADDRESS_LABELS:
+        words = {code, *_LABEL_NOUNS[code]}
+        words.update(w.casefold() for w in catalog()[f"address.label.{code}"].values())
+        if folded in words:
+            return code
+    return text.strip()
+
+
+def address_place(address: Address) -> str:
+    """City, street, house, building, entrance, floor, apartment: «Самара, Ленина, 7,
+    корп. 2, под. 3, эт. 5, кв. 14»; the parts that are empty are left out."""
+    a = address
+    parts = [a.city, a.street, a.house]
+    for field, value in (
+        ("building", a.building),
+        ("entrance", a.entrance),
+        ("floor", a.floor),
+        ("apartment", a.apartment),
+    ):
+        if value:
+            parts.append(tr(f"address.part.{field}", value=value))
+    return ", ".join(p for p in parts if p)
+
+
+def address_line(address: Address) -> str:
+    """«дом: Самара, Ленина, 7, под. 3, эт. 5, кв. 14 — домофон 14К»: label, place, comment."""
+    line = address_place(address) or "—"
+    if address.label:
+        line = f"{label_word(address.label)}: {line}"
+    if address.comment:
+        line = f"{line} — {address.comment}"
+    return line
+
+
+def company_line(company: CardCompany) -> str:
+    """«ООО Ромашка · может ездить за счёт компании (счёт 1 200,00 ₽)»."""
+    account = "company.account.may" if company.may_order_on_account else "company.account.not"
+    return tr(
+        "card.company",
+        company=company.name,
+        account=tr(account),
+        balance=fmt_money(company.balance),
+    )
+
+
+def not_allowed(exc: NotAllowed) -> str:
+    """A role's refusal in words: «Анна (101) (диспетчер): нет права — …; можно только: …»."""
+
+    def word(key: str, default: str) -> str:
+        return tr(key) if key in catalog() else default
+
+    return tr(
+        "cli.refused",
+        actor=exc.actor,
+        role=word(f"cli.role.{exc.role}", exc.role),
+        action=word(f"cli.action.{exc.action}", exc.action),
+        allowed=", ".join(word(f"cli.role.{r}", r) for r in exc.allowed),
+    )

@@ -12,6 +12,7 @@ Changing money needs a supervisor or an admin (`storage.roles`). Nothing here co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     case,
     func,
     insert,
@@ -281,3 +283,56 @@ async def summed_totals(session: AsyncSession, client_id: int) -> Totals:
     )
     balance, bonus = (await session.execute(stmt)).one()
     return Totals(balance=balance, bonus_balance=bonus)
+
+
+async def add_operations_in_bulk(
+    conn: AsyncConnection | AsyncSession,
+    moves: Sequence[tuple[int, Decimal, Decimal]],
+    *,
+    actor: Actor,
+    at: datetime,
+    comment: str = OPENING_COMMENT,
+) -> None:
+    """Many clients' (client id, balance change, bonus change) at once, as operations — a
+    `correction` for the balance, a bonus credit or spend for bonuses — with the totals
+    moved by the same amounts and the versions bumped: two statements whatever the count
+    (an import of another desk's base). Same role as `add_operation`; zero changes make no
+    operation. The caller checks that no bonus total goes below zero."""
+    require_role(actor, "change a client's money")
+    rows: list[tuple[int, str, Decimal]] = []
+    params: list[dict[str, Any]] = []
+    for client_id, balance, bonus in moves:
+        if balance:
+            rows.append((client_id, OperationKind.CORRECTION.value, balance))
+        if bonus:
+            kind = OperationKind.BONUS_CREDIT if bonus > 0 else OperationKind.BONUS_SPEND
+            rows.append((client_id, kind.value, bonus))
+        if balance or bonus:
+            params.append({"b_id": client_id, "b_balance": balance, "b_bonus": bonus})
+    if not rows:
+        return
+    await conn.execute(
+        insert(OPERATIONS),
+        [
+            {
+                "client_id": cid,
+                "kind": kind,
+                "amount": amount,
+                "comment": comment,
+                "operator": actor.name,
+                "at": at,
+            }
+            for cid, kind, amount in rows
+        ],
+    )
+    c = CLIENTS.c
+    stmt = (
+        update(CLIENTS)
+        .where(c.id == bindparam("b_id"))
+        .values(
+            balance=c.balance + bindparam("b_balance", type_=Money()),
+            bonus_balance=c.bonus_balance + bindparam("b_bonus", type_=Money()),
+            version=c.version + 1,
+        )
+    )
+    await conn.execute(stmt, params)

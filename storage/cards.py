@@ -1,9 +1,11 @@
 """The client card: everything the popup shows when a call rings, in two round trips.
 
 The card pops within 100 ms of the ring, so it is read with exactly two statements: the
-client with its tariff name and every phone (one joined row per phone), then its unpaid
-debts and last calls together (UNION ALL). Columns are read through Core, not the ORM,
-because the pop path is hot and nothing here is edited in place.
+client with its tariff name, its company (name, balance, whether it may order on the
+company's account) and every phone (one joined row per phone; a client has at most one
+company, so the company multiplies nothing), then its unpaid debts, last calls and
+addresses together (UNION ALL, a `kind` column telling them apart). Columns are read
+through Core, not the ORM, because the pop path is hot and nothing here is edited in place.
 
 Hot reads go through `fetch_rows`: statements built once and run through the session.
 
@@ -35,9 +37,19 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import CompoundSelect
 
+from storage.addresses import Address, most_used_first
 from storage.errors import NotFound
 from storage.filters import Activity
-from storage.models import Call, Client, ClientPhone, Debt, Tariff
+from storage.models import (
+    Call,
+    Client,
+    ClientAddress,
+    ClientPhone,
+    Company,
+    CompanyEmployee,
+    Debt,
+    Tariff,
+)
 from storage.phones import classify_number
 from storage.types import CENT
 
@@ -46,6 +58,9 @@ PHONES = cast(Table, ClientPhone.__table__)
 TARIFFS = cast(Table, Tariff.__table__)
 DEBTS = cast(Table, Debt.__table__)
 CALLS = cast(Table, Call.__table__)
+ADDRESSES = cast(Table, ClientAddress.__table__)
+COMPANIES = cast(Table, Company.__table__)
+EMPLOYEES = cast(Table, CompanyEmployee.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +86,16 @@ class CardCall:
     disposition: str
     answered_by: str | None
     talk_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class CardCompany:
+    """The company the client works for, as the dispatcher needs it on the line."""
+
+    id: int
+    name: str
+    balance: Decimal
+    may_order_on_account: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +146,10 @@ class ClientCard:
     version: int
     updated_at: datetime
     updated_by: str
+    # Most used first; `street`/`house`/`entrance` above are the first one's (or, for a
+    # client with none, the client row's own, as before migration 0005).
+    addresses: tuple[Address, ...] = ()
+    company: CardCompany | None = None
 
     @property
     def e164s(self) -> list[str]:
@@ -154,7 +183,17 @@ def _client_rows() -> Select[Any]:
         TARIFFS.c.name.label("tariff_name"),
         PHONES.c.e164.label("phone_e164"),
         PHONES.c.label.label("phone_label"),
+        COMPANIES.c.id.label("company_id"),
+        COMPANIES.c.name.label("company_name"),
+        COMPANIES.c.balance.label("company_balance"),
+        EMPLOYEES.c.may_order_on_account.label("company_account"),
     ).order_by(PHONES.c.id)
+
+
+def _with_company(joined: Any) -> Any:
+    return joined.outerjoin(EMPLOYEES, EMPLOYEES.c.client_id == CLIENTS.c.id).outerjoin(
+        COMPANIES, COMPANIES.c.id == EMPLOYEES.c.company_id
+    )
 
 
 # ------------------------------------------------------------------ reads
@@ -177,8 +216,10 @@ async def fetch_rows(
 _CARD_BY_ID = (
     _client_rows()
     .select_from(
-        CLIENTS.outerjoin(TARIFFS, TARIFFS.c.id == CLIENTS.c.tariff_id).outerjoin(
-            PHONES, PHONES.c.client_id == CLIENTS.c.id
+        _with_company(
+            CLIENTS.outerjoin(TARIFFS, TARIFFS.c.id == CLIENTS.c.tariff_id).outerjoin(
+                PHONES, PHONES.c.client_id == CLIENTS.c.id
+            )
         )
     )
     .where(CLIENTS.c.id == bindparam("client_id"))
@@ -187,9 +228,11 @@ _CALLED = PHONES.alias("called")
 _CARD_BY_PHONE = (
     _client_rows()
     .select_from(
-        _CALLED.join(CLIENTS, CLIENTS.c.id == _CALLED.c.client_id)
-        .outerjoin(TARIFFS, TARIFFS.c.id == CLIENTS.c.tariff_id)
-        .outerjoin(PHONES, PHONES.c.client_id == CLIENTS.c.id)
+        _with_company(
+            _CALLED.join(CLIENTS, CLIENTS.c.id == _CALLED.c.client_id)
+            .outerjoin(TARIFFS, TARIFFS.c.id == CLIENTS.c.tariff_id)
+            .outerjoin(PHONES, PHONES.c.client_id == CLIENTS.c.id)
+        )
     )
     .where(_CALLED.c.e164 == bindparam("e164"))
 )
@@ -231,9 +274,16 @@ async def load_card_by_phone(
     return await _finish(session, rows, today, max_unpaid_debts, recent_calls)
 
 
+_NO_TEXT = tuple(sql_cast(null(), String).label(f"t{i}") for i in range(4, 10))
+
+
 def _debts_and_calls() -> Any:
-    """Unpaid debts and the last calls in one statement; a `kind` column tells them apart.
-    Parameters: `client_id` and `recent_calls` (how many calls)."""
+    """Unpaid debts, the last calls and the addresses in one statement; a `kind` column
+    tells them apart. Parameters: `client_id` and `recent_calls` (how many calls).
+
+    An address row carries its label and city in t1, t2, street … comment in t3 … t9,
+    its use count in `talk_s` and when it was last used in `at` (the columns of the first
+    branch type them all: a count in the money column would come back divided by 100)."""
     client_id = bindparam("client_id", type_=Integer)
     debts = select(
         literal_column("'d'", String).label("kind"),
@@ -244,6 +294,7 @@ def _debts_and_calls() -> Any:
         DEBTS.c.order_ref.label("t3"),
         DEBTS.c.created_at.label("at"),
         sql_cast(null(), Float).label("talk_s"),
+        *_NO_TEXT,
     ).where(DEBTS.c.client_id == client_id, DEBTS.c.paid_at.is_(None))
     last = (
         select(
@@ -268,8 +319,26 @@ def _debts_and_calls() -> Any:
         last.c.answered_by,
         last.c.started_at,
         last.c.talk_s,
+        *(sql_cast(null(), String) for _ in _NO_TEXT),
     )
-    return union_all(debts, calls)
+    a = ADDRESSES.c
+    addresses = select(
+        literal_column("'a'", String),
+        a.id,
+        sql_cast(null(), BigInteger),
+        a.label,
+        a.city,
+        a.street,
+        a.last_used_at,
+        sql_cast(a.use_count, Float),
+        a.house,
+        a.building,
+        a.entrance,
+        a.floor,
+        a.apartment,
+        a.comment,
+    ).where(a.client_id == client_id)
+    return union_all(debts, calls, addresses)
 
 
 _DEBTS_AND_CALLS = _debts_and_calls()
@@ -288,16 +357,45 @@ async def _finish(
     )
     debts: list[CardDebt] = []
     calls: list[CardCall] = []
+    places: list[Address] = []
     _, result = await fetch_rows(
         session,
         _DEBTS_AND_CALLS,
         {"client_id": client["id"], "recent_calls": max(recent_calls, 0)},
     )
-    for kind, id_, amount, t1, t2, t3, at, talk_s in result:
+    for kind, id_, amount, t1, t2, t3, at, talk_s, *more in result:
         if kind == "d":
             debts.append(CardDebt(id_, amount, t1, t2, t3, at))
-        else:
+        elif kind == "c":
             calls.append(CardCall(at, t1, t2, t3, float(talk_s or 0.0)))
+        else:
+            house, building, entrance, floor, apartment, comment = more
+            places.append(
+                Address(
+                    id=id_,
+                    label=t1,
+                    city=t2,
+                    street=t3,
+                    house=house,
+                    building=building,
+                    entrance=entrance,
+                    floor=floor,
+                    apartment=apartment,
+                    comment=comment,
+                    use_count=int(talk_s or 0),
+                    last_used_at=at,
+                )
+            )
+    addresses = tuple(most_used_first(places))
+    main = addresses[0] if addresses else None
+    company = None
+    if client["company_id"] is not None:
+        company = CardCompany(
+            id=client["company_id"],
+            name=client["company_name"],
+            balance=client["company_balance"],
+            may_order_on_account=bool(client["company_account"]),
+        )
     debts.sort(key=lambda d: (d.created_at, d.id))
     calls.sort(key=lambda c: c.started_at, reverse=True)
     total = sum((d.amount for d in debts), Decimal("0")).quantize(CENT)
@@ -311,9 +409,9 @@ async def _finish(
         organisation=client["organisation"],
         phones=phones,
         city=client["city"],
-        street=client["street"],
-        house=client["house"],
-        entrance=client["entrance"],
+        street=main.street if main is not None else client["street"],
+        house=main.house if main is not None else client["house"],
+        entrance=main.entrance if main is not None else client["entrance"],
         email=client["email"],
         birthday=client["birthday"],
         language=client["language"],
@@ -348,6 +446,8 @@ async def _finish(
         version=client["version"],
         updated_at=client["updated_at"],
         updated_by=client["updated_by"],
+        addresses=addresses,
+        company=company,
     )
 
 
@@ -426,4 +526,29 @@ def card_to_json(card: ClientCard, address: str) -> dict[str, Any]:
             for c in card.recent_calls
         ],
         "version": card.version,
+        "addresses": [
+            {
+                "id": a.id,
+                "label": a.label,
+                "city": a.city,
+                "street": a.street,
+                "house": a.house,
+                "building": a.building,
+                "entrance": a.entrance,
+                "floor": a.floor,
+                "apartment": a.apartment,
+                "comment": a.comment,
+                "use_count": a.use_count,
+                "last_used_at": _iso(a.last_used_at),
+            }
+            for a in card.addresses
+        ],
+        "company": None
+        if card.company is None
+        else {
+            "id": card.company.id,
+            "name": card.company.name,
+            "balance": _money(card.company.balance),
+            "may_order_on_account": card.company.may_order_on_account,
+        },
     }

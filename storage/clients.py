@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -37,7 +37,15 @@ from storage.errors import (
     LastPhone,
     NotFound,
 )
-from storage.models import Client, ClientKind, ClientPhone, ClientStatus, Tariff
+from storage.models import (
+    AddressLabel,
+    Client,
+    ClientAddress,
+    ClientKind,
+    ClientPhone,
+    ClientStatus,
+    Tariff,
+)
 from storage.phones import ClassifiedNumber, classify_number, format_national, phone_digits
 from storage.types import to_money, utcnow
 
@@ -335,6 +343,7 @@ async def create_client(
         changes={**audit.diff({}, fields), "phones": [None, [n.e164 for n in unique]]},
         at=at,
     )
+    await _sync_main_address(session, client, fields, actor=actor, at=at)
     return client
 
 
@@ -482,8 +491,61 @@ async def update_client(
     if not await claim_client(session, client_id, expected_version):
         raise await _conflict_or_missing(session, client_id, expected_version)
     client = await _load(session, client_id)
-    await _apply(session, client, values, actor=actor, at=at, action="update")
+    changed = await _apply(session, client, values, actor=actor, at=at, action="update")
+    await _sync_main_address(session, client, changed, actor=actor, at=at)
     return client
+
+
+_ADDRESS_PARTS: Final = ("street", "house", "entrance")
+
+
+async def _sync_main_address(
+    session: AsyncSession,
+    client: Client,
+    changed: Collection[str],
+    *,
+    actor: str,
+    at: datetime | None,
+) -> None:
+    """The form's street, house and entrance are the client's main address: the most used
+    of `client_addresses` (migration 0005), which they change, or a new `home` one for a
+    client who has none. The client row keeps its own copy (the columns before 0005)."""
+    from storage.addresses import address_of, most_used_first, search_key
+
+    parts = [f for f in _ADDRESS_PARTS if f in changed]
+    if not parts:
+        return
+    at = at or utcnow()
+    rows = (
+        await session.scalars(select(ClientAddress).where(ClientAddress.client_id == client.id))
+    ).all()
+    if rows:
+        by_id = {r.id: r for r in rows}
+        main = by_id[most_used_first([address_of(r) for r in rows])[0].id]
+        for field in parts:
+            setattr(main, field, getattr(client, field))
+        main.street_key = search_key(main.street)
+        main.updated_at = at
+        main.updated_by = actor
+    elif any(getattr(client, f) for f in _ADDRESS_PARTS):
+        session.add(
+            ClientAddress(
+                client_id=client.id,
+                label=AddressLabel.HOME.value,
+                city=client.city,
+                street=client.street,
+                house=client.house,
+                entrance=client.entrance,
+                city_key=search_key(client.city),
+                street_key=search_key(client.street),
+                use_count=0,
+                created_at=at,
+                created_by=actor,
+                updated_at=at,
+                updated_by=actor,
+            )
+        )
+    await session.flush()
 
 
 async def set_blacklist(
@@ -675,6 +737,48 @@ async def remove_phone(
     await session.flush()
 
 
+async def set_phone_label(
+    session: AsyncSession,
+    client_id: int,
+    raw_or_e164: str,
+    label: str,
+    *,
+    actor: str,
+    region: str = "RU",
+    at: datetime | None = None,
+) -> None:
+    """Say whose number it is («жена», «офис»): the label the card shows beside it.
+    Like the phones themselves, it does not bump the client's version."""
+    number = _client_number(raw_or_e164, region)
+    label = " ".join(label.split())
+    if len(label) > 100:
+        raise InvalidChange("label", "too_long", limit=100)
+    await _claim_or_missing(session, client_id)
+    phone = (
+        await session.scalars(
+            select(ClientPhone).where(
+                ClientPhone.client_id == client_id, ClientPhone.e164 == number.e164
+            )
+        )
+    ).first()
+    if phone is None:
+        raise NotFound("phone", f"{number.e164} of client {client_id}")
+    if phone.label == label:
+        return
+    audit.record(
+        session,
+        actor=actor,
+        entity="client",
+        entity_id=client_id,
+        client_id=client_id,
+        action="phone_label",
+        changes={"phone": [phone.e164, phone.e164], "label": [phone.label, label]},
+        at=at,
+    )
+    phone.label = label
+    await session.flush()
+
+
 async def claim_client(
     session: AsyncSession, client_id: int, expected_version: int | None = None
 ) -> bool:
@@ -737,11 +841,12 @@ async def _apply(
     actor: str,
     at: datetime | None,
     action: str,
-) -> None:
-    """Set the changed fields, keep the display name in step, audit, flush (bumps version)."""
+) -> audit.Changes:
+    """Set the changed fields, keep the display name in step, audit, flush (bumps version).
+    Returns what changed (field -> [old, new])."""
     changes = audit.diff({f: getattr(client, f) for f in values}, values)
     if not changes:
-        return
+        return changes
     at = at or utcnow()
     for field in changes:
         setattr(client, field, values[field])
@@ -760,3 +865,4 @@ async def _apply(
         at=at,
     )
     await session.flush()
+    return changes

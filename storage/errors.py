@@ -85,6 +85,10 @@ class InvalidChange(DomainError, ValueError):
         "name_required": "a tariff needs a name",
         "tariff_exists": "tariff {name!r} already exists",
         "tariff_retired_exists": "tariff {name!r} (retired) already exists",
+        "address_empty": "an address needs a city, a street or a house",
+        "company_name_required": "a company needs a name",
+        "company_exists": "company {name!r} already exists",
+        "not_tax_id": "a tax id (INN) is 10 or 12 digits",
     }
 
     def __init__(self, field: str, code: str, **params: object) -> None:

@@ -327,3 +327,118 @@ class AccountOperation(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     operator: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AddressLabel(StrEnum):
+    """Labels the console words; any other text is a label of its own, shown as typed."""
+
+    HOME = "home"
+    WORK = "work"
+    OTHER = "other"
+
+
+class ClientAddress(Base):
+    """One of a client's addresses (migration 0005): any number per client, labelled.
+
+    `city_key` and `street_key` are the casefolded city and street (ё as е), kept by
+    `storage.addresses` on every write: the client search finds «самара» by an index
+    range on them. `use_count` and `last_used_at` order the card (most used first).
+    Deleted with the client (ON DELETE CASCADE); a merge moves them by `client_id`.
+    """
+
+    __tablename__ = "client_addresses"
+    __table_args__ = (
+        Index("ix_client_addresses_client_id", "client_id"),
+        Index("ix_client_addresses_city_key", "city_key"),
+        Index("ix_client_addresses_street_key", "street_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(50), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    house: Mapped[str] = mapped_column(String(20), default="")
+    building: Mapped[str] = mapped_column(String(20), default="")
+    entrance: Mapped[str] = mapped_column(String(20), default="")
+    floor: Mapped[str] = mapped_column(String(10), default="")
+    apartment: Mapped[str] = mapped_column(String(20), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    city_key: Mapped[str] = mapped_column(String(100), default="")
+    street_key: Mapped[str] = mapped_column(String(200), default="")
+    use_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Company(Base):
+    """An organisation whose employees may ride on its account (migration 0005).
+
+    `balance` is the sum of its `company_operations`, maintained like a client's balance.
+    """
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    tax_id: Mapped[str] = mapped_column(String(12), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    balance: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CompanyEmployee(Base):
+    """A client working for a company: at most one company per client (the primary key).
+
+    Removed with the client or the company (ON DELETE CASCADE). A merge keeps the
+    survivor's link and moves the merged-away client's only when the survivor has none.
+    """
+
+    __tablename__ = "company_employees"
+    __table_args__ = (Index("ix_company_employees_company_id", "company_id"),)
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    may_order_on_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    linked_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CompanyOperationKind(StrEnum):
+    CREDIT = "credit"
+    DEBIT = "debit"
+    CORRECTION = "correction"
+
+
+class CompanyOperation(Base):
+    """One movement of a company's account (a sibling of `account_operations`, which
+    belongs to clients: see docs/architecture.md)."""
+
+    __tablename__ = "company_operations"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_values(CompanyOperationKind)})", name="kind"),
+        CheckConstraint(
+            "(kind = 'credit' AND amount > 0) OR (kind = 'debit' AND amount < 0)"
+            " OR (kind = 'correction' AND amount <> 0)",
+            name="amount_sign",
+        ),
+        Index("ix_company_operations_company_at", "company_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,12 @@ ones after it is a phrase — the word itself, then words starting with each sho
 a longer word on its own is a word start ("петро"*). These match words from their start,
 where trigrams matched anywhere in a word.
 
+Addresses (migration 0005): a query of three or more characters that is not a number is
+also a start of a city or a street of the clients' addresses («Самара», «самар»,
+«Ленина»), found by an index range on `client_addresses.city_key`/`street_key` (casefolded,
+ё as е) — the same kind of range as the name prefix, so it stays an index lookup at a
+million clients. Such matches rank with the substring ones.
+
 Relevance is three tiers, cheap to compute: the exact phone, then names starting with the
 query, then any substring match (names, email, digits). Within a tier, by name.
 """
@@ -54,8 +60,9 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
+from storage.addresses import search_key
 from storage.cards import fetch_rows
-from storage.models import Client, ClientPhone
+from storage.models import Client, ClientAddress, ClientPhone
 from storage.phones import normalize_phone
 
 SEARCH_TABLE = "client_search"
@@ -247,6 +254,13 @@ def _prefix_values(query: SearchQuery) -> dict[str, Any]:
     }
 
 
+def _address_values(query: SearchQuery) -> dict[str, Any]:
+    if query.digits or len(query.prefix) < MIN_TRIGRAM:
+        return {}
+    key = search_key(query.prefix)
+    return {"search_place": key, "search_place_end": key + _TOP, "search_place_len": len(key)}
+
+
 def _phone_prefix_values(query: SearchQuery, region: str) -> dict[str, Any]:
     if not query.digits or len(query.digits) >= MIN_TRIGRAM:
         return {}
@@ -340,6 +354,28 @@ def prefix_ids(query: SearchQuery, limit: int | None, *, after: Any = None) -> S
     return _limited(stmt, limit, Client.id, after)
 
 
+def address_ids(query: SearchQuery, limit: int | None, *, after: Any = None) -> Select[Any] | None:
+    """Client ids with an address whose city or street starts with the query (index
+    ranges on the casefolded keys; a client may come once per matching address)."""
+    values = _address_values(query)
+    if not values:
+        return None
+    place = _param(values, "search_place")
+    place_end = _param(values, "search_place_end")
+    place_len = _param(values, "search_place_len")
+    parts = []
+    for key in (ClientAddress.city_key, ClientAddress.street_key):
+        stmt = select(ClientAddress.client_id.label("id")).where(
+            key >= place, key < place_end, func.substr(key, 1, place_len) == place
+        )
+        parts.append(_limited(stmt, limit, ClientAddress.client_id, after).subquery())
+    both = union_all(select(parts[0].c.id), select(parts[1].c.id)).subquery()
+    stmt = select(both.c.id.label("id"))
+    if after is not None:  # a keyset window: the first `limit` of both, in id order
+        stmt = stmt.order_by(both.c.id).limit(bindparam("search_limit", limit))
+    return stmt
+
+
 def phone_prefix_ids(
     query: SearchQuery, limit: int | None, region: str, *, after: Any = None
 ) -> Select[Any] | None:
@@ -401,6 +437,7 @@ def matching_plan(
     if not query.terms:
         values.update(_prefix_values(query))
     values.update(_phone_prefix_values(query, region))
+    values.update(_address_values(query))
     if not values:
         return None
     if limit is not None:
@@ -456,6 +493,7 @@ def _branches(
             substring_ids(dialect, query, limit, after=after),
             prefix_ids(query, limit, after=after) if not query.terms else None,
             phone_prefix_ids(query, limit, region, after=after),
+            address_ids(query, limit, after=after),
         )
         if b is not None
     ]
@@ -470,6 +508,7 @@ def _ranked_statement(dialect: str, query: SearchQuery, limit: int, region: str)
         (prefix_ids(query, limit), MatchKind.PREFIX),
         (phone_prefix_ids(query, limit, region), MatchKind.PREFIX),
         (substring_ids(dialect, query, limit), MatchKind.SUBSTRING),
+        (address_ids(query, limit), MatchKind.SUBSTRING),
     ]
     parts = []
     for stmt, kind in branches:
@@ -507,6 +546,7 @@ async def search_clients(
         **_prefix_values(query),
         **_phone_prefix_values(query, region),
         **_substring_values(dialect, query),
+        **_address_values(query),
     }
     if not values:
         return []

@@ -35,12 +35,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import seed_data as data
 from storage.accounts import record_opening_balances
+from storage.addresses import addresses_from_client_columns
 from storage.models import (
     Call,
     Client,
+    ClientAddress,
     ClientKind,
     ClientPhone,
     ClientStatus,
+    Company,
+    CompanyEmployee,
     Debt,
     DebtReason,
     Operator,
@@ -186,6 +190,9 @@ async def seed_database(
             await record_opening_balances(
                 conn, first_id=first_id, last_id=first_id + clients - 1, operator="demo", at=now
             )
+            await addresses_from_client_columns(conn, first_id=first_id, by="demo", at=now)
+        if first_id == 1 and clients >= 2:
+            await _demo_company(conn, now)
         if sqlite:
             await conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default
         else:
@@ -209,6 +216,47 @@ async def seed_database(
         first_client_id=first_id if clients else None,
         last_client_id=first_id + clients - 1 if clients else None,
     )
+
+
+async def _demo_company(conn: AsyncConnection, now: datetime) -> None:
+    """ООО Ромашка (the demo's corporate client 2) as a company, with Иванова (client 1)
+    its employee who may ride on its account, and her second address: the demo card shows
+    a company line and two addresses."""
+    company = (
+        await conn.execute(
+            insert(Company)
+            .values(
+                name="ООО Ромашка",
+                tax_id="7701234567",
+                contact_name="Сидоров Павел",
+                contact_phone=ROMASHKA_PHONE,
+                comment="",
+                balance=Decimal("0.00"),
+                created_at=now,
+                created_by="demo",
+                updated_at=now,
+                updated_by="demo",
+            )
+            .returning(Company.id)
+        )
+    ).scalar_one()
+    await conn.execute(
+        insert(CompanyEmployee).values(
+            client_id=1,
+            company_id=company,
+            may_order_on_account=True,
+            linked_at=now,
+            linked_by="demo",
+        )
+    )
+    await conn.execute(
+        insert(ClientAddress).values(
+            client_id=1, label="work", city="Москва", street="Новый Арбат", house="21",
+            building="", entrance="1", floor="12", apartment="1204", comment="пропуск на ресепшене",
+            city_key="москва", street_key="новый арбат", use_count=0, last_used_at=None,
+            created_at=now, created_by="demo", updated_at=now, updated_by="demo",
+        )
+    )  # fmt: skip
 
 
 async def _ensure_tariffs(conn: AsyncConnection) -> dict[str, int]:

@@ -104,3 +104,43 @@ async def test_0004_turns_balances_into_opening_operations(empty_url: str) -> No
         (ids["Бонусы"], "bonus_credit", Decimal("10.00"), "opconsole"),
     ]
     assert {n: (t.balance, t.bonus_balance) for n, t in totals.items()} == amounts
+
+
+async def test_0005_moves_each_clients_address_into_its_addresses(empty_url: str) -> None:
+    """A desk upgrading keeps every client's address, now the first of its addresses
+    (labelled home, searchable by city and street); a client without one gets none."""
+    from storage.addresses import client_addresses
+    from storage.search import search_clients
+
+    engine = create_engine(empty_url)
+    try:
+        await upgrade_database(engine, "0004")
+        sessions = make_sessionmaker(engine)
+        people = {
+            "Полный": {"city": "Самара", "street": "Ёлочная", "house": "7", "entrance": "2"},
+            "Город": {"city": "Тула"},
+            "Нет": {},
+        }
+        async with sessions.begin() as session:
+            for name, address in people.items():
+                client = Client(last_name=name, **address)
+                client.refresh_name()
+                session.add(client)
+        await upgrade_database(engine)
+        async with sessions() as session:
+            ids = dict((await session.execute(select(Client.last_name, Client.id))).all())
+            moved = {name: await client_addresses(session, cid) for name, cid in ids.items()}
+            found = await search_clients(session, "елочная")
+            in_tula = await search_clients(session, "тула")
+            kept = await session.get(Client, ids["Полный"])
+            assert kept is not None and kept.street == "Ёлочная"  # the old columns stay
+    finally:
+        await engine.dispose()
+    full = moved["Полный"]
+    assert [(a.label, a.city, a.street, a.house, a.entrance) for a in full] == [
+        ("home", "Самара", "Ёлочная", "7", "2")
+    ]
+    assert [(a.label, a.city, a.street) for a in moved["Город"]] == [("home", "Тула", "")]
+    assert moved["Нет"] == []
+    assert [h.client_id for h in found] == [ids["Полный"]]
+    assert [h.client_id for h in in_tula] == [ids["Город"]]

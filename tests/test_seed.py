@@ -217,6 +217,11 @@ async def test_the_demo_client_pops_and_searches(sessions: Sessions, seeded: See
         assert any(h.client_id == card.id for h in hits)
         assert (await search_clients(s, IVANOVA_PHONE))[0].match is MatchKind.PHONE
         assert any(h.client_id == card.id for h in await search_clients(s, "1234567"))
+        # The demo card shows a company she may ride for, and her work address.
+        assert card.company is not None and card.company.name == "ООО Ромашка"
+        assert card.company.may_order_on_account
+        work = [a for a in card.addresses if a.label == "work"]
+        assert [(a.street, a.apartment) for a in work] == [("Новый Арбат", "1204")]
 
 
 async def test_refuses_a_non_empty_database_unless_appending(

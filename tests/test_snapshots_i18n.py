@@ -33,7 +33,9 @@ from console.screens.clients import ClientsScreen
 from console.screens.dispatcher import DispatcherScreen
 from pbx.call_events import LiveCall
 from storage.clients import update_client
+from storage.companies import create_company
 from storage.models import Client
+from storage.roles import Actor
 from tests.console_support import (
     DESK_NOW,
     MARIA_PHONES,
@@ -259,6 +261,50 @@ async def import_rejected(pilot: Pilot[None], shot: Shot) -> None:
     await until(pilot, lambda: getattr(dialog, "phase", "") == "rejected", "the report")
 
 
+async def addresses(pilot: Pilot[None], shot: Shot) -> None:
+    """Мария's addresses to pick from (`a`), with «+ a new address» last."""
+    await maria(pilot, shot)
+    await modal(pilot, "a")
+
+
+async def shown(pilot: Pilot[None], name: str) -> None:
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == name, name)
+
+
+async def address_form(pilot: Pilot[None], shot: Shot) -> None:
+    """Her address opened to be changed: every field on one line."""
+    await addresses(pilot, shot)
+    first = pilot.app.screen
+    await pilot.press("1")
+    await until(pilot, lambda: pilot.app.screen is not first, "what to do with it")
+    await pilot.press("1")
+    await shown(pilot, "AddressDialog")
+
+
+async def company(pilot: Pilot[None], shot: Shot) -> None:
+    """The companies to pick from (`o`)."""
+    app = pilot.app
+    assert isinstance(app, ConsoleApp)
+    async with app.sessions.begin() as session:
+        values = {"name": "ООО Ромашка", "tax_id": "7701234567"}
+        await create_company(session, values, actor=Actor("Анна (101)"), at=NOW)
+    await maria(pilot, shot)
+    await modal(pilot, "o")
+
+
+async def company_new(pilot: Pilot[None], shot: Shot) -> None:
+    await company(pilot, shot)
+    await pilot.press("2")  # «+ a new company»
+    await shown(pilot, "CompanyDialog")
+
+
+async def phone_label(pilot: Pilot[None], shot: Shot) -> None:
+    await maria(pilot, shot)
+    await modal(pilot, "l")
+    await pilot.press("2")
+    await shown(pilot, "TextPrompt")
+
+
 SCREENS: dict[str, tuple[Scenario, bool]] = {  # name: (scenario, seeded)
     "edit_form": (edit_form, True),
     "call_tabs": (many_calls, True),
@@ -276,6 +322,17 @@ DIALOGS: dict[str, Scenario] = {
     "import": import_file,
     "export": export_file,
     "import_rejected": import_rejected,
+}
+
+
+# The dialogs of addresses, companies and phone labels (issue 14), at both sizes in both
+# languages.
+PLACE_DIALOGS: dict[str, Scenario] = {
+    "addresses": addresses,
+    "address_form": address_form,
+    "company": company,
+    "company_new": company_new,
+    "phone_label": phone_label,
 }
 
 
@@ -350,3 +407,13 @@ def test_dialog(
     snap_compare: Any, db_url: str, name: str, language: str, size: tuple[int, int]
 ) -> None:
     assert shoot(snap_compare, db_url, language, size, DIALOGS[name])
+
+
+@pytest.mark.usefixtures("utc")
+@pytest.mark.parametrize("size", [LARGE, SMALL], ids=["160x48", "80x24"])
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("name", list(PLACE_DIALOGS))
+def test_place_dialog(
+    snap_compare: Any, db_url: str, name: str, language: str, size: tuple[int, int]
+) -> None:
+    assert shoot(snap_compare, db_url, language, size, PLACE_DIALOGS[name])

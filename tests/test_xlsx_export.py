@@ -18,10 +18,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from console.i18n import Language
 from console.xlsx_words import export_error_line, export_line, import_lines
+from storage.accounts import add_operation, summed_totals
+from storage.addresses import add_address
 from storage.client_list import SEARCH_CAP, list_clients
+from storage.companies import create_company, link_employee
 from storage.db import create_engine, make_sessionmaker
 from storage.filters import CallFilter, ClientFilter
-from storage.models import Call, Client, ClientPhone, Debt, Tariff
+from storage.models import (
+    Call,
+    Client,
+    ClientAddress,
+    ClientPhone,
+    Company,
+    CompanyEmployee,
+    Debt,
+    OperatorRole,
+    Tariff,
+)
+from storage.roles import Actor
 from storage.seed import seed_database
 from storage.xlsx import (
     ExportFileError,
@@ -236,6 +250,7 @@ async def test_round_trip_into_an_empty_database(
     out = tmp_path / "out"
     out.mkdir()
     await seed_database(engine, clients=400, now=datetime.now(UTC) - timedelta(days=1))
+    await _give_extras(sessions)
     path = out / "all.xlsx"
     languages: tuple[Language, ...] = ("ru", "en")
     for language in languages:
@@ -254,10 +269,86 @@ async def test_round_trip_into_an_empty_database(
             assert report.ok, import_lines(report)[:5]
             assert report.created == 400
             assert await _snapshot(other_sessions) == await _snapshot(sessions)
+            # Everything the card holds comes back: money (as operations), company,
+            # phone labels, addresses.
+            assert await _extras(other_sessions) == await _extras(sessions)
+            async with other_sessions() as s:
+                for cid in (await s.scalars(select(Client.id))).all():
+                    client = await s.get(Client, cid)
+                    assert client is not None
+                    totals = await summed_totals(s, cid)
+                    assert (totals.balance, totals.bonus_balance) == (
+                        client.balance,
+                        client.bonus_balance,
+                    )
         finally:
             await other.dispose()
             if empty_url.startswith("postgresql"):
                 await pg_admin.drop_database(empty_url)
+
+
+async def _give_extras(sessions: Sessions) -> None:
+    """A company with three employees (two may ride on its account), another address for
+    each of them, a phone label, and money moved on the first."""
+    admin = Actor("Ольга", OperatorRole.ADMIN)
+    async with sessions.begin() as s:
+        ids = (await s.scalars(select(Client.id).order_by(Client.id).limit(3))).all()
+        company = await create_company(s, {"name": "ООО Ромашка"}, actor=admin)
+        for i, cid in enumerate(ids):
+            await link_employee(s, cid, company.id, actor=admin, may_order_on_account=i != 1)
+            await add_address(
+                s,
+                cid,
+                {"label": "работа у моря", "city": "Сочи", "street": "Морская",
+                 "house": str(i + 1), "building": "2", "floor": "3", "apartment": "41",
+                 "comment": "код 12"},
+                actor=admin,
+            )  # fmt: skip
+        phone = (
+            await s.scalars(select(ClientPhone).where(ClientPhone.client_id == ids[0]))
+        ).first()
+        assert phone is not None
+        phone.label = "жена"
+        await add_operation(s, ids[0], "credit", "1234.56", actor=admin)
+        await add_operation(s, ids[0], "bonus_credit", "10", actor=admin)
+
+
+async def _extras(sessions: Sessions) -> dict[tuple[str, ...], tuple[object, ...]]:
+    """Per client (by its phones): money, discount, rating, company, labels, addresses."""
+    async with sessions() as s:
+        phones: dict[int, list[tuple[str, str]]] = {}
+        for cid, e164, label in await s.execute(
+            select(ClientPhone.client_id, ClientPhone.e164, ClientPhone.label)
+        ):
+            phones.setdefault(cid, []).append((e164, label))
+        places: dict[int, list[tuple[str, ...]]] = {}
+        for row in await s.execute(select(ClientAddress)):
+            a = row[0]
+            places.setdefault(a.client_id, []).append(
+                (a.label, a.city, a.street, a.house, a.building, a.entrance, a.floor,
+                 a.apartment, a.comment, a.city_key, a.street_key)
+            )  # fmt: skip
+        employers = {
+            cid: (name, allowed)
+            for cid, name, allowed in await s.execute(
+                select(
+                    CompanyEmployee.client_id, Company.name, CompanyEmployee.may_order_on_account
+                ).join(Company, Company.id == CompanyEmployee.company_id)
+            )
+        }
+        out = {}
+        stmt = select(
+            Client.id, Client.balance, Client.bonus_balance, Client.credit_limit,
+            Client.discount_percent, Client.rating,
+        )  # fmt: skip
+        for cid, *money in await s.execute(stmt):
+            out[tuple(sorted(p for p, _ in phones[cid]))] = (
+                *money,
+                employers.get(cid),
+                sorted(phones[cid]),
+                sorted(places.get(cid, [])),
+            )
+        return out
 
 
 async def _empty_twin(db_url: str, sqlite_path: Path) -> str:

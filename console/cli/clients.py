@@ -6,13 +6,16 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.cli.common import CommandError, Progress, open_database, print_json
 from console.config import Settings
 from console.i18n import fmt_address, tr
 from storage.filters import ClientFilter
 from storage.phones import classify_number
+
+if TYPE_CHECKING:
+    from storage.cards import ClientCard
 
 
 def register(sub: Any) -> None:
@@ -79,7 +82,18 @@ async def find_command(args: argparse.Namespace, settings: Settings) -> int:
         print_json(document)
     else:
         _print_card(document)
+        for line in _places(card):
+            print(line)
     return 0
+
+
+def _places(card: ClientCard) -> list[str]:
+    """The company and every address, as the card shows them."""
+    from console.wording import address_line, company_line
+
+    lines = [company_line(card.company)] if card.company is not None else []
+    lines.extend(tr("cli.card.address_of", address=address_line(a)) for a in card.addresses)
+    return lines
 
 
 def _print_card(doc: dict[str, Any]) -> None:
@@ -87,7 +101,9 @@ def _print_card(doc: dict[str, Any]) -> None:
     lines = [tr("cli.card.head", name=doc["name"], id=doc["id"], status=status, activity=activity)]
     if doc.get("blacklisted"):
         lines.append(tr("cli.card.blacklisted", reason=doc.get("blacklist_reason") or "-"))
-    lines.append(tr("cli.card.phones", phones=", ".join(doc["phones"])))
+    labels = doc.get("phone_labels") or {}
+    phones = [p + (f" ({labels[p]})" if labels.get(p) else "") for p in doc["phones"]]
+    lines.append(tr("cli.card.phones", phones=", ".join(phones)))
     lines.append(tr("cli.card.city", city=doc.get("city") or "-"))
     if doc.get("address"):
         lines.append(tr("cli.card.address", address=doc["address"]))

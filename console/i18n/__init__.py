@@ -43,6 +43,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.textual",
     "console.i18n.ringing",
     "console.i18n.supervise",
+    "console.i18n.places",
 ]
 
 NBSP: Final = "\u00a0"

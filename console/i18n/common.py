@@ -205,6 +205,22 @@ CATALOG: Catalog = {
         "en": "tariff «{name}» already exists (retired)",
         "ru": "тариф «{name}» уже есть (снят с продажи)",
     },
+    "invalid.address_empty": {
+        "en": "an address needs a city, a street or a house",
+        "ru": "в адресе нужен город, улица или дом",
+    },
+    "invalid.company_name_required": {
+        "en": "a company needs a name",
+        "ru": "у компании должно быть название",
+    },
+    "invalid.company_exists": {
+        "en": "company «{name}» already exists",
+        "ru": "компания «{name}» уже есть",
+    },
+    "invalid.not_tax_id": {
+        "en": "a tax id (INN) is 10 or 12 digits",
+        "ru": "ИНН — это 10 или 12 цифр",
+    },
     "invalid.currency": {
         "en": "a three-letter currency code such as RUB",
         "ru": "нужен трёхбуквенный код валюты, например RUB",

@@ -70,6 +70,24 @@ CATALOG: Final[Catalog] = {
     "xlsx.clients.col.street": {"en": "Street", "ru": "Улица"},
     "xlsx.clients.col.house": {"en": "House", "ru": "Дом"},
     "xlsx.clients.col.entrance": {"en": "Entrance", "ru": "Подъезд"},
+    "xlsx.clients.col.balance": {"en": "Balance", "ru": "Баланс"},
+    "xlsx.clients.col.bonus_balance": {"en": "Bonus balance", "ru": "Бонусный баланс"},
+    "xlsx.clients.col.credit_limit": {"en": "Credit limit", "ru": "Кредитный лимит"},
+    "xlsx.clients.col.discount_percent": {"en": "Discount, %", "ru": "Скидка, %"},
+    "xlsx.clients.col.rating": {"en": "Rating", "ru": "Рейтинг"},
+    "xlsx.clients.col.company": {"en": "Employer", "ru": "Работодатель"},
+    "xlsx.clients.col.company_account": {
+        "en": "On the company's account",
+        "ru": "За счёт компании",
+    },
+    "xlsx.clients.col.phone_labels": {"en": "Whose phones", "ru": "Чьи телефоны"},
+    "xlsx.clients.col.addresses": {
+        "en": "Addresses (label | city | street | house | bldg | entrance | floor | apt | note)",
+        "ru": "Адреса (метка | город | улица | дом | корп. | подъезд | этаж | кв. | прим.)",
+    },
+    "word.address_label.home": {"en": "home", "ru": "домашний"},
+    "word.address_label.work": {"en": "work", "ru": "рабочий"},
+    "word.address_label.other": {"en": "other", "ru": "другой"},
     "xlsx.calls.title": {"en": "Calls", "ru": "Звонки"},
     "xlsx.calls.col.started_at": {"en": "Started at", "ru": "Начало"},
     "xlsx.calls.col.direction": {"en": "Direction", "ru": "Направление"},
@@ -135,6 +153,14 @@ CATALOG: Final[Catalog] = {
     "xlsx.reason.bad_choice": {
         "en": "unknown value; use one of: {detail}",
         "ru": "неизвестное значение; допустимо: {detail}",
+    },
+    "xlsx.reason.bad_amount": {
+        "en": "not an amount with at most two decimals ({detail})",
+        "ru": "не сумма с двумя знаками после запятой ({detail})",
+    },
+    "xlsx.reason.bad_address": {
+        "en": "an address line has at most 9 parts separated by « | » ({detail})",
+        "ru": "в строке адреса не больше 9 частей через « | » ({detail})",
     },
     "xlsx.reason.too_long": {
         "en": "longer than {detail} characters",

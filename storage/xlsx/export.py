@@ -20,7 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.filters import CallFilter, ClientFilter
 from storage.phones_fast import national_fast
 from storage.xlsx import sources
-from storage.xlsx.headers import CALL_COLUMNS, CLIENT_COLUMNS, DEBT_COLUMNS, Column
+from storage.xlsx.headers import (
+    ADDRESS_SEPARATOR,
+    CALL_COLUMNS,
+    CLIENT_COLUMNS,
+    DEBT_COLUMNS,
+    Column,
+)
 from storage.xlsx.labels import SheetWords
 from storage.xlsx.report import ExportSummary
 from storage.xlsx.writer import SheetWriter
@@ -64,7 +70,22 @@ def _client_cells(row: sources.ClientRow, words: SheetWords, tz: tzinfo | None) 
         row.street,
         row.house,
         row.entrance,
+        row.balance,
+        row.bonus_balance,
+        row.credit_limit,
+        row.discount_percent,
+        row.rating,
+        row.company,
+        None if row.company_account is None else words.yes_no(row.company_account),
+        "\n".join(row.phone_labels) if any(row.phone_labels) else "",
+        "\n".join(_address_cell(a, words) for a in row.addresses),
     )
+
+
+def _address_cell(parts: tuple[str, ...], words: SheetWords) -> str:
+    """One address as a line of its parts (`headers.ADDRESS_PARTS`), the label in words."""
+    label, *rest = parts
+    return ADDRESS_SEPARATOR.join((words.word("address_label", label), *rest)).rstrip()
 
 
 def _call_cells(row: sources.CallRow, words: SheetWords, tz: tzinfo | None) -> tuple[Any, ...]:

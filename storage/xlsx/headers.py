@@ -74,7 +74,35 @@ CLIENT_COLUMNS: Final = _columns(
     Column("street", 20),
     Column("house", 8),
     Column("entrance", 8),
+    # What the card holds besides (item 11 of issue 14): money, the company, whose each
+    # phone is, and every address. Columns of the one client sheet rather than sheets of
+    # their own: a row stays one client, so an import is still all rows or none with each
+    # refused cell named, and a filtered export stays one sheet.
+    Column("balance", 12, Fmt.MONEY),
+    Column("bonus_balance", 12, Fmt.MONEY),
+    Column("credit_limit", 12, Fmt.MONEY),
+    Column("discount_percent", 10, Fmt.MONEY),
+    Column("rating", 8, Fmt.MONEY),
+    Column("company", 24),
+    Column("company_account", 12),
+    # One line per phone, in the order of the phones column: whose number it is.
+    Column("phone_labels", 16),
+    # One line per address, most used first: label | city | street | house | building |
+    # entrance | floor | apartment | comment (`ADDRESS_PARTS`).
+    Column("addresses", 60),
 )
+ADDRESS_PARTS: Final = (
+    "label",
+    "city",
+    "street",
+    "house",
+    "building",
+    "entrance",
+    "floor",
+    "apartment",
+    "comment",
+)
+ADDRESS_SEPARATOR: Final = " | "
 
 CALL_COLUMNS: Final = _columns(
     Column("started_at", 17, Fmt.DATETIME),
@@ -140,6 +168,15 @@ _SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "house": ("дом", "house"),
     "entrance": ("подъезд", "entrance"),
     "address": ("адрес", "address"),
+    "company": ("работодатель", "employer", "компания работодатель"),
+    "balance": ("баланс", "лицевой счет", "balance", "account"),
+    "bonus_balance": ("бонусы", "бонусный баланс", "bonus", "bonuses"),
+    "credit_limit": ("кредитный лимит", "лимит", "credit limit"),
+    "discount_percent": ("скидка", "скидка %", "discount", "discount %"),
+    "rating": ("рейтинг", "rating"),
+    "addresses": ("адреса", "addresses"),
+    "phone_labels": ("подписи телефонов", "метки телефонов", "phone labels"),
+    "company_account": ("за счет компании", "on account", "on company account"),
     "birthday": ("дата рождения", "день рождения", "др", "birthday", "birth date", "date of birth"),
     "comment": ("комментарий", "примечание", "заметка", "comment", "comments", "note", "notes"),
     "tariff": ("тариф", "tariff", "default tariff", "тариф по умолчанию"),

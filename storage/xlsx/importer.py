@@ -18,6 +18,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -26,10 +27,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 
 from storage.audit import json_safe
 from storage.db import translate_errors
-from storage.models import AuditEntry, Client, ClientKind, ClientPhone, Tariff, display_name
+from storage.models import (
+    AuditEntry,
+    Client,
+    ClientKind,
+    ClientPhone,
+    OperatorRole,
+    Tariff,
+    display_name,
+)
 from storage.phones_fast import search_digits_fast
+from storage.roles import Actor
 from storage.search import bulk_index
 from storage.types import utcnow
+from storage.xlsx.extras import apply_extras
 from storage.xlsx.labels import ImportWords, Spellings
 from storage.xlsx.reader import SheetReader
 from storage.xlsx.report import ImportReport, RowError
@@ -61,6 +72,9 @@ _COMPARED: Final = (
     "blacklisted",
     "blacklist_reason",
     "status",
+    "credit_limit",
+    "discount_percent",
+    "rating",
 )
 _JSON_PLAIN: Final = frozenset({str, int, bool, float})  # what json_safe leaves as it is
 # A planned update: client id, the row (as a tuple), field -> new value, the stored values.
@@ -120,7 +134,7 @@ async def import_clients(
     words: ImportWords,
     update_existing: bool = True,
     dry_run: bool = False,
-    actor: str,
+    actor: str | Actor,
     region: str = "RU",
     tz: tzinfo | None = None,
     progress: Progress | None = None,
@@ -134,7 +148,14 @@ async def import_clients(
     writes them. `progress(done, total)` counts rows read and then rows written.
     Raises `ImportFileError` for a file that cannot be read at all. Memory stays flat
     whatever the file's size: checked rows wait in temporary files, not in lists.
+
+    Money, the company, phone labels and addresses (`storage.xlsx.extras`) follow their
+    own rules: balances move through `storage.accounts` operations, a company's account
+    given to an employee needs the actor's role. A bare name acts as an admin (the
+    command line's rule); a refusal (`NotAllowed`) rolls the whole import back.
     """
+    who = actor if isinstance(actor, Actor) else Actor(actor, OperatorRole.ADMIN)
+    actor_name = who.name
     target = Path(path)
     report = ImportReport(path=target, dry_run=dry_run)
     async with translate_errors(), session_factory() as session:
@@ -160,23 +181,27 @@ async def import_clients(
 
         async with translate_errors(), session_factory() as session, session.begin():
             writer: _Creator | None = None
+            row_ids = IntMap()  # row number -> the id of the client it created or updates
             if report.ok and not dry_run:
                 conn = await session.connection()
-                writer = _Creator(conn, actor, utcnow(), advance)
+                writer = _Creator(conn, actor_name, utcnow(), advance, row_ids)
                 creator = writer
                 await bulk_index(
                     conn,
-                    lambda: _plan_all(session, valid, updates, update_existing, report, creator),
+                    lambda: _plan_all(
+                        session, valid, updates, update_existing, report, creator, row_ids
+                    ),
                 )
             else:
-                await _plan_all(session, valid, updates, update_existing, report, None)
+                await _plan_all(session, valid, updates, update_existing, report, None, row_ids)
             if not report.ok or dry_run:
                 if not report.ok:
                     report.created = report.updated = report.unchanged = 0
                 await session.rollback()
                 return report
             assert writer is not None
-            await _update(writer.conn, updates, actor, writer.now, advance)
+            await _update(writer.conn, updates, actor_name, writer.now, advance)
+            await apply_extras(session, valid, row_ids, who, writer.now)
     report.committed = True
     if progress is not None:
         progress(total, total)
@@ -190,6 +215,7 @@ async def _plan_all(
     update_existing: bool,
     report: ImportReport,
     creator: _Creator | None,
+    row_ids: IntMap,
 ) -> None:
     """Split the checked rows into new clients and updates of existing ones, reporting
     conflicts. New clients are written at once by `creator` (inside `bulk_index`) until
@@ -203,6 +229,8 @@ async def _plan_all(
     for rows in _rows(valid):
         owners = await _phone_owners(session, rows)
         new, found = _plan(rows, owners, update_existing, report, claimed)
+        for cid, row in found:
+            row_ids.setdefault(row.row, cid)
         current = await _current(session, [cid for cid, _ in found])
         changes = _changes(found, current)
         report.created += len(new)
@@ -305,6 +333,9 @@ _CREATE_DEFAULTS: Final[dict[str, Any]] = {
     "blacklisted": False,
     "status": "new",
     "registered_at": None,
+    "credit_limit": Decimal("0.00"),
+    "discount_percent": Decimal("0.00"),
+    "rating": Decimal("5.00"),
 }
 
 
@@ -371,8 +402,14 @@ class _Creator:
     """
 
     def __init__(
-        self, conn: AsyncConnection, actor: str, now: datetime, advance: Callable[[int], None]
+        self,
+        conn: AsyncConnection,
+        actor: str,
+        now: datetime,
+        advance: Callable[[int], None],
+        row_ids: IntMap,
     ) -> None:
+        self.row_ids = row_ids
         self.conn = conn
         self.actor = actor
         self.now = now
@@ -400,6 +437,8 @@ class _Creator:
         else:
             stmt = insert(CLIENTS).returning(CLIENTS.c.id, sort_by_parameter_order=True)
             ids = list((await conn.execute(stmt, values)).scalars())
+        for cid, row in zip(ids, chunk, strict=True):
+            self.row_ids.setdefault(row.row, cid)
         phones = [
             p
             for cid, row in zip(ids, chunk, strict=True)

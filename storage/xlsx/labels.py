@@ -29,6 +29,7 @@ CODE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "debt_reason": ("late_cancel", "unpaid_order", "manual"),
     "debt_state": ("paid", "unpaid"),
     "bool": ("yes", "no"),
+    "address_label": ("home", "work", "other"),
 }
 
 # Extra spellings people type, normalised with `normalize_header`.
@@ -51,6 +52,7 @@ _EXTRA: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "organization",
         ),
     },
+    "address_label": {"home": ("дом",), "work": ("работа",), "other": ("другое",)},
     "bool": {
         "yes": ("y", "1", "true", "x", "х", "+", "д", "истина", "v", "✓", "✔"),
         "no": ("n", "0", "false", "-", "н", "ложь"),

@@ -29,6 +29,8 @@ RowErrorCode: TypeAlias = Literal[
     "bad_choice",
     "too_long",
     "empty_client",
+    "bad_amount",
+    "bad_address",
 ]
 # Why a whole file cannot be imported.
 FileErrorCode: TypeAlias = Literal[

@@ -20,12 +20,23 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.addresses import Address, address_of, most_used_first
 from storage.calls import iter_calls
 from storage.client_list import activity_of, count_matching, iter_matching, reference_time
 from storage.debts import iter_debts
 from storage.filters import CallFilter, ClientFilter
-from storage.models import Call, Client, ClientPhone, Debt, Tariff
+from storage.models import (
+    Call,
+    Client,
+    ClientAddress,
+    ClientPhone,
+    Company,
+    CompanyEmployee,
+    Debt,
+    Tariff,
+)
 from storage.types import to_money
+from storage.xlsx.headers import ADDRESS_PARTS
 
 
 class ClientRow(NamedTuple):
@@ -53,6 +64,15 @@ class ClientRow(NamedTuple):
     tariff: str
     registered_at: datetime
     comment: str
+    balance: Decimal
+    bonus_balance: Decimal
+    credit_limit: Decimal
+    discount_percent: Decimal
+    rating: Decimal
+    company: str
+    company_account: bool | None  # None: works for no company
+    phone_labels: tuple[str, ...]  # one per phone, same order ("" for none)
+    addresses: tuple[tuple[str, ...], ...]  # most used first, `headers.ADDRESS_PARTS` each
 
 
 class CallRow(NamedTuple):
@@ -123,11 +143,19 @@ async def iter_client_rows(
         Client.comment,
         Client.last_call_at,
         Client.last_order_at,
+        Client.balance,
+        Client.bonus_balance,
+        Client.credit_limit,
+        Client.discount_percent,
+        Client.rating,
     )
     async for records in iter_matching(session, flt, cols, now, batch_size):
         ids = [r.id for r in records]
-        phones = await _phones_for(session, ids)
+        labelled = await _labelled_phones_for(session, ids)
+        phones = {cid: [e164 for e164, _ in rows] for cid, rows in labelled.items()}
         debts = await _unpaid_for(session, ids)
+        places = await _addresses_for(session, ids)
+        companies = await _companies_for(session, ids)
         yield [
             ClientRow(
                 id=r.id,
@@ -154,9 +182,56 @@ async def iter_client_rows(
                 tariff=tariffs.get(r.tariff_id, "") if r.tariff_id is not None else "",
                 registered_at=r.registered_at,
                 comment=r.comment,
+                balance=r.balance,
+                bonus_balance=r.bonus_balance,
+                credit_limit=r.credit_limit,
+                discount_percent=r.discount_percent,
+                rating=r.rating,
+                company=companies[r.id][0] if r.id in companies else "",
+                company_account=companies[r.id][1] if r.id in companies else None,
+                phone_labels=tuple(label for _, label in labelled.get(r.id, ())),
+                addresses=tuple(places.get(r.id, ())),
             )
             for r in records
         ]
+
+
+async def _labelled_phones_for(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, list[tuple[str, str]]]:
+    stmt = (
+        select(ClientPhone.client_id, ClientPhone.e164, ClientPhone.label)
+        .where(ClientPhone.client_id.between(ids[0], ids[-1]), ClientPhone.client_id.in_(ids))
+        .order_by(ClientPhone.client_id, ClientPhone.id)
+    )
+    out: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for client_id, e164, label in await session.execute(stmt):
+        out[client_id].append((e164, label))
+    return out
+
+
+async def _addresses_for(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, list[tuple[str, ...]]]:
+    """Each client's addresses, most used first, as `headers.ADDRESS_PARTS` tuples."""
+    stmt = select(ClientAddress).where(ClientAddress.client_id.in_(ids))
+    found: dict[int, list[Address]] = defaultdict(list)
+    for row in (await session.scalars(stmt)).all():
+        found[row.client_id].append(address_of(row))
+    session.expunge_all()
+    return {
+        cid: [tuple(getattr(a, part) for part in ADDRESS_PARTS) for a in most_used_first(rows)]
+        for cid, rows in found.items()
+    }
+
+
+async def _companies_for(session: AsyncSession, ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+    stmt = (
+        select(CompanyEmployee.client_id, Company.name, CompanyEmployee.may_order_on_account)
+        .join(Company, Company.id == CompanyEmployee.company_id)
+        .where(CompanyEmployee.client_id.in_(ids))
+    )
+    return {cid: (name, bool(allowed)) for cid, name, allowed in await session.execute(stmt)}
 
 
 async def _phones_for(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[str]]:

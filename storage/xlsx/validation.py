@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, NamedTuple
 
 from openpyxl.utils.datetime import from_excel
 
-from storage.models import Client, ClientKind
+from storage.models import Client, ClientAddress, ClientKind
 from storage.phones import NumberKind, classify_number
 from storage.phones_fast import normalize_fast
-from storage.xlsx.headers import normalize_header
+from storage.xlsx.headers import ADDRESS_PARTS, ADDRESS_SEPARATOR, normalize_header
 from storage.xlsx.labels import Spellings
 from storage.xlsx.reader import Layout
 from storage.xlsx.report import ImportReport, RowError, RowErrorCode
@@ -49,17 +50,50 @@ class ParsedClient(NamedTuple):
     blacklist_reason: str | None
     status: str | None
     registered_at: datetime | None
+    credit_limit: Decimal | None = None
+    discount_percent: Decimal | None = None
+    rating: Decimal | None = None
+    # Not client columns: written through their own rules after the clients (`extras`).
+    balance: Decimal | None = None
+    bonus_balance: Decimal | None = None
+    company: str | None = None
+    company_account: bool | None = None
+    phone_labels: tuple[str, ...] | None = None  # one per phone of the row, same order
+    addresses: tuple[tuple[str, ...], ...] | None = None  # `headers.ADDRESS_PARTS` each
 
     def values(self) -> dict[str, Any]:
-        """The client fields this row gives (phones and row number excluded)."""
+        """The client fields this row gives (phones, row number and extras excluded)."""
+        fields = self._fields[_FIRST_FIELD:_FIRST_EXTRA]
         return {
             name: value
-            for name, value in zip(self._fields[_FIRST_FIELD:], self[_FIRST_FIELD:], strict=True)
+            for name, value in zip(fields, self[_FIRST_FIELD:_FIRST_EXTRA], strict=True)
+            if value is not None
+        }
+
+    def extras(self) -> dict[str, Any]:
+        """What the row gives that is not a client column: money, company, phone labels,
+        addresses."""
+        fields = self._fields[_FIRST_EXTRA:]
+        return {
+            name: value
+            for name, value in zip(fields, self[_FIRST_EXTRA:], strict=True)
             if value is not None
         }
 
 
 _FIRST_FIELD: Final = ParsedClient._fields.index("kind")
+_FIRST_EXTRA: Final = ParsedClient._fields.index("balance")
+# Money and percentages: (may be negative, upper bound).
+_AMOUNTS: Final[dict[str, tuple[bool, Decimal | None]]] = {
+    "balance": (True, None),
+    "bonus_balance": (False, None),
+    "credit_limit": (False, None),
+    "discount_percent": (False, Decimal(100)),
+    "rating": (False, None),
+}
+_ADDRESS_LIMITS: Final[dict[str, int | None]] = {
+    part: getattr(ClientAddress.__table__.c[part].type, "length", None) for part in ADDRESS_PARTS
+}
 TEXT_FIELDS: Final = (
     "last_name",
     "first_name",
@@ -110,6 +144,25 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+def _amount(value: Any, negative: bool, top: Decimal | None) -> Decimal:
+    """Money or a percentage from a number cell or text («1 200,50»): exact, two places."""
+    if isinstance(value, bool):
+        raise _Bad("bad_amount", str(value))
+    if isinstance(value, float):
+        text = repr(value)
+    else:
+        text = cell_text(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        raise _Bad("bad_amount", cell_text(value)) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01"), ROUND_HALF_UP):
+        raise _Bad("bad_amount", cell_text(value))
+    if (amount < 0 and not negative) or (top is not None and amount > top):
+        raise _Bad("bad_amount", cell_text(value))
+    return amount.quantize(Decimal("0.01"))
 
 
 def _parse_date(value: Any) -> date:
@@ -235,6 +288,15 @@ class RowParser:
             blacklist_reason=got.get("blacklist_reason"),
             status=got.get("status"),
             registered_at=got.get("registered_at"),
+            credit_limit=got.get("credit_limit"),
+            discount_percent=got.get("discount_percent"),
+            rating=got.get("rating"),
+            balance=got.get("balance"),
+            bonus_balance=got.get("bonus_balance"),
+            company=got.get("company"),
+            company_account=got.get("company_account"),
+            phone_labels=got.get("phone_labels"),
+            addresses=got.get("addresses"),
         )
 
     def _error(
@@ -266,6 +328,27 @@ class RowParser:
             if not datetime(1990, 1, 1, tzinfo=UTC) <= moment <= self._now:
                 raise _Bad("date_range")
             return moment
+        if key in _AMOUNTS:
+            return _amount(raw, *_AMOUNTS[key])
+        if key == "company":
+            text = " ".join(cell_text(raw).split())
+            if len(text) > 200:
+                raise _Bad("too_long", "200")
+            return text
+        if key == "company_account":
+            code = self.spellings.code_for("bool", cell_text(raw))
+            if code is None:
+                raise _Bad("bad_choice", "bool")
+            return code == "yes"
+        if key == "phone_labels":
+            labels = tuple(" ".join(line.split()) for line in cell_text(raw).split("\n"))
+            if any(len(label) > 100 for label in labels):
+                raise _Bad("too_long", "100")
+            return labels
+        if key == "addresses":
+            return tuple(
+                self._address(line) for line in cell_text(raw).splitlines() if line.strip()
+            )
         if key == "tariff":
             tariff_id = self._tariffs.get(normalize_header(cell_text(raw)))
             if tariff_id is None:
@@ -278,6 +361,21 @@ class RowParser:
                 raise _Bad("bad_choice", group)
             return code == "yes" if group == "bool" else code
         return None  # derived columns (activity, orders, debt): recognised, not imported
+
+    def _address(self, line: str) -> tuple[str, ...]:
+        parts = [part.strip() for part in line.split(ADDRESS_SEPARATOR.strip())]
+        if len(parts) > len(ADDRESS_PARTS):
+            raise _Bad("bad_address", line.strip()[:60])
+        parts += [""] * (len(ADDRESS_PARTS) - len(parts))
+        label = parts[0]
+        parts[0] = self.spellings.code_for("address_label", label) or label
+        for part, text in zip(ADDRESS_PARTS, parts, strict=True):
+            limit = _ADDRESS_LIMITS[part]
+            if isinstance(limit, int) and len(text) > limit:
+                raise _Bad("too_long", str(limit))
+        if not any(parts[1:4]):  # city, street or house
+            raise _Bad("bad_address", line.strip()[:60])
+        return tuple(parts)
 
     def _names(self, got: dict[str, Any]) -> None:
         """Fill the split name fields from a single "ФИО"/"Client" column when that is all."""

@@ -56,7 +56,7 @@ def _column_style(column: Column) -> Styler | None:
             cell.number_format = number_format
 
         return set_format
-    if column.key in ("phones", "phones_national"):
+    if column.key in ("phones", "phones_national", "phone_labels", "addresses"):
 
         def wrap(cell: Any) -> None:
             cell.alignment = _WRAP

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
-from console.widgets.card import actions
+from console.widgets.card import actions, places
 from console.widgets.card.state import Mode
 
 if TYPE_CHECKING:
@@ -72,6 +72,27 @@ CARD_BINDINGS: list[BindingType] = [
         tooltip="key.card.mark_paid.tip",
         id="card.mark_paid",
     ),
+    Binding(
+        "a",
+        "card_addresses",
+        "key.card.addresses",
+        tooltip="key.card.addresses.tip",
+        id="card.addresses",
+    ),
+    Binding(
+        "o",
+        "card_company",
+        "key.card.company",
+        tooltip="key.card.company.tip",
+        id="card.company",
+    ),
+    Binding(
+        "l",
+        "card_phone_label",
+        "key.card.phone_label",
+        tooltip="key.card.phone_label.tip",
+        id="card.phone_label",
+    ),
 ]
 
 _NEEDS_CARD = {
@@ -82,6 +103,9 @@ _NEEDS_CARD = {
     "card_remove_phone",
     "card_add_debt",
     "card_mark_paid",
+    "card_addresses",
+    "card_company",
+    "card_phone_label",
 }
 _NEEDS_EDIT = {"card_save", "card_cancel"}
 _NEEDS_QUICK_FORM = {"card_all_fields"}
@@ -158,6 +182,15 @@ class CardActions(DOMNode):
 
     def action_card_mark_paid(self) -> None:
         self._act(actions.mark_debt_paid)
+
+    def action_card_addresses(self) -> None:
+        self._act(places.manage_addresses)
+
+    def action_card_company(self) -> None:
+        self._act(places.choose_company)
+
+    def action_card_phone_label(self) -> None:
+        self._act(places.label_phone)
 
     def _act(self, action: CardAction) -> None:
         if (panel := self.card_panel()) is not None:

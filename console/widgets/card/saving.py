@@ -22,6 +22,7 @@ from console.data import (
     InvalidChange,
     InvalidPhone,
     LastPhone,
+    NotAllowed,
     NotFound,
 )
 from console.i18n import fmt_datetime, tr
@@ -35,6 +36,7 @@ from console.widgets.card.edit import (
     field_label,
     invalid_text,
 )
+from console.wording import not_allowed
 from storage.phones import format_display
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ def explain(exc: DomainError) -> str:
         return tr("card.error.invalid", field=field_label(exc.field), message=invalid_text(exc))
     if isinstance(exc, NotFound):
         return tr("card.error.not_found")
+    if isinstance(exc, NotAllowed):
+        return not_allowed(exc)
     return str(exc)
 
 

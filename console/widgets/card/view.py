@@ -26,7 +26,11 @@ from console.i18n import (
     fmt_number,
     tr,
 )
+from console.wording import address_line, company_line
 from storage.phones import format_display
+
+# Addresses the card lists (most used first); the rest are one key away (`a`).
+SHOWN_ADDRESSES = 3
 
 if TYPE_CHECKING:
     from console.data import ClientCard
@@ -102,12 +106,10 @@ class CardDetails(Static):
         phones = ", ".join(
             format_display(p.e164) + (f" ({p.label})" if p.label else "") for p in card.phones
         )
-        address = ", ".join(
-            part for part in (c.city, fmt_address(c.street, c.house, c.entrance)) if part
-        )
         lines = (
             tr("card.phones", phones=phones or "—"),
-            tr("card.address", address=address or "—"),
+            *self._company(card),
+            *self._addresses(card),
             tr("card.comment", comment=c.comment or "—"),
             tr(
                 "card.status",
@@ -125,6 +127,29 @@ class CardDetails(Static):
             ),
         )
         self.update(Content("\n".join(lines)))  # plain text: a «[» in a comment is a «[»
+
+    @staticmethod
+    def _company(card: ClientCard) -> tuple[str, ...]:
+        return () if card.company is None else (company_line(card.company),)
+
+    @staticmethod
+    def _addresses(card: ClientCard) -> tuple[str, ...]:
+        """The addresses, most used first (three at most, then how many more); a client
+        without any shows the client row's own address as before."""
+        c = card
+        if not c.addresses:
+            address = ", ".join(
+                part for part in (c.city, fmt_address(c.street, c.house, c.entrance)) if part
+            )
+            return (tr("card.address", address=address or "—"),)
+        key = "card.address" if len(c.addresses) == 1 else "card.addresses"
+        first = tr(key, address=address_line(c.addresses[0]))
+        indent = " " * (cell_len(first) - cell_len(address_line(c.addresses[0])))
+        lines = [first, *(indent + address_line(a) for a in c.addresses[1:SHOWN_ADDRESSES])]
+        if len(c.addresses) > SHOWN_ADDRESSES:
+            more = len(c.addresses) - SHOWN_ADDRESSES
+            lines.append(indent + tr("card.addresses.more", count=more))
+        return tuple(lines)
 
 
 class DebtsList(Vertical):
