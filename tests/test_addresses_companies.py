@@ -393,6 +393,7 @@ def test_companies_cli_end_to_end(
     assert main(["--config", cfg, "companies", "list"]) == 0
     assert "no companies yet" in capsys.readouterr().out
     assert main(["--config", cfg, "companies", "add", "ООО Ромашка", "--tax-id", "7701234567"]) == 0
+    assert "company 'ООО Ромашка' added (id 1)" in capsys.readouterr().out
     assert main(["--config", cfg, "companies", "link", "ромашка", "8 916 123-45-67"]) == 1
     assert "no company 'ромашка'" in capsys.readouterr().err
     assert (
@@ -401,7 +402,6 @@ def test_companies_cli_end_to_end(
     )
     assert main(["--config", cfg, "companies", "link", "1", "+79161234568"]) == 0
     out = capsys.readouterr().out
-    assert "company 'ООО Ромашка' added (id 1)" in out
     assert "Иванова Мария now works for ООО Ромашка; may ride on the company's account" in out
     assert "Петров Пётр now works for ООО Ромашка; may not ride on the company's account" in out
 

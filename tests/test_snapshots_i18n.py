@@ -276,7 +276,11 @@ async def address_form(pilot: Pilot[None], shot: Shot) -> None:
     await addresses(pilot, shot)
     first = pilot.app.screen
     await pilot.press("1")
-    await until(pilot, lambda: pilot.app.screen is not first, "what to do with it")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, ModalScreen) and pilot.app.screen is not first,
+        "what to do with it",
+    )
     await pilot.press("1")
     await shown(pilot, "AddressDialog")
 

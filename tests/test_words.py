@@ -36,12 +36,19 @@ CLIENT_HEADERS: dict[str, list[str]] = {
         "Activity", "Completed orders", "False orders", "Unpaid debt", "Blacklisted",
         "Blacklist reason", "Tariff", "Registered at", "Comment", "Kind", "Last name",
         "First name", "Middle name", "Organisation", "Street", "House", "Entrance",
+        # what the card holds besides (issue 14, item 11)
+        "Balance", "Bonus balance", "Credit limit", "Discount, %", "Rating", "Employer",
+        "On the company's account", "Whose phones",
+        "Addresses (label | city | street | house | bldg | entrance | floor | apt | note)",
     ],
     "ru": [
         "Клиент", "Телефоны", "Телефоны (местный формат)", "Дата рождения", "Email", "Город",
         "Статус", "Активность", "Выполнено заказов", "Ложных заказов", "Долг", "Черный список",
         "Причина", "Тариф", "Дата регистрации", "Комментарий", "Тип клиента", "Фамилия", "Имя",
         "Отчество", "Организация", "Улица", "Дом", "Подъезд",
+        "Баланс", "Бонусный баланс", "Кредитный лимит", "Скидка, %", "Рейтинг", "Работодатель",
+        "За счёт компании", "Чьи телефоны",
+        "Адреса (метка | город | улица | дом | корп. | подъезд | этаж | кв. | прим.)",
     ],
 }  # fmt: skip
 

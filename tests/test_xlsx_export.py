@@ -336,7 +336,7 @@ async def _extras(sessions: Sessions) -> dict[tuple[str, ...], tuple[object, ...
                 ).join(Company, Company.id == CompanyEmployee.company_id)
             )
         }
-        out = {}
+        out: dict[tuple[str, ...], tuple[object, ...]] = {}
         stmt = select(
             Client.id, Client.balance, Client.bonus_balance, Client.credit_limit,
             Client.discount_percent, Client.rating,

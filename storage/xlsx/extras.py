@@ -180,8 +180,8 @@ async def _addresses(
     have: dict[int, set[tuple[str, ...]]] = defaultdict(set)
     cols = [ADDRESSES.c[p] for p in ADDRESS_PARTS]
     stmt = select(ADDRESSES.c.client_id, *cols).where(ADDRESSES.c.client_id.in_(ids))
-    for cid, *parts in (await session.execute(stmt)).all():
-        have[cid].add(tuple(parts))
+    for cid, *stored in (await session.execute(stmt)).all():
+        have[cid].add(tuple(stored))
     cities = dict(
         (await session.execute(select(Client.id, Client.city).where(Client.id.in_(ids)))).all()
     )
