@@ -293,7 +293,7 @@ async def _give_extras(sessions: Sessions) -> None:
     admin = Actor("Ольга", OperatorRole.ADMIN)
     async with sessions.begin() as s:
         ids = (await s.scalars(select(Client.id).order_by(Client.id).limit(3))).all()
-        company = await create_company(s, {"name": "ООО Ромашка"}, actor=admin)
+        company = await create_company(s, {"name": "АО Вектор"}, actor=admin)
         for i, cid in enumerate(ids):
             await link_employee(s, cid, company.id, actor=admin, may_order_on_account=i != 1)
             await add_address(
