@@ -59,10 +59,10 @@ CATALOG: Catalog = {
     "address.field.floor": {"en": "Floor", "ru": "Этаж"},
     "address.field.apartment": {"en": "Apt / office", "ru": "Кв. / офис"},
     "address.field.comment": {"en": "Comment", "ru": "Комментарий"},
-    "address.pick.title": {"en": "Addresses of {name}", "ru": "Адреса: {name}"},
+    "address.pick.title": {"en": "Addresses of {name}", "ru": "Адреса клиента: {name}"},
     "address.pick.new": {"en": "+ a new address", "ru": "+ новый адрес"},
-    "address.add.title": {"en": "New address of {name}", "ru": "Новый адрес: {name}"},
-    "address.edit.title": {"en": "Address of {name}", "ru": "Адрес: {name}"},
+    "address.add.title": {"en": "New address of {name}", "ru": "Новый адрес клиента: {name}"},
+    "address.edit.title": {"en": "Address of {name}", "ru": "Адрес клиента: {name}"},
     "address.action.edit": {"en": "Change it", "ru": "Изменить"},
     "address.action.remove": {"en": "Remove it", "ru": "Удалить"},
     "address.remove.question": {
@@ -73,7 +73,7 @@ CATALOG: Catalog = {
     "address.saved": {"en": "Address saved.", "ru": "Адрес сохранён."},
     "address.removed": {"en": "Address removed.", "ru": "Адрес удалён."},
     # the company dialogs
-    "company.pick.title": {"en": "Company of {name}", "ru": "Компания: {name}"},
+    "company.pick.title": {"en": "Company of {name}", "ru": "Компания клиента: {name}"},
     "company.pick.new": {"en": "+ a new company", "ru": "+ новая компания"},
     "company.pick.leave": {
         "en": "No company (leave {company})",

@@ -17,7 +17,12 @@ from textual.widgets import Header
 
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
-from console.widgets.card.keys import CARD_ACTIONS, CARD_BINDINGS, CardActions
+from console.widgets.card.keys import (
+    CARD_ACTIONS,
+    CARD_BINDINGS,
+    CARD_PLACE_BINDINGS,
+    CardActions,
+)
 from console.widgets.card.panel import ClientCardPanel, NewClientLeft
 from console.widgets.footer import ConsoleFooter
 
@@ -28,6 +33,7 @@ class ClientCardScreen(CardActions, Screen[int | None]):
         Binding(
             "escape,q", "close", "key.card.close", tooltip="key.card.close.tip", id="card.close"
         ),
+        *CARD_PLACE_BINDINGS,
     ]
 
     def __init__(self, client_id: int | None = None, *, phone: str = "") -> None:

@@ -41,7 +41,12 @@ from console.messages import (
 )
 from console.timers import Stoppable
 from console.widgets.calls.strip import CallsStrip, build_rows, call_key
-from console.widgets.card.keys import CARD_ACTIONS, CARD_BINDINGS, CardActions
+from console.widgets.card.keys import (
+    CARD_ACTIONS,
+    CARD_BINDINGS,
+    CARD_PLACE_BINDINGS,
+    CardActions,
+)
 from console.widgets.card.panel import ClientCardPanel
 from console.widgets.card.popup import LIVE_STATES, CallPopup
 from console.widgets.card.tab_line import PopupTabLine
@@ -112,6 +117,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             tooltip="key.popup.close.tip",
             id="dispatcher.close",
         ),
+        *CARD_PLACE_BINDINGS,
         Binding(
             "f7",
             "pickup",

@@ -72,6 +72,10 @@ CARD_BINDINGS: list[BindingType] = [
         tooltip="key.card.mark_paid.tip",
         id="card.mark_paid",
     ),
+]
+# The card's addresses, company and phone labels: after the screen's own keys (the
+# popup's «x», the card screen's «esc»), so a narrow footer drops these first.
+CARD_PLACE_BINDINGS: list[BindingType] = [
     Binding(
         "a",
         "card_addresses",
