@@ -467,3 +467,80 @@ async def test_the_address_search_is_an_index_range(engine: AsyncEngine) -> None
             await conn.exec_driver_sql("SET enable_seqscan = off")
             plan = " ".join(str(r[0]) for r in await conn.exec_driver_sql(f"EXPLAIN {compiled}"))
     assert "ix_client_addresses_city_key" in plan and "ix_client_addresses_street_key" in plan
+
+
+# ------------------------------------------------------------------------------ import
+
+
+async def test_an_import_updates_money_company_labels_and_addresses(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    """A file's balance for an existing client becomes a correction (the history says
+    so), its company is created and linked, its phone labelled, its new address added;
+    an address the client has is not doubled."""
+    from storage.accounts import operation_history, summed_totals
+    from storage.xlsx import import_clients
+    from tests.xlsx_support import IMPORT_WORDS, write_sheet
+
+    client_id = await a_client(sessions)
+    async with sessions.begin() as session:
+        await add_address(session, client_id, HOME, actor=DISPATCHER)
+    path = write_sheet(
+        tmp_path / "c.xlsx",
+        [
+            ["Телефон", "Баланс", "Бонусы", "Работодатель", "За счёт компании",
+             "Чьи телефоны", "Адреса"],
+            ["+79161234567", "1 200,50", 15, "ООО Ромашка", "да", "жена",
+             "домашний | Самара | Ленина | 7 |  |  |  | 14\nрабочий | Самара | Садовая | 3"],
+        ],
+    )  # fmt: skip
+    report = await import_clients(sessions, path, actor=SUPERVISOR, words=IMPORT_WORDS)
+    assert report.ok and report.committed
+    card = await card_of(sessions, client_id)
+    assert (card.balance, card.bonus_balance) == (Decimal("1200.50"), Decimal("15.00"))
+    assert card.company is not None and card.company.may_order_on_account
+    assert [p.label for p in card.phones] == ["жена"]
+    assert sorted((a.label, a.street) for a in card.addresses) == [
+        ("home", "Ленина"),
+        ("work", "Садовая"),
+    ]
+    async with sessions() as session:
+        history = await operation_history(session, client_id)
+        totals = await summed_totals(session, client_id)
+    assert sorted((o.kind, o.amount, o.operator) for o in history) == [
+        ("bonus_credit", Decimal("15.00"), "Ольга"),
+        ("correction", Decimal("1200.50"), "Ольга"),
+    ]
+    assert (totals.balance, totals.bonus_balance) == (card.balance, card.bonus_balance)
+    imported = [e for e in await trail(sessions, client_id) if e.action == "import"]
+    assert len(imported) == 1 and imported[0].actor == "Ольга"
+
+
+async def test_a_dispatcher_importing_money_is_refused_and_nothing_is_written(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    from storage.xlsx import import_clients
+    from tests.xlsx_support import IMPORT_WORDS, write_sheet
+
+    client_id = await a_client(sessions)
+    path = write_sheet(tmp_path / "c.xlsx", [["Телефон", "Баланс"], ["+79161234567", "500"]])
+    with pytest.raises(NotAllowed):
+        await import_clients(sessions, path, actor=DISPATCHER, words=IMPORT_WORDS)
+    assert (await card_of(sessions, client_id)).balance == Decimal("0.00")
+
+
+async def test_a_bad_amount_or_address_cell_is_named(sessions: Sessions, tmp_path: Path) -> None:
+    from storage.xlsx import import_clients
+    from tests.xlsx_support import IMPORT_WORDS, write_sheet
+
+    path = write_sheet(
+        tmp_path / "c.xlsx",
+        [
+            ["Телефон", "Баланс", "Адреса"],
+            ["+79161234567", "12,345", ""],
+            ["+79161234568", "", "дом | | | | | | | | | лишнее"],
+        ],
+    )
+    report = await import_clients(sessions, path, actor=SUPERVISOR, words=IMPORT_WORDS)
+    assert not report.ok
+    assert [(e.row, e.code) for e in report.errors] == [(2, "bad_amount"), (3, "bad_address")]
