@@ -59,8 +59,27 @@ LABELS: Final = tuple(label.value for label in AddressLabel)
 
 
 def search_key(text: str) -> str:
-    """How the search compares a city or a street: spaces collapsed, casefolded, ё as е."""
+    """How the search compares a city: spaces collapsed, casefolded, ё as е."""
     return " ".join(text.split()).casefold().replace("ё", "е")
+
+
+# Words that say what kind of street it is: «ул. Ленина» is found as «Ленина».
+STREET_TYPES: Final = frozenset(
+    {
+        "ул", "ул.", "улица", "пр-т", "пр.", "просп.", "проспект", "пер.", "пер", "переулок",
+        "пл.", "пл", "площадь", "ш.", "шоссе", "б-р", "бульвар", "наб.", "проезд", "пр-д",
+        "туп.", "тупик", "мкр", "мкр.", "микрорайон", "ал.", "аллея", "st", "st.", "street",
+        "ave", "ave.", "avenue", "rd", "rd.", "road",
+    }
+)  # fmt: skip
+
+
+def street_key(text: str) -> str:
+    """How the search compares a street: as `search_key`, without the kind of street
+    («ул.», «пр-т», «переулок» …) unless that is all there is."""
+    words = search_key(text).split()
+    kept = [w for w in words if w not in STREET_TYPES]
+    return " ".join(kept or words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +160,7 @@ def _keys(values: Mapping[str, str]) -> dict[str, str]:
     if "city" in values:
         keys["city_key"] = search_key(values["city"])
     if "street" in values:
-        keys["street_key"] = search_key(values["street"])
+        keys["street_key"] = street_key(values["street"])
     return keys
 
 
@@ -300,9 +319,9 @@ async def addresses_from_client_columns(
     await conn.run_sync(folded.create)
     try:
         rows: list[dict[str, str]] = []
-        for part, column in (("c", c.city), ("s", c.street)):
+        for part, column, fold in (("c", c.city, search_key), ("s", c.street, street_key)):
             values = await conn.scalars(select(column).where(c.id >= first_id).distinct())
-            rows.extend({"part": part, "value": v, "folded": search_key(v)} for v in values)
+            rows.extend({"part": part, "value": v, "folded": fold(v)} for v in values)
         if rows:
             await conn.execute(insert(folded), rows)
         kc, ks = folded.alias("kc"), folded.alias("ks")

@@ -510,7 +510,7 @@ async def _sync_main_address(
     """The form's street, house and entrance are the client's main address: the most used
     of `client_addresses` (migration 0005), which they change, or a new `home` one for a
     client who has none. The client row keeps its own copy (the columns before 0005)."""
-    from storage.addresses import address_of, most_used_first, search_key
+    from storage.addresses import address_of, most_used_first, search_key, street_key
 
     parts = [f for f in _ADDRESS_PARTS if f in changed]
     if not parts:
@@ -524,7 +524,7 @@ async def _sync_main_address(
         main = by_id[most_used_first([address_of(r) for r in rows])[0].id]
         for field in parts:
             setattr(main, field, getattr(client, field))
-        main.street_key = search_key(main.street)
+        main.street_key = street_key(main.street)
         main.updated_at = at
         main.updated_by = actor
     elif any(getattr(client, f) for f in _ADDRESS_PARTS):
@@ -537,7 +537,7 @@ async def _sync_main_address(
                 house=client.house,
                 entrance=client.entrance,
                 city_key=search_key(client.city),
-                street_key=search_key(client.street),
+                street_key=street_key(client.street),
                 use_count=0,
                 created_at=at,
                 created_by=actor,

@@ -60,7 +60,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
-from storage.addresses import search_key
+from storage.addresses import search_key, street_key
 from storage.cards import fetch_rows
 from storage.models import Client, ClientAddress, ClientPhone
 from storage.phones import normalize_phone
@@ -257,8 +257,16 @@ def _prefix_values(query: SearchQuery) -> dict[str, Any]:
 def _address_values(query: SearchQuery) -> dict[str, Any]:
     if query.digits or len(query.prefix) < MIN_TRIGRAM:
         return {}
-    key = search_key(query.prefix)
-    return {"search_place": key, "search_place_end": key + _TOP, "search_place_len": len(key)}
+    city = search_key(query.prefix)
+    street = street_key(query.prefix)
+    return {
+        "search_place": city,
+        "search_place_end": city + _TOP,
+        "search_place_len": len(city),
+        "search_street": street,
+        "search_street_end": street + _TOP,
+        "search_street_len": len(street),
+    }
 
 
 def _phone_prefix_values(query: SearchQuery, region: str) -> dict[str, Any]:
@@ -360,13 +368,16 @@ def address_ids(query: SearchQuery, limit: int | None, *, after: Any = None) -> 
     values = _address_values(query)
     if not values:
         return None
-    place = _param(values, "search_place")
-    place_end = _param(values, "search_place_end")
-    place_len = _param(values, "search_place_len")
     parts = []
-    for key in (ClientAddress.city_key, ClientAddress.street_key):
+    for key, name in (
+        (ClientAddress.city_key, "search_place"),
+        (ClientAddress.street_key, "search_street"),
+    ):
+        start = _param(values, name)
+        end = _param(values, f"{name}_end")
+        length = _param(values, f"{name}_len")
         stmt = select(ClientAddress.client_id.label("id")).where(
-            key >= place, key < place_end, func.substr(key, 1, place_len) == place
+            key >= start, key < end, func.substr(key, 1, length) == start
         )
         parts.append(_limited(stmt, limit, ClientAddress.client_id, after).subquery())
     both = union_all(select(parts[0].c.id), select(parts[1].c.id)).subquery()

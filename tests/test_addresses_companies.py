@@ -205,11 +205,17 @@ async def test_search_finds_clients_by_city_and_street(sessions: Sessions) -> No
             session, tula, {"city": "Тула", "street": "Самарская", "house": "1"},
             actor=DISPATCHER,
         )  # fmt: skip
+        await add_address(
+            session, tula, {"city": "Тула", "street": "ул. Гагарина", "house": "2"},
+            actor=DISPATCHER,
+        )  # fmt: skip
     async with sessions() as session:
         by_city = await search_clients(session, "самара")
         by_street = await search_clients(session, "Ленина")
         both = await search_clients(session, "Самар")
         nobody = await search_clients(session, "Воронеж")
+        by_name_of_street = await search_clients(session, "Гагарина")
+        with_its_kind = await search_clients(session, "ул. Гагарина")
         page = await list_clients(
             session, ClientFilter(search="Самара"), ClientSort.NAME, False, 0, 20, today=TODAY
         )
@@ -217,6 +223,8 @@ async def test_search_finds_clients_by_city_and_street(sessions: Sessions) -> No
     assert [h.client_id for h in by_street] == [samara]
     assert sorted(h.client_id for h in both) == sorted([samara, tula])
     assert nobody == []
+    assert [h.client_id for h in by_name_of_street] == [h.client_id for h in with_its_kind]
+    assert [h.client_id for h in with_its_kind] == [tula]
     assert [r.id for r in page.rows] == [samara]
 
 

@@ -144,3 +144,18 @@ async def test_0005_moves_each_clients_address_into_its_addresses(empty_url: str
     assert moved["Нет"] == []
     assert [h.client_id for h in found] == [ids["Полный"]]
     assert [h.client_id for h in in_tula] == [ids["Город"]]
+
+
+def test_0005_folds_streets_as_storage_does() -> None:
+    """The migration keeps its own copy of the street folding: the same keys."""
+    import importlib.util
+
+    from storage import addresses
+
+    path = Path(__file__).parents[1] / "storage/migrations/versions/0005_addresses_companies.py"
+    spec = importlib.util.spec_from_file_location("m0005", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for street in ("ул. Ленина", "Набережная ул.", "Комсомольский пр-т", "улица", "Ёлочная"):
+        assert module._fold_street(street) == addresses.street_key(street)

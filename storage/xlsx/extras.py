@@ -30,7 +30,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.accounts import add_operations_in_bulk
-from storage.addresses import search_key
+from storage.addresses import search_key, street_key
 from storage.companies import ACCOUNT_ACTION
 from storage.models import (
     AddressLabel,
@@ -202,7 +202,7 @@ async def _addresses(
                     "client_id": cid,
                     **values,
                     "city_key": search_key(values["city"]),
-                    "street_key": search_key(values["street"]),
+                    "street_key": street_key(values["street"]),
                     "use_count": 0,
                     "last_used_at": None,
                     "created_at": now,

@@ -151,6 +151,22 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold().replace("ё", "е")
 
 
+_STREET_TYPES = frozenset(
+    {
+        "ул", "ул.", "улица", "пр-т", "пр.", "просп.", "проспект", "пер.", "пер", "переулок",
+        "пл.", "пл", "площадь", "ш.", "шоссе", "б-р", "бульвар", "наб.", "проезд", "пр-д",
+        "туп.", "тупик", "мкр", "мкр.", "микрорайон", "ал.", "аллея", "st", "st.", "street",
+        "ave", "ave.", "avenue", "rd", "rd.", "road",
+    }
+)  # fmt: skip
+
+
+def _fold_street(text: str) -> str:
+    """As `storage.addresses.street_key`: without the kind of street («ул.», «пр-т»…)."""
+    words = _fold(text).split()
+    return " ".join([w for w in words if w not in _STREET_TYPES] or words)
+
+
 def _move_addresses() -> None:
     """One `home` address per client with any part of the old address."""
     bind = op.get_bind()
@@ -168,9 +184,9 @@ def _move_addresses() -> None:
         sa.PrimaryKeyConstraint("part", "value", name="pk_address_keys_0005"),
     )
     rows: list[dict[str, str]] = []
-    for part, column in (("c", "city"), ("s", "street")):
+    for part, column, fold in (("c", "city", _fold), ("s", "street", _fold_street)):
         values = bind.execute(sa.text(f"SELECT DISTINCT {column} FROM clients")).scalars()
-        rows.extend({"part": part, "value": v, "folded": _fold(v)} for v in values if v)
+        rows.extend({"part": part, "value": v, "folded": fold(v)} for v in values if v)
     if rows:
         op.bulk_insert(keys, rows)
     now = datetime.now(UTC)
