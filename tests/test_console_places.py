@@ -236,3 +236,27 @@ async def test_a_phone_gets_a_label(sessions: Sessions) -> None:
         await until(pilot, lambda: "Label saved." in notes.texts, "saved")
         await until(pilot, lambda: "(жена)" in details(app), "the card shows it")
         assert "+7 903 555-66-77 (жена)" in details(app)
+
+
+async def test_a_bad_tax_id_is_refused_in_words(sessions: Sessions) -> None:
+    await a_client(sessions)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await pop(app, pilot, desk, PHONE)
+        await pilot.press("o")
+        picker = await dialog(pilot, PickScreen)
+        assert isinstance(picker, PickScreen)
+        await pilot.press("1")  # «+ a new company»: there is none yet
+        form = await dialog(pilot, CompanyDialog)
+        form.query_one("#company-name", Input).value = "ООО Ромашка"
+        form.query_one("#company-tax_id", Input).value = "123"
+        await pilot.press("ctrl+s")
+        await dialog(pilot, ConfirmScreen)
+        await pilot.press("n")
+        await until(pilot, lambda: bool(notes.errors()), "the refusal")
+    [error] = notes.errors()
+    assert "Tax id (INN)" in error and "a tax id (INN) is 10 or 12 digits" in error
+    async with sessions() as session:
+        assert (await session.scalars(select(Company))).all() == []

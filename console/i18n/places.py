@@ -72,6 +72,16 @@ CATALOG: Catalog = {
     "address.added": {"en": "Address added.", "ru": "Адрес добавлен."},
     "address.saved": {"en": "Address saved.", "ru": "Адрес сохранён."},
     "address.removed": {"en": "Address removed.", "ru": "Адрес удалён."},
+    # fields storage may name in a refusal of an address or a company
+    "card.field.label": {"en": "Label", "ru": "Метка"},
+    "card.field.address": {"en": "Address", "ru": "Адрес"},
+    "card.field.building": {"en": "Building", "ru": "Корпус"},
+    "card.field.floor": {"en": "Floor", "ru": "Этаж"},
+    "card.field.apartment": {"en": "Apt / office", "ru": "Кв. / офис"},
+    "card.field.name": {"en": "Company name", "ru": "Название компании"},
+    "card.field.tax_id": {"en": "Tax id (INN)", "ru": "ИНН"},
+    "card.field.contact_name": {"en": "Contact person", "ru": "Контактное лицо"},
+    "card.field.contact_phone": {"en": "Contact phone", "ru": "Телефон для связи"},
     # the company dialogs
     "company.pick.title": {"en": "Company of {name}", "ru": "Компания клиента: {name}"},
     "company.pick.new": {"en": "+ a new company", "ru": "+ новая компания"},
