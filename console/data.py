@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storage.addresses import Address, add_address, remove_address, update_address
+from storage.addresses import Address, add_address, mark_used, remove_address, update_address
 from storage.calls import DeskStats, MissedCall, desk_stats, list_calls, missed_calls
 from storage.cards import CardCompany, ClientCard, load_card_by_phone, load_client_card
 from storage.client_list import ClientRow, active_tariffs, cities_in_use, list_clients
@@ -231,6 +231,11 @@ class ConsoleData:
             return await update_address(
                 session, address_id, values, actor=self._seat(), at=self._now()
             )
+
+    async def use_address(self, address_id: int) -> None:
+        """An order goes to or from the address: one more use (bookkeeping, not audited)."""
+        async with self._sessions.begin() as session:
+            await mark_used(session, address_id, at=self._now())
 
     async def remove_address(self, address_id: int) -> None:
         async with self._sessions.begin() as session:

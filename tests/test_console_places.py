@@ -145,7 +145,7 @@ async def test_an_address_is_edited_then_removed(sessions: Sessions) -> None:
         first = await dialog(pilot, PickScreen)
         await pilot.press("1")  # the address
         await next_pick(pilot, first)
-        await pilot.press("1")  # change it
+        await pilot.press("2")  # change it
         form = await dialog(pilot, AddressDialog)
         assert form.query_one("#address-floor", Input).value == "3"
         form.query_one("#address-floor", Input).value = "4"
@@ -156,7 +156,7 @@ async def test_an_address_is_edited_then_removed(sessions: Sessions) -> None:
         first = await dialog(pilot, PickScreen)
         await pilot.press("1")  # the address
         await next_pick(pilot, first)
-        await pilot.press("2")  # remove it
+        await pilot.press("3")  # remove it
         await dialog(pilot, ConfirmScreen)
         await pilot.press("y")
         await until(pilot, lambda: "Address removed." in notes.texts, "removed")
@@ -260,3 +260,30 @@ async def test_a_bad_tax_id_is_refused_in_words(sessions: Sessions) -> None:
     assert "Tax id (INN)" in error and "a tax id (INN) is 10 or 12 digits" in error
     async with sessions() as session:
         assert (await session.scalars(select(Company))).all() == []
+
+
+async def test_the_address_an_order_goes_to_comes_first(sessions: Sessions) -> None:
+    client_id = await a_client(sessions, address=True)
+    async with sessions.begin() as session:
+        await add_address(
+            session, client_id, {"label": "work", "street": "Садовая", "house": "1"},
+            actor=Actor("t"),
+        )  # fmt: skip
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    notes = Notes()
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await pop(app, pilot, desk, PHONE)
+        assert details(app).index("Мира") < details(app).index("Садовая")
+        await pilot.press("a")
+        first = await dialog(pilot, PickScreen)
+        await pilot.press("2")  # the work address
+        await next_pick(pilot, first)
+        await pilot.press("1")  # an order goes here
+        await until(pilot, lambda: "Address counted for the order." in notes.texts, "counted")
+        await until(
+            pilot, lambda: details(app).index("Садовая") < details(app).index("Мира"), "first"
+        )
+    async with sessions() as session:
+        shown = await client_addresses(session, client_id)
+    assert [(a.street, a.use_count) for a in shown] == [("Садовая", 1), ("Мира", 0)]

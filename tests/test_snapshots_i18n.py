@@ -281,7 +281,7 @@ async def address_form(pilot: Pilot[None], shot: Shot) -> None:
         lambda: isinstance(pilot.app.screen, ModalScreen) and pilot.app.screen is not first,
         "what to do with it",
     )
-    await pilot.press("1")
+    await pilot.press("2")  # change it
     await shown(pilot, "AddressDialog")
 
 

@@ -63,6 +63,8 @@ CATALOG: Catalog = {
     "address.pick.new": {"en": "+ a new address", "ru": "+ новый адрес"},
     "address.add.title": {"en": "New address of {name}", "ru": "Новый адрес клиента: {name}"},
     "address.edit.title": {"en": "Address of {name}", "ru": "Адрес клиента: {name}"},
+    "address.action.used": {"en": "An order goes here", "ru": "Заказ по этому адресу"},
+    "address.counted": {"en": "Address counted for the order.", "ru": "Адрес учтён в заказе."},
     "address.action.edit": {"en": "Change it", "ru": "Изменить"},
     "address.action.remove": {"en": "Remove it", "ru": "Удалить"},
     "address.remove.question": {

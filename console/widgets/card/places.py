@@ -1,7 +1,8 @@
 """The card's addresses, company and phone labels: the dialogs and the actions that use
 them (`console.widgets.card.actions` style: ask, then name one write).
 
-- `a` — addresses: pick one to edit or remove, or add a new one (`AddressDialog`).
+- `a` — addresses: pick one to count for an order (the most used come first on the card),
+  edit or remove, or add a new one (`AddressDialog`).
 - `o` — company: pick an existing one, create one, or leave the company; then whether the
   client may order on the company's account (storage refuses a dispatcher that, in words).
 - `l` — a phone's label: whose number it is («жена», «офис»).
@@ -134,9 +135,15 @@ async def manage_addresses(app: ConsoleApp, card: ClientCard) -> Change | None:
     what = await app.push_screen_wait(
         PickScreen(
             address_line(address),
-            [("edit", tr("address.action.edit")), ("remove", tr("address.action.remove"))],
+            [
+                ("used", tr("address.action.used")),
+                ("edit", tr("address.action.edit")),
+                ("remove", tr("address.action.remove")),
+            ],
         )
     )
+    if what == "used":  # an order goes to or from it: the most used come first
+        return Change(lambda data: data.use_address(address.id), tr("address.counted"))
     if what == "remove":
         if not await app.push_screen_wait(
             ConfirmScreen(tr("address.remove.question", address=address_line(address)))
