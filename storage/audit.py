@@ -8,16 +8,17 @@ exports, never computed on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Client
 from storage.types import utcnow
 
 Changes = dict[str, list[Any]]
@@ -97,3 +98,160 @@ async def last_client_update(session: AsyncSession, client_id: int) -> AuditEntr
         .limit(1)
     )
     return (await session.scalars(stmt)).first()
+
+
+# ------------------------------------------------------------------ reading the trail
+
+# Kinds of change a person filters the trail by, and the actions each covers (an action
+# ending in "_" covers every action starting with it). Actions of no kind are "other".
+CHANGE_KINDS: Final[dict[str, tuple[str, ...]]] = {
+    "card": ("create", "update", "tariff", "counters"),
+    "phones": ("phone_",),
+    "blacklist": ("blacklist",),
+    "money": ("money_",),
+    "debts": ("debt_",),
+    "addresses": ("address_",),
+    "companies": ("company_",),
+    "merge": ("merge", "merged_into"),
+    "tariffs": ("tariff_",),
+}
+OTHER_KIND: Final = "other"
+
+
+def kind_of(action: str) -> str:
+    """The kind of change an action is, as the trail's filter names it."""
+    for kind, actions in CHANGE_KINDS.items():
+        for covered in actions:
+            if action == covered or (covered.endswith("_") and action.startswith(covered)):
+                return kind
+    return OTHER_KIND
+
+
+def _kind_condition(kind: str) -> ColumnElement[bool]:
+    if kind == OTHER_KIND:
+        return not_(or_(*(_kind_condition(k) for k in CHANGE_KINDS)))
+    conditions: list[ColumnElement[bool]] = []
+    for covered in CHANGE_KINDS[kind]:
+        if covered.endswith("_"):
+            conditions.append(AuditEntry.action.startswith(covered, autoescape=True))
+        else:
+            conditions.append(AuditEntry.action == covered)
+    return or_(*conditions)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which entries of the trail to show: one client's or the desk's, by whom, a
+    [since, until) range and kinds of change (`CHANGE_KINDS` keys, or "other")."""
+
+    client_id: int | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    kinds: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = self.kinds - {*CHANGE_KINDS, OTHER_KIND}
+        if unknown:
+            raise ValueError(f"unknown kinds of change: {', '.join(sorted(unknown))}")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One entry of the trail with the name of the client it concerns (None when the
+    client is gone or it concerns none, e.g. a tariff)."""
+
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: int
+    client_id: int | None
+    client_name: str | None
+    action: str
+    changes: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.action)
+
+
+def _audit_conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if flt.client_id is not None:
+        conditions.append(AuditEntry.client_id == flt.client_id)
+    if flt.actor:
+        conditions.append(AuditEntry.actor == flt.actor)
+    if flt.since is not None:
+        conditions.append(AuditEntry.at >= flt.since)
+    if flt.until is not None:
+        conditions.append(AuditEntry.at < flt.until)
+    if flt.kinds:
+        conditions.append(or_(*(_kind_condition(k) for k in sorted(flt.kinds))))
+    return conditions
+
+
+def _audit_rows() -> Select[AuditEntry, str]:
+    return select(AuditEntry, Client.name).outerjoin(Client, Client.id == AuditEntry.client_id)
+
+
+def _row(entry: AuditEntry, name: str | None) -> AuditRow:
+    return AuditRow(
+        id=entry.id,
+        at=entry.at,
+        actor=entry.actor,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        client_id=entry.client_id,
+        client_name=name,
+        action=entry.action,
+        changes=dict(entry.changes or {}),
+    )
+
+
+async def list_audit(
+    session: AsyncSession, flt: AuditFilter, *, limit: int = 100, offset: int = 0
+) -> list[AuditRow]:
+    """Entries of the trail, newest first (in the order they were written: the primary
+    key, so the desk-wide list walks an index whatever the filter), a page at a time.
+    One client's entries use the (client_id, at) index."""
+    stmt = (
+        _audit_rows()
+        .where(*_audit_conditions(flt))
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = (await session.execute(stmt)).all()
+    return [_row(entry, name) for entry, name in rows]
+
+
+async def count_audit(session: AsyncSession, flt: AuditFilter) -> int:
+    stmt = select(func.count()).select_from(AuditEntry).where(*_audit_conditions(flt))
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def iter_audit(
+    session: AsyncSession, flt: AuditFilter, batch_size: int = 2000
+) -> AsyncIterator[list[AuditRow]]:
+    """Every entry `flt` selects, oldest first, in keyset batches (for an export)."""
+    after = 0
+    while True:
+        stmt = (
+            _audit_rows()
+            .where(*_audit_conditions(flt), AuditEntry.id > after)
+            .order_by(AuditEntry.id)
+            .limit(batch_size)
+        )
+        rows = (await session.execute(stmt)).all()
+        if not rows:
+            return
+        batch = [_row(entry, name) for entry, name in rows]
+        after = batch[-1].id
+        yield batch
+
+
+async def audit_actors(session: AsyncSession) -> list[str]:
+    """Everyone the trail names, by name: what the desk-wide filter offers."""
+    stmt = select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)
+    return [str(a) for a in (await session.scalars(stmt)).all()]

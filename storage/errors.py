@@ -89,6 +89,9 @@ class InvalidChange(DomainError, ValueError):
         "company_name_required": "a company needs a name",
         "company_exists": "company {name!r} already exists",
         "not_tax_id": "a tax id (INN) is 10 or 12 digits",
+        "merge_self": "a client cannot be merged with itself",
+        "merge_no_difference": "the two clients do not differ in this field",
+        "merge_stale": "one of the clients changed since the preview; preview again",
     }
 
     def __init__(self, field: str, code: str, **params: object) -> None:

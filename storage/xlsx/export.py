@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.audit import AuditFilter, AuditRow, count_audit, iter_audit
 from storage.filters import CallFilter, ClientFilter
 from storage.phones_fast import national_fast
 from storage.xlsx import sources
 from storage.xlsx.headers import (
     ADDRESS_SEPARATOR,
+    AUDIT_COLUMNS,
     CALL_COLUMNS,
     CLIENT_COLUMNS,
     DEBT_COLUMNS,
@@ -267,4 +269,38 @@ async def export_debts(
         )
 
 
-__all__ = ["export_calls", "export_clients", "export_debts"]
+async def export_audit(
+    session_factory: async_sessionmaker[AsyncSession],
+    path: str | Path,
+    flt: AuditFilter,
+    *,
+    words: SheetWords,
+    describe: Callable[[AuditRow], tuple[str, str]],
+    progress: Progress | None = None,
+    cancel: asyncio.Event | None = None,
+    tz: tzinfo | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ExportSummary:
+    """The audit entries `flt` selects, oldest first. `describe(row)` gives the kind of
+    change and the change itself in the caller's words (storage spells none)."""
+    target = Path(path)
+
+    def cells(row: AuditRow) -> tuple[Any, ...]:
+        kind, change = describe(row)
+        return (_local(row.at, tz), row.actor, row.client_name or "", row.client_id, kind, change)
+
+    async with session_factory() as session:
+        total = await count_audit(session, flt)
+        return await _stream(
+            target,
+            list(AUDIT_COLUMNS.values()),
+            words,
+            iter_audit(session, flt, batch_size),
+            cells,
+            total,
+            progress,
+            cancel,
+        )
+
+
+__all__ = ["export_audit", "export_calls", "export_clients", "export_debts"]

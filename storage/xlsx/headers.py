@@ -138,6 +138,16 @@ DEBT_COLUMNS: Final = _columns(
     Column("payment_comment", 24),
 )
 
+# The audit trail («who did what»): one row per entry, its change already in words.
+AUDIT_COLUMNS: Final = _columns(
+    Column("at", 17, Fmt.DATETIME),
+    Column("actor", 20),
+    Column("client", 28),
+    Column("client_id", 10, Fmt.INT),
+    Column("kind", 16),
+    Column("change", 60),
+)
+
 # Names other programs and people give the client columns (normalised form). Every export
 # label is added automatically, so a file this project wrote always reads back.
 _SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
