@@ -43,6 +43,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from storage.models import OperatorRole
+from storage.roles import Actor
 from storage.shortcuts import SWITCH_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +110,10 @@ async def _import(db: str, file: Path) -> dict[str, Any]:
     engine = create_engine(db)
     try:
         report = await import_clients(
-            make_sessionmaker(engine), file, actor="bench", words=import_words()
+            make_sessionmaker(engine),
+            file,
+            actor=Actor("bench", OperatorRole.ADMIN),
+            words=import_words(),
         )
     finally:
         await engine.dispose()

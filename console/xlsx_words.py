@@ -23,13 +23,20 @@ from storage.xlsx import (
     RowError,
     SheetWords,
 )
-from storage.xlsx.headers import CALL_COLUMNS, CLIENT_COLUMNS, DEBT_COLUMNS, Column
+from storage.xlsx.headers import (
+    AUDIT_COLUMNS,
+    CALL_COLUMNS,
+    CLIENT_COLUMNS,
+    DEBT_COLUMNS,
+    Column,
+)
 
-Sheet = Literal["clients", "calls", "debts"]
+Sheet = Literal["clients", "calls", "debts", "audit"]
 SHEET_COLUMNS: Final[dict[Sheet, dict[str, Column]]] = {
     "clients": CLIENT_COLUMNS,
     "calls": CALL_COLUMNS,
     "debts": DEBT_COLUMNS,
+    "audit": AUDIT_COLUMNS,
 }
 SHOWN_VALUE: Final = 60  # characters of a refused cell quoted in its error line
 
@@ -102,9 +109,17 @@ def export_error_line(error: ExportFileError) -> str:
     return tr("xlsx.export.cannot_write", path=error.path, reason=error.reason)
 
 
-def import_lines(report: ImportReport) -> list[str]:
-    """The import's outcome: ignored columns, then every refused cell and the verdict, or
-    the counts."""
+def _tariff_list(report: ImportReport) -> str:
+    return ", ".join(
+        tr("xlsx.import.tariff_rows", name=name, rows=rows)
+        for name, rows in report.unknown_tariffs.items()
+    )
+
+
+def import_lines(report: ImportReport, *, hint: Literal["cli", "dialog"] = "cli") -> list[str]:
+    """The import's outcome: ignored columns, then every refused cell, the unknown
+    tariffs once (with how to create them: the command's flag or the dialog's checkbox)
+    and the verdict, or the skipped rows and the counts."""
     lines: list[str] = []
     if report.ignored_columns:
         lines.append(tr("transfer.import.ignored", columns=", ".join(report.ignored_columns)))
@@ -114,10 +129,30 @@ def import_lines(report: ImportReport) -> list[str]:
         hidden = report.error_count - len(report.errors)
         if hidden:
             lines.append(tr("xlsx.import.more", count=hidden))
-        lines.append(
-            tr("xlsx.import.rejected", file=file, errors=report.error_count, rows=report.rows)
-        )
+        if report.unknown_tariffs and not report.create_tariffs:
+            lines.append(tr("xlsx.import.unknown_tariffs", tariffs=_tariff_list(report)))
+            lines.append(tr(f"xlsx.import.hint.{hint}"))
+        if report.error_count:
+            lines.append(
+                tr("xlsx.import.rejected", file=file, errors=report.error_count, rows=report.rows)
+            )
+        else:
+            lines.append(tr("xlsx.import.rejected_tariffs", file=file))
         return lines
+    if report.unknown_tariffs:
+        key = "xlsx.import.tariffs_to_create" if report.dry_run else "xlsx.import.tariffs_created"
+        lines.append(tr(key, tariffs=", ".join(report.unknown_tariffs)))
+    for skipped in report.skipped:
+        lines.append(
+            tr(
+                "xlsx.import.skipped_row",
+                row=skipped.row,
+                value=skipped.value,
+                detail=skipped.detail,
+            )
+        )
+    if report.skipped_count:
+        lines.append(tr("xlsx.import.skipped", count=report.skipped_count))
     key = "xlsx.import.dry_run" if report.dry_run else "xlsx.import.done"
     counts = {
         "rows": report.rows,

@@ -178,18 +178,24 @@ def test_import_dry_run_no_update_and_update(
 
     second = write_sheet(
         tmp_path / "second.xlsx",
-        [["Телефон", "Город"], ["+79161234567", "Казань"], ["+79030000000", "Казань"]],
+        [
+            ["ФИО", "Телефон", "Город"],
+            [None, "+79161234567", "Казань"],
+            ["Сидоров Олег", "+79030000000", "Казань"],
+        ],
     )
-    assert opconsole(cfg, "clients", "import", str(second), "--no-update") == 1
+    # «Don't update»: the existing client's row is reported and skipped, the new one goes in.
+    assert opconsole(cfg, "clients", "import", str(second), "--no-update") == 0
     captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert lines[0].startswith("row 2, Телефон: '+79161234567': the phone belongs to existing")
-    assert lines[-1] == "second.xlsx: 1 error(s) in 2 rows; nothing imported"
-    assert count(db_url, Client) == 2
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("row 2: the phone +79161234567 belongs to existing client #")
+    assert lines[0].endswith("; left as it is")
+    assert lines[1] == "1 row(s) of existing clients skipped (updating is off)"
+    assert "created 1, updated 0, unchanged 0" in lines[2]
+    assert count(db_url, Client) == 3
 
     assert opconsole(cfg, "clients", "import", str(second)) == 0
-    assert "created 1, updated 1, unchanged 0" in capsys.readouterr().out
+    assert "created 0, updated 1, unchanged 1" in capsys.readouterr().out
     cities = query(
         db_url,
         select(Client.city).join(ClientPhone).where(ClientPhone.e164 == "+79161234567"),
@@ -217,11 +223,12 @@ def test_import_bad_rows_lists_every_one_and_writes_nothing(
     assert captured.out == "" and "Traceback" not in captured.err
     assert captured.err.splitlines() == [
         "row 3, Почта: 'not-an-email': not an email address",
-        "row 3, Тариф: 'Космос': no such tariff; known: Бизнес, Доставка, Комфорт, Минивэн, Эконом",
         "row 3, Черный список: 'может быть': unknown value; use one of: Yes, No / Да, Нет",
         "row 3, Телефон: '12345': an extension or a hidden number, not a client's phone",
         "row 4, Телефон: '8 (916) 000-00-01': the same phone is already on row 2",
-        "bad.xlsx: 5 error(s) in 3 rows; nothing imported",
+        "tariffs this database does not have: Космос (rows: 1)",
+        "to create them with the import, pass --create-tariffs",
+        "bad.xlsx: 4 error(s) in 3 rows; nothing imported",
     ]
     assert count(db_url, Client) == 0
 

@@ -8,11 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.cli.actor import add_actor_argument, cli_actor, refusal
 from console.cli.common import CommandError, Progress, open_database, print_json
 from console.config import Settings
 from console.i18n import fmt_address, tr
+from storage.errors import DomainError, NotFound
 from storage.filters import ClientFilter
-from storage.phones import classify_number
+from storage.models import OperatorRole
+from storage.phones import classify_number, format_national
+from storage.roles import Actor
 
 if TYPE_CHECKING:
     from storage.cards import ClientCard
@@ -46,7 +50,34 @@ def register(sub: Any) -> None:
         help="report rows whose phone belongs to an existing client instead of updating it",
     )
     imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    imp.add_argument(
+        "--create-tariffs",
+        action="store_true",
+        help="create the tariffs the file names that the database has not (in the same "
+        "transaction); without it they refuse the file",
+    )
+    add_actor_argument(imp)
     imp.set_defaults(handler=import_command)
+
+    merge = c_sub.add_parser(
+        "merge",
+        help="merge two cards of one client: the other's phones, calls, debts, money and "
+        "history move to the survivor, the other card goes",
+    )
+    merge.add_argument("survivor", type=int, metavar="SURVIVOR", help="the id of the card kept")
+    merge.add_argument("other", type=int, metavar="OTHER", help="the id of the card merged away")
+    merge.add_argument(
+        "--take-other",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="keep the other card's value of FIELD where the two differ (repeatable; "
+        "by default the survivor's wins, or the other's where the survivor has none)",
+    )
+    merge.add_argument("--dry-run", action="store_true", help="show what would move, write nothing")
+    merge.add_argument("--json", action="store_true", help="print one JSON document")
+    add_actor_argument(merge)
+    merge.set_defaults(handler=merge_command)
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -156,6 +187,9 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     from console.xlsx_words import file_error_line, import_lines, import_words
     from storage.xlsx import ImportFileError, import_clients
 
+    # The command line acts as an admin (see console/cli/actor.py); an import that names
+    # nobody is recorded under this seat's name, as it always was.
+    name = (args.actor or settings.cli.actor or "").strip() or actor_of(settings)
     progress = Progress(tr("cli.progress.importing"))
     async with open_database(settings) as (_engine, sessions):
         try:
@@ -165,14 +199,96 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                 words=import_words(),
                 update_existing=not args.no_update,
                 dry_run=args.dry_run,
-                actor=actor_of(settings),
+                create_tariffs=args.create_tariffs,
+                actor=Actor(name, OperatorRole.ADMIN),
                 region=settings.phone.region,
                 progress=progress,
             )
         except ImportFileError as exc:
             raise CommandError(file_error_line(exc)) from None
+        except DomainError as exc:
+            raise refusal(exc) from None
         finally:
             progress.close()
     for line in import_lines(report):
         print(line, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
+
+
+def _shown_value(field: str, value: Any, tariffs: dict[int, str]) -> str:
+    from console.merge_words import merge_value
+
+    return merge_value(field, value, tariffs)
+
+
+async def merge_command(args: argparse.Namespace, settings: Settings) -> int:
+    from console.merge_words import field_name, moves_line
+    from storage.audit import json_safe
+    from storage.merge import MergePreview, merge_clients, merged_values, preview_merge
+
+    actor = None if args.dry_run else cli_actor(args, settings)
+    picks: dict[str, Any] = dict.fromkeys(args.take_other, "other")
+    preview: MergePreview
+    async with open_database(settings) as (_engine, sessions):
+        try:
+            if actor is None:
+                async with sessions() as session:
+                    preview = await preview_merge(session, args.survivor, args.other)
+                    merged_values(preview, picks)  # an unknown field is refused here too
+            else:
+                async with sessions.begin() as session:
+                    preview = await merge_clients(
+                        session, args.survivor, args.other, actor=actor, picks=picks
+                    )
+        except NotFound as exc:
+            raise CommandError(tr("cli.merge.not_found", id=exc.key)) from None
+        except DomainError as exc:
+            raise refusal(exc) from None
+    kept = merged_values(preview, picks)
+    if args.json:
+        print_json(
+            {
+                "survivor": {"id": preview.survivor_id, "name": preview.survivor_name},
+                "other": {"id": preview.other_id, "name": preview.other_name},
+                "phones": list(preview.phones),
+                "moves": preview.moves,
+                "differences": [
+                    {
+                        "field": d.field,
+                        "survivor": json_safe(d.survivor),
+                        "other": json_safe(d.other),
+                        "kept": "other" if kept[d.field] == d.other else "survivor",
+                    }
+                    for d in preview.differences
+                ],
+                "merged": not args.dry_run,
+            }
+        )
+        return 0
+    head = "cli.merge.would" if args.dry_run else "cli.merge.done"
+    lines = [
+        tr(
+            head,
+            other=preview.other_name,
+            other_id=preview.other_id,
+            survivor=preview.survivor_name,
+            survivor_id=preview.survivor_id,
+        ),
+        moves_line(preview.moves, [format_national(p) for p in preview.phones]),
+    ]
+    for diff in preview.differences:
+        chosen = diff.other if kept[diff.field] == diff.other else diff.survivor
+        lines.append(
+            tr(
+                "cli.merge.field",
+                field=field_name(diff.field),
+                value=_shown_value(diff.field, chosen, preview.tariffs),
+                dropped=_shown_value(
+                    diff.field,
+                    diff.survivor if chosen is diff.other else diff.other,
+                    preview.tariffs,
+                ),
+            )
+        )
+    print("\n".join(lines))
+    return 0

@@ -39,6 +39,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.xlsx",
     "console.i18n.cli",
     "console.i18n.cli_tariffs",
+    "console.i18n.client_base",
     "console.i18n.outage",
     "console.i18n.textual",
     "console.i18n.ringing",

@@ -170,6 +170,14 @@ CATALOG: Final[Catalog] = {
         "en": "neither a name nor a phone",
         "ru": "нет ни имени, ни телефона",
     },
+    "xlsx.reason.no_phone": {
+        "en": "no phone: a client needs a number to be called and to pop",
+        "ru": "нет телефона: клиенту нужен номер, чтобы звонить и узнавать его",
+    },
+    "xlsx.reason.no_name": {
+        "en": "no name: a new client needs one",
+        "ru": "нет имени: у нового клиента оно должно быть",
+    },
     # why a file cannot be imported at all
     "xlsx.file.not_found": {"en": "file not found", "ru": "файл не найден"},
     "xlsx.file.not_xlsx": {
@@ -196,6 +204,39 @@ CATALOG: Final[Catalog] = {
         "ru": "строка {row}, {column}: {value}: {reason}",
     },
     "xlsx.import.more": {"en": "… and {count} more", "ru": "… и ещё {count}"},
+    "xlsx.import.tariff_rows": {"en": "{name} (rows: {rows})", "ru": "{name} (строк: {rows})"},
+    "xlsx.import.unknown_tariffs": {
+        "en": "tariffs this database does not have: {tariffs}",
+        "ru": "тарифов нет в базе: {tariffs}",
+    },
+    "xlsx.import.hint.cli": {
+        "en": "to create them with the import, pass --create-tariffs",
+        "ru": "чтобы создать их при загрузке, добавьте --create-tariffs",
+    },
+    "xlsx.import.hint.dialog": {
+        "en": "to create them with the import, tick «Create missing tariffs»",
+        "ru": "чтобы создать их при загрузке, отметьте «Создать недостающие тарифы»",
+    },
+    "xlsx.import.tariffs_created": {
+        "en": "tariffs created: {tariffs}",
+        "ru": "созданы тарифы: {tariffs}",
+    },
+    "xlsx.import.tariffs_to_create": {
+        "en": "tariffs to be created: {tariffs}",
+        "ru": "будут созданы тарифы: {tariffs}",
+    },
+    "xlsx.import.skipped_row": {
+        "en": "row {row}: the phone {value} belongs to existing client {detail}; left as it is",
+        "ru": "строка {row}: телефон {value} принадлежит клиенту {detail}; оставлен как есть",
+    },
+    "xlsx.import.skipped": {
+        "en": "{count} row(s) of existing clients skipped (updating is off)",
+        "ru": "строк существующих клиентов пропущено: {count} (обновление выключено)",
+    },
+    "xlsx.import.rejected_tariffs": {
+        "en": "{file}: unknown tariffs; nothing imported",
+        "ru": "{file}: неизвестные тарифы; ничего не импортировано",
+    },
     "xlsx.import.rejected": {
         "en": "{file}: {errors} error(s) in {rows} rows; nothing imported",
         "ru": "{file}: ошибок {errors} в {rows} строках; ничего не импортировано",

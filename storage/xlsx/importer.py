@@ -4,12 +4,12 @@ Phase 1 (worker thread, chunk by chunk): stream rows out of openpyxl and check e
 compact `ParsedClient`; bad cells become `RowError`s. Checked rows are spilled to a
 temporary file (`storage.xlsx.spill`), so no file is ever held in memory. If any row is
 bad, nothing is written. Phase 2 (one transaction): read the checked rows back chunk by
-chunk and find which rows' phones already belong to clients (an update, or an error with
-`update_existing=False`). New clients go in at once with Core bulk inserts (the search
-index rebuilt once for them through `storage.search.bulk_index`); updates are spilled and
-applied after, with executemany; every change gets an audit entry. A conflict found in
-phase 2, or a dry run, rolls the transaction back and the report says why; otherwise all
-of it is committed together.
+chunk and find which rows' phones already belong to clients (an update, or a row skipped
+and reported with `update_existing=False`). New clients go in at once with Core bulk
+inserts (the search index rebuilt once for them through `storage.search.bulk_index`);
+updates are spilled and applied after, with executemany; every change gets an audit
+entry. A conflict found in phase 2, or a dry run, rolls the transaction back and the
+report says why; otherwise all of it is committed together.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ from storage.models import (
     display_name,
 )
 from storage.phones_fast import search_digits_fast
-from storage.roles import Actor
+from storage.roles import Actor, require_role
 from storage.search import bulk_index
+from storage.tariffs import add_tariff
 from storage.types import utcnow
 from storage.xlsx.extras import apply_extras
 from storage.xlsx.labels import ImportWords, Spellings
@@ -107,7 +108,8 @@ async def _read_file(
     region: str,
     tz: tzinfo | None,
     progress: Progress | None,
-) -> None:
+) -> dict[int, str]:
+    """Check every row into `spill`; returns the stand-in ids of unknown tariffs."""
     reader = await asyncio.to_thread(SheetReader, path, spellings)
     try:
         report.ignored_columns = list(reader.layout.ignored)
@@ -119,12 +121,33 @@ async def _read_file(
                 progress(report.rows, 2 * estimate if estimate else None)
     finally:
         reader.close()
+    return parser.unknown_tariffs
 
 
-def _rows(spill: Spill) -> Iterator[list[ParsedClient]]:
+def _rows(spill: Spill, tariffs: dict[int, int]) -> Iterator[list[ParsedClient]]:
+    """The checked rows back from the spill, stand-in tariff ids swapped for created ones."""
     make = ParsedClient._make
     for chunk in spill.chunks():
-        yield [make(item) for item in chunk]
+        rows = [make(item) for item in chunk]
+        if tariffs:
+            rows = [
+                r._replace(tariff_id=tariffs[r.tariff_id])
+                if r.tariff_id is not None and r.tariff_id in tariffs
+                else r
+                for r in rows
+            ]
+        yield rows
+
+
+async def _create_tariffs(
+    session: AsyncSession, stand_ins: dict[int, str], actor: Actor
+) -> dict[int, int]:
+    """The file's unknown tariffs, created (and audited) in the import's transaction."""
+    created: dict[int, int] = {}
+    for stand_in, name in stand_ins.items():
+        tariff = await add_tariff(session, name, actor=actor)
+        created[stand_in] = tariff.id
+    return created
 
 
 async def import_clients(
@@ -134,6 +157,7 @@ async def import_clients(
     words: ImportWords,
     update_existing: bool = True,
     dry_run: bool = False,
+    create_tariffs: bool = False,
     actor: str | Actor,
     region: str = "RU",
     tz: tzinfo | None = None,
@@ -142,8 +166,13 @@ async def import_clients(
     """Check the whole file, then import every row in one transaction, or none.
 
     A row whose phone belongs to an existing client updates that client (only the cells
-    the row fills; phones are added, never removed), or with `update_existing=False` is an
-    error. `words`: the headers and words the caller's exports write, in every language.
+    the row fills; phones are added, never removed), or with `update_existing=False` is
+    left alone and reported (`report.skipped`). A row without a phone, or one that would
+    create a client without a name, is an error. Tariffs the database has not refuse the
+    file (listed once in `report.unknown_tariffs`) unless `create_tariffs`: then they are
+    created in the same transaction. Importing needs a supervisor or an admin (NotAllowed,
+    before the file is read). `words`: the headers and words the caller's exports write,
+    in every language.
     Times without a zone are read in `tz` (default: this machine's zone), as the export
     writes them. `progress(done, total)` counts rows read and then rows written.
     Raises `ImportFileError` for a file that cannot be read at all. Memory stays flat
@@ -156,12 +185,13 @@ async def import_clients(
     """
     who = actor if isinstance(actor, Actor) else Actor(actor, OperatorRole.ADMIN)
     actor_name = who.name
+    require_role(who, "import clients")
     target = Path(path)
-    report = ImportReport(path=target, dry_run=dry_run)
+    report = ImportReport(path=target, dry_run=dry_run, create_tariffs=create_tariffs)
     async with translate_errors(), session_factory() as session:
         tariffs = dict((await session.execute(select(Tariff.name, Tariff.id))).all())
     with Spill() as valid, Spill() as updates:
-        await _read_file(
+        stand_ins = await _read_file(
             target,
             tariffs,
             report,
@@ -183,17 +213,25 @@ async def import_clients(
             writer: _Creator | None = None
             row_ids = IntMap()  # row number -> the id of the client it created or updates
             if report.ok and not dry_run:
+                created = await _create_tariffs(session, stand_ins, who)
                 conn = await session.connection()
                 writer = _Creator(conn, actor_name, utcnow(), advance, row_ids)
                 creator = writer
                 await bulk_index(
                     conn,
                     lambda: _plan_all(
-                        session, valid, updates, update_existing, report, creator, row_ids
+                        session,
+                        valid,
+                        updates,
+                        update_existing,
+                        report,
+                        creator,
+                        row_ids,
+                        created,
                     ),
                 )
             else:
-                await _plan_all(session, valid, updates, update_existing, report, None, row_ids)
+                await _plan_all(session, valid, updates, update_existing, report, None, row_ids, {})
             if not report.ok or dry_run:
                 if not report.ok:
                     report.created = report.updated = report.unchanged = 0
@@ -216,6 +254,7 @@ async def _plan_all(
     report: ImportReport,
     creator: _Creator | None,
     row_ids: IntMap,
+    tariffs: dict[int, int],
 ) -> None:
     """Split the checked rows into new clients and updates of existing ones, reporting
     conflicts. New clients are written at once by `creator` (inside `bulk_index`) until
@@ -226,7 +265,7 @@ async def _plan_all(
     planning everything first, and any conflict still rolls everything back.
     """
     claimed = IntMap()  # client id -> the row updating it
-    for rows in _rows(valid):
+    for rows in _rows(valid, tariffs):
         owners = await _phone_owners(session, rows)
         new, found = _plan(rows, owners, update_existing, report, claimed)
         for cid, row in found:
@@ -264,6 +303,12 @@ def _plan(
     for row in parsed:
         found = sorted({owners[p] for p in row.phones if p in owners})
         if not found:
+            if not any((row.last_name, row.first_name, row.middle_name, row.organisation)):
+                # Updating an existing client may leave its name be; a new one needs one.
+                column = row.phone_columns[0] if row.phone_columns else ""
+                raw = row.raw_phones[0] if row.raw_phones else ""
+                report.add_error(RowError(row.row, column, raw, "no_name"))
+                continue
             creates.append(row)
             continue
         first_raw, column = next(
@@ -276,7 +321,7 @@ def _plan(
             report.add_error(RowError(row.row, column, first_raw, "owners_conflict", detail))
             continue
         if not update_existing:
-            report.add_error(RowError(row.row, column, first_raw, "phone_taken", f"#{found[0]}"))
+            report.skip(RowError(row.row, column, first_raw, "phone_taken", f"#{found[0]}"))
             continue
         first = claimed.setdefault(found[0], row.row)
         if first != row.row:

@@ -29,8 +29,13 @@ RowErrorCode: TypeAlias = Literal[
     "bad_choice",
     "too_long",
     "empty_client",
+<<<<<<< HEAD
     "bad_amount",
     "bad_address",
+=======
+    "no_phone",
+    "no_name",
+>>>>>>> 109191b (Import fixes and opconsole clients merge: unknown tariffs listed once with the --create-tariffs hint (created in the import's transaction with the flag), so one desk's export imports into a brand-new database; --no-update reports and skips existing clients' rows; a row without a phone, or a new client without a name, is an error with its row number; importing needs a supervisor or an admin)
 ]
 # Why a whole file cannot be imported.
 FileErrorCode: TypeAlias = Literal[
@@ -79,10 +84,23 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0  # all errors, even past MAX_KEPT_ERRORS
     ignored_columns: list[str] = field(default_factory=list)
+    # Tariffs the file names that the database has not, each once as first written, and
+    # how many rows name it. Without `create_tariffs` they refuse the file (one line for
+    # them all, with the hint); with it they are created in the import's transaction.
+    unknown_tariffs: dict[str, int] = field(default_factory=dict)
+    create_tariffs: bool = False
+    # Rows of existing clients left alone because updating was off: reported, not errors.
+    skipped: list[RowError] = field(default_factory=list)
+    skipped_count: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.error_count == 0
+        return self.error_count == 0 and (self.create_tariffs or not self.unknown_tariffs)
+
+    def skip(self, row: RowError) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < MAX_KEPT_ERRORS:
+            self.skipped.append(row)
 
     @property
     def exit_code(self) -> int:

@@ -1,9 +1,9 @@
 """One spreadsheet row → one compact, checked `ParsedClient`, or errors naming the cell.
 
 Pure and synchronous (no database): the importer runs it in a worker thread as rows stream
-out of openpyxl, keeping only these small tuples. Unknown tariffs are errors, not new
-tariffs: a dispatcher's file must not silently invent prices, so the message lists the
-tariffs that exist.
+out of openpyxl, keeping only these small tuples. Unknown tariffs are not invented
+silently: the report lists each once and the file is refused unless the import was asked
+to create them (`create_tariffs`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from typing import Any, Final, NamedTuple
 
 from openpyxl.utils.datetime import from_excel
 
+<<<<<<< HEAD
 from storage.models import Client, ClientAddress, ClientKind
+=======
+from storage.models import Client, ClientKind, Tariff
+>>>>>>> 109191b (Import fixes and opconsole clients merge: unknown tariffs listed once with the --create-tariffs hint (created in the import's transaction with the flag), so one desk's export imports into a brand-new database; --no-update reports and skips existing clients' rows; a row without a phone, or a new client without a name, is an error with its row number; importing needs a supervisor or an admin)
 from storage.phones import NumberKind, classify_number
 from storage.phones_fast import normalize_fast
 from storage.xlsx.headers import ADDRESS_PARTS, ADDRESS_SEPARATOR, normalize_header
@@ -212,6 +216,9 @@ def _parse_moment(value: Any, tz: tzinfo | None) -> datetime:
     return moment.astimezone(UTC)
 
 
+TARIFF_NAME_LIMIT: Final = Tariff.__table__.c["name"].type.length  # type: ignore[attr-defined]
+
+
 class RowParser:
     """Checks rows of one file against its layout; remembers phones already seen."""
 
@@ -234,7 +241,7 @@ class RowParser:
         self.today = today or date.today()
         self._now = datetime.now(UTC) + timedelta(days=1)
         self._tariffs = {normalize_header(name): tid for name, tid in tariffs.items()}
-        self._tariff_names = ", ".join(sorted(tariffs)) or "—"
+        self.unknown_tariffs: dict[int, str] = {}  # stand-in id -> the tariff as first written
         # Every phone of the file so far (E.164 digits as an int) -> the first row with it.
         self.seen_phones = IntMap(4096)
         self._splits_names = not (
@@ -258,12 +265,11 @@ class RowParser:
                 self._error(number, index, cell_text(raw), bad.code, bad.detail)
         phones, raws, columns = self._phones(number, values)
         self._names(got)
-        if not phones and not any(
-            got.get(k) for k in ("last_name", "first_name", "middle_name", "organisation")
-        ):
+        named = any(got.get(k) for k in ("last_name", "first_name", "middle_name", "organisation"))
+        if not phones and self.report.error_count == errors_before:
+            # A client nobody can call and no call can pop: refused with its row number.
             first = self.layout.phone_columns[0] if self.layout.phone_columns else 0
-            if self.report.error_count == errors_before:
-                self._error(number, first, "", "empty_client")
+            self._error(number, first, "", "no_phone" if named else "empty_client")
         if self.report.error_count != errors_before:
             return None
         return ParsedClient(
@@ -350,9 +356,19 @@ class RowParser:
                 self._address(line) for line in cell_text(raw).splitlines() if line.strip()
             )
         if key == "tariff":
-            tariff_id = self._tariffs.get(normalize_header(cell_text(raw)))
+            name = " ".join(cell_text(raw).split())
+            if len(name) > TARIFF_NAME_LIMIT:
+                raise _Bad("too_long", str(TARIFF_NAME_LIMIT))
+            tariff_id = self._tariffs.get(normalize_header(name))
             if tariff_id is None:
-                raise _Bad("unknown_tariff", self._tariff_names)
+                # Listed once in the report, not an error per row; the row carries a
+                # stand-in id (negative) the importer swaps for the created tariff's.
+                tariff_id = -(len(self._tariffs) + 1)
+                self._tariffs[normalize_header(name)] = tariff_id
+                self.unknown_tariffs[tariff_id] = name
+            if tariff_id < 0:
+                first = self.unknown_tariffs[tariff_id]
+                self.report.unknown_tariffs[first] = self.report.unknown_tariffs.get(first, 0) + 1
             return tariff_id
         group = {"blacklisted": "bool", "status": "status", "kind": "kind"}.get(key)
         if group is not None:
