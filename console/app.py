@@ -47,10 +47,12 @@ from console.messages import (
     RingingForMe,
 )
 from console.ringing import CALL_MODE, RingingCalls
+from console.screens.audit import AuditScreen
 from console.screens.clients import ClientsScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.screens.history import HistoryScreen
 from console.screens.supervisor import SupervisorScreen
+from console.screens.tariffs import TariffsScreen
 from console.timers import TEXTUAL_TIMERS, ConsoleTimers, Stoppable
 from console.wording import connection_news, worker_words
 from pbx.call_events import (
@@ -90,6 +92,8 @@ MODE_NAMES: dict[str, str] = {
     "clients": "mode.clients",
     "supervisor": "mode.supervisor",
     "history": "mode.history",
+    "audit": "mode.audit",
+    "tariffs": "mode.tariffs",
 }
 
 
@@ -127,6 +131,24 @@ class ConsoleApp(App[None]):
             "key.mode.history",
             tooltip="key.mode.history.tip",
             id="mode.history",
+        ),
+        # Screens a supervisor opens now and then: by key and in the palette, not in the
+        # footer (its room is for the keys used while talking).
+        Binding(
+            "f7",
+            "switch_mode('audit')",
+            "key.mode.audit",
+            tooltip="key.mode.audit.tip",
+            id="mode.audit",
+            show=False,
+        ),
+        Binding(
+            "f9",
+            "switch_mode('tariffs')",
+            "key.mode.tariffs",
+            tooltip="key.mode.tariffs.tip",
+            id="mode.tariffs",
+            show=False,
         ),
         # F8 is offered (footer, keys panel, palette) only while it acts: to the card of a
         # call at my phone that is not on screen, or back from there (`check_action`).
@@ -206,6 +228,8 @@ class ConsoleApp(App[None]):
         self.add_mode("clients", partial(ClientsScreen, settings, self.data))
         self.add_mode("supervisor", partial(SupervisorScreen, settings, self.data))
         self.add_mode("history", partial(HistoryScreen, settings, self.data))
+        self.add_mode("audit", partial(AuditScreen, settings, self.data))
+        self.add_mode("tariffs", partial(TariffsScreen, self.data))
         self.add_mode(CALL_MODE, self.ringing.base_screen)
 
     @classmethod

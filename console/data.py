@@ -25,6 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storage.addresses import Address, add_address, mark_used, remove_address, update_address
+from storage.audit import (
+    CHANGE_KINDS,
+    OTHER_KIND,
+    AuditFilter,
+    AuditRow,
+    audit_actors,
+    list_audit,
+)
 from storage.calls import DeskStats, MissedCall, desk_stats, list_calls, missed_calls
 from storage.cards import CardCompany, ClientCard, load_card_by_phone, load_client_card
 from storage.client_list import ClientRow, active_tariffs, cities_in_use, list_clients
@@ -61,8 +69,11 @@ from storage.errors import (
     NotFound,
 )
 from storage.filters import Activity, CallFilter, ClientFilter, ClientSort, Page
-from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition
-from storage.roles import Actor
+from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition, OperatorRole
+from storage.roles import Actor, require_role
+from storage.merge import MergePreview, Side, merge_clients, preview_merge
+from storage.search import SearchHit, search_clients
+from storage.tariffs import TariffRow, add_tariff, list_tariffs, rename_tariff, set_tariff_active
 from storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -71,8 +82,13 @@ if TYPE_CHECKING:
     from storage.xlsx import ExportSummary, ImportReport
 
 __all__ = [
+    "CHANGE_KINDS",
+    "OTHER_KIND",
     "Activity",
     "Address",
+    "Actor",
+    "AuditFilter",
+    "AuditRow",
     "Call",
     "CallFilter",
     "CardCompany",
@@ -94,12 +110,18 @@ __all__ = [
     "InvalidChange",
     "InvalidPhone",
     "LastPhone",
+    "MergePreview",
     "MissedCall",
     "NotAllowed",
     "NotFound",
+    "OperatorRole",
     "Page",
+    "SearchHit",
+    "Side",
     "StorageError",
+    "TariffRow",
     "first_call_fields",
+    "require_role",
     "validate_changes",
 ]
 
@@ -130,6 +152,10 @@ class ConsoleData:
         self._actor = actor
         self._now = now or utcnow
         self._today = today or (lambda: self._now().date())
+
+    def seat(self) -> Actor:
+        """The person at this console with their role (`[[operators]] role`)."""
+        return self._seat()
 
     # --- cards ----------------------------------------------------------------------------
 
@@ -322,6 +348,67 @@ class ConsoleData:
                     found[number] = owner.name
         return found
 
+    # --- merging two cards, the audit trail, tariffs ------------------------------------------
+
+    async def find_clients(self, text: str, limit: int = 20) -> list[SearchHit]:
+        """Clients matching what was typed (names, phones), best first."""
+        async with self._sessions() as session:
+            return await search_clients(session, text, limit=limit, region=self.region)
+
+    async def merge_preview(self, survivor_id: int, other_id: int) -> MergePreview:
+        async with self._sessions() as session:
+            return await preview_merge(session, survivor_id, other_id)
+
+    async def merge_clients(
+        self,
+        survivor_id: int,
+        other_id: int,
+        picks: dict[str, Side],
+        versions: tuple[int, int] | None = None,
+    ) -> None:
+        async with self._sessions.begin() as session:
+            await merge_clients(
+                session,
+                survivor_id,
+                other_id,
+                actor=self.seat(),
+                picks=picks,
+                expected_versions=versions,
+                at=self._now(),
+            )
+
+    async def audit_page(self, flt: AuditFilter, limit: int, offset: int = 0) -> list[AuditRow]:
+        async with self._sessions() as session:
+            return await list_audit(session, flt, limit=limit, offset=offset)
+
+    async def audit_actors(self) -> list[str]:
+        async with self._sessions() as session:
+            return await audit_actors(session)
+
+    async def all_tariffs(self) -> list[TariffRow]:
+        """Every tariff, offered and retired, with how many clients have it."""
+        async with self._sessions() as session:
+            return await list_tariffs(session)
+
+    async def tariff_names(self) -> dict[int, str]:
+        return {t.id: t.name for t in await self.all_tariffs()}
+
+    async def add_tariff(self, name: str) -> None:
+        async with self._sessions.begin() as session:
+            await add_tariff(session, name, actor=self.seat(), at=self._now())
+
+    async def rename_tariff(self, tariff_id: int, new_name: str) -> None:
+        async with self._sessions.begin() as session:
+            await rename_tariff(
+                session, str(tariff_id), new_name, actor=self.seat(), at=self._now()
+            )
+
+    async def set_tariff_active(self, tariff_id: int, active: bool) -> None:
+        async with self._sessions.begin() as session:
+            await set_tariff_active(
+                session, str(tariff_id), active, actor=self.seat(), at=self._now()
+            )
+
     # --- Excel --------------------------------------------------------------------------------
 
     # (storage.xlsx loads openpyxl: imported when a transfer starts, not with the console)
@@ -341,11 +428,18 @@ class ConsoleData:
 
         return partial(export_debts, self._sessions, paid=paid)
 
+    def audit_export(
+        self, flt: AuditFilter, describe: Callable[[AuditRow], tuple[str, str]]
+    ) -> Export:
+        from storage.xlsx import export_audit
+
+        return partial(export_audit, self._sessions, flt=flt, describe=describe)
+
     async def import_clients(self, source: Path, **kwargs: Any) -> ImportReport:
         from storage.xlsx import import_clients
 
         return await import_clients(
-            self._sessions, source, actor=self._actor(), region=self.region, **kwargs
+            self._sessions, source, actor=self.seat(), region=self.region, **kwargs
         )
 
 

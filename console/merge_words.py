@@ -9,13 +9,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from console.i18n import catalog, fmt_date, fmt_datetime, fmt_number, tr
+from console.i18n import catalog, fmt_date, fmt_datetime, fmt_money, fmt_number, tr
 from storage.audit import CHANGE_KINDS, OTHER_KIND, AuditRow
 
 # What a merge moves, in the order a preview names it (other tables follow by name).
 MOVE_ORDER: Final = ("client_phones", "calls", "debts", "account_operations", "audit_log")
 MONEY_FIELDS: Final = frozenset(
-    {"balance", "bonus_balance", "credit_limit", "discount_percent", "rating", "amount"}
+    {"balance", "bonus_balance", "credit_limit", "discount_percent", "rating"}
 )
 KINDS: Final = (*CHANGE_KINDS, OTHER_KIND)
 SHOWN_TEXT: Final = 60
@@ -44,6 +44,14 @@ def merge_value(field: str, value: Any, tariffs: Mapping[int, str] | None = None
         return (tariffs or {}).get(value, f"#{value}")
     if field in ("kind", "status") and isinstance(value, str):
         return _word(field, value) or value
+    if field == "reason" and isinstance(value, str):  # a debt's
+        key = f"card.debt.reason.{value}"
+        return tr(key) if key in catalog() else value
+    if field == "amount" and not isinstance(value, bool | list | dict):
+        try:
+            return fmt_money(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
     if field in MONEY_FIELDS:
         try:
             return fmt_number(Decimal(str(value)), places=2)
@@ -104,7 +112,7 @@ def change_parts(row: AuditRow, tariffs: Mapping[int, str] | None = None) -> lis
     removed values)."""
     parts: list[str] = []
     for field, pair in row.changes.items():
-        if field == "source":
+        if field in ("source", "currency"):  # (the amount says its currency)
             continue
         old, new = (pair[0], pair[1]) if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         name = field_name(field)

@@ -15,7 +15,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
@@ -74,12 +74,19 @@ def make_settings(
     *,
     page_size: PageSize = 20,
     rules: RulesSettings | None = None,
+    role: str | None = None,
 ) -> Settings:
-    """The desk of the AMI captures: one PBX «main», operators 101–103, me at `extension`."""
+    """The desk of the AMI captures: one PBX «main», operators 101–103, me at `extension`
+    (a dispatcher, like the others, unless `role` says otherwise)."""
+    operators: tuple[OperatorSettings, ...] = OPERATORS
+    if role is not None:
+        operators = tuple(
+            replace(o, role=role) if o.extension == extension else o for o in OPERATORS
+        )
     return Settings(
         pbx=(PbxSettings(name="main", host="127.0.0.1"),),
         me=MeSettings(extension=extension),
-        operators=OPERATORS,
+        operators=operators,
         ui=UiSettings(language=language, page_size=page_size),  # type: ignore[arg-type]
         rules=rules or RulesSettings(service_level_seconds=20),
     )
@@ -466,12 +473,13 @@ def make_app(
     language: str = "en",
     timers: ConsoleTimers | None = None,
     keys_clock: Callable[[], float] | None = None,
+    role: str | None = None,
 ) -> ConsoleApp:
     """The console at extension 101 (or `extension`) over a fake desk, its clock at DESK_NOW,
     its timers on a `FakeTimers` clock (moved by `settle` and `until`) unless given;
     `keys_clock` tells when keys are pressed (see `ManualClock`)."""
     return ConsoleApp(
-        make_settings(extension, language),
+        make_settings(extension, language, role=role),
         sessions,
         desk,
         clock=lambda: DESK_NOW,

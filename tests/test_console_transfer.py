@@ -28,9 +28,10 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from textual.command import CommandPalette
+from textual.geometry import Region
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, Log, OptionList, RadioButton, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, RadioButton, Select, Static
 
 from console.app import ConsoleApp
 from console.i18n import set_language, set_timezone
@@ -43,7 +44,7 @@ from console.widgets.clients.table import ClientTable
 from console.widgets.transfer.progress import Progressed, ProgressThrottle
 from storage.clients import create_client
 from storage.debts import mark_debt_paid
-from storage.models import AuditEntry, Client, ClientPhone, Debt
+from storage.models import AuditEntry, Client, ClientPhone, Debt, Tariff
 from storage.seed import seed_database
 from tests.console_support import (
     FakeDesk,
@@ -77,9 +78,10 @@ def _english_utc_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
     set_timezone(None)
 
 
-def make_app(sessions: Sessions, language: str = "en") -> ConsoleApp:
+def make_app(sessions: Sessions, language: str = "en", role: str = "supervisor") -> ConsoleApp:
+    """The console of Анна (101), a supervisor: importing is a supervisor's right."""
     return ConsoleApp(
-        make_settings(language=language),
+        make_settings(language=language, role=role),
         sessions,
         FakeDesk(),
         clock=lambda: NOW,
@@ -386,7 +388,7 @@ async def test_bad_rows_are_listed_and_nothing_is_written(
         screen = await open_clients(app, pilot)
         dialog = await start_import(app, pilot, source)
         await until(pilot, lambda: dialog.phase == "rejected", "the report")
-        lines = list(dialog.query_one("#import-errors", Log).lines)
+        lines = dialog.report_lines
         assert bad_phone in lines and bad_email in lines
         assert said(dialog).startswith(headline)
         assert not dialog.query_one("#start", Button).display  # no way to import
@@ -457,6 +459,8 @@ async def test_a_clean_file_is_imported_only_after_confirmation(
 async def test_no_update_reports_existing_clients_instead(
     sessions: Sessions, tmp_path: Path
 ) -> None:
+    """«Don't update»: a row of an existing client is reported and skipped, the others are
+    imported (it is no reason to refuse the file)."""
     _, before, source = await seeded_with_sheet(
         sessions,
         tmp_path / "known.xlsx",
@@ -467,14 +471,87 @@ async def test_no_update_reports_existing_clients_instead(
         await open_clients(app, pilot)
         await pilot.press("ctrl+o")
         dialog = await dialog_of(app, pilot, ImportDialog)
+        assert not dialog.query_one("#import-no-update", Checkbox).value  # updating: default
         await pilot.click("#import-no-update")
         dialog.query_one("#transfer-path", Input).value = str(source)
         await pilot.click("#check")
+        await until(pilot, lambda: dialog.phase == "confirm", "the check")
+        assert dialog.report_lines[0].startswith(
+            "row 3: the phone +79031112233 belongs to existing client #"
+        )
+        assert said(dialog).startswith("2 rows checked: 1 to create, 0 to update")
+        await pilot.click("#start")
+        await until(pilot, lambda: dialog.phase == "done", "the import")
+    created, phones, _ = await counts(sessions)
+    assert (created, phones) == (before[0] + 1, before[1] + 1)
+
+
+@sqlite_only
+async def test_unknown_tariffs_are_listed_once_and_created_with_the_checkbox(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    await seed_clients(sessions)
+    long_name = (
+        "Комфорт плюс с детским креслом и " + "очень длинным названием " * 2 + "для проверки"
+    )
+    source = write_sheet(
+        tmp_path / "tariffs.xlsx",
+        [
+            ["ФИО", "Телефон", "Тариф"],
+            ["Новиков Николай", "+79990001122", long_name],
+            ["Орлова Ольга", "+79990003344", long_name],
+        ],
+    )
+    app = make_app(sessions)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_clients(app, pilot)
+        dialog = await start_import(app, pilot, source)
         await until(pilot, lambda: dialog.phase == "rejected", "the report")
-        lines = list(dialog.query_one("#import-errors", Log).lines)
-        assert any(
-            line.startswith("row 3, Телефон: '+79031112233': the phone belongs to existing client")
-            for line in lines
+        name = " ".join(long_name.split())
+        assert dialog.report_lines == [
+            f"tariffs this database does not have: {name} (rows: 2)",
+            "to create them with the import, tick «Create missing tariffs»",
+            "tariffs.xlsx: unknown tariffs; nothing imported",
+        ]
+        # The long line is shown whole (wrapped), not cut at the dialog's edge.
+        box = dialog.query_one("#import-errors-text", Static)
+        await pilot.pause()
+        lines = [line.text.strip() for line in box.render_lines(Region(0, 0, *box.size))]
+        assert len(lines) > 3  # the long line takes two
+        assert name.replace(" ", "") in "".join(lines).replace(" ", "")
+        await pilot.click("#close")
+        await until(pilot, lambda: not isinstance(app.screen, ImportDialog), "closed")
+
+        await pilot.press("ctrl+o")
+        dialog = await dialog_of(app, pilot, ImportDialog)
+        await pilot.click("#import-create-tariffs")
+        dialog.query_one("#transfer-path", Input).value = str(source)
+        await pilot.click("#check")
+        await until(pilot, lambda: dialog.phase == "confirm", "the check")
+        assert dialog.report_lines == [f"tariffs to be created: {name}"]
+        await pilot.click("#start")
+        await until(pilot, lambda: dialog.phase == "done", "the import")
+        assert dialog.report_lines == [f"tariffs created: {name}"]
+    async with sessions() as s:
+        tariff = (await s.execute(select(Tariff).where(Tariff.name == name))).scalar_one()
+        on_it = await s.scalar(
+            select(func.count()).select_from(Client).where(Client.tariff_id == tariff.id)
+        )
+    assert on_it == 2
+
+
+@sqlite_only
+async def test_a_dispatcher_may_not_import(sessions: Sessions, tmp_path: Path) -> None:
+    _, before, source = await seeded_with_sheet(
+        sessions, tmp_path / "d.xlsx", [["ФИО", "Телефон"], ["Новиков Николай", "+79990001122"]]
+    )
+    app = make_app(sessions, role="dispatcher")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_clients(app, pilot)
+        dialog = await start_import(app, pilot, source)
+        await until(pilot, lambda: dialog.phase == "ask" and said(dialog) != "", "the refusal")
+        assert said(dialog) == (
+            "Анна (101) (dispatcher) may not import clients: only supervisor, admin"
         )
     assert await counts(sessions) == before
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Log, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from console.i18n import fmt_number, timezone, tr
 from console.widgets.footer import ConsoleFooter
@@ -52,6 +52,13 @@ class ImportFinished(Message):
     """The import is over: committed, or refused with the bad rows and nothing written."""
 
     report: ImportReport
+
+
+def notes(report: ImportReport) -> list[str]:
+    """What a clean report adds to its counts: the tariffs it creates, the rows of existing
+    clients it leaves alone («don't update»)."""
+    lines = import_lines(report, hint="dialog")[:-1]  # (the counts are said on their own)
+    return lines[1:] if report.ignored_columns else lines  # (and so are ignored columns)
 
 
 def counts(report: ImportReport) -> dict[str, str]:
@@ -90,7 +97,9 @@ class ImportDialog(TransferDialog[ImportReport | None]):
         self._folder = folder if folder is not None else Path.home()
         self._source: Path | None = None
         self._update_existing = True
+        self._create_tariffs = False
         self.report: ImportReport | None = None  # the last report: a check's or the import's
+        self.report_lines: list[str] = []  # what the report's box shows
 
     # --- layout -------------------------------------------------------------------------
 
@@ -100,8 +109,13 @@ class ImportDialog(TransferDialog[ImportReport | None]):
             yield Static(tr("transfer.import.about"), classes="transfer-about")
             yield from self._path_field(shown_path(self._folder).rstrip("/") + "/")
             yield Checkbox(tr("transfer.import.no_update"), id="import-no-update", compact=True)
+            yield Checkbox(
+                tr("transfer.import.create_tariffs"), id="import-create-tariffs", compact=True
+            )
             yield from self._result_lines()
-            yield Log(auto_scroll=False, id="import-errors")
+            # The report's lines whole: long ones wrap, many of them scroll.
+            with VerticalScroll(id="import-errors"):
+                yield Static("", id="import-errors-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("transfer.import.check"), id="check", variant="primary")
                 yield Button(tr("transfer.import.start"), id="start", variant="primary")
@@ -114,7 +128,12 @@ class ImportDialog(TransferDialog[ImportReport | None]):
         asking = self.phase == "ask"
         self.query_one(".transfer-about", Static).display = asking  # room for the report
         self.query_one("#import-no-update", Checkbox).disabled = not asking
-        self.query_one("#import-errors", Log).display = self.phase == "rejected"
+        self.query_one("#import-create-tariffs", Checkbox).disabled = not asking
+        self.query_one("#import-errors").display = bool(self.report_lines) and self.phase in (
+            "rejected",
+            "confirm",
+            "done",
+        )
 
     def _focus_later(self, button: str) -> None:
         """Focus (and so scroll into view) a button just shown, once it has a place."""
@@ -136,7 +155,9 @@ class ImportDialog(TransferDialog[ImportReport | None]):
             return
         self._source = source
         self._update_existing = not self.query_one("#import-no-update", Checkbox).value
+        self._create_tariffs = self.query_one("#import-create-tariffs", Checkbox).value
         self.report = None
+        self._show_lines([])
         self._say("")
         self._begin("checking", tr("transfer.import.checking", done=fmt_number(0)))
         self._run(source, dry_run=True)
@@ -148,6 +169,7 @@ class ImportDialog(TransferDialog[ImportReport | None]):
                 source,
                 words=import_words(),
                 update_existing=self._update_existing,
+                create_tariffs=self._create_tariffs,
                 dry_run=dry_run,
                 tz=timezone(),
                 progress=progress,
@@ -173,6 +195,7 @@ class ImportDialog(TransferDialog[ImportReport | None]):
         lines = []
         if report.ignored_columns:
             lines.append(tr("transfer.import.ignored", columns=", ".join(report.ignored_columns)))
+        self._show_lines(notes(report))
         if report.created or report.updated:
             self.phase = "confirm"
             lines.append(tr("transfer.import.plan", **counts(report)))
@@ -186,20 +209,23 @@ class ImportDialog(TransferDialog[ImportReport | None]):
     def _reject(self, report: ImportReport) -> None:
         """Bad rows: list them all; nothing was (or will be) written."""
         self.phase = "rejected"
-        self._say(
-            tr(
+        if report.error_count:
+            line = tr(
                 "transfer.import.rejected",
                 errors=fmt_number(report.error_count),
                 rows=fmt_number(report.rows),
-            ),
-            error=True,
-        )
-        errors = self.query_one("#import-errors", Log)
-        errors.clear()
-        errors.write_lines(import_lines(report))
-        errors.scroll_home(animate=False)
+            )
+        else:  # only tariffs this database has not: the box says which, and the checkbox
+            line = tr("transfer.import.rejected_tariffs")
+        self._say(line, error=True)
+        self._show_lines(import_lines(report, hint="dialog"))
         self._show_phase()
         self._focus_later("#close")
+
+    def _show_lines(self, lines: list[str]) -> None:
+        self.report_lines = lines
+        self.query_one("#import-errors-text", Static).update("\n".join(lines))
+        self.query_one("#import-errors", VerticalScroll).scroll_home(animate=False)
 
     # --- import -----------------------------------------------------------------------------
 
@@ -220,6 +246,7 @@ class ImportDialog(TransferDialog[ImportReport | None]):
             return
         self.phase = "done"
         self._say(tr("transfer.import.done", **counts(report)))
+        self._show_lines(notes(report))
         self._show_phase()
         self._focus_later("#close")
 

@@ -141,6 +141,55 @@ async def mark_debt_paid(app: ConsoleApp, card: ClientCard) -> Change | None:
     )
 
 
+async def merge_client(app: ConsoleApp, card: ClientCard) -> Change | None:
+    """Another card of the same person into this one: find it, see what moves and which
+    values stay (pick per field), then merge (one transaction; a supervisor's right)."""
+    from console.data import DomainError, NotAllowed, require_role
+    from console.merge_words import refusal_line
+    from console.screens.client_pick import ClientPickDialog
+    from console.screens.merge_dialog import MergeDialog
+
+    try:  # the rule storage applies, told before the operator searches for nothing
+        require_role(app.data.seat(), "merge clients")
+    except NotAllowed as exc:
+        app.notify(refusal_line(exc), severity="error", timeout=8)
+        return None
+    name = card.name or "—"
+    other_id = await app.push_screen_wait(
+        ClientPickDialog(tr("merge.pick.title", name=name), app.data, exclude=card.id)
+    )
+    if other_id is None:
+        return None
+    try:
+        preview = await app.data.merge_preview(card.id, other_id)
+    except DomainError as exc:
+        app.notify(refusal_line(exc), severity="error", timeout=8)
+        return None
+    picks = await app.push_screen_wait(MergeDialog(preview))
+    if picks is None:
+        return None
+    versions = (preview.survivor_version, preview.other_version)
+    return Change(
+        lambda data: data.merge_clients(card.id, other_id, picks, versions),
+        tr("merge.done", other=preview.other_name or "—", survivor=name),
+    )
+
+
+async def who_did_what(app: ConsoleApp, card: ClientCard) -> Change | None:
+    """The client's audit trail in a dialog: nothing to write."""
+    from console.data import AuditFilter
+    from console.screens.audit_dialog import AuditDialog
+
+    rows = await app.data.audit_page(AuditFilter(client_id=card.id), AUDIT_ROWS)
+    tariffs = await app.data.tariff_names()
+    title = tr("audit.dialog.title", name=card.name or "—")
+    await app.push_screen_wait(AuditDialog(title, rows, tariffs))
+    return None
+
+
+AUDIT_ROWS = 200  # a client's trail in the dialog: the latest entries
+
+
 def paid_moment(payment: Payment, now: datetime) -> datetime:
     """Today's payment is stamped now; an earlier day at local noon (a date was asked)."""
     local_now = to_local(now)

@@ -72,6 +72,23 @@ CARD_BINDINGS: list[BindingType] = [
         tooltip="key.card.mark_paid.tip",
         id="card.mark_paid",
     ),
+    # Kept out of the footer (its keys are the ones used while talking), in the palette.
+    Binding(
+        "w",
+        "card_audit",
+        "key.card.audit",
+        tooltip="key.card.audit.tip",
+        id="card.audit",
+        show=False,
+    ),
+    Binding(
+        "j",
+        "card_merge",
+        "key.card.merge",
+        tooltip="key.card.merge.tip",
+        id="card.merge",
+        show=False,
+    ),
 ]
 # The card's addresses, company and phone labels: after the screen's own keys (the
 # popup's «x», the card screen's «esc»), so a narrow footer drops these first.
@@ -110,6 +127,8 @@ _NEEDS_CARD = {
     "card_addresses",
     "card_company",
     "card_phone_label",
+    "card_audit",
+    "card_merge",
 }
 _NEEDS_EDIT = {"card_save", "card_cancel"}
 _NEEDS_QUICK_FORM = {"card_all_fields"}
@@ -195,6 +214,12 @@ class CardActions(DOMNode):
 
     def action_card_phone_label(self) -> None:
         self._act(places.label_phone)
+
+    def action_card_audit(self) -> None:
+        self._act(actions.who_did_what)
+
+    def action_card_merge(self) -> None:
+        self._act(actions.merge_client)
 
     def _act(self, action: CardAction) -> None:
         if (panel := self.card_panel()) is not None:

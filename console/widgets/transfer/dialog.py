@@ -25,7 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from console.data import StorageError, database_error
+from console.data import DomainError, StorageError, database_error
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.transfer.common import error_line
@@ -142,6 +142,10 @@ class TransferDialog(ModalScreen[R]):
             self.post_message(TransferFailed(file_error_line(exc)))
         except StorageError as exc:
             self.post_message(TransferFailed(database_error(exc)))
+        except DomainError as exc:  # refused (an importer who is not a supervisor)
+            from console.merge_words import refusal_line
+
+            self.post_message(TransferFailed(refusal_line(exc)))
         finally:
             throttle.close()
         return None
