@@ -311,3 +311,40 @@ async def test_damaged_sheet_inside_a_valid_zip(sessions: Sessions, tmp_path: Pa
         await import_clients(sessions, broken, actor=admin("t"), words=IMPORT_WORDS)
     assert caught.value.code == "corrupt"
     assert await counts(sessions) == (0, 0, 0)
+
+
+async def test_a_dispatcher_may_not_import(sessions: Sessions, tmp_path: Path) -> None:
+    """Refused in storage before the file is read, whoever calls."""
+    from storage.errors import NotAllowed
+    from storage.models import OperatorRole
+    from storage.roles import Actor
+
+    path = write_sheet(tmp_path / "a.xlsx", [["ФИО", "Телефон"], ["Иванов Иван", "+79161234567"]])
+    with pytest.raises(NotAllowed):
+        await import_clients(
+            sessions, path, actor=Actor("Анна", OperatorRole.DISPATCHER), words=IMPORT_WORDS
+        )
+    assert await counts(sessions) == (0, 0, 0)
+
+
+async def test_rows_without_a_phone_or_a_new_client_without_a_name_are_errors(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    path = write_sheet(
+        tmp_path / "n.xlsx",
+        [
+            ["ФИО", "Телефон", "Город"],
+            ["Иванов Иван", None, "Москва"],
+            [None, "+79161234567", "Тверь"],
+            ["Петров Пётр", "+79031112233", None],
+        ],
+    )
+    report = await import_clients(sessions, path, actor=admin("t"), words=IMPORT_WORDS)
+    assert [(e.row, e.code) for e in report.errors] == [(2, "no_phone"), (3, "no_name")]
+    with speaking("en"):
+        lines = import_lines(report)
+    assert (
+        lines[0] == "row 2, Телефон: '': no phone: a client needs a number to be called and to pop"
+    )
+    assert lines[1] == "row 3, Телефон: '+79161234567': no name: a new client needs one"
+    assert await counts(sessions) == (0, 0, 0)
