@@ -12,7 +12,7 @@ from console.cli.actor import add_actor_argument, cli_actor, refusal
 from console.cli.common import CommandError, Progress, open_database, print_json
 from console.config import Settings
 from console.i18n import fmt_address, tr
-from storage.errors import DomainError, NotFound
+from storage.errors import DomainError, InvalidChange, NotFound
 from storage.filters import ClientFilter
 from storage.models import OperatorRole
 from storage.phones import classify_number, format_national
@@ -222,7 +222,7 @@ def _shown_value(field: str, value: Any, tariffs: dict[int, str]) -> str:
 
 
 async def merge_command(args: argparse.Namespace, settings: Settings) -> int:
-    from console.merge_words import field_name, moves_line
+    from console.merge_words import field_name, moves_line, refusal_line
     from storage.audit import json_safe
     from storage.merge import MergePreview, merge_clients, merged_values, preview_merge
 
@@ -242,6 +242,8 @@ async def merge_command(args: argparse.Namespace, settings: Settings) -> int:
                     )
         except NotFound as exc:
             raise CommandError(tr("cli.merge.not_found", id=exc.key)) from None
+        except InvalidChange as exc:  # in the desk's words: «город: в этом поле …»
+            raise CommandError(refusal_line(exc)) from None
         except DomainError as exc:
             raise refusal(exc) from None
     kept = merged_values(preview, picks)

@@ -48,6 +48,7 @@ CATALOG: Catalog = {
     },
     # --- the audit trail: fields the card form has no label for
     "audit.field.name": {"en": "Name", "ru": "Имя"},
+    "audit.field.other": {"en": "Other card", "ru": "Другая карточка"},
     "audit.field.language": {"en": "Language", "ru": "Язык"},
     "audit.field.rating": {"en": "Rating", "ru": "Рейтинг"},
     "audit.field.phones": {"en": "Phones", "ru": "Телефоны"},
