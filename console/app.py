@@ -135,7 +135,7 @@ class ConsoleApp(App[None]):
         # Screens a supervisor opens now and then: by key and in the palette, not in the
         # footer (its room is for the keys used while talking).
         Binding(
-            "f7",
+            "f9",
             "switch_mode('audit')",
             "key.mode.audit",
             tooltip="key.mode.audit.tip",
@@ -143,7 +143,7 @@ class ConsoleApp(App[None]):
             show=False,
         ),
         Binding(
-            "f9",
+            "f10",
             "switch_mode('tariffs')",
             "key.mode.tariffs",
             tooltip="key.mode.tariffs.tip",

@@ -111,7 +111,7 @@ async def test_the_desk_trail_filters_and_exports(sessions: Sessions, tmp_path: 
         )  # fmt: skip
     app = make_app(sessions, FakeDesk())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f7")
+        await pilot.press("f9")
         screen = await a_dialog(pilot, AuditScreen)
         assert isinstance(screen, AuditScreen)
         await until(pilot, lambda: bool(screen.rows), "the trail")
@@ -216,7 +216,7 @@ async def test_tariffs_screen_adds_renames_retires_and_restores(sessions: Sessio
     ids = await seed_desk(sessions, DESK_NOW)
     app = make_app(sessions, FakeDesk(), role="supervisor")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         screen = await a_dialog(pilot, TariffsScreen)
         assert isinstance(screen, TariffsScreen)
         await until(pilot, lambda: len(screen.rows) == 3, "the tariffs")
@@ -265,7 +265,7 @@ async def test_a_dispatcher_may_look_at_tariffs_but_not_change_them(sessions: Se
     await seed_desk(sessions, DESK_NOW)
     app = make_app(sessions, FakeDesk())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         screen = await a_dialog(pilot, TariffsScreen)
         assert isinstance(screen, TariffsScreen)
         await until(pilot, lambda: len(screen.rows) == 3, "the tariffs")

@@ -43,13 +43,13 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 async def audit(pilot: Pilot[None], shot: Shot) -> None:
-    await pilot.press("f7")
+    await pilot.press("f9")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "AuditScreen", "the trail")
     await until(pilot, lambda: bool(getattr(pilot.app.screen, "rows", None)), "its rows")
 
 
 async def tariffs(pilot: Pilot[None], shot: Shot) -> None:
-    await pilot.press("f9")
+    await pilot.press("f10")
     await until(pilot, lambda: type(pilot.app.screen).__name__ == "TariffsScreen", "tariffs")
     await until(pilot, lambda: bool(getattr(pilot.app.screen, "rows", None)), "its rows")
 
