@@ -69,9 +69,9 @@ from storage.errors import (
     NotFound,
 )
 from storage.filters import Activity, CallFilter, ClientFilter, ClientSort, Page
+from storage.merge import MergePreview, Side, merge_clients, preview_merge
 from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition, OperatorRole
 from storage.roles import Actor, require_role
-from storage.merge import MergePreview, Side, merge_clients, preview_merge
 from storage.search import SearchHit, search_clients
 from storage.tariffs import TariffRow, add_tariff, list_tariffs, rename_tariff, set_tariff_active
 from storage.types import utcnow
@@ -85,8 +85,8 @@ __all__ = [
     "CHANGE_KINDS",
     "OTHER_KIND",
     "Activity",
-    "Address",
     "Actor",
+    "Address",
     "AuditFilter",
     "AuditRow",
     "Call",

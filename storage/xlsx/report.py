@@ -29,13 +29,10 @@ RowErrorCode: TypeAlias = Literal[
     "bad_choice",
     "too_long",
     "empty_client",
-<<<<<<< HEAD
     "bad_amount",
     "bad_address",
-=======
     "no_phone",
     "no_name",
->>>>>>> 109191b (Import fixes and opconsole clients merge: unknown tariffs listed once with the --create-tariffs hint (created in the import's transaction with the flag), so one desk's export imports into a brand-new database; --no-update reports and skips existing clients' rows; a row without a phone, or a new client without a name, is an error with its row number; importing needs a supervisor or an admin)
 ]
 # Why a whole file cannot be imported.
 FileErrorCode: TypeAlias = Literal[

@@ -16,11 +16,7 @@ from typing import Any, Final, NamedTuple
 
 from openpyxl.utils.datetime import from_excel
 
-<<<<<<< HEAD
-from storage.models import Client, ClientAddress, ClientKind
-=======
-from storage.models import Client, ClientKind, Tariff
->>>>>>> 109191b (Import fixes and opconsole clients merge: unknown tariffs listed once with the --create-tariffs hint (created in the import's transaction with the flag), so one desk's export imports into a brand-new database; --no-update reports and skips existing clients' rows; a row without a phone, or a new client without a name, is an error with its row number; importing needs a supervisor or an admin)
+from storage.models import Client, ClientAddress, ClientKind, Tariff
 from storage.phones import NumberKind, classify_number
 from storage.phones_fast import normalize_fast
 from storage.xlsx.headers import ADDRESS_PARTS, ADDRESS_SEPARATOR, normalize_header
