@@ -22,8 +22,10 @@ SHOWN_TEXT: Final = 60
 
 
 def field_name(field: str) -> str:
-    """«Город», «Тариф по умолчанию»: the card's label, else the column's own name."""
-    for key in (f"card.field.{field}", f"audit.field.{field}"):
+    """«Город», «Тариф по умолчанию»: the trail's own word for a client field where the
+    card uses the label for something else (a company's name), else the card's label,
+    else the column's own name."""
+    for key in (f"audit.field.{field}", f"card.field.{field}"):
         if key in catalog():
             return tr(key)
     return field
