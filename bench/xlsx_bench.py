@@ -103,12 +103,17 @@ async def _export(db: str, file: Path) -> dict[str, Any]:
 async def _import(db: str, file: Path) -> dict[str, Any]:
     from console.xlsx_words import import_lines, import_words
     from storage.db import create_engine, make_sessionmaker
+    from storage.models import OperatorRole
+    from storage.roles import Actor
     from storage.xlsx import import_clients
 
     engine = create_engine(db)
     try:
         report = await import_clients(
-            make_sessionmaker(engine), file, actor="bench", words=import_words()
+            make_sessionmaker(engine),
+            file,
+            actor=Actor("bench", OperatorRole.ADMIN),  # importing needs an admin
+            words=import_words(),
         )
     finally:
         await engine.dispose()

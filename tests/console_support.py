@@ -15,7 +15,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
@@ -45,12 +45,14 @@ from console.widgets.clients.filter_bar import ClientFilterBar
 from pbx.ami_event import AmiEvent
 from pbx.call_events import CallRinging, LiveCall
 from pbx.connection_state import ConnectionState, LinkState
+from storage.accounts import add_operation
 from storage.calls import CallLogEntry, upsert_call
 from storage.clients import create_client, set_blacklist
 from storage.db import create_engine, make_sessionmaker
 from storage.debts import add_debt
-from storage.models import Tariff
+from storage.models import OperatorRole, Tariff
 from storage.phones import classify_number
+from storage.roles import Actor
 from tests.fake_timers import FakeTimers
 
 _T = TypeVar("_T")
@@ -74,12 +76,15 @@ def make_settings(
     *,
     page_size: PageSize = 20,
     rules: RulesSettings | None = None,
+    role: str = "dispatcher",
 ) -> Settings:
-    """The desk of the AMI captures: one PBX «main», operators 101–103, me at `extension`."""
+    """The desk of the AMI captures: one PBX «main», operators 101–103, me at `extension`
+    with `role` (every operator is a dispatcher unless a test says otherwise)."""
+    operators = tuple(replace(o, role=role) if o.extension == extension else o for o in OPERATORS)
     return Settings(
         pbx=(PbxSettings(name="main", host="127.0.0.1"),),
         me=MeSettings(extension=extension),
-        operators=OPERATORS,
+        operators=operators,
         ui=UiSettings(language=language, page_size=page_size),  # type: ignore[arg-type]
         rules=rules or RulesSettings(service_level_seconds=20),
     )
@@ -259,10 +264,18 @@ async def seed_desk(sessions: async_sessionmaker[AsyncSession], now: datetime) -
                 "false_orders": 2,
                 "bonus_orders": 3,
                 "complaints": 1,
-                "bonus_balance": "120.50",
             },
             list(MARIA_PHONES),
             actor="Анна (101)",
+            at=SEED_AT,
+        )
+        await add_operation(  # money moves by operations, never by an edit
+            session,
+            maria.id,
+            "bonus_credit",
+            "120.50",
+            actor=Actor("Вера (103)", OperatorRole.SUPERVISOR),
+            comment="за отзыв",
             at=SEED_AT,
         )
         petrov = await create_client(
@@ -466,12 +479,14 @@ def make_app(
     language: str = "en",
     timers: ConsoleTimers | None = None,
     keys_clock: Callable[[], float] | None = None,
+    role: str = "dispatcher",
 ) -> ConsoleApp:
     """The console at extension 101 (or `extension`) over a fake desk, its clock at DESK_NOW,
     its timers on a `FakeTimers` clock (moved by `settle` and `until`) unless given;
-    `keys_clock` tells when keys are pressed (see `ManualClock`)."""
+    `keys_clock` tells when keys are pressed (see `ManualClock`); the seat's operator has
+    `role` (a dispatcher unless a test needs more)."""
     return ConsoleApp(
-        make_settings(extension, language),
+        make_settings(extension, language, role=role),
         sessions,
         desk,
         clock=lambda: DESK_NOW,

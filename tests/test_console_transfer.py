@@ -79,7 +79,7 @@ def _english_utc_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
 
 def make_app(sessions: Sessions, language: str = "en") -> ConsoleApp:
     return ConsoleApp(
-        make_settings(language=language),
+        make_settings(language=language, role="supervisor"),  # importing needs one
         sessions,
         FakeDesk(),
         clock=lambda: NOW,

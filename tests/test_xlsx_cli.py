@@ -34,7 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def config(path: Path, url: str, language: str = "en") -> Path:
-    path.write_text(f'[database]\nurl = "{url}"\n\n[ui]\nlanguage = "{language}"\n', "utf-8")
+    """A desk's config; imports act as the admin `[cli] actor` names."""
+    path.write_text(
+        f'[database]\nurl = "{url}"\n\n[ui]\nlanguage = "{language}"\n\n[cli]\nactor = "tester"\n',
+        "utf-8",
+    )
     return path
 
 

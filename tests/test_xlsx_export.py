@@ -50,7 +50,7 @@ from storage.xlsx.headers import CLIENT_COLUMNS
 from storage.xlsx.writer import SheetWriter
 from tests.support import pg_admin
 from tests.test_search import add_client
-from tests.xlsx_support import IMPORT_WORDS, sheet_words, speaking
+from tests.xlsx_support import IMPORT_WORDS, admin, sheet_words, speaking
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -265,7 +265,9 @@ async def test_round_trip_into_an_empty_database(
         try:
             other_sessions = make_sessionmaker(other)
             await seed_database(other, clients=0)  # the same tariffs, no clients
-            report = await import_clients(other_sessions, path, actor="import", words=IMPORT_WORDS)
+            report = await import_clients(
+                other_sessions, path, actor=admin("import"), words=IMPORT_WORDS
+            )
             assert report.ok, import_lines(report)[:5]
             assert report.created == 400
             assert await _snapshot(other_sessions) == await _snapshot(sessions)

@@ -19,7 +19,7 @@ from storage.db import StorageError
 from storage.models import AuditEntry, Client, ClientPhone, Tariff
 from storage.xlsx import ImportFileError, import_clients
 from storage.xlsx.labels import Spellings
-from tests.xlsx_support import IMPORT_WORDS, speaking, write_sheet
+from tests.xlsx_support import IMPORT_WORDS, admin, speaking, write_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xlsx"
 Sessions = async_sessionmaker[AsyncSession]
@@ -54,7 +54,7 @@ async def test_libreoffice_file_imports(sessions: Sessions) -> None:
     several phones in one cell, Russian headers with ё."""
     await seed_tariffs(sessions)
     report = await import_clients(
-        sessions, FIXTURES / "clients_libreoffice.xlsx", actor="tester", words=IMPORT_WORDS
+        sessions, FIXTURES / "clients_libreoffice.xlsx", actor=admin("tester"), words=IMPORT_WORDS
     )
     assert report.ok, import_lines(report)
     assert (report.rows, report.created, report.updated) == (5, 5, 0)
@@ -92,7 +92,7 @@ def test_the_fixture_was_written_by_libreoffice() -> None:
 async def test_search_index_sees_imported_clients(sessions: Sessions) -> None:
     await seed_tariffs(sessions)
     await import_clients(
-        sessions, FIXTURES / "clients_libreoffice.xlsx", actor="t", words=IMPORT_WORDS
+        sessions, FIXTURES / "clients_libreoffice.xlsx", actor=admin("t"), words=IMPORT_WORDS
     )
     async with sessions() as s:
         digits = (
@@ -122,7 +122,7 @@ async def test_bad_rows_are_all_reported_and_nothing_written(
             ["Длинный", "+79160000007", None, "Г" * 101, None, None, None],
         ],
     )
-    report = await import_clients(sessions, path, actor="t", words=IMPORT_WORDS)
+    report = await import_clients(sessions, path, actor=admin("t"), words=IMPORT_WORDS)
     assert not report.ok and report.exit_code == 1 and not report.committed
     got = {(e.row, e.column, e.code) for e in report.errors}
     assert got == {
@@ -155,7 +155,9 @@ async def test_update_existing_or_refuse_with_no_update(sessions: Sessions, tmp_
         tmp_path / "first.xlsx",
         [["ФИО", "Телефон", "Город"], ["Иванов Иван", "+79161234567", "Москва"]],
     )
-    assert (await import_clients(sessions, first, actor="a", words=IMPORT_WORDS)).created == 1
+    assert (
+        await import_clients(sessions, first, actor=admin("a"), words=IMPORT_WORDS)
+    ).created == 1
     second = write_sheet(
         tmp_path / "second.xlsx",
         [
@@ -165,12 +167,12 @@ async def test_update_existing_or_refuse_with_no_update(sessions: Sessions, tmp_
         ],
     )
     refused = await import_clients(
-        sessions, second, actor="b", update_existing=False, words=IMPORT_WORDS
+        sessions, second, actor=admin("b"), update_existing=False, words=IMPORT_WORDS
     )
     assert [(e.row, e.code, e.detail) for e in refused.errors] == [(2, "phone_taken", "#1")]
     assert await counts(sessions) == (1, 1, 1)
 
-    report = await import_clients(sessions, second, actor="b", words=IMPORT_WORDS)
+    report = await import_clients(sessions, second, actor=admin("b"), words=IMPORT_WORDS)
     assert report.ok and (report.created, report.updated, report.unchanged) == (1, 1, 0)
     ivanov = await client_by_phone(sessions, "+79031112233")
     # Updated: only the cells the row fills; the name stays, a phone is added.
@@ -191,7 +193,7 @@ async def test_update_existing_or_refuse_with_no_update(sessions: Sessions, tmp_
     assert [a.action for a in audit] == ["create", "update"]
     assert audit[1].actor == "b" and audit[1].changes["city"] == ["Москва", "Тверь"]
 
-    again = await import_clients(sessions, second, actor="b", words=IMPORT_WORDS)
+    again = await import_clients(sessions, second, actor=admin("b"), words=IMPORT_WORDS)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
@@ -200,7 +202,7 @@ async def test_dry_run_writes_nothing(sessions: Sessions) -> None:
     report = await import_clients(
         sessions,
         FIXTURES / "clients_libreoffice.xlsx",
-        actor="t",
+        actor=admin("t"),
         dry_run=True,
         words=IMPORT_WORDS,
     )
@@ -222,9 +224,11 @@ async def test_two_phones_of_different_clients_in_one_row(
             ["Борис", "Б", "+79160000002"],
         ],
     )
-    assert (await import_clients(sessions, first, actor="t", words=IMPORT_WORDS)).created == 2
+    assert (
+        await import_clients(sessions, first, actor=admin("t"), words=IMPORT_WORDS)
+    ).created == 2
     merged = write_sheet(tmp_path / "b.xlsx", [["Телефоны"], ["+79160000001, +79160000002"]])
-    report = await import_clients(sessions, merged, actor="t", words=IMPORT_WORDS)
+    report = await import_clients(sessions, merged, actor=admin("t"), words=IMPORT_WORDS)
     assert [(e.code, e.detail) for e in report.errors] == [("owners_conflict", "#1, #2")]
 
 
@@ -235,7 +239,7 @@ async def test_failure_midway_leaves_database_unchanged(
     existing = write_sheet(
         tmp_path / "e.xlsx", [["ФИО", "Телефон"], ["Старый Клиент", "+79990000000"]]
     )
-    await import_clients(sessions, existing, actor="t", words=IMPORT_WORDS)
+    await import_clients(sessions, existing, actor=admin("t"), words=IMPORT_WORDS)
     before = await counts(sessions)
     rows = [["ФИО", "Телефон", "Статус"]]
     rows += [[f"Клиент {i}", f"+7916{i:07d}", "VIP"] for i in range(2500)]
@@ -252,7 +256,7 @@ async def test_failure_midway_leaves_database_unchanged(
 
     monkeypatch.setattr(Spellings, "code_for", poisoned)
     with pytest.raises(StorageError):
-        await import_clients(sessions, path, actor="t", words=IMPORT_WORDS)
+        await import_clients(sessions, path, actor=admin("t"), words=IMPORT_WORDS)
     assert await counts(sessions) == before
 
 
@@ -277,7 +281,7 @@ async def test_unreadable_files_give_one_line(sessions: Sessions, tmp_path: Path
     }
     for path, code in cases.items():
         with pytest.raises(ImportFileError) as caught:
-            await import_clients(sessions, path, actor="t", words=IMPORT_WORDS)
+            await import_clients(sessions, path, actor=admin("t"), words=IMPORT_WORDS)
         assert caught.value.code == code, path
         assert "\n" not in file_error_line(caught.value) and path.name in str(caught.value)
     assert await counts(sessions) == (0, 0, 0)
@@ -294,6 +298,6 @@ async def test_damaged_sheet_inside_a_valid_zip(sessions: Sessions, tmp_path: Pa
                 data = data[: len(data) // 2]
             dst.writestr(item, data)
     with pytest.raises(ImportFileError) as caught:
-        await import_clients(sessions, broken, actor="t", words=IMPORT_WORDS)
+        await import_clients(sessions, broken, actor=admin("t"), words=IMPORT_WORDS)
     assert caught.value.code == "corrupt"
     assert await counts(sessions) == (0, 0, 0)

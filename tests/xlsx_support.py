@@ -12,9 +12,18 @@ from openpyxl import Workbook
 
 from console import i18n
 from console.xlsx_words import import_words, sheet_words
+from storage.models import OperatorRole
+from storage.roles import Actor
 from storage.xlsx.labels import Spellings
 
 IMPORT_WORDS: Final = import_words()
+
+
+def admin(name: str) -> Actor:
+    """Who imports in a test: importing needs a supervisor or an admin."""
+    return Actor(name, OperatorRole.ADMIN)
+
+
 SPELLINGS: Final = Spellings(IMPORT_WORDS)
 
 __all__ = ["IMPORT_WORDS", "SPELLINGS", "sheet_words", "speaking", "write_sheet"]

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.cli import money
+from console.cli.actor import add_actor_argument, cli_actor, refusal
 from console.cli.common import CommandError, Progress, open_database, print_json
 from console.config import Settings
 from console.i18n import fmt_address, tr
@@ -46,19 +48,14 @@ def register(sub: Any) -> None:
         help="report rows whose phone belongs to an existing client instead of updating it",
     )
     imp.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    add_actor_argument(imp)
     imp.set_defaults(handler=import_command)
+
+    money.register(c_sub)
 
 
 def _yes_no(value: str | None) -> bool | None:
     return None if value is None else value == "yes"
-
-
-def actor_of(settings: Settings) -> str:
-    """Who a change from this seat is recorded as: the operator's name and extension."""
-    me = settings.my_operator
-    if me is not None:
-        return f"{me.name} ({me.extension})"
-    return settings.me.extension or "opconsole"
 
 
 async def find_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -117,6 +114,16 @@ def _print_card(doc: dict[str, Any]) -> None:
     )
     lines.append(
         tr(
+            "cli.card.money",
+            balance=doc["balance"],
+            bonus=doc["bonus_balance"],
+            limit=doc["credit_limit"],
+            paid=doc["paid_debt_count"],
+        )
+        + (tr("cli.card.over_limit") if doc.get("over_credit_limit") else "")
+    )
+    lines.append(
+        tr(
             "cli.card.orders",
             completed=doc["completed_orders"],
             false=doc["false_orders"],
@@ -154,8 +161,10 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     from console.xlsx_words import file_error_line, import_lines, import_words
+    from storage.errors import DomainError
     from storage.xlsx import ImportFileError, import_clients
 
+    actor = cli_actor(args, settings)  # importing needs a supervisor or an admin
     progress = Progress(tr("cli.progress.importing"))
     async with open_database(settings) as (_engine, sessions):
         try:
@@ -165,12 +174,14 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                 words=import_words(),
                 update_existing=not args.no_update,
                 dry_run=args.dry_run,
-                actor=actor_of(settings),
+                actor=actor,
                 region=settings.phone.region,
                 progress=progress,
             )
         except ImportFileError as exc:
             raise CommandError(file_error_line(exc)) from None
+        except DomainError as exc:
+            raise refusal(exc) from None
         finally:
             progress.close()
     for line in import_lines(report):

@@ -441,6 +441,11 @@ class ClientsScreen(Screen[None]):
         )
         self.app.push_screen(dialog)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "import":  # importing needs a supervisor or an admin: dimmed for others
+            return True if self._data.may() else None
+        return True
+
     def action_import(self) -> None:
         from console.screens.import_dialog import ImportDialog
 

@@ -37,7 +37,7 @@ from storage.models import (
     display_name,
 )
 from storage.phones_fast import search_digits_fast
-from storage.roles import Actor
+from storage.roles import IMPORT_CLIENTS, Actor, require_role
 from storage.search import bulk_index
 from storage.types import utcnow
 from storage.xlsx.extras import apply_extras
@@ -155,6 +155,7 @@ async def import_clients(
     command line's rule); a refusal (`NotAllowed`) rolls the whole import back.
     """
     who = actor if isinstance(actor, Actor) else Actor(actor, OperatorRole.ADMIN)
+    require_role(who, IMPORT_CLIENTS)  # importing: a supervisor or an admin (before the file)
     actor_name = who.name
     target = Path(path)
     report = ImportReport(path=target, dry_run=dry_run)

@@ -34,6 +34,8 @@ class Field:
     kind: str  # text | money | count | date | kind | status | tariff
 
 
+# The balance and bonuses are not here: they move only by account operations (the card's
+# account key), each with who, when and why; storage refuses them in an edit.
 FIELDS: tuple[Field, ...] = (
     Field("last_name", "text"),
     Field("first_name", "text"),
@@ -49,8 +51,6 @@ FIELDS: tuple[Field, ...] = (
     Field("status", "status"),
     Field("tariff_id", "tariff"),
     Field("comment", "text"),
-    Field("balance", "money"),
-    Field("bonus_balance", "money"),
     Field("credit_limit", "money"),
     Field("discount_percent", "money"),
     Field("completed_orders", "count"),

@@ -25,11 +25,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from console.data import StorageError, database_error
+from console.data import NotAllowed, StorageError, database_error
 from console.i18n import tr
 from console.i18n.bindings import localize_bindings
 from console.widgets.transfer.common import error_line
 from console.widgets.transfer.progress import Progressed, ProgressThrottle, TransferProgress
+from console.wording import not_allowed
 from console.xlsx_words import export_error_line, file_error_line
 from storage.xlsx import ExportFileError, ImportFileError
 
@@ -142,6 +143,8 @@ class TransferDialog(ModalScreen[R]):
             self.post_message(TransferFailed(file_error_line(exc)))
         except StorageError as exc:
             self.post_message(TransferFailed(database_error(exc)))
+        except NotAllowed as exc:  # importing needs a supervisor or an admin
+            self.post_message(TransferFailed(not_allowed(exc)))
         finally:
             throttle.close()
         return None
