@@ -381,7 +381,7 @@ EDITABLE_FIELDS: Final = frozenset(
 )
 # What an edit conflict shows: the editable fields plus the ones set by their own actions.
 SNAPSHOT_FIELDS: Final = (
-    *sorted(EDITABLE_FIELDS),
+    *sorted(EDITABLE_FIELDS | ACCOUNT_FIELDS),
     "name",
     "blacklisted",
     "blacklist_reason",

@@ -23,7 +23,7 @@ from storage.db import create_engine, make_sessionmaker
 from storage.xlsx import CODE_GROUPS, import_clients
 from storage.xlsx.report import FileErrorCode, RowErrorCode
 from tests.test_search import add_client
-from tests.xlsx_support import IMPORT_WORDS, speaking, write_sheet
+from tests.xlsx_support import IMPORT_WORDS, admin, speaking, write_sheet
 
 # Prefixes of the keys this file covers (the screens' keys are tests/test_i18n.py's).
 FILE_AND_CLI_PREFIXES = ("xlsx.", "word.", "cli.")
@@ -97,7 +97,7 @@ async def test_a_refused_word_suggests_the_catalogs_words(db_url: str, tmp_path:
     engine = create_engine(db_url)
     try:
         report = await import_clients(
-            make_sessionmaker(engine), path, actor="t", words=IMPORT_WORDS
+            make_sessionmaker(engine), path, actor=admin("t"), words=IMPORT_WORDS
         )
     finally:
         await engine.dispose()

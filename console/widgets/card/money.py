@@ -83,7 +83,13 @@ class OperationsLoaded(Message):
 
 
 class NewOperationDialog(_Dialog[NewOperation]):
-    """What moves, by how much, and why."""
+    """What moves, by how much, and why. Compact fields: the whole dialog, buttons
+    included, fits a 24-line terminal."""
+
+    DEFAULT_CSS = """
+    NewOperationDialog Input { background: $boost; }
+    NewOperationDialog .money-hint { color: $text-muted; }
+    """
 
     def fields(self) -> ComposeResult:
         yield Label(tr("money.new.kind"))
@@ -92,12 +98,13 @@ class NewOperationDialog(_Dialog[NewOperation]):
             value=OperationKind.CREDIT.value,
             allow_blank=False,
             id="kind",
+            compact=True,
         )
         yield Label(tr("money.new.amount"))
-        yield Input(id="amount", placeholder=fmt_number(Decimal(500), places=2))
+        yield Input(id="amount", placeholder=fmt_number(Decimal(500), places=2), compact=True)
         yield Static(tr("money.new.amount.hint"), classes="money-hint")
         yield Label(tr("money.new.comment"))
-        yield Input(id="comment")
+        yield Input(id="comment", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()
@@ -117,8 +124,8 @@ class NewOperationDialog(_Dialog[NewOperation]):
 class OperationsDialog(ModalScreen[bool]):
     """A client's account and bonus operations; a new one for a supervisor or an admin."""
 
+    # (its width is in styles/card.tcss: the app's `.dialog-body` rule wins over DEFAULT_CSS)
     DEFAULT_CSS = """
-    OperationsDialog .dialog-body { width: 120; max-width: 95%; }
     OperationsDialog #money-filters { height: auto; }
     OperationsDialog #money-filters Select { width: 1fr; margin-right: 1; }
     OperationsDialog #money-table { height: auto; max-height: 16; }
