@@ -90,6 +90,7 @@ class NewOperationDialog(_Dialog[NewOperation]):
     NewOperationDialog Input { background: $boost; }
     NewOperationDialog .money-hint { color: $text-muted; }
     """
+    AUTO_FOCUS = "#amount"  # the kind is a top-up unless changed: the amount comes first
 
     def fields(self) -> ComposeResult:
         yield Label(tr("money.new.kind"))
@@ -105,9 +106,6 @@ class NewOperationDialog(_Dialog[NewOperation]):
         yield Static(tr("money.new.amount.hint"), classes="money-hint")
         yield Label(tr("money.new.comment"))
         yield Input(id="comment", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#amount", Input).focus()
 
     def result(self) -> NewOperation | str:
         kind = OperationKind(str(self.query_one("#kind", Select).value))
@@ -132,6 +130,8 @@ class OperationsDialog(ModalScreen[bool]):
     OperationsDialog #money-line { color: $text-muted; }
     OperationsDialog #money-error { color: $error; height: auto; }
     """
+
+    AUTO_FOCUS = "#money-table"  # the rows, not a filter: the keys act at once
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_operation", "key.money.new", tooltip="key.money.new.tip", id="money.new"),
@@ -186,7 +186,6 @@ class OperationsDialog(ModalScreen[bool]):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#money-table", DataTable).focus()
         self._load(self.flt)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
