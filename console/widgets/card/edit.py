@@ -180,6 +180,11 @@ class CardEditForm(VerticalScroll):
 
     def on_mount(self) -> None:
         self.query_one("#edit-phone").display = False
+        # The credit limit is a supervisor's or an admin's to change (storage refuses anyone
+        # else): for others it is shown, not offered. The seat's role is fixed for the run.
+        data = getattr(self.app, "data", None)
+        if data is not None and not data.may():
+            self.query_one("#edit-credit_limit").disabled = True
         self.composed = True  # its inputs exist: it can be filled
 
     def load(
