@@ -74,6 +74,10 @@ CARD_BINDINGS: list[BindingType] = [
         tooltip="key.card.mark_paid.tip",
         id="card.mark_paid",
     ),
+]
+# The card's keys that open more about the client (its account, its whole call history):
+# after the screen's own keys, so a narrow footer keeps those that act on the call.
+CARD_MORE_BINDINGS: list[BindingType] = [
     Binding(
         "s",  # «счёт», the statement («o» is the company's)
         "card_operations",
