@@ -243,13 +243,12 @@ async def test_a_supervisor_makes_a_new_operation_and_the_card_follows(
     [
         (
             "en",
-            "Not allowed to change a client's money: only a supervisor or admin may"
-            " (Анна (101) is a dispatcher).",
+            "Анна (101) (dispatcher) may not change a client's money: only supervisor, admin",
         ),
         (
             "ru",
-            "Нет права менять счёт и бонусы клиента: это может только старший смены или"
-            " администратор (Анна (101) — диспетчер).",
+            "Анна (101) (диспетчер): нет права — менять счёт и бонусы клиента; можно только:"
+            " старший смены, администратор",
         ),
     ],
 )

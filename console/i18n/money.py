@@ -113,12 +113,6 @@ CATALOG: Catalog = {
         "en": "new account operation",
         "ru": "новая операция по счёту",
     },
-    # refusals by role (storage.errors.NotAllowed)
-    "refused.not_allowed": {
-        "en": "Not allowed to {action}: only a {allowed} may ({actor} is a {role}).",
-        "ru": "Нет права {action}: это может только {allowed} ({actor} — {role}).",
-    },
-    "refused.or": {"en": " or ", "ru": " или "},
     # opconsole clients money
     "cli.money.bad_amount": {
         "en": "amount: not an amount: {amount!r} (e.g. 500 or 1250.50)",

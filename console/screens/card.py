@@ -20,8 +20,8 @@ from console.i18n.bindings import localize_bindings
 from console.widgets.card.keys import (
     CARD_ACTIONS,
     CARD_BINDINGS,
-    CARD_PLACE_BINDINGS,
     CARD_MORE_BINDINGS,
+    CARD_PLACE_BINDINGS,
     CardActions,
 )
 from console.widgets.card.panel import ClientCardPanel, NewClientLeft

@@ -44,8 +44,8 @@ from console.widgets.calls.strip import CallsStrip, build_rows, call_key
 from console.widgets.card.keys import (
     CARD_ACTIONS,
     CARD_BINDINGS,
-    CARD_PLACE_BINDINGS,
     CARD_MORE_BINDINGS,
+    CARD_PLACE_BINDINGS,
     CardActions,
 )
 from console.widgets.card.panel import ClientCardPanel
