@@ -455,6 +455,9 @@ def test_place_dialog(
     assert shoot(snap_compare, db_url, language, size, PLACE_DIALOGS[name])
 
 
+@pytest.mark.usefixtures("utc")
+@pytest.mark.parametrize("size", [LARGE, SMALL], ids=["160x48", "80x24"])
+@pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize("name", list(MONEY))
 def test_money(
     snap_compare: Any, db_url: str, name: str, language: str, size: tuple[int, int]
