@@ -112,7 +112,7 @@ async def _import(db: str, file: Path) -> dict[str, Any]:
         report = await import_clients(
             make_sessionmaker(engine),
             file,
-            actor=Actor("bench", OperatorRole.ADMIN),
+            actor=Actor("bench", OperatorRole.ADMIN),  # importing needs an admin
             words=import_words(),
         )
     finally:

@@ -67,6 +67,7 @@ from pbx.queue_members import MemberChanged
 if TYPE_CHECKING:
     from console.desk import ConnectionStatus, DeskEvent
     from console.outbox import OutboxStatus
+    from storage.roles import Actor
 
 log = logging.getLogger("opconsole.console")
 SCREENSHOT = "console-screenshot"  # the name the app's screenshot deliveries go by
@@ -204,7 +205,7 @@ class ConsoleApp(App[None]):
             sessions,
             region=settings.phone.region,
             max_unpaid_debts=settings.rules.max_unpaid_debts,
-            actor=lambda: self.actor,
+            actor=lambda: self.seat,
             now=self.now,
             today=self.today,
             seat=lambda: seat_actor(self.settings),
@@ -274,13 +275,15 @@ class ConsoleApp(App[None]):
         return to_local(self._clock()).date()
 
     @property
+    def seat(self) -> Actor:
+        """Who sits here, with the role `[[operators]] role` gives them: what storage checks
+        and the audit trail records."""
+        return seat_actor(self.settings)
+
+    @property
     def actor(self) -> str:
         """Who the audit trail names for changes made here: «Анна (101)»."""
-        ext = self.settings.me.extension
-        me = self.settings.my_operator
-        if me is not None:
-            return f"{me.name} ({ext})"
-        return ext or "console"
+        return self.seat.name
 
     def follow_desk(self, node: MessagePump) -> None:
         """Post every desk message to `node` from now on (until it is unmounted)."""

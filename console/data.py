@@ -18,12 +18,14 @@ openpyxl, so it is imported when a transfer starts, not with this module).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storage.accounts import OperationFilter, add_operation, operation_history
 from storage.addresses import Address, add_address, mark_used, remove_address, update_address
 from storage.audit import (
     CHANGE_KINDS,
@@ -70,8 +72,16 @@ from storage.errors import (
 )
 from storage.filters import Activity, CallFilter, ClientFilter, ClientSort, Page
 from storage.merge import MergePreview, Side, merge_clients, preview_merge
-from storage.models import Call, ClientKind, ClientStatus, DebtReason, Disposition, OperatorRole
-from storage.roles import Actor, require_role
+from storage.models import (
+    Call,
+    ClientKind,
+    ClientStatus,
+    DebtReason,
+    Disposition,
+    OperationKind,
+    OperatorRole,
+)
+from storage.roles import SUPERVISORS, Actor, require_role
 from storage.search import SearchHit, search_clients
 from storage.tariffs import TariffRow, add_tariff, list_tariffs, rename_tariff, set_tariff_active
 from storage.types import utcnow
@@ -114,6 +124,9 @@ __all__ = [
     "MissedCall",
     "NotAllowed",
     "NotFound",
+    "OperationFilter",
+    "OperationKind",
+    "OperationRow",
     "OperatorRole",
     "Page",
     "SearchHit",
@@ -128,9 +141,23 @@ __all__ = [
 Export = Callable[..., Awaitable["ExportSummary"]]
 
 
+@dataclass(frozen=True, slots=True)
+class OperationRow:
+    """One movement of a client's account or bonuses, as the history dialog lists it."""
+
+    id: int
+    kind: OperationKind
+    amount: Decimal  # signed: a debit is negative
+    comment: str
+    operator: str
+    at: datetime
+
+
 class ConsoleData:
     """Reads and writes for the console. `actor` and `now` are asked at each write (the
-    operator's name is settled by then; tests fix the clock)."""
+    operator is settled by then; tests fix the clock). The actor's role is what storage
+    checks: a dispatcher's money operation is refused there (NotAllowed), whatever the
+    screens offer."""
 
     def __init__(
         self,
@@ -138,7 +165,7 @@ class ConsoleData:
         *,
         region: str,
         max_unpaid_debts: int,
-        actor: Callable[[], str] = lambda: "console",
+        actor: Callable[[], Actor] = lambda: Actor("console"),
         now: Callable[[], datetime] | None = None,
         today: Callable[[], date] | None = None,
         seat: Callable[[], Actor] | None = None,
@@ -146,7 +173,7 @@ class ConsoleData:
         self._sessions = sessions
         # Who sits here with their role, for the writes storage checks roles on; without
         # it the operator is a dispatcher.
-        self._seat = seat or (lambda: Actor(self._actor() or "console"))
+        self._seat = seat or actor
         self.region = region
         self._max_unpaid_debts = max_unpaid_debts
         self._actor = actor
@@ -156,6 +183,16 @@ class ConsoleData:
     def seat(self) -> Actor:
         """The person at this console with their role (`[[operators]] role`)."""
         return self._seat()
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts from this console, with the role `[[operators]] role` gives them."""
+        return self._actor()
+
+    def may(self, *allowed: OperatorRole) -> bool:
+        """Whether this seat's role is one of `allowed` (default: supervisor or admin), for
+        a screen deciding which keys to offer; storage refuses on its own either way."""
+        return self._actor().role in (allowed or SUPERVISORS)
 
     # --- cards ----------------------------------------------------------------------------
 
@@ -200,6 +237,9 @@ class ConsoleData:
 
     # --- writes (one transaction each, audited) -------------------------------------------
 
+    def _name(self) -> str:
+        return self._actor().name
+
     async def update_client(self, client_id: int, version: int, changes: dict[str, Any]) -> None:
         async with self._sessions.begin() as session:
             await update_client(session, client_id, version, changes, self._actor(), at=self._now())
@@ -207,20 +247,20 @@ class ConsoleData:
     async def create_client(self, values: dict[str, Any], phone: str) -> int:
         async with self._sessions.begin() as session:
             client = await create_client(
-                session, values, [phone], actor=self._actor(), region=self.region, at=self._now()
+                session, values, [phone], actor=self._name(), region=self.region, at=self._now()
             )
             return client.id
 
     async def add_phone(self, client_id: int, raw: str) -> None:
         async with self._sessions.begin() as session:
             await add_phone(
-                session, client_id, raw, actor=self._actor(), region=self.region, at=self._now()
+                session, client_id, raw, actor=self._name(), region=self.region, at=self._now()
             )
 
     async def remove_phone(self, client_id: int, e164: str) -> None:
         async with self._sessions.begin() as session:
             await remove_phone(
-                session, client_id, e164, actor=self._actor(), region=self.region, at=self._now()
+                session, client_id, e164, actor=self._name(), region=self.region, at=self._now()
             )
 
     async def set_blacklist(self, client_id: int, on: bool, reason: str) -> None:
@@ -236,7 +276,7 @@ class ConsoleData:
                 client_id,
                 amount,
                 reason=reason,
-                actor=self._actor(),
+                actor=self._name(),
                 order_ref=order_ref,
                 comment=comment,
                 at=self._now(),
@@ -306,10 +346,40 @@ class ConsoleData:
                 client_id,
                 e164,
                 label,
-                actor=self._actor(),
+                actor=self._name(),
                 region=self.region,
                 at=self._now(),
             )
+
+    # --- money ------------------------------------------------------------------------------
+
+    async def operations(
+        self, client_id: int, flt: OperationFilter, *, limit: int = 200
+    ) -> list[OperationRow]:
+        """A client's account and bonus operations, newest first."""
+        async with self._sessions() as session:
+            found = await operation_history(session, client_id, flt, limit=limit)
+            return [
+                OperationRow(o.id, OperationKind(o.kind), o.amount, o.comment, o.operator, o.at)
+                for o in found
+            ]
+
+    async def add_operation(
+        self, client_id: int, kind: OperationKind, amount: Decimal, comment: str
+    ) -> tuple[Decimal, Decimal]:
+        """Move the client's money; (balance, bonus) after it. Storage refuses a dispatcher
+        (NotAllowed) and a bad amount (InvalidChange)."""
+        async with self._sessions.begin() as session:
+            _operation, totals = await add_operation(
+                session,
+                client_id,
+                kind.value,
+                amount,
+                actor=self._actor(),
+                comment=comment,
+                at=self._now(),
+            )
+            return totals.balance, totals.bonus_balance
 
     # --- lists for the screens --------------------------------------------------------------
 

@@ -142,25 +142,15 @@ def describe_entry(row: AuditRow, tariffs: Mapping[int, str] | None = None) -> t
 # ------------------------------------------------------------------------ refusals
 
 
-def _word_or(key: str, default: str) -> str:
-    return tr(key) if key in catalog() else default
-
-
 def refusal_line(exc: BaseException | None) -> str:
     """Why storage refused a change from these screens, in one line of words: who may do
     it (a role refusal), what is wrong with a value, or the database's own problem."""
     from console.data import database_error_text
-    from console.wording import invalid_change
+    from console.wording import invalid_change, not_allowed
     from storage.errors import DomainError, InvalidChange, NotAllowed, NotFound
 
     if isinstance(exc, NotAllowed):
-        return tr(
-            "cli.refused",
-            actor=exc.actor,
-            role=_word_or(f"cli.role.{exc.role}", exc.role),
-            action=_word_or(f"cli.action.{exc.action}", exc.action),
-            allowed=", ".join(_word_or(f"cli.role.{r}", r) for r in exc.allowed),
-        )
+        return not_allowed(exc)
     if isinstance(exc, InvalidChange):
         return f"{field_name(exc.field)}: {invalid_change(exc)}"
     if isinstance(exc, NotFound):

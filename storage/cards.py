@@ -4,7 +4,10 @@ The card pops within 100 ms of the ring, so it is read with exactly two statemen
 client with its tariff name, its company (name, balance, whether it may order on the
 company's account) and every phone (one joined row per phone; a client has at most one
 company, so the company multiplies nothing), then its unpaid debts, last calls and
-addresses together (UNION ALL, a `kind` column telling them apart). Columns are read
+addresses together (UNION ALL, a `kind` column telling them apart).
+The last few paid debts and their count come in the same statement; the money (balance,
+bonuses, credit limit) is on the client row, and the history of account operations is not
+part of the card (it loads when someone opens it). Columns are read
 through Core, not the ORM, because the pop path is hot and nothing here is edited in place.
 
 Hot reads go through `fetch_rows`: statements built once and run through the session.
@@ -28,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    func,
     literal_column,
     null,
     select,
@@ -77,6 +81,22 @@ class CardDebt:
     reason: str
     order_ref: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CardPaidDebt:
+    """A debt that was closed: when, by whom, with what comment."""
+
+    id: int
+    amount: Decimal
+    order_ref: str
+    paid_at: datetime
+    paid_by: str
+    payment_comment: str
+
+
+# How many paid debts the card lists (newest first); the count says how many there are.
+PAID_DEBTS_SHOWN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +170,19 @@ class ClientCard:
     # client with none, the client row's own, as before migration 0005).
     addresses: tuple[Address, ...] = ()
     company: CardCompany | None = None
+    # The last few paid debts, newest first, and how many the client has paid in all.
+    paid_debts: tuple[CardPaidDebt, ...] = ()
+    paid_debt_count: int = 0
 
     @property
     def e164s(self) -> list[str]:
         return [p.e164 for p in self.phones]
+
+    @property
+    def over_credit_limit(self) -> bool:
+        """The balance is below the negative credit limit: the client owes more than the
+        desk lets them (a limit of 0 allows no debt on the account at all)."""
+        return self.balance < -self.credit_limit
 
 
 def derive_activity(
@@ -283,7 +312,8 @@ def _debts_and_calls() -> Any:
 
     An address row carries its label and city in t1, t2, street … comment in t3 … t9,
     its use count in `talk_s` and when it was last used in `at` (the columns of the first
-    branch type them all: a count in the money column would come back divided by 100)."""
+    branch type them all: a count in the money column would come back divided by 100).
+    The last paid debts (`paid_debts` of them, kind 'p') and their count (kind 'n') too."""
     client_id = bindparam("client_id", type_=Integer)
     debts = select(
         literal_column("'d'", String).label("kind"),
@@ -321,6 +351,43 @@ def _debts_and_calls() -> Any:
         last.c.talk_s,
         *(sql_cast(null(), String) for _ in _NO_TEXT),
     )
+    # (ix_debts_unpaid is on client_id, paid_at: both of these read it backwards)
+    paid_last = (
+        select(
+            DEBTS.c.id,
+            DEBTS.c.amount,
+            DEBTS.c.paid_by,
+            DEBTS.c.payment_comment,
+            DEBTS.c.order_ref,
+            DEBTS.c.paid_at,
+        )
+        .where(DEBTS.c.client_id == client_id, DEBTS.c.paid_at.is_not(None))
+        .order_by(DEBTS.c.paid_at.desc(), DEBTS.c.id.desc())
+        .limit(bindparam("paid_debts", type_=Integer))
+        .subquery("paid_debts")
+    )
+    paid = select(
+        literal_column("'p'", String),
+        paid_last.c.id,
+        paid_last.c.amount,
+        paid_last.c.paid_by,
+        sql_cast(paid_last.c.payment_comment, String),
+        paid_last.c.order_ref,
+        paid_last.c.paid_at,
+        sql_cast(null(), Float),
+        *(sql_cast(null(), String) for _ in _NO_TEXT),
+    )
+    paid_count = select(
+        literal_column("'n'", String),
+        func.count(),
+        sql_cast(null(), BigInteger),
+        sql_cast(null(), String),
+        sql_cast(null(), String),
+        sql_cast(null(), String),
+        sql_cast(null(), DEBTS.c.paid_at.type),
+        sql_cast(null(), Float),
+        *(sql_cast(null(), String) for _ in _NO_TEXT),
+    ).where(DEBTS.c.client_id == client_id, DEBTS.c.paid_at.is_not(None))
     a = ADDRESSES.c
     addresses = select(
         literal_column("'a'", String),
@@ -338,7 +405,7 @@ def _debts_and_calls() -> Any:
         a.apartment,
         a.comment,
     ).where(a.client_id == client_id)
-    return union_all(debts, calls, addresses)
+    return union_all(debts, calls, addresses, paid, paid_count)
 
 
 _DEBTS_AND_CALLS = _debts_and_calls()
@@ -358,16 +425,26 @@ async def _finish(
     debts: list[CardDebt] = []
     calls: list[CardCall] = []
     places: list[Address] = []
+    paid: list[CardPaidDebt] = []
+    paid_count = 0
     _, result = await fetch_rows(
         session,
         _DEBTS_AND_CALLS,
-        {"client_id": client["id"], "recent_calls": max(recent_calls, 0)},
+        {
+            "client_id": client["id"],
+            "recent_calls": max(recent_calls, 0),
+            "paid_debts": PAID_DEBTS_SHOWN,
+        },
     )
     for kind, id_, amount, t1, t2, t3, at, talk_s, *more in result:
         if kind == "d":
             debts.append(CardDebt(id_, amount, t1, t2, t3, at))
         elif kind == "c":
             calls.append(CardCall(at, t1, t2, t3, float(talk_s or 0.0)))
+        elif kind == "p":
+            paid.append(CardPaidDebt(id_, amount, t3, at, t1, t2 or ""))
+        elif kind == "n":
+            paid_count = int(id_)
         else:
             house, building, entrance, floor, apartment, comment = more
             places.append(
@@ -398,6 +475,7 @@ async def _finish(
         )
     debts.sort(key=lambda d: (d.created_at, d.id))
     calls.sort(key=lambda c: c.started_at, reverse=True)
+    paid.sort(key=lambda d: (d.paid_at, d.id), reverse=True)
     total = sum((d.amount for d in debts), Decimal("0")).quantize(CENT)
     return ClientCard(
         id=client["id"],
@@ -448,6 +526,8 @@ async def _finish(
         updated_by=client["updated_by"],
         addresses=addresses,
         company=company,
+        paid_debts=tuple(paid),
+        paid_debt_count=paid_count,
     )
 
 
@@ -501,6 +581,18 @@ def card_to_json(card: ClientCard, address: str) -> dict[str, Any]:
             for d in card.unpaid_debts
         ],
         "orders_blocked": card.orders_blocked,
+        "paid_debt_count": card.paid_debt_count,
+        "paid_debts": [
+            {
+                "id": d.id,
+                "amount": _money(d.amount),
+                "order_ref": d.order_ref,
+                "paid_at": _iso(d.paid_at),
+                "paid_by": d.paid_by,
+                "payment_comment": d.payment_comment,
+            }
+            for d in card.paid_debts
+        ],
         "completed_orders": card.completed_orders,
         "false_orders": card.false_orders,
         "bonus_orders": card.bonus_orders,
@@ -509,6 +601,7 @@ def card_to_json(card: ClientCard, address: str) -> dict[str, Any]:
         "balance": _money(card.balance),
         "bonus_balance": _money(card.bonus_balance),
         "credit_limit": _money(card.credit_limit),
+        "over_credit_limit": card.over_credit_limit,
         "discount_percent": _money(card.discount_percent),
         "status": card.status,
         "activity": card.activity.value,

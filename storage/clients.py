@@ -47,6 +47,7 @@ from storage.models import (
     Tariff,
 )
 from storage.phones import ClassifiedNumber, classify_number, format_national, phone_digits
+from storage.roles import CHANGE_CREDIT_LIMIT, LIFT_BLACKLIST, Actor, as_actor, require_role
 from storage.types import to_money, utcnow
 
 CLIENTS = cast(Table, Client.__table__)
@@ -370,16 +371,17 @@ _TEXT_FIELDS: Final[Mapping[str, int | None]] = {
     "comment": None,
 }
 _NAME_FIELDS: Final = frozenset({"kind", "last_name", "first_name", "middle_name", "organisation"})
-_MONEY_FIELDS: Final = frozenset(
-    {"rating", "balance", "bonus_balance", "credit_limit", "discount_percent"}
-)
+_MONEY_FIELDS: Final = frozenset({"rating", "credit_limit", "discount_percent"})
+# The personal account and bonuses are sums of operations (`storage.accounts`): an edit
+# that set them would leave no trace of who moved the money, so it is refused.
+ACCOUNT_FIELDS: Final = frozenset({"balance", "bonus_balance"})
 _COUNTERS: Final = ("completed_orders", "false_orders", "bonus_orders", "complaints")
 EDITABLE_FIELDS: Final = frozenset(
     {*_TEXT_FIELDS, *_MONEY_FIELDS, *_COUNTERS, "kind", "status", "birthday", "tariff_id"}
 )
 # What an edit conflict shows: the editable fields plus the ones set by their own actions.
 SNAPSHOT_FIELDS: Final = (
-    *sorted(EDITABLE_FIELDS),
+    *sorted(EDITABLE_FIELDS | ACCOUNT_FIELDS),
     "name",
     "blacklisted",
     "blacklist_reason",
@@ -421,7 +423,7 @@ def _validate(field: str, value: Any) -> Any:
         return value
     if field in _MONEY_FIELDS:
         amount = _decimal(field, value)
-        if amount < 0 and field != "balance":
+        if amount < 0:
             raise InvalidChange(field, "negative")
         if field == "discount_percent" and amount > 100:
             raise InvalidChange(field, "above_limit", limit=100)
@@ -430,6 +432,8 @@ def _validate(field: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidChange(field, "expected_count")
         return value
+    if field in ACCOUNT_FIELDS:
+        raise InvalidChange(field, "by_operations")
     raise InvalidChange(field, "not_editable")
 
 
@@ -476,7 +480,7 @@ async def update_client(
     client_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
-    actor: str,
+    actor: Actor | str,
     *,
     at: datetime | None = None,
 ) -> Client:
@@ -484,15 +488,20 @@ async def update_client(
 
     A stale version raises EditConflict carrying the saved values and who saved them;
     nothing is written. Only fields whose value differs are written and audited; saving
-    no difference writes nothing and keeps the version.
+    no difference writes nothing and keeps the version. The balance and bonuses are not
+    edited here (InvalidChange `by_operations`: see `storage.accounts`); a new credit
+    limit needs a supervisor or an admin (NotAllowed), a bare name acts as a dispatcher.
     """
+    who = as_actor(actor)
     values = validate_changes(changes)
     await _require_tariff(session, values.get("tariff_id"))
     if not await claim_client(session, client_id, expected_version):
         raise await _conflict_or_missing(session, client_id, expected_version)
     client = await _load(session, client_id)
-    changed = await _apply(session, client, values, actor=actor, at=at, action="update")
-    await _sync_main_address(session, client, changed, actor=actor, at=at)
+    if "credit_limit" in values and values["credit_limit"] != client.credit_limit:
+        require_role(who, CHANGE_CREDIT_LIMIT)
+    changed = await _apply(session, client, values, actor=who.name, at=at, action="update")
+    await _sync_main_address(session, client, changed, actor=who.name, at=at)
     return client
 
 
@@ -553,11 +562,18 @@ async def set_blacklist(
     client_id: int,
     on: bool,
     reason: str,
-    actor: str,
+    actor: Actor | str,
     *,
     at: datetime | None = None,
 ) -> Client:
-    """Blacklist a client (a reason is required) or lift it; who and when are kept."""
+    """Blacklist a client (a reason is required) or lift it; who and when are kept.
+
+    Anyone may blacklist; lifting needs a supervisor or an admin (NotAllowed, refused
+    before anything is read or written; a bare name acts as a dispatcher)."""
+    who = as_actor(actor)
+    if not on:
+        require_role(who, LIFT_BLACKLIST)
+    actor = who.name
     reason = reason.strip()
     if on and not reason:
         raise InvalidChange("blacklist_reason", "reason_required")

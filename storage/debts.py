@@ -23,6 +23,7 @@ from storage.clients import rowcount
 from storage.errors import DebtAlreadyPaid, InvalidChange, NotFound
 from storage.filters import Page
 from storage.models import Client, Debt, DebtReason
+from storage.roles import CLOSE_DEBT, Actor, as_actor, require_role
 from storage.types import CENT, utcnow
 
 DEBTS = cast(Table, Debt.__table__)
@@ -115,11 +116,16 @@ async def mark_debt_paid(
     session: AsyncSession,
     debt_id: int,
     *,
-    actor: str,
+    actor: Actor | str,
     at: datetime,
     comment: str = "",
 ) -> Debt:
-    """Record the payment of a debt; DebtAlreadyPaid (who, when) if it was paid before."""
+    """Record the payment of a debt; DebtAlreadyPaid (who, when) if it was paid before.
+
+    Closing a debt needs a supervisor or an admin (NotAllowed, before anything is written;
+    a bare name acts as a dispatcher)."""
+    require_role(as_actor(actor), CLOSE_DEBT)
+    actor = as_actor(actor).name
     stmt = (
         update(DEBTS)
         .where(DEBTS.c.id == debt_id, DEBTS.c.paid_at.is_(None))

@@ -71,6 +71,7 @@ class InvalidChange(DomainError, ValueError):
         "above_limit": "at most {limit}",
         "expected_count": "expected a whole number >= 0",
         "not_editable": "not an editable client field",
+        "by_operations": "changes only through account operations (top-up, debit, correction)",
         "one_of": "one of {allowed}",
         "expected_date": "expected a date YYYY-MM-DD",
         "expected_amount": "expected an exact amount (Decimal or text)",

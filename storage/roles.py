@@ -14,8 +14,18 @@ from typing import Final
 from storage.errors import NotAllowed
 from storage.models import OperatorRole
 
-# Money, tariffs (and, later, blacklist lifting, debts, merges, imports): not a dispatcher's.
+# Money, the credit limit, lifting a blacklist, closing a debt, merging, importing and
+# tariffs: not a dispatcher's.
 SUPERVISORS: Final = (OperatorRole.SUPERVISOR, OperatorRole.ADMIN)
+
+# What `require_role` refuses, as `NotAllowed.action` says it (English, for logs and as
+# the key the console and the command line word it by: `cli.action.<action>`).
+CHANGE_MONEY: Final = "change a client's money"
+CHANGE_CREDIT_LIMIT: Final = "change the credit limit"
+LIFT_BLACKLIST: Final = "lift a blacklist"
+CLOSE_DEBT: Final = "close a debt"
+IMPORT_CLIENTS: Final = "import clients"
+MANAGE_TARIFFS: Final = "manage tariffs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +38,12 @@ class Actor:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("an actor needs a name: every change records who made it")
+
+
+def as_actor(actor: Actor | str) -> Actor:
+    """An `Actor` as given, or a bare name as a dispatcher: a role is never assumed, so a
+    caller that names nobody's role can do what any dispatcher can and nothing more."""
+    return actor if isinstance(actor, Actor) else Actor(actor, OperatorRole.DISPATCHER)
 
 
 def require_role(

@@ -45,12 +45,14 @@ from console.widgets.clients.filter_bar import ClientFilterBar
 from pbx.ami_event import AmiEvent
 from pbx.call_events import CallRinging, LiveCall
 from pbx.connection_state import ConnectionState, LinkState
+from storage.accounts import add_operation
 from storage.calls import CallLogEntry, upsert_call
 from storage.clients import create_client, set_blacklist
 from storage.db import create_engine, make_sessionmaker
 from storage.debts import add_debt
-from storage.models import Tariff
+from storage.models import OperatorRole, Tariff
 from storage.phones import classify_number
+from storage.roles import Actor
 from tests.fake_timers import FakeTimers
 
 _T = TypeVar("_T")
@@ -266,10 +268,18 @@ async def seed_desk(sessions: async_sessionmaker[AsyncSession], now: datetime) -
                 "false_orders": 2,
                 "bonus_orders": 3,
                 "complaints": 1,
-                "bonus_balance": "120.50",
             },
             list(MARIA_PHONES),
             actor="Анна (101)",
+            at=SEED_AT,
+        )
+        await add_operation(  # money moves by operations, never by an edit
+            session,
+            maria.id,
+            "bonus_credit",
+            "120.50",
+            actor=Actor("Вера (103)", OperatorRole.SUPERVISOR),
+            comment="за отзыв",
             at=SEED_AT,
         )
         petrov = await create_client(
@@ -477,7 +487,8 @@ def make_app(
 ) -> ConsoleApp:
     """The console at extension 101 (or `extension`) over a fake desk, its clock at DESK_NOW,
     its timers on a `FakeTimers` clock (moved by `settle` and `until`) unless given;
-    `keys_clock` tells when keys are pressed (see `ManualClock`)."""
+    `keys_clock` tells when keys are pressed (see `ManualClock`); the seat's operator has
+    `role` (a dispatcher unless a test needs more)."""
     return ConsoleApp(
         make_settings(extension, language, role=role),
         sessions,

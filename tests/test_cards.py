@@ -24,7 +24,8 @@ from storage.clients import add_phone, get_or_create_client_for_call, set_blackl
 from storage.debts import add_debt, mark_debt_paid
 from storage.errors import NotFound
 from storage.filters import Activity
-from storage.models import Tariff
+from storage.models import OperatorRole, Tariff
+from storage.roles import Actor
 
 Sessions = async_sessionmaker[AsyncSession]
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -71,7 +72,7 @@ async def busy_client(sessions: Sessions) -> int:
             await add_debt(s, client_id, amount, reason="late_cancel", order_ref=ref,
                            actor="Анна (101)", at=T0)  # fmt: skip
         paid = await add_debt(s, client_id, "99.99", reason="manual", actor="Анна (101)", at=T0)
-        await mark_debt_paid(s, paid.id, actor="Анна (101)", at=T0)
+        await mark_debt_paid(s, paid.id, actor=Actor("Борис (102)", OperatorRole.SUPERVISOR), at=T0)
         for i in range(12):
             await upsert_call(s, call(i, client_id))
     return client_id

@@ -82,7 +82,7 @@ def test_one_desks_export_imports_into_a_new_database_with_create_tariffs(
 def test_merge_from_the_command_line(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cfg = config(tmp_path / "config.toml", db_url)
+    cfg = config(tmp_path / "config.toml", db_url, actor=None)
     assert opconsole(cfg, "db", "seed", "--clients", "30") == 0
     ids = [i for (i,) in query(db_url, select(Client.id).order_by(Client.id))]
     survivor, other = ids[0], ids[1]

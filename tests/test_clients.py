@@ -33,10 +33,12 @@ from storage.errors import (
     LastPhone,
     NotFound,
 )
-from storage.models import AuditEntry, Client, ClientKind, ClientPhone, Tariff
+from storage.models import AuditEntry, Client, ClientKind, ClientPhone, OperatorRole, Tariff
+from storage.roles import Actor
 
 Sessions = async_sessionmaker[AsyncSession]
 T0 = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+SENIOR = Actor("Старший (100)", OperatorRole.SUPERVISOR)
 
 
 async def new_client(
@@ -213,8 +215,8 @@ async def test_edit_refreshes_the_name_and_is_audited(sessions: Sessions) -> Non
         client = await update_client(
             s, client_id, 1,
             {"first_name": "Мариам", "middle_name": "Петровна", "city": " Москва ",
-             "balance": "-12.50", "birthday": "1990-05-01"},
-            "Анна (101)", at=at,
+             "credit_limit": "500", "birthday": "1990-05-01"},
+            Actor("Анна (101)", OperatorRole.SUPERVISOR), at=at,
         )  # fmt: skip
         assert client.name == "Иванова Мариам Петровна"
         assert client.version == 2
@@ -222,12 +224,12 @@ async def test_edit_refreshes_the_name_and_is_audited(sessions: Sessions) -> Non
         saved = await s.get(Client, client_id)
         assert saved is not None
         assert saved.name_key == "иванова мариам петровна" and saved.city == "Москва"
-        assert saved.balance == Decimal("-12.50")
+        assert saved.credit_limit == Decimal("500.00")
         assert (saved.updated_by, saved.updated_at) == ("Анна (101)", at)
         entry = (await client_history(s, client_id))[0]
         assert (entry.actor, entry.at, entry.action) == ("Анна (101)", at, "update")
         assert entry.changes["first_name"] == ["Мария", "Мариам"]
-        assert entry.changes["balance"] == ["0.00", "-12.50"]
+        assert entry.changes["credit_limit"] == ["0.00", "500.00"]
         assert entry.changes["birthday"] == [None, "1990-05-01"]
 
 
@@ -363,7 +365,7 @@ async def test_blacklist_and_tariff_are_audited_with_actor_and_time(sessions: Se
         async with sessions.begin() as s:
             await set_blacklist(s, client_id, True, "  ", "Старший (100)")
     async with sessions.begin() as s:
-        await set_blacklist(s, client_id, False, "", "Старший (100)", at=at)
+        await set_blacklist(s, client_id, False, "", SENIOR, at=at)
     async with sessions() as s:
         client = await s.get(Client, client_id)
         assert client is not None and not client.blacklisted and client.blacklisted_at is None

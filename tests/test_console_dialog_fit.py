@@ -154,7 +154,7 @@ async def test_every_dialogs_buttons_are_on_screen_at_80x24(
 ) -> None:
     ids = await seed_desk(sessions, DESK_NOW)
     desk = FakeDesk()
-    app = make_app(sessions, desk, language=language)
+    app = make_app(sessions, desk, language=language, role="supervisor")  # m, ctrl+o act
     opener, ok = DIALOGS[name]
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
@@ -174,7 +174,7 @@ async def test_a_new_debt_is_saved_with_a_click_on_ok_at_80x24(
 ) -> None:
     ids = await seed_desk(sessions, DESK_NOW)
     desk = FakeDesk()
-    app = make_app(sessions, desk, language="ru")
+    app = make_app(sessions, desk, language="ru", role="supervisor")
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await debt(app, pilot, desk, ids)
@@ -196,7 +196,7 @@ async def test_a_new_debt_at_80x24_shows_whose_it_is_and_every_field_at_once(
     buttons are all in sight, no scrolling; each field stands out from the dialog."""
     ids = await seed_desk(sessions, DESK_NOW)
     desk = FakeDesk()
-    app = make_app(sessions, desk, language=language)
+    app = make_app(sessions, desk, language=language, role="supervisor")  # m, ctrl+o act
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await debt(app, pilot, desk, ids)

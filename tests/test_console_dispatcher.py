@@ -200,7 +200,7 @@ async def test_marking_a_debt_paid_records_the_operator(
 ) -> None:
     ids = await seed_desk(sessions, NOW)
     desk = FakeDesk()
-    app = make_app(sessions, desk)
+    app = make_app(sessions, desk, role="supervisor")  # closing a debt needs one
     notes = Notes()
     async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
         popup = await pop(app, pilot, desk, MARIA_PHONES[0])

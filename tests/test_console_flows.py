@@ -115,7 +115,7 @@ async def test_a_new_number_creates_one_client_and_opens_its_card_to_type_the_na
             assert form.query_one("#edit-last_name", Input).value == "Иванова"
             assert form.query_one("#edit-first_name", Input).value == "Мария"
             # While the caller is on the line: the main fields only; F6 shows them all.
-            balance = form.query_one("#edit-balance", Input)
+            balance = form.query_one("#edit-credit_limit", Input)
             assert form.quick and not balance.display and form.query_one("#edit-city").display
             assert "F6" in str(form.query_one("#edit-hint").render())
             await pilot.press("f6")

@@ -173,10 +173,12 @@ def focused_input(app: ConsoleApp) -> Input:
 
 
 @asynccontextmanager
-async def at_the_desk(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Desk]:
+async def at_the_desk(
+    sessions: async_sessionmaker[AsyncSession], role: str = "dispatcher"
+) -> AsyncIterator[Desk]:
     """The console over the seeded desk database, its keys' clock in the test's hands."""
     desk, clock = FakeDesk(), ManualClock()
-    app = make_app(sessions, desk, keys_clock=clock)
+    app = make_app(sessions, desk, keys_clock=clock, role=role)
     async with app.run_test(size=(120, 40)) as pilot:
         seeded = await seed_desk(sessions, DESK_NOW)
         await pilot.pause()
@@ -456,7 +458,7 @@ async def test_blacklist_dialog(sessions: async_sessionmaker[AsyncSession]) -> N
 
 
 async def transfer_dialog(sessions: async_sessionmaker[AsyncSession], key: str) -> None:
-    async with at_the_desk(sessions) as d:
+    async with at_the_desk(sessions, role="supervisor") as d:  # (importing needs one)
         app, pilot = d.app, d.pilot
         await open_clients(app, pilot)
         await pilot.press("ctrl+l", key)

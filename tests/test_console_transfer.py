@@ -55,7 +55,7 @@ from tests.console_support import (
     until,
 )
 from tests.fake_timers import FakeTimers
-from tests.xlsx_support import write_sheet
+from tests.xlsx_support import admin, write_sheet
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -310,7 +310,7 @@ async def test_call_history_exports_its_date_range(sessions: Sessions, tmp_path:
 async def test_supervisor_exports_paid_debts(sessions: Sessions, tmp_path: Path) -> None:
     seeded = await seed_desk(sessions, NOW)
     async with sessions.begin() as session:
-        await mark_debt_paid(session, seeded.debts[0], actor="Вера (103)", at=NOW)
+        await mark_debt_paid(session, seeded.debts[0], actor=admin("Вера (103)"), at=NOW)
     async with sessions() as session:
         debts = (await session.execute(select(func.count()).select_from(Debt))).scalar_one()
     assert debts == 3

@@ -13,10 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.clients import get_or_create_client_for_call
 from storage.debts import add_debt, iter_debts, list_debts, mark_debt_paid, unpaid_total
 from storage.errors import DebtAlreadyPaid, InvalidChange, NotFound
-from storage.models import AuditEntry, Debt
+from storage.models import AuditEntry, Debt, OperatorRole
+from storage.roles import Actor
 
 Sessions = async_sessionmaker[AsyncSession]
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def senior(name: str) -> Actor:
+    """Who closes debts: a supervisor (a dispatcher may not)."""
+    return Actor(name, OperatorRole.SUPERVISOR)
 
 
 async def a_client(sessions: Sessions, phone: str = "+79161234567") -> int:
@@ -38,7 +44,7 @@ async def test_debt_paid_once_and_audited(sessions: Sessions) -> None:
     paid_at = T0 + timedelta(hours=3)
     async with sessions.begin() as s:
         paid = await mark_debt_paid(
-            s, debt_id, actor="Борис (102)", at=paid_at, comment="наличными"
+            s, debt_id, actor=senior("Борис (102)"), at=paid_at, comment="наличными"
         )
         assert (paid.paid_at, paid.paid_by, paid.payment_comment) == (
             paid_at,
@@ -47,7 +53,9 @@ async def test_debt_paid_once_and_audited(sessions: Sessions) -> None:
         )
     with pytest.raises(DebtAlreadyPaid) as caught:
         async with sessions.begin() as s:
-            await mark_debt_paid(s, debt_id, actor="Анна (101)", at=paid_at + timedelta(hours=1))
+            await mark_debt_paid(
+                s, debt_id, actor=senior("Анна (101)"), at=paid_at + timedelta(hours=1)
+            )
     assert (caught.value.paid_by, caught.value.paid_at) == ("Борис (102)", paid_at)
     async with sessions() as s:
         entries = (
@@ -71,7 +79,7 @@ async def test_two_consoles_paying_at_once_only_one_wins(sessions: Sessions) -> 
     async def pay(who: str) -> str:
         try:
             async with sessions.begin() as s:
-                await mark_debt_paid(s, debt_id, actor=who, at=T0)
+                await mark_debt_paid(s, debt_id, actor=senior(who), at=T0)
         except DebtAlreadyPaid:
             return "refused"
         return "paid"
@@ -106,7 +114,7 @@ async def test_missing_client_and_debt(sessions: Sessions) -> None:
             await add_debt(s, 404, "1", reason="manual", actor="x")
     with pytest.raises(NotFound):
         async with sessions.begin() as s:
-            await mark_debt_paid(s, 404, actor="x", at=T0)
+            await mark_debt_paid(s, 404, actor=senior("x"), at=T0)
 
 
 async def test_list_and_iterate(sessions: Sessions) -> None:
@@ -117,7 +125,7 @@ async def test_list_and_iterate(sessions: Sessions) -> None:
             await add_debt(s, first, f"{i + 1}.10", reason="unpaid_order", order_ref=f"O-{i}",
                            actor="x", at=T0 + timedelta(minutes=i))  # fmt: skip
         other = await add_debt(s, second, "7", reason="manual", actor="x", at=T0)
-        await mark_debt_paid(s, other.id, actor="x", at=T0)
+        await mark_debt_paid(s, other.id, actor=senior("x"), at=T0)
     async with sessions() as s:
         page = await list_debts(s, first, paid=False, page=1, page_size=10)
         assert page.total == 25 and page.has_next

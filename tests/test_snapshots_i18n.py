@@ -309,6 +309,29 @@ async def phone_label(pilot: Pilot[None], shot: Shot) -> None:
     await shown(pilot, "TextPrompt")
 
 
+async def operations(pilot: Pilot[None], shot: Shot) -> None:
+    """Мария's account: her bonus credit, with the filters at «all»."""
+    await maria(pilot, shot)
+    await modal(pilot, "s")
+    dialog = pilot.app.screen
+    await until(pilot, lambda: bool(getattr(dialog, "rows", None)), "the operations")
+
+
+async def new_operation(pilot: Pilot[None], shot: Shot) -> None:
+    await operations(pilot, shot)
+    dialog = pilot.app.screen
+    await pilot.press("n")
+    await until(pilot, lambda: pilot.app.screen is not dialog, "the new operation")
+
+
+async def client_calls(pilot: Pilot[None], shot: Shot) -> None:
+    """Мария's whole call history, opened from her card («h»): the filter names her."""
+    await maria(pilot, shot)
+    await pilot.press("h")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "HistoryScreen", "History")
+    await until(pilot, lambda: getattr(pilot.app.screen, "history", None) is not None, "calls")
+
+
 SCREENS: dict[str, tuple[Scenario, bool]] = {  # name: (scenario, seeded)
     "edit_form": (edit_form, True),
     "call_tabs": (many_calls, True),
@@ -326,6 +349,12 @@ DIALOGS: dict[str, Scenario] = {
     "import": import_file,
     "export": export_file,
     "import_rejected": import_rejected,
+}
+# The account dialogs and the client's call history (issue 14): every language and size.
+MONEY: dict[str, Scenario] = {
+    "operations": operations,
+    "new_operation": new_operation,
+    "client_calls": client_calls,
 }
 
 
@@ -348,7 +377,6 @@ def shoot(
     scenario: Scenario,
     *,
     seeded: bool = True,
-    role: str | None = None,
 ) -> bool:
     ids = fill(db_url, lambda sessions: seed_desk(sessions, NOW)) if seeded else None
     desk = busy_desk()
@@ -363,7 +391,10 @@ def shoot(
 
     with sessions_for_snapshot(db_url) as sessions:
         app = ConsoleApp(
-            make_settings("101", language, rules=RulesSettings(max_unpaid_debts=1), role=role),
+            # a supervisor's seat: every key of the card lit, debts closed, files imported
+            make_settings(
+                "101", language, rules=RulesSettings(max_unpaid_debts=1), role="supervisor"
+            ),
             sessions,
             desk,
             clock=lambda: NOW,
@@ -411,9 +442,7 @@ def test_screen(
 def test_dialog(
     snap_compare: Any, db_url: str, name: str, language: str, size: tuple[int, int]
 ) -> None:
-    # Importing is a supervisor's right (the seat is a dispatcher otherwise).
-    role = "supervisor" if name.startswith("import") else None
-    assert shoot(snap_compare, db_url, language, size, DIALOGS[name], role=role)
+    assert shoot(snap_compare, db_url, language, size, DIALOGS[name])
 
 
 @pytest.mark.usefixtures("utc")
@@ -424,3 +453,13 @@ def test_place_dialog(
     snap_compare: Any, db_url: str, name: str, language: str, size: tuple[int, int]
 ) -> None:
     assert shoot(snap_compare, db_url, language, size, PLACE_DIALOGS[name])
+
+
+@pytest.mark.usefixtures("utc")
+@pytest.mark.parametrize("size", [LARGE, SMALL], ids=["160x48", "80x24"])
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("name", list(MONEY))
+def test_money(
+    snap_compare: Any, db_url: str, name: str, language: str, size: tuple[int, int]
+) -> None:
+    assert shoot(snap_compare, db_url, language, size, MONEY[name])

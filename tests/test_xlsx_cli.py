@@ -33,8 +33,10 @@ from tests.xlsx_support import write_sheet
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def config(path: Path, url: str, language: str = "en") -> Path:
-    path.write_text(f'[database]\nurl = "{url}"\n\n[ui]\nlanguage = "{language}"\n', "utf-8")
+def config(path: Path, url: str, language: str = "en", actor: str | None = "tester") -> Path:
+    """A desk's config; changes act as the admin `[cli] actor` names (None: nobody)."""
+    cli = f'\n[cli]\nactor = "{actor}"\n' if actor is not None else ""
+    path.write_text(f'[database]\nurl = "{url}"\n\n[ui]\nlanguage = "{language}"\n{cli}', "utf-8")
     return path
 
 

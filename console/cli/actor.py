@@ -13,6 +13,7 @@ from typing import Any
 from console.cli.common import CommandError
 from console.config import Settings
 from console.i18n import tr
+from console.wording import not_allowed
 from storage.errors import DomainError, InvalidChange, NotAllowed
 from storage.models import OperatorRole
 from storage.roles import Actor
@@ -36,24 +37,10 @@ def cli_actor(args: argparse.Namespace, settings: Settings) -> Actor:
     return Actor(name, OperatorRole.ADMIN)
 
 
-def _translated(key: str, default: str) -> str:
-    text = tr(key)
-    return default if text == key else text
-
-
 def refusal(exc: DomainError) -> CommandError:
     """A storage refusal as one line for the terminal."""
     if isinstance(exc, NotAllowed):
-        allowed = ", ".join(_translated(f"cli.role.{r}", r) for r in exc.allowed)
-        return CommandError(
-            tr(
-                "cli.refused",
-                actor=exc.actor,
-                role=_translated(f"cli.role.{exc.role}", exc.role),
-                action=_translated(f"cli.action.{exc.action}", exc.action),
-                allowed=allowed,
-            )
-        )
+        return CommandError(not_allowed(exc))
     if isinstance(exc, InvalidChange):
         return CommandError(tr("cli.invalid", field=exc.field, message=exc.message))
     return CommandError(str(exc))

@@ -8,15 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.cli import money
 from console.cli.actor import add_actor_argument, cli_actor, refusal
 from console.cli.common import CommandError, Progress, open_database, print_json
 from console.config import Settings
 from console.i18n import fmt_address, tr
 from storage.errors import DomainError, InvalidChange, NotFound
 from storage.filters import ClientFilter
-from storage.models import OperatorRole
 from storage.phones import classify_number, format_national
-from storage.roles import Actor
 
 if TYPE_CHECKING:
     from storage.cards import ClientCard
@@ -79,17 +78,11 @@ def register(sub: Any) -> None:
     add_actor_argument(merge)
     merge.set_defaults(handler=merge_command)
 
+    money.register(c_sub)
+
 
 def _yes_no(value: str | None) -> bool | None:
     return None if value is None else value == "yes"
-
-
-def actor_of(settings: Settings) -> str:
-    """Who a change from this seat is recorded as: the operator's name and extension."""
-    me = settings.my_operator
-    if me is not None:
-        return f"{me.name} ({me.extension})"
-    return settings.me.extension or "opconsole"
 
 
 async def find_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,6 +141,16 @@ def _print_card(doc: dict[str, Any]) -> None:
     )
     lines.append(
         tr(
+            "cli.card.money",
+            balance=doc["balance"],
+            bonus=doc["bonus_balance"],
+            limit=doc["credit_limit"],
+            paid=doc["paid_debt_count"],
+        )
+        + (tr("cli.card.over_limit") if doc.get("over_credit_limit") else "")
+    )
+    lines.append(
+        tr(
             "cli.card.orders",
             completed=doc["completed_orders"],
             false=doc["false_orders"],
@@ -185,11 +188,10 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 async def import_command(args: argparse.Namespace, settings: Settings) -> int:
     from console.xlsx_words import file_error_line, import_lines, import_words
+    from storage.errors import DomainError
     from storage.xlsx import ImportFileError, import_clients
 
-    # The command line acts as an admin (see console/cli/actor.py); an import that names
-    # nobody is recorded under this seat's name, as it always was.
-    name = (args.actor or settings.cli.actor or "").strip() or actor_of(settings)
+    actor = cli_actor(args, settings)  # an admin named by --as or [cli] actor, as every change
     progress = Progress(tr("cli.progress.importing"))
     async with open_database(settings) as (_engine, sessions):
         try:
@@ -200,7 +202,7 @@ async def import_command(args: argparse.Namespace, settings: Settings) -> int:
                 update_existing=not args.no_update,
                 dry_run=args.dry_run,
                 create_tariffs=args.create_tariffs,
-                actor=Actor(name, OperatorRole.ADMIN),
+                actor=actor,
                 region=settings.phone.region,
                 progress=progress,
             )

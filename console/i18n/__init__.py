@@ -45,6 +45,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.ringing",
     "console.i18n.supervise",
     "console.i18n.places",
+    "console.i18n.money",
 ]
 
 NBSP: Final = "\u00a0"

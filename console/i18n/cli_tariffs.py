@@ -54,6 +54,16 @@ CATALOG: Catalog = {
         "en": "change a client's money",
         "ru": "менять счёт и бонусы клиента",
     },
+    "cli.action.change the credit limit": {
+        "en": "change the credit limit",
+        "ru": "менять кредитный лимит",
+    },
+    "cli.action.lift a blacklist": {
+        "en": "lift a blacklist",
+        "ru": "снимать клиента с чёрного списка",
+    },
+    "cli.action.close a debt": {"en": "close a debt", "ru": "закрывать долги"},
+    "cli.action.import clients": {"en": "import clients", "ru": "импортировать клиентов"},
     "cli.role.dispatcher": {"en": "dispatcher", "ru": "диспетчер"},
     "cli.role.supervisor": {"en": "supervisor", "ru": "старший смены"},
     "cli.role.admin": {"en": "admin", "ru": "администратор"},

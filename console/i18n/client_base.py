@@ -32,7 +32,6 @@ CATALOG: Catalog = {
     },
     "cli.merge.not_found": {"en": "no client #{id}", "ru": "нет клиента #{id}"},
     "cli.action.merge clients": {"en": "merge clients", "ru": "объединять клиентов"},
-    "cli.action.import clients": {"en": "import clients", "ru": "загружать клиентов"},
     # values storage refuses in a merge (storage.errors.InvalidChange.code)
     "invalid.merge_self": {
         "en": "a client cannot be merged with itself",

@@ -165,6 +165,10 @@ CATALOG: Catalog = {
         "ru": "нужно целое число от 0",
     },
     "invalid.not_editable": {"en": "cannot be changed here", "ru": "здесь не изменяется"},
+    "invalid.by_operations": {
+        "en": "changes only through account operations (top-up, debit, correction)",
+        "ru": "меняется только операциями по счёту (пополнение, списание, поправка)",
+    },
     "invalid.one_of": {"en": "pick one from the list", "ru": "выберите значение из списка"},
     "invalid.expected_date": {
         "en": "a date such as 2026-11-22",

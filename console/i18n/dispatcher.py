@@ -155,10 +155,6 @@ CATALOG: Catalog = {
         "en": "Status: {status} · activity: {activity} · since {registered}",
         "ru": "Статус: {status} · активность: {activity} · с {registered}",
     },
-    "card.money": {
-        "en": "Balance {balance} · bonus {bonus}",
-        "ru": "Баланс {balance} · бонусы {bonus}",
-    },
     "card.status.new": {"en": "new", "ru": "новый"},
     "card.status.regular": {"en": "regular", "ru": "постоянный"},
     "card.status.vip": {"en": "VIP", "ru": "VIP"},

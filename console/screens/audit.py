@@ -25,6 +25,7 @@ from console.data import CHANGE_KINDS, OTHER_KIND, AuditFilter, AuditRow
 from console.i18n import fmt_datetime, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.merge_words import describe_entry, kind_word, refusal_line
+from console.typed_dates import parse_day
 from console.widgets.board.sources import DeskHost, local_midnight, utc_now
 from console.widgets.columns import ColumnSpec, FittedTable, grid_columns, page_rows, select_width
 from console.widgets.footer import ConsoleFooter
@@ -67,19 +68,6 @@ class ActorsLoaded(Message):
 
     actors: list[str]
     tariffs: dict[int, str]
-
-
-def parse_day(text: str) -> date | bool | None:
-    """A typed date (2026-11-22 or 22.11.2026); None when empty, False while incomplete."""
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return False
 
 
 class AuditScreen(Screen[None]):

@@ -20,6 +20,7 @@ from console.i18n.bindings import localize_bindings
 from console.widgets.card.keys import (
     CARD_ACTIONS,
     CARD_BINDINGS,
+    CARD_MORE_BINDINGS,
     CARD_PLACE_BINDINGS,
     CardActions,
 )
@@ -34,6 +35,7 @@ class ClientCardScreen(CardActions, Screen[int | None]):
             "escape,q", "close", "key.card.close", tooltip="key.card.close.tip", id="card.close"
         ),
         *CARD_PLACE_BINDINGS,
+        *CARD_MORE_BINDINGS,
     ]
 
     def __init__(self, client_id: int | None = None, *, phone: str = "") -> None:

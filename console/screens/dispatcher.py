@@ -44,6 +44,7 @@ from console.widgets.calls.strip import CallsStrip, build_rows, call_key
 from console.widgets.card.keys import (
     CARD_ACTIONS,
     CARD_BINDINGS,
+    CARD_MORE_BINDINGS,
     CARD_PLACE_BINDINGS,
     CardActions,
 )
@@ -134,6 +135,7 @@ class DispatcherScreen(CardActions, Screen[None]):
             id="dispatcher.calls",
             show=False,
         ),
+        *CARD_MORE_BINDINGS,  # the client's account and calls: after the call's own keys
     ]
 
     _bindings_timer: Stoppable | None = None

@@ -27,6 +27,7 @@ from console.config import Settings
 from console.data import Call, CallFilter, Disposition, MissedCall, Page
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
+from console.typed_dates import parse_day
 from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
 from console.widgets.columns import (
     ColumnSpec,
@@ -188,6 +189,10 @@ class HistoryScreen(Screen[None]):
             tooltip="transfer.tip.export_calls",
             id="history.export",
         ),
+        # Opened from a card (one client's calls): Escape goes back to it.
+        Binding(
+            "escape", "back", "key.history.back", tooltip="key.history.back.tip", id="history.back"
+        ),
     ]
 
     def __init__(
@@ -196,9 +201,12 @@ class HistoryScreen(Screen[None]):
         data: ConsoleData,
         *,
         clock: Clock | None = None,
+        client: tuple[int, str] | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
+        """`client` (id, name): one client's calls, opened over their card (the filter
+        shows the name; Escape goes back)."""
         super().__init__(name=name, id=id)
         localize_bindings(self)
         self._settings = settings
@@ -206,11 +214,14 @@ class HistoryScreen(Screen[None]):
         self._clock_override = clock
         self.missed: list[MissedCall] = []
         self.called_back: set[str] = set()  # missed_key of calls marked by hand
-        self.history_query = HistoryQuery(CallFilter(), 0, page_rows(settings.ui.page_size, 0))
+        self._client = client
+        first = CallFilter(client_id=client[0]) if client is not None else CallFilter()
+        self.history_query = HistoryQuery(first, 0, page_rows(settings.ui.page_size, 0))
         self.history: Page[Call] | None = None
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(initial="missed", id="history-tabs"):
+        initial = "calls" if self._client is not None else "missed"
+        with TabbedContent(initial=initial, id="history-tabs"):
             with TabPane(tr("history.tab.missed"), id="missed"):
                 yield FittedTable(id="missed-table")
                 yield Static(id="missed-line")
@@ -238,7 +249,10 @@ class HistoryScreen(Screen[None]):
                         compact=True,
                     )
                     yield Input(
-                        placeholder=tr("history.filter.client"), id="history-client", compact=True
+                        self._client[1] if self._client is not None else "",
+                        placeholder=tr("history.filter.client"),
+                        id="history-client",
+                        compact=True,
                     )
                 yield FittedTable(id="history-table")
                 yield Static(id="history-line")
@@ -257,6 +271,17 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-table", FittedTable).set_columns(_labelled(HISTORY_COLUMNS))
         self.reload_missed()
         self._load_history(self.history_query)
+        if self._client is not None:
+            self.query_one("#history-table").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self._client is not None  # only over the card it was opened from
+        return True
+
+    def action_back(self) -> None:
+        if self._client is not None:
+            self.dismiss(None)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_filters)
@@ -426,15 +451,17 @@ class HistoryScreen(Screen[None]):
 
     def _history_filter(self) -> CallFilter | None:
         """The filter the inputs describe, or None while one of them is half-typed."""
-        since = _parse_day(self.query_one("#history-since", Input).value)
-        until = _parse_day(self.query_one("#history-until", Input).value)
+        since = parse_day(self.query_one("#history-since", Input).value)
+        until = parse_day(self.query_one("#history-until", Input).value)
         if since is False or until is False:
             return None
         operator = self.query_one("#history-operator", Select).value
         disposition = self.query_one("#history-disposition", Select).value
         client_text = self.query_one("#history-client", Input).value.strip()
         client_id: int | None = None
-        if client_text:
+        if self._client is not None and client_text == self._client[1]:
+            client_id = self._client[0]  # the client it was opened for, by name
+        elif client_text:
             if not client_text.isdigit():
                 return None
             client_id = int(client_text)
@@ -509,19 +536,6 @@ class HistoryScreen(Screen[None]):
             self.notify(
                 tr("history.error", error=str(error) or type(error).__name__), severity="error"
             )
-
-
-def _parse_day(text: str) -> date | bool | None:
-    """A typed date (2026-11-22 or 22.11.2026); None when empty, False while incomplete."""
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return False
 
 
 def _at_midnight(day: date, reference: datetime) -> datetime:

@@ -37,7 +37,7 @@ from storage.models import (
     display_name,
 )
 from storage.phones_fast import search_digits_fast
-from storage.roles import Actor, require_role
+from storage.roles import IMPORT_CLIENTS, Actor, require_role
 from storage.search import bulk_index
 from storage.tariffs import add_tariff
 from storage.types import utcnow
@@ -184,8 +184,8 @@ async def import_clients(
     command line's rule); a refusal (`NotAllowed`) rolls the whole import back.
     """
     who = actor if isinstance(actor, Actor) else Actor(actor, OperatorRole.ADMIN)
+    require_role(who, IMPORT_CLIENTS)  # importing: a supervisor or an admin (before the file)
     actor_name = who.name
-    require_role(who, "import clients")
     target = Path(path)
     report = ImportReport(path=target, dry_run=dry_run, create_tariffs=create_tariffs)
     async with translate_errors(), session_factory() as session:

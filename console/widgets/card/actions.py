@@ -17,6 +17,7 @@ from console.i18n import fmt_date, fmt_money, to_local, tr
 from console.screens.call_picker import CallPickerScreen, PickScreen
 from console.screens.confirm import ConfirmScreen
 from console.widgets.card.dialogs import AddDebtDialog, MarkPaidDialog, Payment, TextPrompt
+from console.widgets.card.money import OperationsDialog
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
@@ -188,6 +189,18 @@ async def who_did_what(app: ConsoleApp, card: ClientCard) -> Change | None:
 
 
 AUDIT_ROWS = 200  # a client's trail in the dialog: the latest entries
+
+
+async def _nothing(_data: ConsoleData) -> None:
+    """The account dialog made its writes itself: only the card is left to reload."""
+
+
+async def account(app: ConsoleApp, card: ClientCard) -> Change | None:
+    """The client's operations history, and new operations from there (the dialog writes
+    them); once money moved, the card reloads to show the new balance."""
+    if not await app.push_screen_wait(OperationsDialog(app.data, card)):
+        return None
+    return Change(_nothing, tr("money.moved"))
 
 
 def paid_moment(payment: Payment, now: datetime) -> datetime:

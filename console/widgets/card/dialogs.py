@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from console.data import DebtReason
 from console.i18n import fmt_amount, fmt_date, fmt_datetime, parse_money, tr
 from console.i18n.bindings import localize_bindings
+from console.typed_dates import parse_date
 from console.widgets.footer import ConsoleFooter
 
 
@@ -42,17 +43,6 @@ def parse_amount(text: str) -> Decimal | None:
     """«1 234,50» or «1234.50» -> Decimal; None unless a positive amount."""
     value = parse_money(text)
     return value if value is not None and value > 0 else None
-
-
-def parse_date(text: str) -> date | None:
-    """22.11.2026 or 2026-11-22 whatever the language: people type both."""
-    text = text.strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 T = TypeVar("T")

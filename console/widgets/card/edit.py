@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from console.data import ClientKind, ClientStatus, InvalidChange, validate_changes
 from console.i18n import fmt_amount, fmt_date, parse_money, tr
-from console.widgets.card.dialogs import parse_date
+from console.typed_dates import parse_date
 from console.wording import invalid_change
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ class Field:
     kind: str  # text | money | count | date | kind | status | tariff
 
 
+# The balance and bonuses are not here: they move only by account operations (the card's
+# account key), each with who, when and why; storage refuses them in an edit.
 FIELDS: tuple[Field, ...] = (
     Field("last_name", "text"),
     Field("first_name", "text"),
@@ -49,8 +51,6 @@ FIELDS: tuple[Field, ...] = (
     Field("status", "status"),
     Field("tariff_id", "tariff"),
     Field("comment", "text"),
-    Field("balance", "money"),
-    Field("bonus_balance", "money"),
     Field("credit_limit", "money"),
     Field("discount_percent", "money"),
     Field("completed_orders", "count"),
@@ -180,6 +180,11 @@ class CardEditForm(VerticalScroll):
 
     def on_mount(self) -> None:
         self.query_one("#edit-phone").display = False
+        # The credit limit is a supervisor's or an admin's to change (storage refuses anyone
+        # else): for others it is shown, not offered. The seat's role is fixed for the run.
+        data = getattr(self.app, "data", None)
+        if data is not None and not data.may():
+            self.query_one("#edit-credit_limit").disabled = True
         self.composed = True  # its inputs exist: it can be filled
 
     def load(

@@ -3,7 +3,7 @@ screen, so a dispatcher's fingers learn one set of keys for a card wherever it i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -12,6 +12,8 @@ from console.widgets.card import actions, places
 from console.widgets.card.state import Mode
 
 if TYPE_CHECKING:
+    from console.app import ConsoleApp
+    from console.data import ClientCard, ConsoleData
     from console.widgets.card.actions import CardAction
     from console.widgets.card.panel import ClientCardPanel
 
@@ -90,6 +92,24 @@ CARD_BINDINGS: list[BindingType] = [
         show=False,
     ),
 ]
+# The card's keys that open more about the client (its account, its whole call history):
+# after the screen's own keys, so a narrow footer keeps those that act on the call.
+CARD_MORE_BINDINGS: list[BindingType] = [
+    Binding(
+        "s",  # «счёт», the statement («o» is the company's)
+        "card_operations",
+        "key.card.operations",
+        tooltip="key.card.operations.tip",
+        id="card.operations",
+    ),
+    Binding(
+        "h",
+        "card_calls",
+        "key.card.calls",
+        tooltip="key.card.calls.tip",
+        id="card.calls",
+    ),
+]
 # The card's addresses, company and phone labels: after the screen's own keys (the
 # popup's «x», the card screen's «esc»), so a narrow footer drops these first.
 CARD_PLACE_BINDINGS: list[BindingType] = [
@@ -129,6 +149,8 @@ _NEEDS_CARD = {
     "card_phone_label",
     "card_audit",
     "card_merge",
+    "card_operations",
+    "card_calls",
 }
 _NEEDS_EDIT = {"card_save", "card_cancel"}
 _NEEDS_QUICK_FORM = {"card_all_fields"}
@@ -160,7 +182,20 @@ class CardActions(DOMNode):
             return False
         if panel is None or panel.state.mode is Mode.LOADING:
             return None
-        return panel.card is not None
+        if panel.card is None:
+            return False
+        if not self._role_allows(action, panel.card):
+            return None  # shown dimmed: this seat's role may not (storage would refuse)
+        return True
+
+    def _role_allows(self, action: str, card: ClientCard) -> bool:
+        """What only a supervisor or an admin may do: close a debt, lift a blacklist."""
+        data: ConsoleData | None = getattr(self.app, "data", None)
+        if data is None or action not in ("card_mark_paid", "card_blacklist"):
+            return True
+        if action == "card_blacklist" and not card.blacklisted:
+            return True  # anyone may blacklist
+        return data.may()
 
     def action_card_edit(self) -> None:
         if (panel := self.card_panel()) is not None:
@@ -220,6 +255,23 @@ class CardActions(DOMNode):
 
     def action_card_merge(self) -> None:
         self._act(actions.merge_client)
+
+    def action_card_operations(self) -> None:
+        self._act(actions.account)
+
+    def action_card_calls(self) -> None:
+        """The client's whole call history: History filtered to this client (by name);
+        Escape comes back to the card."""
+        panel = self.card_panel()
+        if panel is None or panel.card is None:
+            return
+        from console.screens.history import HistoryScreen
+
+        app = cast("ConsoleApp", self.app)
+        card = panel.card
+        app.push_screen(
+            HistoryScreen(app.settings, app.data, client=(card.id, card.name or f"#{card.id}"))
+        )
 
     def _act(self, action: CardAction) -> None:
         if (panel := self.card_panel()) is not None:

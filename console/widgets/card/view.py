@@ -1,8 +1,10 @@
 """The client card, read-only: what the dispatcher reads to the caller, loudest first.
 
 Order on screen is order of importance during a call: a blacklist banner nobody can miss,
-"orders blocked" when debts are over the limit, the name and the default tariff (read
-aloud), then phones, address, comment, counters, money, debts and the last calls.
+"orders blocked" when debts are over the limit, "over the credit limit" when the balance
+is below it, the name and the default tariff (read aloud), then phones, address, comment,
+counters, money (balance, bonus, credit limit, discount, rating), unpaid and the last paid
+debts, and the last calls.
 Each part is its own small widget with `show(card)`, so a reload touches text, not layout.
 """
 
@@ -82,6 +84,27 @@ class DebtsBanner(Static):
             )
 
 
+class CreditBanner(Static):
+    """Amber line when the balance is below the negative credit limit (like the debts')."""
+
+    DEFAULT_CSS = """
+    CreditBanner { display: none; width: 1fr; background: $warning; color: $background;
+                   text-style: bold; padding: 0 1; }
+    """
+
+    def show(self, card: ClientCard) -> None:
+        over = card.over_credit_limit
+        self.display = over
+        if over:
+            self.update(
+                tr(
+                    "money.card.over_limit",
+                    balance=fmt_money(card.balance),
+                    limit=fmt_money(-card.credit_limit),
+                )
+            )
+
+
 class TariffBadge(Static):
     """The default tariff, reversed colours: the dispatcher reads it aloud on every order."""
 
@@ -117,7 +140,14 @@ class CardDetails(Static):
                 activity=tr(f"card.activity.{card.activity}"),
                 registered=fmt_date(c.registered_at),
             ),
-            tr("card.money", balance=fmt_money(c.balance), bonus=fmt_money(c.bonus_balance)),
+            tr(
+                "money.card.line",
+                balance=fmt_money(c.balance),
+                bonus=fmt_money(c.bonus_balance),
+                limit=fmt_money(c.credit_limit),
+                discount=f"{fmt_number(c.discount_percent.normalize())}%",
+                rating=fmt_number(c.rating, places=2),
+            ),
             tr(
                 "card.counters",
                 completed=fmt_number(c.completed_orders),
@@ -153,17 +183,21 @@ class CardDetails(Static):
 
 
 class DebtsList(Vertical):
-    """Unpaid debts: the total, then each with order reference and date."""
+    """Unpaid debts: the total, then each with order reference and date; under them the
+    last few paid ones (when, how much, who closed it, the comment) with their count, so
+    «I already paid the driver» is settled on the line."""
 
     DEFAULT_CSS = """
     DebtsList { height: auto; margin-top: 1; }
     DebtsList > DataTable { height: auto; max-height: 6; }
+    DebtsList #debts-paid { display: none; color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="debts-total")
         table: DataTable[str] = DataTable(cursor_type="row", id="debts-table")
         yield table
+        yield Static(id="debts-paid")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -189,6 +223,31 @@ class DebtsList(Vertical):
                 tr(f"card.debt.reason.{debt.reason}"),
                 key=str(debt.id),
             )
+        self._show_paid(card)
+
+    def _show_paid(self, card: ClientCard) -> None:
+        paid = self.query_one("#debts-paid", Static)
+        paid.display = bool(card.paid_debt_count)
+        if not card.paid_debt_count:
+            return
+        lines = [
+            tr(
+                "money.paid.title",
+                count=fmt_number(card.paid_debt_count),
+            )
+        ]
+        lines.extend(
+            tr(
+                "money.paid.line",
+                at=fmt_datetime(d.paid_at),
+                amount=fmt_money(d.amount),
+                order=d.order_ref or "—",
+                by=d.paid_by or "—",
+                comment=d.payment_comment or "—",
+            )
+            for d in card.paid_debts
+        )
+        paid.update(Content("\n".join(lines)))  # plain text: a comment is shown as typed
 
     def selected_debt_id(self) -> int | None:
         table: DataTable[str] = self.query_one(DataTable)
@@ -249,6 +308,7 @@ class ClientCardView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield BlacklistBanner(id="blacklist-banner")
         yield DebtsBanner(id="debts-banner")
+        yield CreditBanner(id="credit-banner")
         with Horizontal(classes="card-head"):
             yield Static(id="card-name")
             yield TariffBadge(id="tariff-badge")
@@ -264,6 +324,7 @@ class ClientCardView(VerticalScroll):
         self.query_one("#card-name", Static).update(Content(name))
         self.query_one(BlacklistBanner).show(card)
         self.query_one(DebtsBanner).show(card)
+        self.query_one(CreditBanner).show(card)
         self.query_one(TariffBadge).show(card)
         self.query_one(CardDetails).show(card)
         self.query_one(DebtsList).show(card)
