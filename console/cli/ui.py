@@ -16,6 +16,7 @@ from typing import Any
 from console.cli.common import CommandError, open_database, open_desk_database, open_journal
 from console.config import Settings
 from console.i18n import tr
+from console.terminal_watch import exit_when_terminal_closes
 
 # Textual draws at most TEXTUAL_FPS screen updates a second and a change waits for the next
 # one: at a desk a ringing caller's card should not wait for Textual's default 60 (see
@@ -69,8 +70,12 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
         desk = Desk(settings, database.sessions, prepare_database=database.prepare)
         await open_journal(desk)
         app = ConsoleApp.at_desk(settings, database.sessions, desk, idle_gc=IdleCollector())
-        with desk_switch_interval():
-            await app.run_async()
+        watch = asyncio.create_task(exit_when_terminal_closes(sys.stdin.fileno(), app.exit))
+        try:
+            with desk_switch_interval():
+                await app.run_async()
+        finally:
+            watch.cancel()
     return app.return_code or 0
 
 
