@@ -341,14 +341,26 @@ class DispatcherScreen(CardActions, Screen[None]):
         if popup.revealed or self._popups.get(popup.key) is not popup:
             return
         popup.reveal()
-        if self.dispatcher_busy():
+        if self.dispatcher_busy() or self._newer_call_shown(popup):
             # The keys are the dispatcher's: the call waits in the tabs and the ringing bar
-            # (F8), and nothing on screen moves.
+            # (F8), and nothing on screen moves. So does an older call whose card came in
+            # after a newer one's (an unknown number's form can be up before a known
+            # client's card): the newest call stays shown.
             self._show_tabs()
             self.console.ringing.changed()
             return
         self.console.keyboard.fence(popup, time.monotonic())
         self.show_popup(popup.key)
+
+    def _newer_call_shown(self, popup: CallPopup) -> bool:
+        """A live call that rang after `popup`'s is on screen."""
+        current = self.current_popup()
+        if current is None or current is popup or not current.revealed:
+            return False
+        if current.state not in LIVE_STATES or self._popups.get(current.key) is not current:
+            return False
+        order = list(self._popups)
+        return order.index(current.key) > order.index(popup.key)
 
     def dispatcher_busy(self) -> bool:
         """The dispatcher is at work: another screen or a dialog is up, a key was pressed
