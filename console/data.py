@@ -71,6 +71,7 @@ from storage.errors import (
     NotFound,
 )
 from storage.filters import Activity, CallFilter, ClientFilter, ClientSort, Page
+from storage.hourly import HourCount, calls_per_hour
 from storage.merge import MergePreview, Side, merge_clients, preview_merge
 from storage.models import (
     Call,
@@ -117,6 +118,7 @@ __all__ = [
     "DomainError",
     "DuplicatePhone",
     "EditConflict",
+    "HourCount",
     "InvalidChange",
     "InvalidPhone",
     "LastPhone",
@@ -407,6 +409,11 @@ class ConsoleData:
     async def desk_stats(self, since: datetime, until: datetime, service_level: int) -> DeskStats:
         async with self._sessions() as session:
             return await desk_stats(session, since, until, service_level)
+
+    async def calls_per_hour(self, bounds: list[datetime]) -> list[HourCount]:
+        """Inbound calls per hour between consecutive `bounds` (the board's chart)."""
+        async with self._sessions() as session:
+            return await calls_per_hour(session, bounds)
 
     async def client_names(self, numbers: list[str]) -> dict[str, str]:
         """The owners' names of those numbers that have one."""

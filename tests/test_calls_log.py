@@ -22,6 +22,7 @@ from storage.calls import (
 )
 from storage.clients import get_or_create_client_for_call
 from storage.filters import CallFilter
+from storage.hourly import calls_per_hour
 from storage.models import Call, Client
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -268,6 +269,30 @@ async def test_desk_stats_of_an_empty_day(sessions: Sessions) -> None:
         stats = await desk_stats(s, DAY0, DAY0 + timedelta(days=1), service_level_seconds=20)
     assert stats.inbound == 0 and stats.service_level_pct is None and stats.operators == ()
     assert stats.queues == ()
+
+
+async def test_inbound_calls_per_hour_of_the_desk_day(sessions: Sessions) -> None:
+    """The board's chart: each inbound call in the hour it started (10:00 and 10:05 in
+    one hour, 11:00 in the next), unanswered ones counted apart; outbound, internal and
+    yesterday's calls are not the desk's inbound traffic today."""
+    await record(sessions, *desk_day())
+    bounds = [DAY0 + timedelta(hours=h) for h in range(25)]
+    async with sessions() as s:
+        hours = await calls_per_hour(s, bounds)
+    assert len(hours) == 24 and hours[10].start == at(10) and hours[10].end == at(11)
+    got = {h.start.hour: (h.inbound, h.unanswered) for h in hours if h.inbound}
+    assert got == {10: (2, 1), 11: (1, 0), 12: (1, 0), 13: (1, 1), 16: (1, 1)}
+
+
+async def test_hours_of_a_half_hour_zone_are_its_own(sessions: Sessions) -> None:
+    """A desk at UTC+5:30 counts 10:05 UTC in its 15:30–16:30 hour: the bounds decide."""
+    await record(sessions, *desk_day())
+    bounds = [at(9, 30) + timedelta(hours=h) for h in range(3)]
+    async with sessions() as s:
+        hours = await calls_per_hour(s, bounds)
+    assert [(h.inbound, h.unanswered) for h in hours] == [(2, 1), (1, 0)]
+    with pytest.raises(ValueError, match="ascend"):
+        await calls_per_hour(s, list(reversed(bounds)))
 
 
 async def test_missed_calls_for_call_back(sessions: Sessions) -> None:

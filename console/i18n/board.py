@@ -20,6 +20,12 @@ CATALOG: Final[Catalog] = {
     "board.waiting.col.client": {"en": "Client", "ru": "Клиент"},
     "board.waiting.col.waiting": {"en": "Waiting", "ru": "Ждёт"},
     "board.ops.title": {"en": "Operators", "ru": "Операторы"},
+    "board.hourly.title": {"en": "Calls per hour:", "ru": "Звонки по часам:"},
+    "board.hourly.summary": {
+        "en": "{total} today, {unanswered} unanswered; busiest {start}–{end}: {count}",
+        "ru": "сегодня {total}, без ответа {unanswered}; больше всего {start}–{end}: {count}",
+    },
+    "board.hourly.none": {"en": "no calls yet today", "ru": "сегодня звонков ещё не было"},
     "board.ops.col.operator": {"en": "Operator", "ru": "Оператор"},
     "board.ops.col.state": {"en": "State", "ru": "Состояние"},
     "board.ops.col.party": {"en": "With", "ru": "С кем"},

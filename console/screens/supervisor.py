@@ -11,7 +11,7 @@ and snapshots freeze it.
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -31,6 +31,7 @@ from console.i18n.bindings import localize_bindings
 from console.messages import CallerKnown, CallInLog, CallsChanged, MembersChanged
 from console.screens.call_picker import PickScreen
 from console.screens.pause_dialog import PauseChoice, PauseDialog
+from console.widgets.board.hourly import HourlyChart, hour_bounds
 from console.widgets.board.model import (
     DeskTotals,
     Listening,
@@ -60,7 +61,7 @@ from console.wording import supervisor_refusal
 from pbx.queue_members import MemberChanged
 
 if TYPE_CHECKING:
-    from console.data import ConsoleData
+    from console.data import ConsoleData, HourCount
     from pbx.supervise import SpyMode
 
 STATS_REFRESH_SECONDS: Final = 60.0
@@ -74,6 +75,7 @@ class BoardStatsLoaded(Message):
     totals: DeskTotals
     operators: dict[str, OperatorFigures]
     queues: dict[str, QueueFigures]
+    hours: list[HourCount] = field(default_factory=list)  # inbound calls per hour
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, BoardStatsLoaded)
@@ -90,6 +92,8 @@ class SupervisorScreen(Screen[None]):
     """Live board of the desk for the supervisor."""
 
     CSS_PATH = "../styles/board.tcss"
+    # Below 40 rows the chart gives its lines to the callers and operators (board.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f5",
@@ -152,6 +156,7 @@ class SupervisorScreen(Screen[None]):
         self.totals = DeskTotals()
         self.figures: dict[str, OperatorFigures] = {}
         self.queue_figures: dict[str, QueueFigures] = {}
+        self.hours: list[HourCount] = []
         self.stats_day: datetime | None = None
         self.stats_loads = 0  # how many times today's figures were read (tests wait on it)
 
@@ -159,6 +164,7 @@ class SupervisorScreen(Screen[None]):
         yield Static(id="board-title")
         yield TotalsPanel(id="board-totals")
         yield QueuePanel(id="board-queues")
+        yield HourlyChart(id="board-hourly")
         with Vertical(id="board-live"):
             with Vertical(id="board-waiting-box"):
                 yield Static(id="board-waiting-title", classes="panel-title")
@@ -284,13 +290,14 @@ class SupervisorScreen(Screen[None]):
         stats = await self._data.desk_stats(
             day, now + timedelta(seconds=1), self._settings.rules.service_level_seconds
         )
+        hours = await self._data.calls_per_hour(hour_bounds(day))
         totals, figures = stats_view(stats)
-        self.post_message(BoardStatsLoaded(day, totals, figures, queue_figures(stats)))
+        self.post_message(BoardStatsLoaded(day, totals, figures, queue_figures(stats), hours))
 
     @on(BoardStatsLoaded)
     def _stats_loaded(self, message: BoardStatsLoaded) -> None:
         self.stats_day, self.totals, self.figures = message.day, message.totals, message.operators
-        self.queue_figures = message.queues
+        self.queue_figures, self.hours = message.queues, message.hours
         self.stats_loads += 1
         self.render_board()
 
@@ -340,6 +347,7 @@ class SupervisorScreen(Screen[None]):
         self.query_one(OperatorPanel).show_operators(
             operators, self.live.operators, self.figures, now, self.queues
         )
+        self.query_one(HourlyChart).show(self.hours, now)
         self.query_one(TotalsPanel).show(
             self.totals, rules.service_level_seconds, rules.service_level_goal
         )
