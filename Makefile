@@ -11,7 +11,7 @@ DEMO_DB := $(DEMO_DIR)/opconsole.db
 DEMO_CONFIG := $(DEMO_DIR)/config.toml
 DEMO_CLIENTS ?= 5000
 
-.PHONY: all venv demo demo-data test test-lowest check lint format typecheck layers pytest bench clean
+.PHONY: all venv demo demo-data test test-lowest check lint format typecheck layers pytest bench browser clean
 
 all: test
 
@@ -68,6 +68,15 @@ layers: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make browser: Debian's chromium for the wallboard's browser test (apt, as root; nothing to do
+## when it is there). Without it that test is skipped, saying why.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "make browser: run as root, or: sudo apt-get install chromium" >&2; exit 1; fi; \
+		apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
 
 ## make test-lowest: the test suite on the lowest allowed versions of the direct dependencies
 test-lowest: $(LOWEST_STAMP)

@@ -145,6 +145,25 @@ class RulesSettings:
 
 
 @dataclass(frozen=True)
+class WallboardSettings:
+    """`opconsole wallboard`'s token: a bind address other than the loopback needs one.
+    `token_env` names an environment variable holding it, read when the wallboard starts
+    (a desk without that variable can still run every other command)."""
+
+    token: Secret | None = None
+    token_env: str = ""
+
+    def resolve_token(self, environ: Mapping[str, str] | None = None) -> Secret | None:
+        """The token, from the file or the named variable; None when neither gives one."""
+        if self.token is not None:
+            return self.token
+        if self.token_env:
+            value = (os.environ if environ is None else environ).get(self.token_env, "")
+            return Secret(value) if value else None
+        return None
+
+
+@dataclass(frozen=True)
 class PauseReason:
     """One reason a supervisor (or an operator) picks when pausing («Обед»); Asterisk keeps
     it as the member's PausedReason, so every console shows the same words."""
@@ -163,6 +182,7 @@ class Settings:
     rules: RulesSettings = field(default_factory=RulesSettings)
     cli: CliSettings = field(default_factory=CliSettings)
     pause_reasons: tuple[PauseReason, ...] = ()
+    wallboard: WallboardSettings = field(default_factory=WallboardSettings)
     source: Path | None = None
 
     def operator(self, extension: str) -> OperatorSettings | None:
@@ -394,6 +414,16 @@ def _cli(where: str, raw: object) -> CliSettings:
     return cli
 
 
+def _wallboard(where: str, raw: object) -> WallboardSettings:
+    s = _Section(where, "wallboard", raw)
+    if "token" in s.data and "token_env" in s.data:
+        raise ConfigError(f"{where}: wallboard: set one of token or token_env, not both")
+    token = s.get("token", str, "the wallboard's token, a non-empty string", "", _nonempty)
+    var = s.get("token_env", str, "the name of an environment variable", "", _nonempty)
+    s.finish()
+    return WallboardSettings(token=Secret(token) if token else None, token_env=var.strip())
+
+
 def _tables(where: str, key: str, raw: object) -> list[object]:
     if raw is None:
         return []
@@ -417,6 +447,7 @@ def parse_settings(
         "rules",
         "cli",
         "pause_reasons",
+        "wallboard",
     ):
         top.used.add(key)
     top.finish()
@@ -457,6 +488,7 @@ def parse_settings(
         rules=_rules(where, data.get("rules", {})),
         cli=_cli(where, data.get("cli", {})),
         pause_reasons=reasons,
+        wallboard=_wallboard(where, data.get("wallboard", {})),
     )
 
 

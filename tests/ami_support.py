@@ -301,3 +301,14 @@ class Tracking:
                 isinstance(i, AmiEvent) and i.name == "TestMarker" and i.get("Marker") == marker
             )
         )
+
+
+def queue_callers(sim: AmiSimulator, numbers: Sequence[str]) -> list[str]:
+    """Callers that join the queue and wait there (the recorded queue call up to its
+    QueueCallerJoin, no phone rung yet); returns their Linkedids."""
+    linkedids = []
+    for number in numbers:
+        steps = sim.call_steps("queue_answered", number=number)
+        joined = next(i for i, s in enumerate(steps) if s.raw.startswith("Event: QueueCallerJoin"))
+        linkedids.append(sim.play(steps[: joined + 1]))
+    return linkedids

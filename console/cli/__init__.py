@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from console.cli import calls, clients, companies, db, pbx, tariffs, ui
+from console.cli import calls, clients, companies, db, pbx, tariffs, ui, wallboard
 from console.cli.common import CommandError
 from console.config import ConfigError, Settings, load_settings
 from console.i18n import set_language
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=ui.run_console)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in (db, clients, calls, tariffs, companies, pbx, ui):
+    for module in (db, clients, calls, tariffs, companies, pbx, ui, wallboard):
         module.register(sub)
     return parser
 

@@ -46,6 +46,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.supervise",
     "console.i18n.places",
     "console.i18n.money",
+    "console.i18n.wallboard",
 ]
 
 NBSP: Final = "\u00a0"
