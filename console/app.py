@@ -31,6 +31,7 @@ from console.click_to_call import describe_target, error_text, reason_text
 from console.commands import ConsoleCommands
 from console.config import Settings
 from console.data import ConsoleData
+from console.followers import Followers
 from console.i18n import set_language, to_local, tr
 from console.i18n.bindings import ConsolePalette, localize_bindings, system_commands
 from console.idle_gc import IdleCollector
@@ -221,7 +222,7 @@ class ConsoleApp(App[None]):
         self._key_stall: Stoppable | None = None
         self.database_ok: bool | None = None
         self.database_status: OutboxStatus | None = None  # the desk's, when it has one
-        self._followers: list[MessagePump] = []
+        self._followers = Followers()
         self._originates: dict[str, str] = {}  # action_id -> who is being called
         self.operator_names = {o.extension: o.name for o in settings.operators}
         self.ringing = RingingCalls(self)
@@ -287,12 +288,10 @@ class ConsoleApp(App[None]):
 
     def follow_desk(self, node: MessagePump) -> None:
         """Post every desk message to `node` from now on (until it is unmounted)."""
-        if node not in self._followers:
-            self._followers.append(node)
+        self._followers.add(node)
 
     def unfollow_desk(self, node: MessagePump) -> None:
-        if node in self._followers:
-            self._followers.remove(node)
+        self._followers.remove(node)
 
     def _dispatcher_screen(self) -> Screen[Any]:
         """The dispatcher's screen, also the base of `CALL_MODE` (see console.ringing)."""
@@ -473,13 +472,7 @@ class ConsoleApp(App[None]):
         )
 
     def _broadcast(self, messages: Iterable[Any]) -> None:
-        batch = list(messages)
-        for node in list(self._followers):
-            if not node.is_attached:
-                self._followers.remove(node)
-                continue
-            for message in batch:
-                node.post_message(message)
+        self._followers.post(messages)
 
     def _announce(self, status: ConnectionStatus) -> None:
         """A lost or never reached link is announced loudly; a connection quietly."""

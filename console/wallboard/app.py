@@ -7,7 +7,7 @@ textual-serve session), never the desk: the console and the recorder run elsewhe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -22,6 +22,7 @@ from console.actors import seat_actor
 from console.config import Settings
 from console.data import ConsoleData
 from console.desk import CallerIdentified, CallLogged, ConnectionStatus, DeskEvent
+from console.followers import Followers
 from console.i18n import set_language, to_local, tr
 from console.i18n.bindings import localize_bindings
 from console.messages import (
@@ -85,7 +86,7 @@ class WallboardApp(App[None], inherit_bindings=False):
         self.desk = desk
         self._clock = clock or (lambda: datetime.now(UTC))
         self._run_desk = run_desk
-        self._followers: list[MessagePump] = []
+        self._followers = Followers()
         # The board reads names and today's figures; it never writes (its engine refuses).
         self.data = ConsoleData(
             sessions,
@@ -102,8 +103,7 @@ class WallboardApp(App[None], inherit_bindings=False):
         return self._clock()
 
     def follow_desk(self, node: MessagePump) -> None:
-        if node not in self._followers:
-            self._followers.append(node)
+        self._followers.add(node)
 
     # --- running ---------------------------------------------------------------------------
 
@@ -121,16 +121,7 @@ class WallboardApp(App[None], inherit_bindings=False):
     @work(group="desk-feed", exclusive=True, exit_on_error=False, description="desk events")
     async def _follow_events(self) -> None:
         async for event in self.desk.listen():
-            self._broadcast(messages_for(event))
-
-    def _broadcast(self, messages: Iterable[Any]) -> None:
-        batch = list(messages)
-        for node in list(self._followers):
-            if not node.is_attached:
-                self._followers.remove(node)
-                continue
-            for message in batch:
-                node.post_message(message)
+            self._followers.post(messages_for(event))
 
 
 def messages_for(event: DeskEvent) -> list[Any]:
