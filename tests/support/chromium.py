@@ -137,6 +137,7 @@ async def open_page(url: str, profile: Path) -> AsyncIterator[Page]:
     """Headless chromium showing `url`, and a DevTools session on its tab."""
     binary = chromium_path()
     assert binary is not None, "chromium is not installed"
+    _forget_port(profile / "DevToolsActivePort")  # a profile used before has an old one
     process = await asyncio.create_subprocess_exec(
         binary,
         *FLAGS,
@@ -173,6 +174,10 @@ async def _devtools_port(path: Path, process: asyncio.subprocess.Process) -> int
             if port is not None:
                 return port
             await asyncio.sleep(0.05)
+
+
+def _forget_port(path: Path) -> None:
+    path.unlink(missing_ok=True)
 
 
 def _written_port(path: Path) -> int | None:
