@@ -21,6 +21,7 @@ from console.demo_config import render_url
 from console.wallboard.app import WallboardApp, WallboardScreen
 from console.wallboard.desk import ReadOnlyDeskError, WatchDesk
 from console.wallboard.server import cookie_value, is_loopback
+from console.widgets.board.panels import OperatorPanel
 from pbx.simulator import AmiSimulator
 from storage.db import create_engine, make_sessionmaker
 from storage.models import Client, Tariff
@@ -160,6 +161,8 @@ async def test_the_board_follows_the_queue_offers_no_key_and_writes_nothing(
                 }
                 for key in ("p", "u", "i", "l", "w", "b", "ctrl+s", "ctrl+p", "ctrl+q", "f1"):
                     await pilot.press(key)
+                await pilot.click(OperatorPanel)
+                await pilot.press("enter", "space")
                 await pilot.pause()
                 assert app.is_running and app.screen is screen and len(app.screen_stack) == 2
                 with pytest.raises(ReadOnlyDeskError):

@@ -1,8 +1,10 @@
 """The board-only app a browser of the wall screen runs: no dispatcher, no card, no keys.
 
-It has no bindings at all (not even Textual's Ctrl+Q or the command palette): a viewer
-can look, scroll and resize, never act. Closing the tab ends this process only (its
-textual-serve session), never the desk: the console and the recorder run elsewhere.
+It has no bindings at all (not even Textual's Ctrl+Q or the command palette), and no key,
+click or paste reaches the board at all, so a key or a clickable row the console's board
+gains later is not offered here either: a viewer can look, scroll and resize, never act.
+Closing the tab ends this process only (its textual-serve session), never the desk: the
+console and the recorder run elsewhere.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.message_pump import MessagePump
@@ -39,6 +41,9 @@ from console.wallboard.desk import WatchDesk
 from console.widgets.footer import ConsoleFooter
 from console.widgets.status_bar import StatusBar
 from pbx.queue_members import MemberChanged
+
+# What a viewer may not send: scrolling and moving the mouse stay (they only look).
+IGNORED_INPUT = (events.Key, events.MouseDown, events.MouseUp, events.Click, events.Paste)
 
 
 class WallboardScreen(SupervisorScreen, inherit_bindings=False):
@@ -96,6 +101,11 @@ class WallboardApp(App[None], inherit_bindings=False):
             now=self.now,
             today=lambda: to_local(self.now()).date(),
         )
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, IGNORED_INPUT) and not getattr(event, "is_forwarded", False):
+            return  # a wall screen is looked at: nothing typed or clicked reaches the board
+        await super().on_event(event)
 
     # --- what the board asks of its host (console.widgets.board.sources.DeskHost) -----------
 
