@@ -7,7 +7,9 @@ tests/test_wallboard_browser.py.
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,32 @@ async def test_the_board_follows_the_queue_offers_no_key_and_writes_nothing(
     # Three new numbers waited: a console would have registered three clients.
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Client)) == 0
+
+
+async def test_boards_past_the_limit_are_turned_away(tmp_path: Path) -> None:
+    """Each board is a process: a page past the limit gets 503, and room again once one
+    closes. (The viewer's command here is a stand-in that stays until told to quit.)"""
+    from aiohttp import WSServerHandshakeError
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from console.wallboard.server import WallboardServer
+
+    server = WallboardServer(
+        "cat >/dev/null", host="127.0.0.1", port=0, token=None, title="t", max_viewers=1
+    )
+    async with TestClient(TestServer(server.make_app())) as client:
+        first = await client.ws_connect("/ws?width=80&height=24")
+        await until_true(lambda: server.viewers == 1)
+        with pytest.raises(WSServerHandshakeError) as refused:
+            await client.ws_connect("/ws?width=80&height=24")
+        assert refused.value.status == 503
+        await first.close()
+        await until_true(lambda: server.viewers == 0)
+        second = await client.ws_connect("/ws?width=80&height=24")
+        await second.close()
+
+
+async def until_true(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(30):
+        while not condition():  # noqa: ASYNC110 - the server's own counter
+            await asyncio.sleep(0.01)

@@ -33,6 +33,10 @@ CATALOG: Final[Catalog] = {
         "en": "the wallboard cannot listen on {host}:{port}: {reason}",
         "ru": "табло не может принимать подключения на {host}:{port}: {reason}",
     },
+    "cli.wallboard.full": {
+        "en": "503: too many boards are open on this wallboard; close one and reload",
+        "ru": "503: на этом табло открыто слишком много страниц; закройте одну и обновите",
+    },
     "cli.wallboard.refused": {
         "en": "403: this wallboard needs its token: open it as /?token=…",
         "ru": "403: для этого табло нужен токен: откройте его как /?token=…",

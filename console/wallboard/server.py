@@ -40,6 +40,9 @@ log = logging.getLogger("opconsole.wallboard")
 
 COOKIE: Final = "opconsole_wallboard"
 LOOPBACK_NAMES: Final = ("localhost",)
+# Each open page is a process of ~80 MB with its own AMI login (docs/performance.md): a
+# room has a few wall screens; past this many at once a new page is turned away (503).
+MAX_VIEWERS: Final = 16
 # How long a board whose session ended (the server restarted, the viewer's process died)
 # waits before it reloads itself: a wall screen has nobody to press «Restart».
 RELOAD_AFTER_MS: Final = 10_000
@@ -66,11 +69,31 @@ class WallboardServer(Server):
     """The board for browsers; `token` None lets every request in (a loopback bind)."""
 
     def __init__(
-        self, command: str, *, host: str, port: int, token: Secret | None, title: str
+        self,
+        command: str,
+        *,
+        host: str,
+        port: int,
+        token: Secret | None,
+        title: str,
+        max_viewers: int = MAX_VIEWERS,
     ) -> None:
         super().__init__(command, host=host, port=port, title=title)
         self._token = token
         self._cookie = cookie_value(token) if token is not None else None
+        self._max_viewers = max_viewers
+        self.viewers = 0  # boards open now
+
+    async def handle_viewer(self, request: web.Request) -> web.StreamResponse:
+        """One browser's board (textual-serve's websocket handler), while there is room."""
+        if self.viewers >= self._max_viewers:
+            log.warning("wallboard: %d boards open; turned one away", self.viewers)
+            return web.Response(status=503, text=tr("cli.wallboard.full") + "\n")
+        self.viewers += 1
+        try:
+            return await self.handle_websocket(request)
+        finally:
+            self.viewers -= 1
 
     def make_app(self) -> web.Application:
         middlewares = [self._guard] if self._token is not None else []
@@ -78,7 +101,7 @@ class WallboardServer(Server):
         app.add_routes(
             [
                 web.get("/", self.handle_page),
-                web.get("/ws", self.handle_websocket),
+                web.get("/ws", self.handle_viewer),
                 web.static("/static", self.statics_path),
             ]
         )
