@@ -50,12 +50,21 @@ from storage.clients import (
     update_client,
     validate_changes,
 )
+from storage.companies import ACCOUNT_ACTION as COMPANY_ACCOUNT
+from storage.companies import MONEY_ACTION as COMPANY_MONEY
 from storage.companies import (
+    CompanyCard,
     CompanyRow,
+    Employee,
+    add_company_operation,
+    company_card,
+    company_operations,
     create_company,
     link_employee,
     list_companies,
+    set_may_order_on_account,
     unlink_employee,
+    update_company,
 )
 from storage.db import StorageError
 from storage.debts import add_debt, mark_debt_paid
@@ -77,6 +86,7 @@ from storage.models import (
     Call,
     ClientKind,
     ClientStatus,
+    CompanyOperationKind,
     DebtReason,
     Disposition,
     OperationKind,
@@ -94,6 +104,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHANGE_KINDS",
+    "COMPANY_ACCOUNT",
+    "COMPANY_MONEY",
     "OTHER_KIND",
     "Activity",
     "Actor",
@@ -109,6 +121,9 @@ __all__ = [
     "ClientRow",
     "ClientSort",
     "ClientStatus",
+    "CompanyCard",
+    "CompanyOperationKind",
+    "CompanyOperationRow",
     "CompanyRow",
     "ConsoleData",
     "DebtAlreadyPaid",
@@ -118,6 +133,7 @@ __all__ = [
     "DomainError",
     "DuplicatePhone",
     "EditConflict",
+    "Employee",
     "HourCount",
     "InvalidChange",
     "InvalidPhone",
@@ -149,6 +165,18 @@ class OperationRow:
 
     id: int
     kind: OperationKind
+    amount: Decimal  # signed: a debit is negative
+    comment: str
+    operator: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyOperationRow:
+    """One movement of a company's account, as its screen lists it."""
+
+    id: int
+    kind: CompanyOperationKind
     amount: Decimal  # signed: a debit is negative
     comment: str
     operator: str
@@ -340,6 +368,57 @@ class ConsoleData:
     async def unlink_company(self, client_id: int) -> None:
         async with self._sessions.begin() as session:
             await unlink_employee(session, client_id, actor=self._seat(), at=self._now())
+
+    async def create_company(self, values: dict[str, str]) -> int:
+        """A new company without employees (any operator's, audited); its id."""
+        async with self._sessions.begin() as session:
+            company = await create_company(session, values, actor=self._seat(), at=self._now())
+            return company.id
+
+    async def company(self, company_id: int) -> CompanyCard:
+        """A company with its employees, their phones and labels; NotFound if it is gone."""
+        async with self._sessions() as session:
+            return await company_card(session, company_id)
+
+    async def company_operations(
+        self, company_id: int, *, limit: int = 50
+    ) -> list[CompanyOperationRow]:
+        """The company's account operations, newest first."""
+        async with self._sessions() as session:
+            found = await company_operations(session, company_id, limit=limit)
+            return [
+                CompanyOperationRow(
+                    o.id, CompanyOperationKind(o.kind), o.amount, o.comment, o.operator, o.at
+                )
+                for o in found
+            ]
+
+    async def update_company(self, company_id: int, values: dict[str, str]) -> None:
+        """Edit the company's record (any operator's, audited; see storage.companies)."""
+        async with self._sessions.begin() as session:
+            await update_company(session, company_id, values, actor=self._seat(), at=self._now())
+
+    async def add_company_operation(
+        self, company_id: int, kind: CompanyOperationKind, amount: Decimal, comment: str
+    ) -> Decimal:
+        """Move the company's money; its balance after. Storage refuses a dispatcher."""
+        async with self._sessions.begin() as session:
+            return await add_company_operation(
+                session,
+                company_id,
+                kind.value,
+                amount,
+                actor=self._seat(),
+                comment=comment,
+                at=self._now(),
+            )
+
+    async def set_company_account(self, client_id: int, allowed: bool) -> None:
+        """Whether the employee may order on the company's account (a supervisor's)."""
+        async with self._sessions.begin() as session:
+            await set_may_order_on_account(
+                session, client_id, allowed, actor=self._seat(), at=self._now()
+            )
 
     async def set_phone_label(self, client_id: int, e164: str, label: str) -> None:
         async with self._sessions.begin() as session:

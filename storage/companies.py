@@ -75,6 +75,8 @@ class Employee:
     name: str
     phone: str | None  # the first phone, E.164
     may_order_on_account: bool
+    # Every phone with its label («жена», «офис»: whose number it is), first added first.
+    phones: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +239,8 @@ async def list_companies(session: AsyncSession) -> list[CompanyRow]:
 
 
 async def company_card(session: AsyncSession, company_id: int) -> CompanyCard:
-    """A company and its employees by name (two statements)."""
+    """A company and its employees by name, with their phones and labels (three
+    statements; a company screen's, never the pop path's)."""
     company = await session.get(Company, company_id, populate_existing=True)
     if company is None:
         raise NotFound("company", company_id)
@@ -255,7 +258,17 @@ async def company_card(session: AsyncSession, company_id: int) -> CompanyCard:
         .order_by(Client.name_key, Client.id)
     )
     rows = (await session.execute(stmt)).all()
-    employees = tuple(Employee(r[0], r[1], r[2], bool(r[3])) for r in rows)
+    phones: dict[int, list[tuple[str, str]]] = {r[0]: [] for r in rows}
+    if phones:
+        stmt_phones = (
+            select(ClientPhone.client_id, ClientPhone.e164, ClientPhone.label)
+            .join(CompanyEmployee, CompanyEmployee.client_id == ClientPhone.client_id)
+            .where(CompanyEmployee.company_id == company_id)
+            .order_by(ClientPhone.id)
+        )
+        for client_id, e164, label in (await session.execute(stmt_phones)).all():
+            phones[client_id].append((e164, label or ""))
+    employees = tuple(Employee(r[0], r[1], r[2], bool(r[3]), tuple(phones[r[0]])) for r in rows)
     return CompanyCard(_row(company, len(employees)), employees)
 
 

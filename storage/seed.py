@@ -24,13 +24,13 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Final, cast
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import seed_data as data
@@ -45,6 +45,7 @@ from storage.models import (
     ClientStatus,
     Company,
     CompanyEmployee,
+    CompanyOperation,
     Debt,
     DebtReason,
     Operator,
@@ -218,20 +219,51 @@ async def seed_database(
     )
 
 
-async def _demo_company(conn: AsyncConnection, now: datetime) -> None:
-    """ООО Ромашка (the demo's corporate client 2) as a company, with Иванова (client 1)
-    its employee who may ride on its account, and her second address: the demo card shows
-    a company line and two addresses."""
+# The demo's companies beyond ООО Ромашка: (name, tax id, contact, contact phone, comment,
+# operations (kind, amount, comment, days ago), employees (whether each may ride on the
+# account; they are the next private persons after Ромашка's)).
+# One in credit, one in debt, one without employees yet, so each state is on screen.
+_DEMO_COMPANIES: Final = (
+    (
+        "АО Северный ветер", "7812345678", "Орлова Ирина", "+78123334455",
+        "Счёт пополняют раз в месяц",
+        (("credit", "20000.00", "платёжное поручение 118", 20),
+         ("debit", "24500.00", "поездки за ноябрь", 3)),
+        (True, False),
+    ),
+    (
+        "ИП Ковалёв", "772512345678", "Ковалёв Андрей", "+79165550011", "",
+        (("credit", "3000.00", "аванс", 1),),
+        (),
+    ),
+)  # fmt: skip
+_ROMASHKA_OPERATIONS: Final = (
+    ("credit", "50000.00", "платёжное поручение 2041", 30),
+    ("debit", "12300.00", "поездки за октябрь", 9),
+    ("correction", "-150.00", "округление по акту сверки", 2),
+)
+_ROMASHKA_STAFF: Final = (True, False)  # beside Иванова, who may
+_DEMO_STAFF: Final = len(_ROMASHKA_STAFF) + sum(len(c[-1]) for c in _DEMO_COMPANIES)
+
+
+async def _add_company(
+    conn: AsyncConnection,
+    now: datetime,
+    fields: dict[str, str],
+    operations: Sequence[tuple[str, str, str, int]],
+    staff: Sequence[tuple[int, bool]],
+) -> int:
+    """One demo company with its operations (its balance their sum) and employees."""
+    balance = sum(
+        (Decimal(amount) * (-1 if kind == "debit" else 1) for kind, amount, _c, _d in operations),
+        Decimal("0.00"),
+    )
     company = (
         await conn.execute(
             insert(Company)
             .values(
-                name="ООО Ромашка",
-                tax_id="7701234567",
-                contact_name="Сидоров Павел",
-                contact_phone=ROMASHKA_PHONE,
-                comment="",
-                balance=Decimal("0.00"),
+                **fields,
+                balance=balance,
                 created_at=now,
                 created_by="demo",
                 updated_at=now,
@@ -240,15 +272,83 @@ async def _demo_company(conn: AsyncConnection, now: datetime) -> None:
             .returning(Company.id)
         )
     ).scalar_one()
-    await conn.execute(
-        insert(CompanyEmployee).values(
-            client_id=1,
-            company_id=company,
-            may_order_on_account=True,
-            linked_at=now,
-            linked_by="demo",
+    if operations:
+        await conn.execute(
+            insert(CompanyOperation),
+            [
+                {
+                    "company_id": company,
+                    "kind": kind,
+                    "amount": Decimal(amount) * (-1 if kind == "debit" else 1),
+                    "comment": comment,
+                    "operator": "demo",
+                    "at": now - timedelta(days=days),
+                }
+                for kind, amount, comment, days in operations
+            ],
         )
+    if staff:
+        await conn.execute(
+            insert(CompanyEmployee),
+            [
+                {
+                    "client_id": cid,
+                    "company_id": company,
+                    "may_order_on_account": allowed,
+                    "linked_at": now,
+                    "linked_by": "demo",
+                }
+                for cid, allowed in staff
+            ],
+        )
+    return company
+
+
+async def _demo_company(conn: AsyncConnection, now: datetime) -> None:
+    """ООО Ромашка (the demo's corporate client 2) as a company, with Иванова (client 1)
+    its employee who may ride on its account, and her second address: the demo card shows
+    a company line and two addresses. With enough clients, Ромашка has more employees and
+    two more companies exist (one in debt, one without employees), each with its account's
+    operations, so the company screen has something to show."""
+    persons = list(
+        (
+            await conn.execute(
+                select(Client.id)
+                .where(Client.id > 2, Client.kind == ClientKind.PERSONAL.value)
+                .order_by(Client.id)
+                .limit(_DEMO_STAFF)
+            )
+        ).scalars()
     )
+    more = len(persons) == _DEMO_STAFF  # else only Иванова, as a small demo always had
+    staff = iter(persons)
+    romashka = [(1, True), *((next(staff), a) for a in (_ROMASHKA_STAFF if more else ()))]
+    await _add_company(
+        conn,
+        now,
+        {
+            "name": "ООО Ромашка",
+            "tax_id": "7701234567",
+            "contact_name": "Сидоров Павел",
+            "contact_phone": ROMASHKA_PHONE,
+            "comment": "",
+        },
+        _ROMASHKA_OPERATIONS if more else (),
+        romashka,
+    )
+    if more:
+        for name, tax_id, contact, phone, comment, operations, allowed in _DEMO_COMPANIES:
+            fields = {"name": name, "tax_id": tax_id, "contact_name": contact,
+                      "contact_phone": phone, "comment": comment}  # fmt: skip
+            await _add_company(conn, now, fields, operations, [(next(staff), a) for a in allowed])
+        first_phones = (
+            select(func.min(ClientPhone.id))
+            .where(ClientPhone.client_id.in_(persons), ClientPhone.label == "")
+            .group_by(ClientPhone.client_id)
+        )
+        await conn.execute(  # whose numbers they are, on the company screen
+            update(ClientPhone).where(ClientPhone.id.in_(first_phones)).values(label="рабочий")
+        )
     await conn.execute(
         insert(ClientAddress).values(
             client_id=1, label="work", city="Москва", street="Новый Арбат", house="21",

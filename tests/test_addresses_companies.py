@@ -297,6 +297,15 @@ async def test_employees_the_card_and_the_company_card(sessions: Sessions) -> No
         ("Петров Пётр", "+79161234568", False),
     ]
     assert shown.company.employees == 2
+    # The company screen says whose each number is.
+    async with sessions.begin() as session:
+        await set_phone_label(session, maria, "+79161234567", "рабочий", actor="Анна")
+    async with sessions() as session:
+        labelled = await company_card(session, company.id)
+    assert [e.phones for e in labelled.employees] == [
+        (("+79161234567", "рабочий"),),
+        (("+79161234568", ""),),
+    ]
     async with sessions.begin() as session:
         assert await unlink_employee(session, petr, actor=DISPATCHER)
         assert not await unlink_employee(session, petr, actor=DISPATCHER)

@@ -21,7 +21,9 @@ from console.i18n import set_timezone
 from console.screens.dispatcher import DispatcherScreen
 from console.widgets.card.dialogs import AddDebtDialog
 from storage.clients import update_client
-from storage.models import Client, Debt
+from storage.companies import create_company, link_employee
+from storage.models import Client, Debt, OperatorRole
+from storage.roles import Actor
 from tests.console_support import (
     DESK_NOW,
     MARIA_PHONES,
@@ -125,6 +127,30 @@ async def export_file(app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk, ids: 
     await keys(pilot, "ctrl+s")
 
 
+async def company(app: ConsoleApp, ids: Seeded) -> None:
+    """Мария works for ООО Ромашка: `o` on her card opens the company's screen."""
+    async with app.sessions.begin() as session:
+        admin = Actor("Вера", OperatorRole.ADMIN)
+        made = await create_company(session, {"name": "ООО Ромашка"}, actor=admin)
+        await link_employee(session, ids.maria, made.id, actor=admin)
+
+
+async def company_money(app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk, ids: Seeded) -> None:
+    await company(app, ids)
+    await pop(app, pilot, desk, MARIA_PHONES[0], ids.maria)
+    await keys(pilot, "o")
+    await until(pilot, lambda: getattr(app.screen, "card", None) is not None, "the company")
+    await keys(pilot, "n")
+
+
+async def company_edit(app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk, ids: Seeded) -> None:
+    await company(app, ids)
+    await pop(app, pilot, desk, MARIA_PHONES[0], ids.maria)
+    await keys(pilot, "o")
+    await until(pilot, lambda: getattr(app.screen, "card", None) is not None, "the company")
+    await keys(pilot, "e")
+
+
 DIALOGS: dict[str, tuple[Opener, str]] = {  # name: (how to open it, its OK/Save button)
     "debt": (debt, "ok"),
     "phone": (phone, "ok"),
@@ -135,6 +161,8 @@ DIALOGS: dict[str, tuple[Opener, str]] = {  # name: (how to open it, its OK/Save
     "confirm": (confirm, "yes"),
     "import": (import_file, "check"),
     "export": (export_file, "start"),
+    "company_money": (company_money, "ok"),
+    "company_edit": (company_edit, "ok"),
 }
 
 

@@ -47,6 +47,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.places",
     "console.i18n.money",
     "console.i18n.wallboard",
+    "console.i18n.companies",
 ]
 
 NBSP: Final = "\u00a0"

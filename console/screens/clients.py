@@ -155,6 +155,14 @@ class ClientsScreen(Screen[None]):
             tooltip="transfer.tip.import",
             id="clients.import",
         ),
+        # Ctrl: the search box (focused on arrival) takes letters; Ctrl+K is its «cut to end».
+        Binding(
+            "ctrl+g",
+            "companies",
+            "clients.key.companies",
+            tooltip="clients.tip.companies",
+            id="clients.companies",
+        ),
     ]
 
     def __init__(
@@ -427,6 +435,19 @@ class ClientsScreen(Screen[None]):
         )
 
     # --- Excel export and import --------------------------------------------------------------
+
+    def action_companies(self) -> None:
+        """The companies list (search by name or tax id), then the chosen one's card."""
+        self._companies()
+
+    @work(group="card-ask", exit_on_error=False, description="companies")
+    async def _companies(self) -> None:
+        from console.screens.companies import CompaniesDialog
+        from console.screens.company import CompanyScreen
+
+        company_id = await self.app.push_screen_wait(CompaniesDialog(self._data))
+        if company_id is not None:
+            await self.app.push_screen_wait(CompanyScreen(self._data, company_id))
 
     def action_export(self) -> None:
         """Export exactly what the search and filters select now (every page of it)."""

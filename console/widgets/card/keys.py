@@ -74,23 +74,6 @@ CARD_BINDINGS: list[BindingType] = [
         tooltip="key.card.mark_paid.tip",
         id="card.mark_paid",
     ),
-    # Kept out of the footer (its keys are the ones used while talking), in the palette.
-    Binding(
-        "w",
-        "card_audit",
-        "key.card.audit",
-        tooltip="key.card.audit.tip",
-        id="card.audit",
-        show=False,
-    ),
-    Binding(
-        "j",
-        "card_merge",
-        "key.card.merge",
-        tooltip="key.card.merge.tip",
-        id="card.merge",
-        show=False,
-    ),
 ]
 # The card's keys that open more about the client (its account, its whole call history):
 # after the screen's own keys, so a narrow footer keeps those that act on the call.
@@ -108,6 +91,21 @@ CARD_MORE_BINDINGS: list[BindingType] = [
         "key.card.calls",
         tooltip="key.card.calls.tip",
         id="card.calls",
+    ),
+    # Last: a narrow footer drops them first (the palette and the keys panel keep them).
+    Binding(
+        "w",
+        "card_audit",
+        "key.card.audit",
+        tooltip="key.card.audit.tip",
+        id="card.audit",
+    ),
+    Binding(
+        "j",
+        "card_merge",
+        "key.card.merge",
+        tooltip="key.card.merge.tip",
+        id="card.merge",
     ),
 ]
 # The card's addresses, company and phone labels: after the screen's own keys (the
@@ -189,7 +187,8 @@ class CardActions(DOMNode):
         return True
 
     def _role_allows(self, action: str, card: ClientCard) -> bool:
-        """What only a supervisor or an admin may do: close a debt, lift a blacklist."""
+        """What only a supervisor or an admin may do: close a debt, lift a blacklist. (A
+        merge stays lit: its key says in words why a dispatcher may not.)"""
         data: ConsoleData | None = getattr(self.app, "data", None)
         if data is None or action not in ("card_mark_paid", "card_blacklist"):
             return True
@@ -245,7 +244,7 @@ class CardActions(DOMNode):
         self._act(places.manage_addresses)
 
     def action_card_company(self) -> None:
-        self._act(places.choose_company)
+        self._act(places.open_company)
 
     def action_card_phone_label(self) -> None:
         self._act(places.label_phone)

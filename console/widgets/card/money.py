@@ -29,6 +29,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from console.data import (
+    CompanyOperationKind,
     DomainError,
     InvalidChange,
     NotAllowed,
@@ -69,7 +70,7 @@ def refusal_text(exc: DomainError) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NewOperation:
-    kind: OperationKind
+    kind: OperationKind | CompanyOperationKind
     amount: Decimal  # as typed: positive, a correction signed
     comment: str
 
@@ -92,10 +93,18 @@ class NewOperationDialog(_Dialog[NewOperation]):
     """
     AUTO_FOCUS = "#amount"  # the kind is a top-up unless changed: the amount comes first
 
+    def __init__(
+        self,
+        title: str,
+        kinds: type[OperationKind] | type[CompanyOperationKind] = OperationKind,
+    ) -> None:
+        super().__init__(title)
+        self._kinds = kinds  # a company's account has no bonus kinds
+
     def fields(self) -> ComposeResult:
         yield Label(tr("money.new.kind"))
         yield Select(
-            [(tr(f"money.kind.{k.value}"), k.value) for k in OperationKind],
+            [(tr(f"money.kind.{k.value}"), k.value) for k in self._kinds],
             value=OperationKind.CREDIT.value,
             allow_blank=False,
             id="kind",
@@ -108,9 +117,9 @@ class NewOperationDialog(_Dialog[NewOperation]):
         yield Input(id="comment", compact=True)
 
     def result(self) -> NewOperation | str:
-        kind = OperationKind(str(self.query_one("#kind", Select).value))
+        kind = self._kinds(str(self.query_one("#kind", Select).value))
         amount = parse_money(self.query_one("#amount", Input).value)
-        if kind is OperationKind.CORRECTION:
+        if kind.value == OperationKind.CORRECTION.value:
             if amount is None or amount == 0:
                 return tr("money.new.bad_correction")
         elif amount is None or amount <= 0:
@@ -275,7 +284,7 @@ class OperationsDialog(ModalScreen[bool]):
         error = self.query_one("#money-error", Static)
         try:
             balance, bonus = await self._data.add_operation(
-                self._card.id, operation.kind, operation.amount, operation.comment
+                self._card.id, OperationKind(operation.kind), operation.amount, operation.comment
             )
         except DomainError as exc:
             text = refusal_text(exc)

@@ -3,8 +3,9 @@ them (`console.widgets.card.actions` style: ask, then name one write).
 
 - `a` — addresses: pick one to count for an order (the most used come first on the card),
   edit or remove, or add a new one (`AddressDialog`).
-- `o` — company: pick an existing one, create one, or leave the company; then whether the
-  client may order on the company's account (storage refuses a dispatcher that, in words).
+- `o` — company: the company's own screen (`console.screens.company`) when the client has
+  one; otherwise pick an existing one or create one, then whether the client may order on
+  the company's account (storage refuses a dispatcher that, in words).
 - `l` — a phone's label: whose number it is («жена», «офис»).
 """
 
@@ -83,7 +84,8 @@ class AddressDialog(_Dialog[dict[str, str]]):
 
 
 class CompanyDialog(_Dialog[dict[str, str]]):
-    """A new company: its name, tax id and contact (the name is required)."""
+    """A company's record: its name, tax id and contact (the name is required); empty for
+    a new one, filled with `values` to edit one."""
 
     DEFAULT_CSS = """
     CompanyDialog #company-grid { grid-size: 2; grid-columns: 18 1fr; grid-rows: 1;
@@ -95,11 +97,15 @@ class CompanyDialog(_Dialog[dict[str, str]]):
 
     FIELDS = ("name", "tax_id", "contact_name", "contact_phone", "comment")
 
+    def __init__(self, title: str, values: dict[str, str] | None = None) -> None:
+        super().__init__(title)
+        self._values = values or {}
+
     def fields(self) -> ComposeResult:
         with Grid(id="company-grid"):
             for name in self.FIELDS:
                 yield Label(tr(f"company.field.{name}"))
-                yield Input(id=f"company-{name}", compact=True)
+                yield Input(self._values.get(name, ""), id=f"company-{name}", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#company-name", Input).focus()
@@ -158,6 +164,24 @@ async def manage_addresses(app: ConsoleApp, card: ClientCard) -> Change | None:
     if edited is None:
         return None
     return Change(lambda data: data.update_address(address.id, edited), tr("address.saved"))
+
+
+async def open_company(app: ConsoleApp, card: ClientCard) -> Change | None:
+    """The client's company screen (its balance, its employees, whether this caller may
+    ride on its account); a client without one chooses or creates one. Once something
+    changed there, the card reloads."""
+    if card.company is None:
+        return await choose_company(app, card)
+    from console.screens.company import CompanyScreen
+
+    screen = CompanyScreen(app.data, card.company.id, client_id=card.id)
+    if not await app.push_screen_wait(screen):
+        return None
+    return Change(_nothing, "")
+
+
+async def _nothing(_data: Any) -> None:
+    """The company screen made its writes itself: only the card is left to reload."""
 
 
 async def choose_company(app: ConsoleApp, card: ClientCard) -> Change | None:

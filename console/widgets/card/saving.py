@@ -228,7 +228,8 @@ class CardSaver:
         except DomainError as exc:
             self._app.notify(explain(exc), severity="error", timeout=8)
             return False
-        self._app.notify(change.done)
+        if change.done:  # (a screen that made its own writes said so already)
+            self._app.notify(change.done)
         return True
 
 
