@@ -27,13 +27,15 @@ from storage.xlsx.headers import (
     AUDIT_COLUMNS,
     CALL_COLUMNS,
     CLIENT_COLUMNS,
+    COMPANY_COLUMNS,
     DEBT_COLUMNS,
     Column,
 )
 
-Sheet = Literal["clients", "calls", "debts", "audit"]
+Sheet = Literal["clients", "companies", "calls", "debts", "audit"]
 SHEET_COLUMNS: Final[dict[Sheet, dict[str, Column]]] = {
     "clients": CLIENT_COLUMNS,
+    "companies": COMPANY_COLUMNS,
     "calls": CALL_COLUMNS,
     "debts": DEBT_COLUMNS,
     "audit": AUDIT_COLUMNS,
@@ -73,6 +75,7 @@ def import_words() -> ImportWords:
             group: {code: _every(f"word.{group}.{code}") for code in codes}
             for group, codes in CODE_GROUPS.items()
         },
+        company_headers={key: _every(f"xlsx.companies.col.{key}") for key in COMPANY_COLUMNS},
     )
 
 

@@ -176,7 +176,12 @@ async def export_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings) as (_engine, sessions):
         try:
             summary = await export_clients(
-                sessions, args.file, flt, words=sheet_words("clients"), progress=progress
+                sessions,
+                args.file,
+                flt,
+                words=sheet_words("clients"),
+                progress=progress,
+                company_words=sheet_words("companies"),
             )
         except ExportFileError as exc:
             raise CommandError(export_error_line(exc)) from None

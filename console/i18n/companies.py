@@ -114,6 +114,11 @@ CATALOG: Catalog = {
         "en": "{name} may no longer ride on the company's account.",
         "ru": "{name}: больше не может ездить за счёт компании.",
     },
+    # what a failed job was doing
+    "worker.companies": {"en": "companies", "ru": "список компаний"},
+    "worker.load_company": {"en": "load company", "ru": "загрузка компании"},
+    "worker.change_company": {"en": "change company", "ru": "изменение компании"},
+    "worker.new_company": {"en": "new company", "ru": "новая компания"},
     # the companies list
     "companies.title": {"en": "Companies", "ru": "Компании"},
     "companies.placeholder": {

@@ -43,6 +43,15 @@ CATALOG: Final[Catalog] = {
     "word.bool.no": {"en": "No", "ru": "Нет"},
     # sheets
     "xlsx.clients.title": {"en": "Clients", "ru": "Клиенты"},
+    # the companies sheet of a client export
+    "xlsx.companies.title": {"en": "Companies", "ru": "Компании"},
+    "xlsx.companies.col.name": {"en": "Company", "ru": "Компания"},
+    "xlsx.companies.col.tax_id": {"en": "Tax id", "ru": "ИНН"},
+    "xlsx.companies.col.contact_name": {"en": "Contact person", "ru": "Контактное лицо"},
+    "xlsx.companies.col.contact_phone": {"en": "Contact phone", "ru": "Телефон для связи"},
+    "xlsx.companies.col.comment": {"en": "Comment", "ru": "Комментарий"},
+    "xlsx.companies.col.balance": {"en": "Account balance", "ru": "Баланс счёта"},
+    "xlsx.companies.col.employees": {"en": "Employees", "ru": "Сотрудников"},
     "xlsx.clients.col.name": {"en": "Client", "ru": "Клиент"},
     "xlsx.clients.col.phones": {"en": "Phones", "ru": "Телефоны"},
     "xlsx.clients.col.phones_national": {
@@ -173,6 +182,14 @@ CATALOG: Final[Catalog] = {
     "xlsx.reason.no_phone": {
         "en": "no phone: a client needs a number to be called and to pop",
         "ru": "нет телефона: клиенту нужен номер, чтобы звонить и узнавать его",
+    },
+    "xlsx.reason.bad_tax_id": {
+        "en": "not a tax id (10 or 12 digits)",
+        "ru": "не ИНН (10 или 12 цифр)",
+    },
+    "xlsx.reason.no_company_name": {
+        "en": "no name: a company needs one",
+        "ru": "нет названия: у компании оно должно быть",
     },
     "xlsx.reason.no_name": {
         "en": "no name: a new client needs one",

@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -68,8 +69,10 @@ def export_kind(
 
 
 def clients_export(data: ConsoleData, flt: ClientFilter) -> ExportKind:
-    """The clients `flt` selects (the client base's search and filters)."""
-    return export_kind("", "clients", data.clients_export(flt), "clients")
+    """The clients `flt` selects (the client base's search and filters), and their
+    companies on a sheet of their own."""
+    export = partial(data.clients_export(flt), company_words=sheet_words("companies"))
+    return export_kind("", "clients", export, "clients")
 
 
 def calls_export(data: ConsoleData, flt: CallFilter) -> ExportKind:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.audit import AuditFilter, AuditRow, count_audit, iter_audit
+from storage.companies import CompanyRow, list_companies
 from storage.filters import CallFilter, ClientFilter
 from storage.phones_fast import national_fast
 from storage.xlsx import sources
@@ -26,6 +27,7 @@ from storage.xlsx.headers import (
     AUDIT_COLUMNS,
     CALL_COLUMNS,
     CLIENT_COLUMNS,
+    COMPANY_COLUMNS,
     DEBT_COLUMNS,
     Column,
 )
@@ -35,6 +37,8 @@ from storage.xlsx.writer import SheetWriter
 
 Progress = Callable[[int, int | None], None]
 R = TypeVar("R")
+# A sheet after the first: its title, columns, headers and rows.
+MoreSheet = tuple[str, Sequence[Column], Sequence[str], Sequence[Sequence[Any]]]
 
 BATCH_SIZE = 2000
 
@@ -137,8 +141,10 @@ async def _stream(
     total: int | None,
     progress: Progress | None,
     cancel: asyncio.Event | None,
+    more: Callable[[], Awaitable[list[MoreSheet]]] | None = None,
 ) -> ExportSummary:
-    """Fetch the next batch while the previous one is being written."""
+    """Fetch the next batch while the previous one is being written; then the sheets
+    `more` gives (read once the rows are all written) after the first."""
     started = time.perf_counter()
     headers = [words.headers[col.key] for col in columns]
     opening = asyncio.ensure_future(
@@ -175,6 +181,8 @@ async def _stream(
         if cancel is not None and cancel.is_set():
             await asyncio.to_thread(writer.abort)
             return ExportSummary(path, writer.rows, True, time.perf_counter() - started)
+        for sheet in await more() if more is not None else []:
+            writer.add_sheet(*sheet)
         await asyncio.to_thread(writer.finish)
     except BaseException:
         if pending is not None:
@@ -198,21 +206,58 @@ async def export_clients(
     cancel: asyncio.Event | None = None,
     tz: tzinfo | None = None,
     batch_size: int = BATCH_SIZE,
+    company_words: SheetWords | None = None,
 ) -> ExportSummary:
-    """The clients `flt` selects, one row each. `tz`: wall-clock zone for times (local)."""
+    """The clients `flt` selects, one row each. `tz`: wall-clock zone for times (local).
+
+    With `company_words`, a second sheet lists the companies those clients work for
+    (every company when `flt` selects the whole base, those without employees too) with
+    their record, their account's balance and how many employees each has: a company's
+    money is not any one client's, so it is not a column of the client sheet."""
     target = Path(path)
+    employers: set[str] = set()
+
+    def cells(row: sources.ClientRow) -> tuple[Any, ...]:
+        if row.company:
+            employers.add(row.company)
+        return _client_cells(row, words, tz)
+
     async with session_factory() as session:
         total = await sources.count_clients(session, flt)
+
+        async def companies() -> list[MoreSheet]:
+            assert company_words is not None
+            everyone = flt == ClientFilter()
+            rows = [c for c in await list_companies(session) if everyone or c.name in employers]
+            headers = [company_words.headers[key] for key in COMPANY_COLUMNS]
+            return [
+                (company_words.title, list(COMPANY_COLUMNS.values()), headers,
+                 [_company_cells(c) for c in rows])
+            ]  # fmt: skip
+
         return await _stream(
             target,
             list(CLIENT_COLUMNS.values()),
             words,
             sources.iter_client_rows(session, flt, batch_size),
-            lambda row: _client_cells(row, words, tz),
+            cells,
             total,
             progress,
             cancel,
+            companies if company_words is not None else None,
         )
+
+
+def _company_cells(row: CompanyRow) -> tuple[Any, ...]:
+    return (
+        row.name,
+        row.tax_id,
+        row.contact_name,
+        row.contact_phone,
+        row.comment,
+        row.balance,
+        row.employees,
+    )
 
 
 async def export_calls(

@@ -104,6 +104,29 @@ ADDRESS_PARTS: Final = (
 )
 ADDRESS_SEPARATOR: Final = " | "
 
+# The companies sheet of a client export, after the clients: each company the exported
+# clients work for (every company, for the whole base) with its account's balance. The
+# employees' count is for people; an import reads it as derived, never typed in.
+COMPANY_COLUMNS: Final = _columns(
+    Column("name", 30),
+    Column("tax_id", 14),
+    Column("contact_name", 22),
+    Column("contact_phone", 18),
+    Column("comment", 30),
+    Column("balance", 14, Fmt.MONEY),
+    Column("employees", 11, Fmt.INT),
+)
+# Names other programs and people give the company columns (normalised form).
+COMPANY_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
+    "name": ("название", "наименование", "компания", "организация", "company", "name"),
+    "tax_id": ("инн", "inn", "tax id"),
+    "contact_name": ("контактное лицо", "контакт", "contact"),
+    "contact_phone": ("телефон контакта", "телефон для связи", "contact phone"),
+    "comment": ("комментарий", "примечание", "comment"),
+    "balance": ("баланс", "счет", "счет компании", "balance"),
+    "employees": ("сотрудники", "сотрудников", "employees"),
+}
+
 CALL_COLUMNS: Final = _columns(
     Column("started_at", 17, Fmt.DATETIME),
     Column("direction", 12),
@@ -234,12 +257,15 @@ def normalize_header(text: object) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
-def header_index(own: Mapping[str, Collection[str]]) -> dict[str, str]:
+def header_index(
+    own: Mapping[str, Collection[str]],
+    synonyms_of: Mapping[str, Collection[str]] = _SYNONYMS,
+) -> dict[str, str]:
     """Normalised header -> client field: the names other programs use, and `own`, the
     headers this project's exports write (client column key -> every spelling), so a file
-    it wrote always reads back."""
+    it wrote always reads back. (`synonyms_of`: another sheet's, the companies'.)"""
     index: dict[str, str] = {}
-    for key, synonyms in _SYNONYMS.items():
+    for key, synonyms in synonyms_of.items():
         for name in synonyms:
             index[normalize_header(name)] = key
     for key, names in own.items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +41,12 @@ from storage.roles import IMPORT_CLIENTS, Actor, require_role
 from storage.search import bulk_index
 from storage.tariffs import add_tariff
 from storage.types import utcnow
+from storage.xlsx.company_sheet import (
+    ParsedCompany,
+    apply_companies,
+    find_company_rows,
+    parse_companies,
+)
 from storage.xlsx.extras import apply_extras
 from storage.xlsx.labels import ImportWords, Spellings
 from storage.xlsx.reader import SheetReader
@@ -108,8 +114,11 @@ async def _read_file(
     region: str,
     tz: tzinfo | None,
     progress: Progress | None,
+    company_headers: Mapping[str, Sequence[str]],
+    companies: list[ParsedCompany],
 ) -> dict[int, str]:
-    """Check every row into `spill`; returns the stand-in ids of unknown tariffs."""
+    """Check every row into `spill` (and a companies sheet's into `companies`); returns
+    the stand-in ids of unknown tariffs."""
     reader = await asyncio.to_thread(SheetReader, path, spellings)
     try:
         report.ignored_columns = list(reader.layout.ignored)
@@ -119,9 +128,20 @@ async def _read_file(
         while await asyncio.to_thread(_parse_chunk, rows, parser, spill, PARSE_CHUNK):
             if progress is not None:
                 progress(report.rows, 2 * estimate if estimate else None)
+        if company_headers:
+            companies.extend(
+                await asyncio.to_thread(_company_sheet, reader, company_headers, report)
+            )
     finally:
         reader.close()
     return parser.unknown_tariffs
+
+
+def _company_sheet(
+    reader: SheetReader, own: Mapping[str, Sequence[str]], report: ImportReport
+) -> list[ParsedCompany]:
+    found = find_company_rows(reader.other_sheets(), own)
+    return [] if found is None else parse_companies(*found, report)
 
 
 def _rows(spill: Spill, tariffs: dict[int, int]) -> Iterator[list[ParsedClient]]:
@@ -190,6 +210,7 @@ async def import_clients(
     report = ImportReport(path=target, dry_run=dry_run, create_tariffs=create_tariffs)
     async with translate_errors(), session_factory() as session:
         tariffs = dict((await session.execute(select(Tariff.name, Tariff.id))).all())
+    companies: list[ParsedCompany] = []
     with Spill() as valid, Spill() as updates:
         stand_ins = await _read_file(
             target,
@@ -200,6 +221,8 @@ async def import_clients(
             region=region,
             tz=tz,
             progress=progress,
+            company_headers={k: tuple(v) for k, v in words.company_headers.items()},
+            companies=companies,
         )
         total = 2 * report.rows
         done = [report.rows]
@@ -239,6 +262,9 @@ async def import_clients(
                 return report
             assert writer is not None
             await _update(writer.conn, updates, actor_name, writer.now, advance)
+            await apply_companies(
+                session, companies, actor=who, at=writer.now, update_existing=update_existing
+            )
             await apply_extras(session, valid, row_ids, who, writer.now)
     report.committed = True
     if progress is not None:

@@ -11,7 +11,7 @@ The console builds both from its catalog (`console/xlsx_words.py`).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from storage.filters import Activity
@@ -83,6 +83,8 @@ class ImportWords:
 
     headers: Mapping[str, Collection[str]]  # client column key -> its headers
     words: Mapping[str, Mapping[str, Collection[str]]]  # group -> code -> its words
+    # The companies sheet's headers (company column key -> its headers), if any.
+    company_headers: Mapping[str, Collection[str]] = field(default_factory=dict)
 
 
 class Spellings:

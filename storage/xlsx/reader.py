@@ -170,6 +170,12 @@ class SheetReader:
         except _BROKEN as exc:
             raise ImportFileError("corrupt", self.path, _short(exc)) from None
 
+    def other_sheets(self) -> Iterator[tuple[str, Iterator[tuple[int, tuple[Any, ...]]]]]:
+        """(title, rows) of every sheet but the clients' (a client export's companies)."""
+        for ws in self._wb.worksheets:
+            if ws is not self._ws and hasattr(ws, "iter_rows"):
+                yield ws.title, _sheet_rows(ws)
+
     def close(self) -> None:
         self._wb.close()
 

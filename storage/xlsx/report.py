@@ -33,6 +33,8 @@ RowErrorCode: TypeAlias = Literal[
     "bad_address",
     "no_phone",
     "no_name",
+    "bad_tax_id",
+    "no_company_name",
 ]
 # Why a whole file cannot be imported.
 FileErrorCode: TypeAlias = Literal[

@@ -108,17 +108,20 @@ class SheetWriter:
         if self._fast is not None:
             self._fast.start()
         self.rows = 0
+        self._more: list[tuple[str, list[Column], list[str], list[list[Any]]]] = []
 
-    def _header_cell(self, text: str) -> Any:
-        cell = WriteOnlyCell(self._ws, value=text)
+    def _header_cell(self, text: str, ws: Any = None) -> Any:
+        cell = WriteOnlyCell(ws or self._ws, value=text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         return cell
 
-    def _public_row(self, values: Sequence[Any]) -> list[Any]:
+    def _public_row(
+        self, values: Sequence[Any], styles: Sequence[Styler | None] | None = None, ws: Any = None
+    ) -> list[Any]:
         """One row for openpyxl's public `append` (None and "" leave a cell empty)."""
         row: list[Any] = []
-        for value, style in zip(values, self._styles, strict=True):
+        for value, style in zip(values, styles or self._styles, strict=True):
             if value is None or value == "":
                 row.append(None)
                 continue
@@ -128,7 +131,7 @@ class SheetWriter:
             if style is None and not (text and value.startswith("=")):
                 row.append(value)
                 continue
-            cell = WriteOnlyCell(self._ws, value=value)
+            cell = WriteOnlyCell(ws or self._ws, value=value)
             if text:
                 cell.data_type = "s"  # text, even if it reads "=1+1"
             if style is not None:
@@ -146,12 +149,35 @@ class SheetWriter:
         except OSError as exc:
             raise ExportFileError(self.path, exc) from None
 
+    def add_sheet(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """A second, small sheet (a client export's companies), written at `finish`
+        after the first one is complete, through openpyxl's public API."""
+        self._more.append((title, list(columns), list(headers), [list(r) for r in rows]))
+
+    def _write_more(self) -> None:
+        for title, columns, headers, rows in self._more:
+            ws = self._wb.create_sheet(title)
+            ws.freeze_panes = "A2"
+            for index, col in enumerate(columns, 1):
+                ws.column_dimensions[get_column_letter(index)].width = col.width
+            ws.append([self._header_cell(text, ws) for text in headers])
+            styles = [_column_style(col) for col in columns]
+            for row in rows:
+                ws.append(self._public_row(row, styles, ws))
+
     def finish(self) -> None:
         """Zip the workbook into the temporary file and rename it over the target."""
         try:
             self._ws.close()  # the sheet's XML part is complete now, not yet zipped
             if self._fast is not None:
                 self._fast.set_dimension(self.rows + 1)
+            self._write_more()
             self._wb.save(self._tmp)
             os.replace(self._tmp, self.path)
         except OSError as exc:
