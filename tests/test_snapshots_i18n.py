@@ -33,8 +33,8 @@ from console.screens.clients import ClientsScreen
 from console.screens.dispatcher import DispatcherScreen
 from pbx.call_events import LiveCall
 from storage.clients import update_client
-from storage.companies import create_company
-from storage.models import Client
+from storage.companies import add_company_operation, create_company, link_employee
+from storage.models import Client, OperatorRole
 from storage.roles import Actor
 from tests.console_support import (
     DESK_NOW,
@@ -302,6 +302,56 @@ async def company_new(pilot: Pilot[None], shot: Shot) -> None:
     await shown(pilot, "CompanyDialog")
 
 
+async def company_screen(pilot: Pilot[None], shot: Shot) -> None:
+    """ООО Ромашка from Мария's card (`o`): she may ride on its account, Петров may not;
+    one top-up on its account."""
+    app = pilot.app
+    assert isinstance(app, ConsoleApp)
+    senior = Actor("Вера (103)", OperatorRole.SUPERVISOR)
+    async with app.sessions.begin() as session:
+        values = {
+            "name": "ООО Ромашка",
+            "tax_id": "7701234567",
+            "contact_name": "Сидоров Павел",
+            "contact_phone": "+74951112233",
+        }
+        made = await create_company(session, values, actor=senior, at=NOW)
+        ids = shot.ids
+        await link_employee(
+            session, ids.maria, made.id, actor=senior, may_order_on_account=True, at=NOW
+        )
+        await link_employee(session, ids.petrov, made.id, actor=senior, at=NOW)
+        await add_company_operation(
+            session, made.id, "credit", "15000", actor=senior, comment="платёж 2041", at=NOW
+        )
+    await maria(pilot, shot)
+    await pilot.press("o")
+    await shown(pilot, "CompanyScreen")
+    await until(pilot, lambda: getattr(pilot.app.screen, "card", None) is not None, "loaded")
+
+
+async def companies_list(pilot: Pilot[None], shot: Shot) -> None:
+    """The client base's companies (Ctrl+G), one in debt."""
+    app = pilot.app
+    assert isinstance(app, ConsoleApp)
+    senior = Actor("Вера (103)", OperatorRole.SUPERVISOR)
+    async with app.sessions.begin() as session:
+        for name, tax_id, money in (
+            ("ООО Ромашка", "7701234567", "15000"),
+            ("АО Вектор", "7812345678", "-4500"),
+        ):
+            made = await create_company(
+                session, {"name": name, "tax_id": tax_id}, actor=senior, at=NOW
+            )
+            await add_company_operation(
+                session, made.id, "correction", money, actor=senior, at=NOW
+            )  # fmt: skip
+    await pilot.press("f2")
+    await shown(pilot, "ClientsScreen")
+    await modal(pilot, "ctrl+g")
+    await until(pilot, lambda: bool(getattr(pilot.app.screen, "rows", None)), "the list")
+
+
 async def phone_label(pilot: Pilot[None], shot: Shot) -> None:
     await maria(pilot, shot)
     await modal(pilot, "l")
@@ -366,6 +416,8 @@ PLACE_DIALOGS: dict[str, Scenario] = {
     "company": company,
     "company_new": company_new,
     "phone_label": phone_label,
+    "company_screen": company_screen,
+    "companies_list": companies_list,
 }
 
 
