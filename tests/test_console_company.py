@@ -29,7 +29,6 @@ from console.screens.company import CompanyScreen
 from console.screens.dispatcher import DispatcherScreen
 from console.widgets.card.money import NewOperationDialog
 from console.widgets.card.places import CompanyDialog
-from console.widgets.card.popup import CallPopup
 from console.widgets.card.view import CardDetails
 from console.widgets.columns import FittedTable
 from storage.clients import set_phone_label
@@ -44,11 +43,11 @@ from tests.console_support import (
     Notes,
     Seeded,
     make_app,
-    ring,
     seed_desk,
     settle,
     until,
 )
+from tests.test_console_money import pop
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -90,17 +89,6 @@ async def romashka(sessions: Sessions, ids: Seeded, *, balance: str = "-1200") -
             s, company.id, "correction", balance, actor=SENIOR, comment="акт сверки", at=NOW
         )
         return company.id
-
-
-async def pop(app: ConsoleApp, pilot: Any, desk: FakeDesk, number: str) -> CallPopup:
-    desk.emit(ring(number, linkedid="1700000000.1"))
-    screen = app.screen
-    assert isinstance(screen, DispatcherScreen)
-    await until(pilot, lambda: "main/1700000000.1" in screen.popups, "the popup")
-    popup = screen.popups["main/1700000000.1"]
-    await until(pilot, lambda: popup.panel.card is not None, "the card")
-    await settle(app, pilot)
-    return popup
 
 
 async def open_company(app: ConsoleApp, pilot: Any) -> CompanyScreen:

@@ -135,20 +135,17 @@ async def company(app: ConsoleApp, ids: Seeded) -> None:
         await link_employee(session, ids.maria, made.id, actor=admin)
 
 
-async def company_money(app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk, ids: Seeded) -> None:
-    await company(app, ids)
-    await pop(app, pilot, desk, MARIA_PHONES[0], ids.maria)
-    await keys(pilot, "o")
-    await until(pilot, lambda: getattr(app.screen, "card", None) is not None, "the company")
-    await keys(pilot, "n")
+def on_the_company_screen(key: str) -> Opener:
+    """Мария's company opened from her card (`o`), then `key` there."""
 
+    async def opener(app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk, ids: Seeded) -> None:
+        await company(app, ids)
+        await pop(app, pilot, desk, MARIA_PHONES[0], ids.maria)
+        await keys(pilot, "o")
+        await until(pilot, lambda: getattr(app.screen, "card", None) is not None, "the company")
+        await keys(pilot, key)
 
-async def company_edit(app: ConsoleApp, pilot: Pilot[None], desk: FakeDesk, ids: Seeded) -> None:
-    await company(app, ids)
-    await pop(app, pilot, desk, MARIA_PHONES[0], ids.maria)
-    await keys(pilot, "o")
-    await until(pilot, lambda: getattr(app.screen, "card", None) is not None, "the company")
-    await keys(pilot, "e")
+    return opener
 
 
 DIALOGS: dict[str, tuple[Opener, str]] = {  # name: (how to open it, its OK/Save button)
@@ -161,8 +158,8 @@ DIALOGS: dict[str, tuple[Opener, str]] = {  # name: (how to open it, its OK/Save
     "confirm": (confirm, "yes"),
     "import": (import_file, "check"),
     "export": (export_file, "start"),
-    "company_money": (company_money, "ok"),
-    "company_edit": (company_edit, "ok"),
+    "company_money": (on_the_company_screen("n"), "ok"),  # a money operation
+    "company_edit": (on_the_company_screen("e"), "ok"),  # the record
 }
 
 
