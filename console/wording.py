@@ -242,10 +242,11 @@ def address_line(address: Address) -> str:
 
 
 def company_line(company: CardCompany) -> str:
-    """«ООО Ромашка · может ездить за счёт компании (счёт 1 200,00 ₽)»."""
+    """«ООО Ромашка · может ездить за счёт компании (счёт 1 200,00 ₽)»; an account below
+    zero says so (the dispatcher decides on the line whether to send the car)."""
     account = "company.account.may" if company.may_order_on_account else "company.account.not"
     return tr(
-        "card.company",
+        "card.company.negative" if company.balance < 0 else "card.company",
         company=company.name,
         account=tr(account),
         balance=fmt_money(company.balance),

@@ -114,7 +114,12 @@ async def test_the_company_opens_from_an_employees_card_with_what_the_dispatcher
     desk = FakeDesk()
     app = make_app(sessions, desk)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pop(app, pilot, desk, PETROV_PHONE)
+        popup = await pop(app, pilot, desk, PETROV_PHONE)
+        # On the card already, while talking: whose account, may he, and that it is in debt.
+        assert (
+            f"Company: ООО Ромашка · may not ride on the company's account"
+            f" (account RUB{NBSP}-1,200.00, IN DEBT)"
+        ) in shown(popup.panel.query_one(CardDetails))
         screen = await open_company(app, pilot)
         assert shown(screen.query_one("#company-head")).splitlines() == [
             "ООО Ромашка · tax id 7701234567",

@@ -15,6 +15,10 @@ CATALOG: Catalog = {
         "en": "Company account: {balance} — IN DEBT",
         "ru": "Счёт компании: {balance} — В МИНУСЕ",
     },
+    "card.company.negative": {
+        "en": "Company: {company} · {account} (account {balance}, IN DEBT)",
+        "ru": "Компания: {company} · {account} (счёт {balance}, В МИНУСЕ)",
+    },
     "company.caller": {"en": "{name}: {account}", "ru": "{name}: {account}"},
     "company.caller.gone": {
         "en": "{name} does not work for this company",
