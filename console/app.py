@@ -35,6 +35,7 @@ from console.followers import Followers
 from console.i18n import set_language, to_local, tr
 from console.i18n.bindings import ConsolePalette, localize_bindings, system_commands
 from console.idle_gc import IdleCollector
+from console.key_layout import latin_twin
 from console.keyboard import STALL_SECONDS, Keyboard, KeyHandled
 from console.messages import (
     CallerKnown,
@@ -357,6 +358,7 @@ class ConsoleApp(App[None]):
             if self.keyboard.fenced(key, self.focused, self.screen):
                 key = self.keyboard.done()  # typed before that form was on screen: not its
                 continue
+            key = latin_twin(key, self.focused, self.screen) or key  # «ц» on a Russian layout
             target = self.focused or self.screen  # where Textual forwards it
             await super().on_event(key)
             if key.is_forwarded and target.post_message(KeyHandled(self.keyboard.sent())):

@@ -312,3 +312,22 @@ async def test_call_key_starts_click_to_call(sessions: async_sessionmaker[AsyncS
         await pilot.press("down", "c")
         await until(pilot, lambda: bool(desk.originated))
         assert desk.originated == [("+79031112233", "Петров Пётр")]
+
+
+async def test_a_name_typed_over_the_list_searches_and_never_calls(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """With the list focused, «сидорова» on the Russian layout starts with «с» — `c`, the
+    call key, where that key sits on a Latin keyboard: it goes to the search box, and the
+    selected client is not called."""
+    ids = await seed(sessions)
+    desk = IdleDesk()
+    app = make_app(sessions, desk=desk)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_clients(app, pilot)
+        await pilot.press("down")  # the list has the focus
+        await pilot.press(*"сидорова")
+        await clients_page_ready(pilot, screen)
+        assert screen.query_state.filter.search == "сидорова"
+        assert shown_ids(screen) == [ids["sidorova"]]
+        assert desk.originated == []

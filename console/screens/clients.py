@@ -24,6 +24,7 @@ from console.config import Settings
 from console.data import ClientFilter, ClientRow, ClientSort, Page
 from console.i18n import fmt_number, tr
 from console.i18n.bindings import localize_bindings
+from console.key_layout import LettersSearch, is_russian_letter
 from console.widgets.board.sources import DeskHost
 from console.widgets.clients.filter_bar import ClientFilterBar
 from console.widgets.clients.table import COLUMN_BY_KEY, SORTABLE, ClientTable
@@ -69,7 +70,7 @@ class ClientChoicesLoaded(Message):
     tariffs: list[tuple[int, str]]
 
 
-class ClientsScreen(Screen[None]):
+class ClientsScreen(LettersSearch, Screen[None]):
     """The client base table with its search box, filters and page line."""
 
     CSS_PATH = "../styles/clients.tcss"
@@ -329,10 +330,14 @@ class ClientsScreen(Screen[None]):
         self.table.focus()
 
     def on_key(self, event: events.Key) -> None:
-        """Down from the search box goes to the results, as in every search field."""
+        """Down from the search box goes to the results, as in every search field; a
+        Russian letter typed over the results goes to the search box."""
         if event.key == "down" and isinstance(self.focused, Input) and self.table.row_count:
             event.stop()
             self.table.focus()
+        elif is_russian_letter(event.character) and self.focused is self.table:
+            event.stop()  # a name typed over the list searches for it (console.key_layout)
+            self.query_one(ClientFilterBar).type_in_search(event.character or "")
 
     # --- sort ---------------------------------------------------------------------------------
 

@@ -142,6 +142,21 @@ class ClientFilterBar(Vertical):
     def focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def type_in_search(self, text: str) -> None:
+        """A new search starting with `text`, typed over the list: the search box takes the
+        keys from then on, its cursor after `text` (not selecting it, as a focus would)."""
+        search = self.query_one("#search", Input)
+        selects = search.select_on_focus
+        search.select_on_focus = False
+        search.value = text
+        search.cursor_position = len(text)
+        search.focus()  # Textual moves the focus in a callback of the app's queue, so
+
+        def restore() -> None:  # put back after that callback and the Focus it posts
+            search.call_later(setattr, search, "select_on_focus", selects)
+
+        self.app.call_later(restore)
+
     def focus_filters(self) -> None:
         self.query_one("#city", Select).focus()
 
