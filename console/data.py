@@ -35,7 +35,8 @@ from storage.audit import (
     audit_actors,
     list_audit,
 )
-from storage.calls import DeskStats, MissedCall, desk_stats, list_calls, missed_calls
+from storage.call_backs import MissedNumber, missed_numbers
+from storage.calls import DeskStats, desk_stats, list_calls
 from storage.cards import CardCompany, ClientCard, load_card_by_phone, load_client_card
 from storage.client_list import ClientRow, active_tariffs, cities_in_use, list_clients
 from storage.clients import (
@@ -139,7 +140,7 @@ __all__ = [
     "InvalidPhone",
     "LastPhone",
     "MergePreview",
-    "MissedCall",
+    "MissedNumber",
     "NotAllowed",
     "NotFound",
     "OperationFilter",
@@ -481,9 +482,11 @@ class ConsoleData:
         async with self._sessions() as session:
             return await list_calls(session, flt, page, page_size)
 
-    async def missed_calls(self, since: datetime) -> list[MissedCall]:
+    async def missed_numbers(self, since: datetime) -> list[MissedNumber]:
+        """Numbers missed since `since` (the desk's day), one line each, the unreturned
+        first: the board's and History's missed list (`storage.call_backs`)."""
         async with self._sessions() as session:
-            return list(await missed_calls(session, since))
+            return await missed_numbers(session, since)
 
     async def desk_stats(self, since: datetime, until: datetime, service_level: int) -> DeskStats:
         async with self._sessions() as session:

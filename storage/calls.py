@@ -12,7 +12,7 @@ Nothing here commits; the caller owns the unit of work.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Final, cast
 
@@ -432,72 +432,3 @@ async def _rung_counts(
         per_call.c.extension
     )
     return list(await session.execute(stmt))
-
-
-@dataclass(frozen=True, slots=True)
-class MissedCall:
-    """A number waiting to be called back: its latest unanswered call and how many."""
-
-    number: str
-    number_raw: str
-    name: str | None
-    client_id: int | None
-    client_name: str | None
-    last_at: datetime
-    attempts: int
-    disposition: str
-    queue: str | None
-    wait_s: float
-    server: str
-    linkedid: str
-
-
-async def missed_calls(
-    session: AsyncSession, since: datetime, *, limit: int = 500
-) -> list[MissedCall]:
-    """Missed and abandoned inbound calls since `since`, one entry per number, newest first;
-    a number drops off once a later call with it (theirs or our call-back) was answered.
-    Withheld numbers cannot be called back and are left out."""
-    later = CALLS.alias("later")
-    handled = (
-        select(later.c.id)
-        .where(
-            later.c.number == CALLS.c.number,
-            later.c.disposition == Disposition.ANSWERED,
-            later.c.started_at > CALLS.c.started_at,
-        )
-        .exists()
-    )
-    stmt = (
-        select(CALLS, CLIENTS.c.name.label("client_name"))
-        .select_from(CALLS.outerjoin(CLIENTS, CLIENTS.c.id == CALLS.c.client_id))
-        .where(
-            CALLS.c.direction == CallDirection.INBOUND,
-            CALLS.c.disposition.in_((Disposition.MISSED, Disposition.ABANDONED)),
-            CALLS.c.started_at >= since,
-            CALLS.c.number.is_not(None),
-            not_(handled),
-        )
-        .order_by(CALLS.c.started_at.desc(), CALLS.c.id.desc())
-    )
-    latest: dict[str, MissedCall] = {}
-    attempts: dict[str, int] = {}
-    for row in (await session.execute(stmt)).mappings():
-        number = row["number"]
-        attempts[number] = attempts.get(number, 0) + 1
-        if number not in latest:
-            latest[number] = MissedCall(
-                number=number,
-                number_raw=row["number_raw"],
-                name=row["name"],
-                client_id=row["client_id"],
-                client_name=row["client_name"],
-                last_at=row["started_at"],
-                attempts=0,
-                disposition=row["disposition"],
-                queue=row["queue"],
-                wait_s=float(row["wait_s"]),
-                server=row["server"],
-                linkedid=row["linkedid"],
-            )
-    return [replace(m, attempts=attempts[m.number]) for m in latest.values()][:limit]

@@ -442,3 +442,45 @@ class CompanyOperation(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     operator: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CallBackOutcome(StrEnum):
+    """How a call-back attempt ended; none yet while it is being dialled (or never told)."""
+
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    FAILED = "failed"
+
+
+class CallBack(Base):
+    """One attempt to call back a number that called and was missed: who dialled it, when,
+    from which click-to-call (server + ActionID, so a replayed journal entry writes it
+    once), which missed call it answered, and how it ended. Whether the number counts as
+    returned is not stored here: a later answered call with it decides
+    (`storage.call_backs`)."""
+
+    __tablename__ = "call_backs"
+    __table_args__ = (
+        UniqueConstraint("server", "action_id", name="uq_call_backs_server_action_id"),
+        CheckConstraint(f"outcome IN ({_values(CallBackOutcome)})", name="outcome"),
+        Index("ix_call_backs_number_started", "number", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server: Mapped[str] = mapped_column(String(100))
+    action_id: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(20))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), default=None
+    )
+    missed_call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calls.id", ondelete="SET NULL"), default=None
+    )
+    extension: Mapped[str] = mapped_column(String(100))
+    operator: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    outcome: Mapped[str | None] = mapped_column(String(16), default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    linkedid: Mapped[str | None] = mapped_column(String(100), default=None)
+    reason: Mapped[str | None] = mapped_column(String(200), default=None)

@@ -17,7 +17,6 @@ from storage.calls import (
     desk_stats,
     iter_calls,
     list_calls,
-    missed_calls,
     upsert_call,
 )
 from storage.clients import get_or_create_client_for_call
@@ -293,29 +292,6 @@ async def test_hours_of_a_half_hour_zone_are_its_own(sessions: Sessions) -> None
     assert [(h.inbound, h.unanswered) for h in hours] == [(2, 1), (1, 0)]
     with pytest.raises(ValueError, match="ascend"):
         await calls_per_hour(s, list(reversed(bounds)))
-
-
-async def test_missed_calls_for_call_back(sessions: Sessions) -> None:
-    ivanova, office, third = "+79161234567", "+74957654321", "+79035556677"
-    await record(
-        sessions,
-        entry("m.1", start=at(9), number=ivanova, rung=["101"], answered_by="101", wait_s=2),
-        entry("m.2", start=at(10), number=ivanova, rung=["101"], disposition="missed", wait_s=9),
-        entry("m.3", start=at(10, 20), number=ivanova, disposition="abandoned", wait_s=30),
-        entry("m.4", start=at(11), number=office, disposition="abandoned", wait_s=12),
-        # we called the office back and they answered: off the list
-        entry("m.5", start=at(11, 30), number=office, direction="outbound", answered_by="102"),
-        entry("m.6", start=at(12), number=third, disposition="missed"),
-        # they called again and got through: off the list
-        entry("m.7", start=at(12, 10), number=third, answered_by="103"),
-        entry("m.8", start=at(13), number=None, disposition="missed"),  # withheld
-        entry("m.9", start=at(8) - timedelta(days=1), number=third, disposition="missed"),
-    )
-    async with sessions() as s:
-        missed = await missed_calls(s, DAY0)
-    assert [(m.number, m.attempts, m.last_at, m.disposition) for m in missed] == [
-        (ivanova, 2, at(10, 20), "abandoned")
-    ]
 
 
 async def test_upsert_count_is_one_per_linkedid(sessions: Sessions) -> None:

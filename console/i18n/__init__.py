@@ -48,6 +48,7 @@ CATALOG_MODULES: Final[list[str]] = [
     "console.i18n.money",
     "console.i18n.wallboard",
     "console.i18n.companies",
+    "console.i18n.call_backs",
 ]
 
 NBSP: Final = "\u00a0"

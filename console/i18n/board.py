@@ -70,8 +70,6 @@ CATALOG: Final[Catalog] = {
     "history.col.disposition": {"en": "Result", "ru": "Итог"},
     "history.col.wait": {"en": "Wait", "ru": "Ожид."},
     "history.col.talk": {"en": "Talk", "ru": "Разг."},
-    "history.col.back": {"en": "Called back", "ru": "Перезвонили"},
-    "history.col.attempts": {"en": "Tries", "ru": "Попыток"},
     "history.direction.inbound": {"en": "inbound", "ru": "входящий"},
     "history.direction.outbound": {"en": "outbound", "ru": "исходящий"},
     "history.direction.internal": {"en": "internal", "ru": "внутренний"},
@@ -85,24 +83,16 @@ CATALOG: Final[Catalog] = {
     "history.filter.operator": {"en": "Operator: any", "ru": "Оператор: все"},
     "history.filter.disposition": {"en": "Result: any", "ru": "Итог: все"},
     "history.filter.client": {"en": "Client no.", "ru": "№ клиента"},
-    "history.missed_line": {
-        "en": "{count} missed in the last 24 h, {waiting} not called back",
-        "ru": "пропущено за 24 ч: {count}, не перезвонили: {waiting}",
-    },
     "history.page": {"en": "Page {page}", "ru": "Страница {page}"},
     "history.total": {"en": "{count} calls", "ru": "звонков: {count}"},
-    "history.no_client": {
-        "en": "No client for this number: nothing to call back",
-        "ru": "Номер не принадлежит клиенту: перезвонить некому",
-    },
     "history.error": {
         "en": "Could not load calls: {error}",
         "ru": "Не удалось загрузить звонки: {error}",
     },
     "history.key.missed": {"en": "Missed", "ru": "Пропущенные"},
     "history.tip.missed": {
-        "en": "Missed and abandoned calls of the last 24 hours",
-        "ru": "Пропущенные и брошенные звонки за 24 часа",
+        "en": "Today's missed and abandoned callers, one line per number",
+        "ru": "Пропущенные и брошенные сегодня, по строке на номер",
     },
     "history.key.calls": {"en": "History", "ru": "История"},
     "history.tip.calls": {
@@ -111,13 +101,8 @@ CATALOG: Final[Catalog] = {
     },
     "history.key.call_back": {"en": "Call back", "ru": "Перезвонить"},
     "history.tip.call_back": {
-        "en": "Call the selected caller back and mark the call as called back",
-        "ru": "Перезвонить выбранному абоненту и отметить звонок",
-    },
-    "history.key.mark": {"en": "Called back", "ru": "Отметить"},
-    "history.tip.mark": {
-        "en": "Mark (or unmark) the selected missed call as called back",
-        "ru": "Отметить (или снять отметку) «перезвонили»",
+        "en": "Call the selected number back: returned once someone answers",
+        "ru": "Перезвонить на выбранный номер: «перезвонили» — когда ответят",
     },
     "history.key.open": {"en": "Card", "ru": "Карточка"},
     "history.tip.open": {

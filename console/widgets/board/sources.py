@@ -6,10 +6,10 @@ Pure functions with no Textual in them: the screen calls them, tests can call th
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from console.i18n import to_local
+from console.desk_day import day_start
 from console.widgets.board.model import (
     DeskTotals,
     Listening,
@@ -89,12 +89,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def local_midnight(now: datetime, zone: tzinfo | None = None) -> datetime:
-    """Start of «today» at the desk: midnight in the zone times are shown in
-    (`console.i18n.set_timezone`; machine-local unless set), so «today» on the board and
-    the dates it shows agree."""
-    local = now.astimezone(zone) if zone is not None else to_local(_aware(now))
-    return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+# The desk's «today» (console.desk_day), under the name the screens have used.
+local_midnight = day_start
 
 
 def _aware(value: datetime) -> datetime:
