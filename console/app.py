@@ -38,6 +38,7 @@ from console.idle_gc import IdleCollector
 from console.key_layout import latin_twin
 from console.keyboard import STALL_SECONDS, Keyboard, KeyHandled
 from console.messages import (
+    CallBacksChanged,
     CallerKnown,
     CallInLog,
     CallsChanged,
@@ -432,6 +433,7 @@ class ConsoleApp(App[None]):
         # Imported here: the desk module pulls in the AMI client, which the app's own
         # import (and the tests that pass a fake desk) does not need.
         from console.desk import CallerIdentified, CallLogged, ConnectionStatus
+        from console.desk_call_backs import CallBackLogged
         from console.outbox import OutboxStatus
 
         if isinstance(event, OutboxStatus):
@@ -443,6 +445,8 @@ class ConsoleApp(App[None]):
             self._broadcast([CallerKnown(event), CallsChanged()])
         elif isinstance(event, CallLogged):
             self._broadcast([CallInLog(event)])
+        elif isinstance(event, CallBackLogged):
+            self._broadcast([CallBacksChanged()])
         elif isinstance(event, MemberChanged):
             self._broadcast([MembersChanged()])
         elif isinstance(event, OriginateProgress | OriginateResult):

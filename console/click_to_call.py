@@ -100,3 +100,10 @@ async def start_click_to_call(app: App[Any], client_id: int) -> None:
 
 def describe_target(e164: str, name: str) -> str:
     return f"{name} ({format_display(e164)})" if name else format_display(e164)
+
+
+async def call_back_number(app: App[Any], e164: str, name: str) -> None:
+    """Call back a missed number — the number that called, whoever owns it: the operator's
+    own phone rings first, then that number. Whether it was a call-back, and how it ended,
+    the desk records (`console.desk_call_backs`)."""
+    await cast("ConsoleApp", app).place_call(e164, name)

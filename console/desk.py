@@ -26,6 +26,7 @@ from typing import TypeAlias
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
+from console.desk_call_backs import CallBackLogged, DeskCallBacks
 from console.desk_writes import REGISTER, DeskWrites, describe, journal_path
 from console.journal import Journal
 from console.outbox import Backoff, Outbox, OutboxStatus
@@ -39,6 +40,7 @@ from pbx.call_events import (
     CallRecord,
     CallRinging,
     LiveCall,
+    OriginateResult,
     SupervisionStarted,
 )
 from pbx.connection_state import ConnectionState
@@ -98,7 +100,13 @@ class CallLogged:
 
 
 DeskEvent: TypeAlias = (
-    CallEvent | ConnectionStatus | CallerIdentified | CallLogged | OutboxStatus | MemberChanged
+    CallEvent
+    | ConnectionStatus
+    | CallerIdentified
+    | CallLogged
+    | OutboxStatus
+    | MemberChanged
+    | CallBackLogged
 )
 FLUSH_S = 10.0  # on shutdown: time for the database to take what waits, the rest stays
 
@@ -164,6 +172,7 @@ class Desk:
             urgent={REGISTER},  # a new caller's card waits for it
         )
         self._writes.outbox = self.outbox
+        self.call_backs = DeskCallBacks(lambda: self.outbox, self._tasks, self._publish)
 
     # --- what the UI and the recorder see ---------------------------------------------
 
@@ -270,6 +279,8 @@ class Desk:
             live = self._trackers[event.server].live_call(event.linkedid)
             if live is not None:
                 self._identify_once(live)
+        elif isinstance(event, OriginateResult):
+            self.call_backs.ended(event)
         elif isinstance(event, CallEnded):
             # A caller seen only now (gone before any queue or phone) still gets a card.
             # Identification is started first: its registration is journaled before the
@@ -422,13 +433,24 @@ class Desk:
         )
         tracker = self._trackers[server]
         tracker.expect_originate(call.action_id, ext, dial)
+        # Kept before it is sent: a call-back attempt counts from the moment it is dialled.
+        self.call_backs.dialled(
+            server=server,
+            action_id=call.action_id,
+            number=phone_e164,
+            extension=ext,
+            operator=f"{operator.name} ({ext})",
+            at=datetime.now(UTC),
+        )
         try:
             return await client.originate(call)
         except OriginateOutcomeUnknownError as exc:
             tracker.forget_originate(call.action_id)
+            self.call_backs.not_sent(server, call.action_id, datetime.now(UTC), str(exc))
             raise ClickToCallError("outcome_unknown") from exc
         except AmiError as exc:
             tracker.forget_originate(call.action_id)
+            self.call_backs.not_sent(server, call.action_id, datetime.now(UTC), str(exc))
             raise ClickToCallError("refused", detail=str(exc)) from exc
 
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from console.desk_call_backs import CALL_BACK, CALL_BACK_KINDS, apply_call_back
 from console.journal import JournalEntry, JournalError
 from console.outbox import EntryHeld, Outbox
 from console.tasks import one_line
@@ -63,6 +64,9 @@ def entry_from_payload(payload: dict[str, Any]) -> CallLogEntry:
 
 def describe(entry: JournalEntry) -> str:
     """An entry in the log's words: «call log entry of main/1700000000.1»."""
+    if entry.kind in CALL_BACK_KINDS:
+        what = "call-back attempt" if entry.kind == CALL_BACK else "call-back outcome"
+        return f"{what} {entry.group}"
     what = "registration of the caller" if entry.kind == REGISTER else "call log entry"
     return f"{what} of call {entry.group}"
 
@@ -139,6 +143,8 @@ class DeskWrites:
                 call_id = await upsert_call(session, entry_from_payload(payload))
                 client_id = await session.scalar(select(Call.client_id).where(Call.id == call_id))
             return call_id, client_id
+        if entry.kind in CALL_BACK_KINDS:
+            return await apply_call_back(self.sessions, entry)
         raise ValueError(f"unknown journal entry kind {entry.kind!r}")
 
     async def ping(self) -> None:

@@ -71,6 +71,14 @@ class CallInLog(Message, bubble=False):
 
 
 @dataclass
+class CallBacksChanged(Message, bubble=False):
+    """A call-back attempt or its outcome reached the database: read missed lists again."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, CallBacksChanged)
+
+
+@dataclass
 class OriginateUpdate(Message, bubble=False):
     """Progress or result of a click-to-call, matched by its action_id."""
 

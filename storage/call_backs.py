@@ -90,16 +90,21 @@ class MissedNumber:
 # ------------------------------------------------------------------------ writing
 
 
-async def _latest_answer(session: AsyncSession, number: str) -> datetime | None:
-    """When a call with `number` was last answered (a call of the log or a call-back)."""
+async def _latest_answer(session: AsyncSession, number: str, before: datetime) -> datetime | None:
+    """When a call with `number` was last answered before `before` (a call of the log or
+    a call-back): an attempt written late, after its own answered call, still counts."""
     in_log = await session.scalar(
         select(func.max(CALLS.c.started_at)).where(
-            CALLS.c.number == number, CALLS.c.disposition == Disposition.ANSWERED
+            CALLS.c.number == number,
+            CALLS.c.disposition == Disposition.ANSWERED,
+            CALLS.c.started_at < before,
         )
     )
     called_back = await session.scalar(
         select(func.max(CALL_BACKS.c.started_at)).where(
-            CALL_BACKS.c.number == number, CALL_BACKS.c.outcome == CallBackOutcome.ANSWERED
+            CALL_BACKS.c.number == number,
+            CALL_BACKS.c.outcome == CallBackOutcome.ANSWERED,
+            CALL_BACKS.c.started_at < before,
         )
     )
     answers = [at for at in (in_log, called_back) if at is not None]
@@ -118,7 +123,7 @@ async def record_attempt(session: AsyncSession, attempt: CallBackAttempt) -> int
     )
     if existing is not None:
         return int(existing)
-    answered = await _latest_answer(session, attempt.number)
+    answered = await _latest_answer(session, attempt.number, attempt.started_at)
     open_missed = (
         select(CALLS.c.id, CALLS.c.client_id)
         .where(
@@ -131,7 +136,7 @@ async def record_attempt(session: AsyncSession, attempt: CallBackAttempt) -> int
         .limit(1)
     )
     if answered is not None:
-        open_missed = open_missed.where(CALLS.c.started_at > answered)
+        open_missed = open_missed.where(CALLS.c.started_at >= answered)
     missed = (await session.execute(open_missed)).first()
     if missed is None:
         return None
@@ -282,7 +287,8 @@ def _line(
 ) -> MissedNumber:
     """One number's line from its missed calls (oldest first), its latest answer and its
     call-backs."""
-    open_calls = [c for c in calls if answer is None or c.started_at > answer[0]]
+    # An answer returns the calls missed before it; one at the same moment is no later.
+    open_calls = [c for c in calls if answer is None or c.started_at >= answer[0]]
     shown = open_calls or calls
     first, last = shown[0], shown[-1]
     after = [(at, outcome) for at, outcome in attempts if at > first.started_at]

@@ -39,7 +39,7 @@ CATALOG: Final[Catalog] = {
     "board.state.talking": {"en": "talking", "ru": "разговор"},
     "board.total.inbound": {"en": "inbound", "ru": "входящих"},
     "board.total.answered": {"en": "answered", "ru": "принято"},
-    "board.total.missed": {"en": "missed/abandoned", "ru": "пропущено/брошено"},
+    "board.total.missed": {"en": "to call back", "ru": "перезвонить"},
     "board.total.avg_wait": {"en": "average wait", "ru": "среднее ожидание"},
     "board.total.avg_talk": {"en": "average talk", "ru": "средний разговор"},
     "board.total.service_level": {

@@ -17,7 +17,6 @@ CATALOG: Final[Catalog] = {
         "en": "To call back: {waiting} of {count} missed numbers ({period})",
         "ru": "Перезвонить: {waiting} из {count} пропущенных номеров ({period})",
     },
-    "callbacks.total": {"en": "to call back", "ru": "перезвонить"},
     "callbacks.history.line": {
         "en": "{count} numbers missed {period}, {waiting} not returned",
         "ru": "пропущенных номеров {period}: {count}, не перезвонили: {waiting}",

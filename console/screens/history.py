@@ -1,8 +1,9 @@
-"""Missed and abandoned calls with one-key call-back, and the call history with filters.
+"""Missed and abandoned callers with one-key call-back, and the call history with filters.
 
-Both read the call log (`storage.calls`), never the live desk: a missed call must still be
-on the list after the console restarts. The history pages in the database like the client
-base; the missed list is bounded by time (the last day) and short by nature.
+Both read the database, never the live desk: a missed number must still be on the list
+after the console restarts, and be returned on every console once someone got through
+(`storage.call_backs`). The history pages in the database like the client base; the
+missed list is the desk's day (`console.desk_day`, as the board's) and short by nature.
 """
 
 from __future__ import annotations
@@ -24,11 +25,14 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tab
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
-from console.data import Call, CallFilter, Disposition, MissedCall, Page
+from console.data import Call, CallFilter, Disposition, MissedNumber, Page
+from console.desk_day import day_start, period_words
 from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
+from console.messages import CallBacksChanged, CallInLog
 from console.typed_dates import parse_day
-from console.widgets.board.sources import Clock, DeskHost, local_midnight, utc_now
+from console.widgets.board.missed import MissedPanel
+from console.widgets.board.sources import Clock, DeskHost, utc_now
 from console.widgets.columns import (
     ColumnSpec,
     FittedTable,
@@ -43,15 +47,15 @@ from console.wording import caller_number
 if TYPE_CHECKING:
     from console.data import ConsoleData
 
-MISSED_WINDOW: Final = timedelta(hours=24)
+MISSED_TICK_SECONDS: Final = 15.0  # the «unreturned» ages move on
 DATE_FIELD_WIDTH: Final = 12  # «22.11.2026» and the field's padding
 
 
 @dataclass
 class MissedLoaded(Message):
-    """The missed and abandoned calls of the last day, newest first."""
+    """The desk's day's missed numbers, the unreturned first."""
 
-    rows: list[MissedCall]
+    rows: list[MissedNumber]
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, MissedLoaded)
@@ -90,9 +94,6 @@ def call_columns(**drop: int) -> tuple[ColumnSpec, ...]:
     )
 
 
-MISSED_COLUMNS: Final = call_columns(
-    time=0, caller=0, cid_name=3, client=0, queue=4, disposition=5, attempts=2, wait=6, back=1
-)
 HISTORY_COLUMNS: Final = call_columns(
     time=0,
     direction=7,
@@ -107,9 +108,9 @@ HISTORY_COLUMNS: Final = call_columns(
 )
 
 
-def call_cells(row: Call | MissedCall, at: datetime, *, style: str = "") -> dict[str, Text]:
-    """The cells both History tables show of a call: when, who called (number, caller ID
-    name, the client who owns the number), the queue, how it ended, the wait."""
+def call_cells(row: Call, at: datetime, *, style: str = "") -> dict[str, Text]:
+    """The cells History shows of a call: when, who called (number, caller ID name, the
+    client who owns the number), the queue, how it ended, the wait."""
     return {
         "time": Text(fmt_datetime(at), style=style),
         "caller": Text(caller_number(row.number, row.number_raw), style=style),
@@ -123,10 +124,6 @@ def call_cells(row: Call | MissedCall, at: datetime, *, style: str = "") -> dict
 
 def _labelled(columns: Sequence[ColumnSpec]) -> list[ColumnSpec]:
     return [replace(c, label=tr(f"history.col.{c.key}")) for c in columns]
-
-
-def missed_key(row: MissedCall) -> str:
-    return f"{row.server}/{row.linkedid}"
 
 
 class HistoryScreen(Screen[None]):
@@ -154,13 +151,6 @@ class HistoryScreen(Screen[None]):
             "history.key.call_back",
             tooltip="history.tip.call_back",
             id="history.call_back",
-        ),
-        Binding(
-            "x",
-            "mark_called_back",
-            "history.key.mark",
-            tooltip="history.tip.mark",
-            id="history.mark",
         ),
         Binding(
             "enter", "open_card", "history.key.open", tooltip="history.tip.open", id="history.open"
@@ -212,8 +202,8 @@ class HistoryScreen(Screen[None]):
         self._settings = settings
         self._data = data
         self._clock_override = clock
-        self.missed: list[MissedCall] = []
-        self.called_back: set[str] = set()  # missed_key of calls marked by hand
+        self.missed: list[MissedNumber] = []
+        self.missed_since: datetime | None = None
         self._client = client
         first = CallFilter(client_id=client[0]) if client is not None else CallFilter()
         self.history_query = HistoryQuery(first, 0, page_rows(settings.ui.page_size, 0))
@@ -223,7 +213,7 @@ class HistoryScreen(Screen[None]):
         initial = "calls" if self._client is not None else "missed"
         with TabbedContent(initial=initial, id="history-tabs"):
             with TabPane(tr("history.tab.missed"), id="missed"):
-                yield FittedTable(id="missed-table")
+                yield MissedPanel(id="missed-table")
                 yield Static(id="missed-line")
             with TabPane(tr("history.tab.calls"), id="calls"):
                 with Grid(id="history-filters"):
@@ -267,10 +257,13 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = tr("history.title")
-        self.query_one("#missed-table", FittedTable).set_columns(_labelled(MISSED_COLUMNS))
         self.query_one("#history-table", FittedTable).set_columns(_labelled(HISTORY_COLUMNS))
+        host = self.app
+        if isinstance(host, DeskHost):
+            host.follow_desk(self)  # a call logged or a call-back written: read again
         self.reload_missed()
         self._load_history(self.history_query)
+        self.set_interval(MISSED_TICK_SECONDS, self._show_missed, name="missed-ages")
         if self._client is not None:
             self.query_one("#history-table").focus()
 
@@ -333,12 +326,17 @@ class HistoryScreen(Screen[None]):
 
     # --- missed calls ----------------------------------------------------------------------
 
+    @on(CallInLog)
+    @on(CallBacksChanged)
     def reload_missed(self) -> None:
-        self._load_missed(self._clock() - MISSED_WINDOW)
+        """Read the day's missed numbers again (a call logged, a call-back written, F5)."""
+        now = self._clock()
+        self.missed_since = day_start(now)
+        self._load_missed(self.missed_since)
 
     @work(exclusive=True, group="history-missed", exit_on_error=False, description="missed calls")
     async def _load_missed(self, since: datetime) -> None:
-        self.post_message(MissedLoaded(await self._data.missed_calls(since)))
+        self.post_message(MissedLoaded(await self._data.missed_numbers(since)))
 
     @on(MissedLoaded)
     def _missed_loaded(self, message: MissedLoaded) -> None:
@@ -346,62 +344,36 @@ class HistoryScreen(Screen[None]):
         self._show_missed()
 
     def _show_missed(self) -> None:
-        table = self.query_one("#missed-table", FittedTable)
-        rows: dict[str, dict[str, Text]] = {}
-        for row in self.missed:
-            back = missed_key(row) in self.called_back
-            style = "dim" if back else ""
-            rows[missed_key(row)] = {
-                **call_cells(row, row.last_at, style=style),
-                "attempts": Text(fmt_number(row.attempts), style=style, justify="right"),
-                "back": Text("✓" if back else "", style="green"),
-            }
-        table.show(rows)
-        waiting = sum(1 for r in self.missed if missed_key(r) not in self.called_back)
+        now = self._clock()
+        panel = self.query_one("#missed-table", MissedPanel)
+        panel.show_missed(self.missed, now)
         self.query_one("#missed-line", Static).update(
             tr(
-                "history.missed_line",
+                "callbacks.history.line",
                 count=fmt_number(len(self.missed)),
-                waiting=fmt_number(waiting),
+                waiting=fmt_number(panel.waiting),
+                period=period_words(now),
             )
         )
 
-    def _selected_missed(self) -> MissedCall | None:
-        table = self.query_one("#missed-table", DataTable)
-        if self.active_tab != "missed" or not self.missed:
+    def _selected_missed(self) -> MissedNumber | None:
+        if self.active_tab != "missed":
             return None
-        index = table.cursor_row
-        return self.missed[index] if 0 <= index < len(self.missed) else None
+        return self.query_one("#missed-table", MissedPanel).selected()
 
     def action_call_back(self) -> None:
+        """Call the selected number back; it shows as returned once someone answers."""
         row = self._selected_missed()
         if row is None:
             return
-        if row.client_id is None:
-            self.notify(tr("history.no_client"), severity="warning")
-            return
-        from console.click_to_call import start_click_to_call
+        from console.click_to_call import call_back_number
 
         self.run_worker(
-            start_click_to_call(self.app, row.client_id),
+            call_back_number(self.app, row.number, row.client_name or row.name or ""),
             group="click-to-call",
             exit_on_error=False,
             description="call back",
         )
-        self._mark(row)
-
-    def action_mark_called_back(self) -> None:
-        row = self._selected_missed()
-        if row is not None:
-            if missed_key(row) in self.called_back:
-                self.called_back.discard(missed_key(row))
-                self._show_missed()
-            else:
-                self._mark(row)
-
-    def _mark(self, row: MissedCall) -> None:
-        self.called_back.add(missed_key(row))
-        self._show_missed()
 
     # --- history -----------------------------------------------------------------------------
 
@@ -465,7 +437,7 @@ class HistoryScreen(Screen[None]):
             if not client_text.isdigit():
                 return None
             client_id = int(client_text)
-        midnight = local_midnight(self._clock())
+        midnight = day_start(self._clock())
         return CallFilter(
             since=_at_midnight(since, midnight) if isinstance(since, date) else None,
             until=(_at_midnight(until, midnight) + timedelta(days=1))

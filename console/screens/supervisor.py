@@ -1,5 +1,10 @@
 """The supervisor's live board: who waits, what each operator is doing, and today's figures.
 
+`m` swaps the live half for today's missed callers (`console.widgets.board.missed`), the
+unreturned first, and `c` calls the selected number back from the supervisor's own phone;
+the totals' «to call back» tile is the count still unreturned. «Today» is the desk's day
+(`console.desk_day`), and the heading says so.
+
 *Now* comes from the desk's live calls (re-read on every desk event, collapsed by
 `CallsChanged.can_replace`); *today* comes from the call log through
 `storage.calls.desk_stats`, re-read when a call is logged and on a slow timer, so the
@@ -11,7 +16,7 @@ and snapshots freeze it.
 from __future__ import annotations
 
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -26,12 +31,21 @@ from textual.worker import Worker, WorkerState
 
 from console.config import Settings
 from console.desk import CallerIdentified, CallLogged, ConnectionStatus
+from console.desk_call_backs import CallBackLogged
+from console.desk_day import day_start, period_words
 from console.i18n import fmt_date, fmt_number, tr
 from console.i18n.bindings import localize_bindings
-from console.messages import CallerKnown, CallInLog, CallsChanged, MembersChanged
+from console.messages import (
+    CallBacksChanged,
+    CallerKnown,
+    CallInLog,
+    CallsChanged,
+    MembersChanged,
+)
 from console.screens.call_picker import PickScreen
 from console.screens.pause_dialog import PauseChoice, PauseDialog
 from console.widgets.board.hourly import HourlyChart, hour_bounds
+from console.widgets.board.missed import MissedPanel
 from console.widgets.board.model import (
     DeskTotals,
     Listening,
@@ -48,7 +62,6 @@ from console.widgets.board.sources import (
     SupervisorDesk,
     listening_view,
     live_view,
-    local_midnight,
     numbers_to_name,
     queue_figures,
     queue_view,
@@ -61,21 +74,25 @@ from console.wording import supervisor_refusal
 from pbx.queue_members import MemberChanged
 
 if TYPE_CHECKING:
-    from console.data import ConsoleData, HourCount
+    from console.data import ConsoleData, HourCount, MissedNumber
     from pbx.supervise import SpyMode
 
 STATS_REFRESH_SECONDS: Final = 60.0
+# The keys that act on the operator under the cursor: not offered over the missed list.
+OPERATOR_ACTIONS: Final = frozenset({"pause", "unpause", "queues", "spy"})
 
 
 @dataclass
 class BoardStatsLoaded(Message):
-    """Today's figures as the call log has them now; newer supersedes older."""
+    """Today's figures and missed numbers as the database has them now; newer supersedes
+    older."""
 
     day: datetime
     totals: DeskTotals
     operators: dict[str, OperatorFigures]
     queues: dict[str, QueueFigures]
     hours: list[HourCount] = field(default_factory=list)  # inbound calls per hour
+    missed: list[MissedNumber] = field(default_factory=list)  # missed numbers of the day
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, BoardStatsLoaded)
@@ -108,6 +125,20 @@ class SupervisorScreen(Screen[None]):
             "transfer.key.export_debts",
             tooltip="transfer.tip.export_debts",
             id="board.export_debts",
+        ),
+        Binding(
+            "m",
+            "toggle_missed",
+            "callbacks.key.missed",
+            tooltip="callbacks.tip.missed",
+            id="board.missed",
+        ),
+        Binding(
+            "c",
+            "call_back",
+            "callbacks.key.call_back",
+            tooltip="callbacks.tip.call_back",
+            id="board.call_back",
         ),
         Binding("p", "pause", "board.key.pause", tooltip="board.tip.pause", id="board.pause"),
         Binding(
@@ -158,6 +189,8 @@ class SupervisorScreen(Screen[None]):
         self.queue_figures: dict[str, QueueFigures] = {}
         self.hours: list[HourCount] = []
         self.stats_day: datetime | None = None
+        self.missed: list[MissedNumber] = []
+        self.showing_missed = False
         self.stats_loads = 0  # how many times today's figures were read (tests wait on it)
 
     def compose(self) -> ComposeResult:
@@ -172,6 +205,9 @@ class SupervisorScreen(Screen[None]):
             with Vertical(id="board-ops-box"):
                 yield Static(tr("board.ops.title"), id="board-ops-title", classes="panel-title")
                 yield OperatorPanel(id="board-ops")
+            with Vertical(id="board-missed-box"):
+                yield Static(id="board-missed-title", classes="panel-title")
+                yield MissedPanel(id="board-missed")
         yield StatusBar(id="status-bar")
         yield ConsoleFooter()
 
@@ -215,6 +251,8 @@ class SupervisorScreen(Screen[None]):
                 self.post_message(CallerKnown(event))
             elif isinstance(event, MemberChanged):
                 self.post_message(MembersChanged())
+            elif isinstance(event, CallBackLogged):
+                self.post_message(CallBacksChanged())
             elif not isinstance(event, ConnectionStatus):
                 self.post_message(CallsChanged())
 
@@ -280,24 +318,30 @@ class SupervisorScreen(Screen[None]):
         )
         self.app.push_screen(dialog)
 
+    @on(CallBacksChanged)
     def refresh_figures(self) -> None:
-        """Re-read today's figures from the call log (exclusive: a newer read wins)."""
+        """Re-read today's figures and missed numbers (exclusive: a newer read wins); also
+        when a call-back attempt or its outcome was written."""
         self._load_stats(self._clock())
 
     @work(exclusive=True, group="board-stats", exit_on_error=False, description="today's figures")
     async def _load_stats(self, now: datetime) -> None:
-        day = local_midnight(now)
+        day = day_start(now)
         stats = await self._data.desk_stats(
             day, now + timedelta(seconds=1), self._settings.rules.service_level_seconds
         )
         hours = await self._data.calls_per_hour(hour_bounds(day))
+        missed = await self._data.missed_numbers(day)
         totals, figures = stats_view(stats)
-        self.post_message(BoardStatsLoaded(day, totals, figures, queue_figures(stats), hours))
+        self.post_message(
+            BoardStatsLoaded(day, totals, figures, queue_figures(stats), hours, missed)
+        )
 
     @on(BoardStatsLoaded)
     def _stats_loaded(self, message: BoardStatsLoaded) -> None:
         self.stats_day, self.totals, self.figures = message.day, message.totals, message.operators
         self.queue_figures, self.hours = message.queues, message.hours
+        self.missed = message.missed
         self.stats_loads += 1
         self.render_board()
 
@@ -314,13 +358,26 @@ class SupervisorScreen(Screen[None]):
     def tick(self) -> None:
         """The board's one clock: waiting and talking times move on; a new day resets."""
         now = self._clock()
-        if self.stats_day is not None and local_midnight(now) != self.stats_day:
+        if self.stats_day is not None and day_start(now) != self.stats_day:
             self.refresh_figures()
         self.render_board(now)
 
     def render_board(self, now: datetime | None = None) -> None:
         now = now or self._clock()
-        self.query_one("#board-title", Static).update(tr("board.heading", date=fmt_date(now)))
+        period = period_words(now)
+        self.query_one("#board-title", Static).update(
+            tr("callbacks.board.heading", date=fmt_date(now), period=period)
+        )
+        missed = self.query_one(MissedPanel)
+        missed.show_missed(self.missed, now)
+        self.query_one("#board-missed-title", Static).update(
+            tr(
+                "callbacks.board.title",
+                waiting=fmt_number(missed.waiting),
+                count=fmt_number(len(self.missed)),
+                period=period,
+            )
+        )
         waiting = self.live.waiting
         per_queue: dict[str, int] = {}
         for call in waiting:
@@ -349,7 +406,9 @@ class SupervisorScreen(Screen[None]):
         )
         self.query_one(HourlyChart).show(self.hours, now)
         self.query_one(TotalsPanel).show(
-            self.totals, rules.service_level_seconds, rules.service_level_goal
+            replace(self.totals, to_call_back=missed.waiting),
+            rules.service_level_seconds,
+            rules.service_level_goal,
         )
 
     def _queue_names(self) -> list[str]:
@@ -375,6 +434,43 @@ class SupervisorScreen(Screen[None]):
         return f"{operator.name} ({extension})" if operator else extension
 
     # --- the supervisor's keys --------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The call-back key over the missed list only; the operators' keys over theirs."""
+        if action == "call_back":
+            return self.showing_missed
+        if action in OPERATOR_ACTIONS:
+            return not self.showing_missed
+        return True
+
+    def action_toggle_missed(self) -> None:
+        """Today's missed callers in place of the live half, or back."""
+        self.showing_missed = not self.showing_missed
+        self.query_one("#board-live").set_class(self.showing_missed, "-missed")
+        panel = (
+            self.query_one(MissedPanel) if self.showing_missed else self.query_one(OperatorPanel)
+        )
+        panel.focus()
+        self.refresh_bindings()
+        if self.showing_missed:
+            self.refresh_figures()
+
+    def action_call_back(self) -> None:
+        """Call the selected number back: the supervisor's own phone rings first."""
+        row = self.query_one(MissedPanel).selected()
+        if row is None:
+            self.notify(tr("callbacks.none", period=period_words(self._clock())))
+            return
+        from console.click_to_call import call_back_number
+
+        if row.returned:
+            self.notify(tr("callbacks.already", number=row.number))
+        self.run_worker(
+            call_back_number(self.app, row.number, row.client_name or row.name or ""),
+            group="click-to-call",
+            exit_on_error=False,
+            description="call back",
+        )
 
     def _selected(self) -> tuple[str, str, str] | None:
         """(extension, device, how the board names the operator) under the cursor."""

@@ -94,6 +94,7 @@ class DeskTotals:
     avg_wait_s: float | None = None
     avg_talk_s: float | None = None
     service_level_pct: float | None = None
+    to_call_back: int = 0  # missed numbers of the day not yet returned (storage.call_backs)
 
 
 @dataclass(frozen=True, slots=True)

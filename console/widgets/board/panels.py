@@ -271,7 +271,7 @@ class TotalsPanel(Grid):
         values = {
             "inbound": fmt_number(totals.inbound),
             "answered": fmt_number(totals.answered),
-            "missed": fmt_number(totals.missed),
+            "missed": fmt_number(totals.to_call_back),
             "avg_wait": fmt_duration(totals.avg_wait_s) if totals.avg_wait_s is not None else "—",
             "avg_talk": fmt_duration(totals.avg_talk_s) if totals.avg_talk_s is not None else "—",
             "service_level": service_level_text(totals.service_level_pct),

@@ -1,0 +1,98 @@
+"""Today's missed callers, one line per number: the board's «to call back» panel and
+History's missed tab are this one table.
+
+Each line says who called (number, client, caller ID name, queue), how many times and
+when (first and last), how many call-backs were dialled since and how the last one ended,
+and how long the number has waited to be returned; a returned number says when and how
+(«✓ called back 10:32», or the client got through on their own) and is dimmed below the
+unreturned ones. The state is the database's (`storage.call_backs`), so every console
+shows the same and a restart changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.text import Text
+
+from console.data import MissedNumber
+from console.i18n import fmt_duration, fmt_number, fmt_time, tr
+from console.widgets.board.live_table import LiveTable
+from console.widgets.columns import ColumnSpec
+from console.wording import caller_number
+
+RETURNED_STYLE = "dim"
+TICK_STYLE = "green"
+
+
+def missed_cells(row: MissedNumber, now: datetime) -> dict[str, Text]:
+    """The cells of one missed number at `now` (the «unreturned» column ticks)."""
+    style = RETURNED_STYLE if row.returned else ""
+    if row.returned_at is not None:
+        status = Text(
+            tr(f"callbacks.status.{row.returned_how}", time=fmt_time(row.returned_at)),
+            style=TICK_STYLE,
+        )
+        waiting = Text("")
+    else:
+        outcome = row.last_outcome or "dialling"
+        status = Text(tr(f"callbacks.outcome.{outcome}") if row.attempts else "")
+        age = max(0.0, (now - row.first_at).total_seconds())
+        waiting = Text(fmt_duration(age), justify="right", style="bold")
+    return {
+        "caller": Text(caller_number(row.number, row.number_raw), style=style),
+        "client": Text(row.client_name or "", style=style),
+        "cid_name": Text(row.name or "", style=style),
+        "queue": Text(row.queue or "", style=style),
+        "missed": Text(fmt_number(row.missed), style=style, justify="right"),
+        "first": Text(fmt_time(row.first_at), style=style),
+        "last": Text(fmt_time(row.last_at), style=style),
+        "attempts": Text(fmt_number(row.attempts), style=style, justify="right"),
+        "waiting": waiting,
+        "status": status,
+    }
+
+
+class MissedPanel(LiveTable):
+    """Missed numbers of the desk's day, the unreturned first (the longest wait on top);
+    the row under the cursor is the number the call-back key dials."""
+
+    CURSOR = True
+    LABELS = "callbacks.col"
+    COLUMNS = (
+        ColumnSpec("caller", ""),
+        ColumnSpec("client", "", shrink_to=16),
+        ColumnSpec("cid_name", "", drop=5, shrink_to=12),
+        ColumnSpec("queue", "", drop=6),
+        ColumnSpec("missed", "", drop=2),
+        ColumnSpec("first", "", drop=4),
+        ColumnSpec("last", "", drop=7),
+        ColumnSpec("attempts", "", drop=3),
+        ColumnSpec("waiting", ""),
+        ColumnSpec("status", "", drop=1),
+    )
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.missed: list[MissedNumber] = []
+
+    def show_missed(self, rows: Sequence[MissedNumber], now: datetime) -> None:
+        self.missed = list(rows)
+        row = self.cursor_row
+        self.show({m.number: missed_cells(m, now) for m in self.missed})
+        if self.missed and self.cursor_row != row:
+            self.move_cursor(row=min(max(row, 0), len(self.missed) - 1), animate=False)
+
+    def selected(self) -> MissedNumber | None:
+        """The missed number under the cursor."""
+        if not self.missed or not self.row_count:
+            return None
+        row = min(max(self.cursor_row, 0), self.row_count - 1)
+        number = str(self.ordered_rows[row].key.value)
+        return next((m for m in self.missed if m.number == number), None)
+
+    @property
+    def waiting(self) -> int:
+        """Numbers not yet returned."""
+        return sum(1 for m in self.missed if not m.returned)
