@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.app import App
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from console import i18n
 from console.app import ConsoleApp
