@@ -25,7 +25,9 @@ from console.config import OperatorSettings, RulesSettings, Settings, UiSettings
 from console.i18n.bindings import localize_bindings
 from console.screens.supervisor import SupervisorScreen
 from pbx.call_events import LiveCall
+from storage.call_backs import CallBackAttempt, record_attempt, record_outcome
 from storage.calls import CallLogEntry, upsert_call
+from storage.models import CallBackOutcome
 from tests.console_support import console_data, fill, sessions_for_snapshot, until
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -222,3 +224,79 @@ def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None
             )
         )
         assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
+
+
+def _missed(linkedid: str, number: str, minutes_ago: int, name: str | None) -> CallLogEntry:
+    at = NOW - timedelta(minutes=minutes_ago)
+    return CallLogEntry(
+        server="main",
+        linkedid=linkedid,
+        direction="inbound",
+        number=number,
+        number_raw=number,
+        name=name,
+        client_id=None,
+        queue="dispatch",
+        operators_rung=["101"],
+        answered_by=None,
+        transferred_to=[],
+        disposition="missed",
+        reason=None,
+        started_at=at,
+        answered_at=None,
+        ended_at=at + timedelta(seconds=20),
+        wait_s=20.0,
+        talk_s=0.0,
+    )
+
+
+async def _missed_day(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Three numbers missed today: one twice and tried once (busy), one never tried, one
+    called back and answered."""
+    await _log(
+        sessions,
+        [
+            _missed("m1", "+79161234567", 200, "Иванова Мария"),
+            _missed("m2", "+79161234567", 95, "Иванова Мария"),
+            _missed("m3", "+74957654321", 41, None),
+            _missed("m4", "+79035556677", 150, "ООО Ромашка"),
+        ],
+    )
+    async with sessions.begin() as session:
+        for action_id, number, minutes, outcome in (
+            ("a1", "+79161234567", 90, CallBackOutcome.BUSY),
+            ("a2", "+79035556677", 140, CallBackOutcome.ANSWERED),
+        ):
+            at = NOW - timedelta(minutes=minutes)
+            attempt = CallBackAttempt("main", action_id, number, "103", "Вера (103)", at)
+            await record_attempt(session, attempt)
+            await record_outcome(
+                session, server="main", action_id=action_id, outcome=outcome, at=at
+            )
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["150x34", "80x24"])
+def test_missed_callers_on_the_board(
+    snap_compare: Any, db_url: str, language: str, size: tuple[int, int]
+) -> None:
+    """`m`: today's missed numbers in place of the live half, the unreturned first."""
+    fill(db_url, _missed_day)
+
+    async def opened(pilot: Pilot[None]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await until(pilot, lambda: len(screen.missed) == 3, "today's missed numbers")
+        await pilot.press("m")
+        await pilot.pause()
+
+    with sessions_for_snapshot(db_url) as sessions:
+        app = Host(
+            lambda: SupervisorScreen(
+                settings(language),
+                console_data(sessions),
+                StillDesk(LIVE),
+                clock=lambda: NOW,
+                tick_seconds=3600,
+            )
+        )
+        assert snap_compare(app, terminal_size=size, run_before=opened)

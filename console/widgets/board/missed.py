@@ -1,7 +1,7 @@
 """Today's missed callers, one line per number: the board's «to call back» panel and
 History's missed tab are this one table.
 
-Each line says who called (number, client, caller ID name, queue), how many times and
+Each line says who called (number, client or caller ID name, queue), how many times and
 when (first and last), how many call-backs were dialled since and how the last one ended,
 and how long the number has waited to be returned; a returned number says when and how
 («✓ called back 10:32», or the client got through on their own) and is dimmed below the
@@ -26,6 +26,14 @@ RETURNED_STYLE = "dim"
 TICK_STYLE = "green"
 
 
+def who_called(row: MissedNumber) -> str:
+    """The client who owns the number, else what the caller ID said, in «» (as the board's
+    live half writes it)."""
+    if row.client_name:
+        return row.client_name
+    return f"«{row.name}»" if row.name else ""
+
+
 def missed_cells(row: MissedNumber, now: datetime) -> dict[str, Text]:
     """The cells of one missed number at `now` (the «unreturned» column ticks)."""
     style = RETURNED_STYLE if row.returned else ""
@@ -42,8 +50,7 @@ def missed_cells(row: MissedNumber, now: datetime) -> dict[str, Text]:
         waiting = Text(fmt_duration(age), justify="right", style="bold")
     return {
         "caller": Text(caller_number(row.number, row.number_raw), style=style),
-        "client": Text(row.client_name or "", style=style),
-        "cid_name": Text(row.name or "", style=style),
+        "client": Text(who_called(row), style=style),
         "queue": Text(row.queue or "", style=style),
         "missed": Text(fmt_number(row.missed), style=style, justify="right"),
         "first": Text(fmt_time(row.first_at), style=style),
@@ -63,7 +70,6 @@ class MissedPanel(LiveTable):
     COLUMNS = (
         ColumnSpec("caller", ""),
         ColumnSpec("client", "", shrink_to=16),
-        ColumnSpec("cid_name", "", drop=5, shrink_to=12),
         ColumnSpec("queue", "", drop=6),
         ColumnSpec("missed", "", drop=2),
         ColumnSpec("first", "", drop=4),
