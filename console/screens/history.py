@@ -31,7 +31,7 @@ from console.i18n import fmt_datetime, fmt_duration, fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.messages import CallBacksChanged, CallInLog
 from console.typed_dates import parse_day
-from console.widgets.board.missed import MissedPanel
+from console.widgets.board.missed import MissedPanel, unreturned
 from console.widgets.board.sources import Clock, DeskHost, utc_now
 from console.widgets.columns import (
     ColumnSpec,
@@ -351,7 +351,7 @@ class HistoryScreen(Screen[None]):
             tr(
                 "callbacks.history.line",
                 count=fmt_number(len(self.missed)),
-                waiting=fmt_number(panel.waiting),
+                waiting=fmt_number(unreturned(self.missed)),
                 period=period_words(now),
             )
         )

@@ -45,7 +45,7 @@ from console.messages import (
 from console.screens.call_picker import PickScreen
 from console.screens.pause_dialog import PauseChoice, PauseDialog
 from console.widgets.board.hourly import HourlyChart, hour_bounds
-from console.widgets.board.missed import MissedPanel
+from console.widgets.board.missed import MissedPanel, unreturned
 from console.widgets.board.model import (
     DeskTotals,
     Listening,
@@ -368,16 +368,17 @@ class SupervisorScreen(Screen[None]):
         self.query_one("#board-title", Static).update(
             tr("callbacks.board.heading", date=fmt_date(now), period=period)
         )
-        missed = self.query_one(MissedPanel)
-        missed.show_missed(self.missed, now)
-        self.query_one("#board-missed-title", Static).update(
-            tr(
-                "callbacks.board.title",
-                waiting=fmt_number(missed.waiting),
-                count=fmt_number(len(self.missed)),
-                period=period,
+        to_call_back = unreturned(self.missed)
+        if self.showing_missed:  # hidden, its ticking ages would cost every second for nothing
+            self.query_one(MissedPanel).show_missed(self.missed, now)
+            self.query_one("#board-missed-title", Static).update(
+                tr(
+                    "callbacks.board.title",
+                    waiting=fmt_number(to_call_back),
+                    count=fmt_number(len(self.missed)),
+                    period=period,
+                )
             )
-        )
         waiting = self.live.waiting
         per_queue: dict[str, int] = {}
         for call in waiting:
@@ -406,7 +407,7 @@ class SupervisorScreen(Screen[None]):
         )
         self.query_one(HourlyChart).show(self.hours, now)
         self.query_one(TotalsPanel).show(
-            replace(self.totals, to_call_back=missed.waiting),
+            replace(self.totals, to_call_back=to_call_back),
             rules.service_level_seconds,
             rules.service_level_goal,
         )
@@ -452,6 +453,7 @@ class SupervisorScreen(Screen[None]):
         )
         panel.focus()
         self.refresh_bindings()
+        self.render_board()
         if self.showing_missed:
             self.refresh_figures()
 

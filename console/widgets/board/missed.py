@@ -11,7 +11,7 @@ shows the same and a restart changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from rich.text import Text
@@ -24,6 +24,11 @@ from console.wording import caller_number
 
 RETURNED_STYLE = "dim"
 TICK_STYLE = "green"
+
+
+def unreturned(rows: Iterable[MissedNumber]) -> int:
+    """How many of these numbers still wait to be called back."""
+    return sum(1 for m in rows if not m.returned)
 
 
 def who_called(row: MissedNumber) -> str:
@@ -97,8 +102,3 @@ class MissedPanel(LiveTable):
         row = min(max(self.cursor_row, 0), self.row_count - 1)
         number = str(self.ordered_rows[row].key.value)
         return next((m for m in self.missed if m.number == number), None)
-
-    @property
-    def waiting(self) -> int:
-        """Numbers not yet returned."""
-        return sum(1 for m in self.missed if not m.returned)
