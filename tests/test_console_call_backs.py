@@ -30,9 +30,10 @@ from console.screens.supervisor import SupervisorScreen
 from console.widgets.board.missed import MissedPanel
 from pbx.simulator import AmiSimulator
 from storage.call_backs import CallBackAttempt, record_attempt, record_outcome
-from storage.calls import CallLogEntry, upsert_call
+from storage.calls import upsert_call
 from storage.models import CallBack, CallBackOutcome
 from tests.console_support import console_data, make_settings, until
+from tests.test_calls_log import entry
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -65,30 +66,9 @@ def desk_settings(sim: AmiSimulator, me: str = "103", language: str = "en") -> S
 
 async def missed_call(sessions: Sessions, number: str, at: datetime, linkedid: str) -> None:
     """An inbound call nobody answered, as a desk logs it."""
+    missed = entry(linkedid, start=at, number=number, disposition="missed", queue="dispatch")
     async with sessions.begin() as session:
-        await upsert_call(
-            session,
-            CallLogEntry(
-                server="main",
-                linkedid=linkedid,
-                direction="inbound",
-                number=number,
-                number_raw=number,
-                name="Смирнов",
-                client_id=None,
-                queue="dispatch",
-                operators_rung=["101"],
-                answered_by=None,
-                transferred_to=[],
-                disposition="missed",
-                reason=None,
-                started_at=at,
-                answered_at=None,
-                ended_at=at + timedelta(seconds=20),
-                wait_s=20.0,
-                talk_s=0.0,
-            ),
-        )
+        await upsert_call(session, replace(missed, name="Смирнов", wait_s=20.0))
 
 
 async def seen_by(sessions: Sessions) -> MissedNumber:

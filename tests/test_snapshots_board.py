@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from storage.call_backs import CallBackAttempt, record_attempt, record_outcome
 from storage.calls import CallLogEntry, upsert_call
 from storage.models import CallBackOutcome
 from tests.console_support import console_data, fill, sessions_for_snapshot, until
+from tests.test_calls_log import entry
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -228,26 +230,8 @@ def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None
 
 def _missed(linkedid: str, number: str, minutes_ago: int, name: str | None) -> CallLogEntry:
     at = NOW - timedelta(minutes=minutes_ago)
-    return CallLogEntry(
-        server="main",
-        linkedid=linkedid,
-        direction="inbound",
-        number=number,
-        number_raw=number,
-        name=name,
-        client_id=None,
-        queue="dispatch",
-        operators_rung=["101"],
-        answered_by=None,
-        transferred_to=[],
-        disposition="missed",
-        reason=None,
-        started_at=at,
-        answered_at=None,
-        ended_at=at + timedelta(seconds=20),
-        wait_s=20.0,
-        talk_s=0.0,
-    )
+    missed = entry(linkedid, start=at, number=number, disposition="missed", queue="dispatch")
+    return replace(missed, name=name, wait_s=20.0)
 
 
 async def _missed_day(sessions: async_sessionmaker[AsyncSession]) -> None:

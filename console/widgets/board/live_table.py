@@ -6,8 +6,10 @@ the diff of `FittedTable.show` means a tick touches only the time column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
+
+from rich.text import Text
 
 from console.i18n import tr
 from console.widgets.columns import ColumnSpec, FittedTable
@@ -32,3 +34,10 @@ class LiveTable(FittedTable):
                 for c in self.COLUMNS
             ]
         )
+
+    def show_keeping_cursor(self, rows: Mapping[str, Mapping[str, Text]]) -> None:
+        """`show`, the cursor staying on its line (the last one when the table got shorter)."""
+        row = self.cursor_row
+        self.show(rows)
+        if rows and self.cursor_row != row:
+            self.move_cursor(row=min(max(row, 0), len(rows) - 1), animate=False)

@@ -90,15 +90,9 @@ class MissedPanel(LiveTable):
 
     def show_missed(self, rows: Sequence[MissedNumber], now: datetime) -> None:
         self.missed = list(rows)
-        row = self.cursor_row
-        self.show({m.number: missed_cells(m, now) for m in self.missed})
-        if self.missed and self.cursor_row != row:
-            self.move_cursor(row=min(max(row, 0), len(self.missed) - 1), animate=False)
+        self.show_keeping_cursor({m.number: missed_cells(m, now) for m in self.missed})
 
     def selected(self) -> MissedNumber | None:
         """The missed number under the cursor."""
-        if not self.missed or not self.row_count:
-            return None
-        row = min(max(self.cursor_row, 0), self.row_count - 1)
-        number = str(self.ordered_rows[row].key.value)
+        number = self.cursor_key
         return next((m for m in self.missed if m.number == number), None)

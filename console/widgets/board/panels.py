@@ -114,10 +114,7 @@ class OperatorPanel(LiveTable):
 
     def selected(self) -> str | None:
         """The extension of the operator under the cursor."""
-        if not self.row_count:
-            return None
-        row = min(max(self.cursor_row, 0), self.row_count - 1)
-        return str(self.ordered_rows[row].key.value)
+        return self.cursor_key
 
     def show_operators(
         self,
@@ -148,10 +145,7 @@ class OperatorPanel(LiveTable):
                 "talk_avg": Text(fmt_duration(avg) if avg is not None else "—", justify="right"),
                 "paused": Text(fmt_duration(paused_s) if paused_s >= 1 else "—", justify="right"),
             }
-        row = self.cursor_row
-        self.show(rows)
-        if rows and self.cursor_row != row:
-            self.move_cursor(row=min(row, len(rows) - 1), animate=False)
+        self.show_keeping_cursor(rows)
 
 
 def _state_of(
