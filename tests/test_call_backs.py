@@ -4,13 +4,24 @@ missed three times is one line, and «today» is the desk's local day."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from console.desk_call_backs import DeskCallBacks, apply_call_back
 from console.desk_day import day_start
+from console.desk_writes import describe
+from console.journal import Journal, JournalEntry
+from console.outbox import Backoff, Outbox
+from console.tasks import Tasks
+from pbx.call_events import OriginateResult
 from storage.call_backs import (
     RETURNED_BY_CALL_BACK,
     RETURNED_BY_CLIENT,
@@ -22,6 +33,7 @@ from storage.call_backs import (
 )
 from storage.models import CallBack, CallBackOutcome
 from tests.test_calls_log import DAY0, at, entry, record
+from tests.test_outbox import FakeTime
 
 Sessions = async_sessionmaker[AsyncSession]
 IVANOVA, OFFICE, THIRD = "+79161234567", "+74957654321", "+79035556677"
@@ -148,3 +160,75 @@ async def test_today_is_the_desks_local_day(sessions: Sessions) -> None:
         entry("t.1", start=since + timedelta(minutes=10), number=OFFICE, disposition="missed"),
     )
     assert list(await lines(sessions, since)) == [OFFICE]
+
+
+async def test_a_call_back_kept_while_the_database_is_away_is_written_by_the_next_run(
+    sessions: Sessions, tmp_path: Path
+) -> None:
+    """The desk keeps the attempt and its outcome in its journal before the database has
+    them; a console stopped during the outage writes both, in order, at its next start."""
+    await record(sessions, entry("m.1", start=at(9), number=IVANOVA, disposition="missed"))
+    path = tmp_path / "console-journal.sqlite3"
+    time = FakeTime()
+
+    async def away() -> None:
+        raise ConnectionRefusedError("connection refused")
+
+    async def refuse(_entry: JournalEntry) -> Any:
+        await away()
+
+    def outbox(journal: Journal, apply: Any, ping: Any) -> Outbox:
+        return Outbox(
+            journal,
+            apply=apply,
+            ping=ping,
+            is_transient=lambda exc: isinstance(exc, ConnectionError),
+            describe_error=str,
+            describe_entry=describe,
+            sleep=time.sleep,
+            backoff=Backoff(first=0.25, cap=2.0, jitter=0.0),
+        )
+
+    published: list[object] = []
+    journal = Journal(path)
+    down = outbox(journal, refuse, away)
+    running = asyncio.create_task(down.run())
+    call_backs = DeskCallBacks(lambda: down, Tasks(logging.getLogger("test")), published.append)
+    call_backs.dialled(
+        server="main",
+        action_id="a1",
+        number=IVANOVA,
+        extension="103",
+        operator="Вера (103)",
+        at=at(9, 10),
+    )
+    result = OriginateResult("main", "a1", "cb.1", True, None, None, at(9, 11))
+    call_backs.ended(result)
+    async with asyncio.timeout(5):
+        while down.waiting() == 0 or len(await journal.entries()) < 2:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)  # the journal's thread: poll, never a timed wait
+    running.cancel()  # the console stops while the database is still away
+    await asyncio.gather(running, return_exceptions=True)
+    await journal.close()
+    assert published == []
+    async with sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(CallBack)) == 0
+
+    journal = Journal(path)
+
+    async def ping() -> None:
+        async with sessions() as s:
+            await s.execute(select(1))
+
+    back = outbox(journal, partial(apply_call_back, sessions), ping)
+    running = asyncio.create_task(back.run())
+    try:
+        async with asyncio.timeout(10):
+            while (await lines(sessions))[IVANOVA].returned_at is None:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await journal.close()
+    line = (await lines(sessions))[IVANOVA]
+    assert (line.attempts, line.last_outcome, line.returned_at) == (1, "answered", at(9, 10))
