@@ -11,7 +11,7 @@ before the app starts (in its own event loop) and the app gets its own engine, b
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -205,16 +205,14 @@ async def _log(sessions: async_sessionmaker[AsyncSession], entries: list[CallLog
             await upsert_call(session, e)
 
 
-def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None:
-    fill(db_url, lambda sessions: _log(sessions, LOG))
-
-    async def loaded(pilot: Pilot[None]) -> None:
-        screen = pilot.app.screen
-        assert isinstance(screen, SupervisorScreen)
-        await until(pilot, lambda: screen.stats_loads > 0, "today's figures")
-        await until(pilot, lambda: bool(screen.live.waiting), "the waiting callers")
-        await pilot.pause()
-
+def snap_board(
+    snap_compare: Any,
+    db_url: str,
+    language: str,
+    size: tuple[int, int],
+    run_before: Callable[[Pilot[None]], Awaitable[None]],
+) -> bool:
+    """The board over the database at `db_url` and the frozen desk, at NOW, compared."""
     with sessions_for_snapshot(db_url) as sessions:
         app = Host(
             lambda: SupervisorScreen(
@@ -225,7 +223,20 @@ def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None
                 tick_seconds=3600,
             )
         )
-        assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
+        return bool(snap_compare(app, terminal_size=size, run_before=run_before))
+
+
+def test_supervisor_board(snap_compare: Any, db_url: str, language: str) -> None:
+    fill(db_url, lambda sessions: _log(sessions, LOG))
+
+    async def loaded(pilot: Pilot[None]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, SupervisorScreen)
+        await until(pilot, lambda: screen.stats_loads > 0, "today's figures")
+        await until(pilot, lambda: bool(screen.live.waiting), "the waiting callers")
+        await pilot.pause()
+
+    assert snap_board(snap_compare, db_url, language, SIZE, loaded)
 
 
 def _missed(linkedid: str, number: str, minutes_ago: int, name: str | None) -> CallLogEntry:
@@ -273,14 +284,4 @@ def test_missed_callers_on_the_board(
         await pilot.press("m")
         await pilot.pause()
 
-    with sessions_for_snapshot(db_url) as sessions:
-        app = Host(
-            lambda: SupervisorScreen(
-                settings(language),
-                console_data(sessions),
-                StillDesk(LIVE),
-                clock=lambda: NOW,
-                tick_seconds=3600,
-            )
-        )
-        assert snap_compare(app, terminal_size=size, run_before=opened)
+    assert snap_board(snap_compare, db_url, language, size, opened)
