@@ -270,7 +270,14 @@ class HistoryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return self._client is not None  # only over the card it was opened from
+        if action == "call_back":  # a missed number is called back from its own tab
+            tabs = self.query(TabbedContent)
+            return bool(tabs) and tabs.first().active == "missed"
         return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         if self._client is not None:
