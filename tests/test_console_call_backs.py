@@ -32,7 +32,7 @@ from pbx.simulator import AmiSimulator
 from storage.call_backs import CallBackAttempt, record_attempt, record_outcome
 from storage.calls import upsert_call
 from storage.models import CallBack, CallBackOutcome
-from tests.console_support import console_data, make_settings, until
+from tests.console_support import DESK_NOW, FakeDesk, console_data, make_app, make_settings, until
 from tests.test_calls_log import entry
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -198,3 +198,23 @@ class _ScreenApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self._factory())
+
+
+async def test_history_calls_the_missed_number_back_from_its_tab(sessions: Sessions) -> None:
+    """In History (F4) `c` dials the number that called, whoever owns it, on the missed
+    tab; on the calls tab it is not offered."""
+    await missed_call(sessions, CLIENT, DESK_NOW - timedelta(minutes=20), "m.1")
+    desk = FakeDesk()
+    app = make_app(sessions, desk, role="supervisor")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.switch_mode("history")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        await until(pilot, lambda: bool(screen.missed), "the missed numbers")
+        screen.query_one(MissedPanel).focus()
+        await pilot.press("c")
+        await until(pilot, lambda: bool(desk.originated), "the call-back placed")
+        assert desk.originated == [{"phone": CLIENT, "name": "Смирнов"}]
+        await pilot.press("l")
+        await pilot.pause()
+        assert screen.check_action("call_back", ()) is False
