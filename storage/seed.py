@@ -54,6 +54,7 @@ from storage.models import (
 )
 from storage.phones_fast import normalize_fast
 from storage.search import bulk_index
+from storage.seed_extras import seed_addresses_and_companies
 from storage.types import utcnow
 
 Progress = Callable[[int, int], None]
@@ -192,6 +193,9 @@ async def seed_database(
                 conn, first_id=first_id, last_id=first_id + clients - 1, operator="demo", at=now
             )
             await addresses_from_client_columns(conn, first_id=first_id, by="demo", at=now)
+            await seed_addresses_and_companies(
+                conn, first_id=first_id, seed=seed, by="demo", at=now
+            )
         if first_id == 1 and clients >= 2:
             await _demo_company(conn, now)
         if sqlite:
