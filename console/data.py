@@ -38,7 +38,14 @@ from storage.audit import (
 from storage.call_backs import MissedNumber, missed_numbers
 from storage.calls import DeskStats, desk_stats, list_calls
 from storage.cards import CardCompany, ClientCard, load_card_by_phone, load_client_card
-from storage.client_list import ClientRow, active_tariffs, cities_in_use, list_clients
+from storage.client_list import (
+    ClientCount,
+    ClientRow,
+    active_tariffs,
+    cities_in_use,
+    count_clients,
+    list_clients,
+)
 from storage.clients import (
     add_phone,
     client_name,
@@ -117,6 +124,7 @@ __all__ = [
     "CallFilter",
     "CardCompany",
     "ClientCard",
+    "ClientCount",
     "ClientFilter",
     "ClientKind",
     "ClientRow",
@@ -475,8 +483,16 @@ class ConsoleData:
         *,
         today: date | None,
     ) -> Page[ClientRow]:
+        """A page without the filter's total, which costs up to several pages to count:
+        ask `clients_count` for it once per filter (a search's counts come with its page)."""
         async with self._sessions() as session:
-            return await list_clients(session, flt, sort, descending, page, page_size, today=today)
+            return await list_clients(
+                session, flt, sort, descending, page, page_size, today=today, with_total=False
+            )
+
+    async def clients_count(self, flt: ClientFilter, *, today: date | None) -> ClientCount:
+        async with self._sessions() as session:
+            return await count_clients(session, flt, today)
 
     async def calls_page(self, flt: CallFilter, page: int, page_size: int) -> Page[Call]:
         async with self._sessions() as session:

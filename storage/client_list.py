@@ -45,6 +45,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from storage.cards import fetch_rows
 from storage.filters import Activity, ClientFilter, ClientSort, Page
+from storage.list_plans import WALK_LIMIT, filtered_ids, sort_keys, walked_ids
 from storage.models import Client, ClientPhone, Debt, Tariff
 from storage.search import matching_ids, matching_plan, matching_window
 from storage.types import Money, to_money
@@ -225,26 +226,6 @@ def _among(ids: Any) -> ColumnElement[bool]:
     return Client.id.in_(select(ids.c.id))
 
 
-def _sort_keys(sort: ClientSort, descending: bool) -> list[Any]:
-    table: dict[ClientSort, list[Any]] = {
-        ClientSort.NAME: [Client.name_key],
-        ClientSort.ORDERS: [Client.completed_orders],
-        ClientSort.REGISTERED: [Client.registered_at],
-        ClientSort.LAST_CALL: [Client.last_call_at],
-        ClientSort.CITY: [Client.city, Client.name_key],
-    }
-    columns = table[ClientSort(sort)]
-    keys = []
-    for col in [*columns, Client.id]:
-        # Never-called clients count as the oldest: first ascending, last descending. That is
-        # SQLite's own NULL order, so its index still serves the sort.
-        key = col.desc() if descending else col.asc()
-        if col is Client.last_call_at:
-            key = key.nulls_last() if descending else key.nulls_first()
-        keys.append(key)
-    return keys
-
-
 def _page_columns() -> list[Any]:
     """The columns of a table row; built once (`_PAGE_COLUMNS`), as they never change."""
     phones = (
@@ -288,12 +269,15 @@ def _page_statement(
     page: int,
     page_size: int,
     search_cap: int,
+    plan: str = "plain",
 ) -> tuple[Select[Any], bool, bool]:
     """(statement, whether it counts a search, whether it counts other filters too).
 
     Built once per shape of query and reused: every value is a named parameter (`f_…`,
     `search_…`, `page_limit`, `page_offset`), and building a statement this size costs more
-    than running it.
+    than running it. `plan` is how a filter without a search finds the page's ids
+    (`storage.list_plans`): "walk" or "filter"; "plain" leaves it to the database (no
+    filter, or a search's few candidates).
     """
     search = flt.search.strip()
     # The search's candidates, once: a CTE both the page and its counts read.
@@ -302,13 +286,15 @@ def _page_statement(
     conditions = filter_conditions(
         flt, now, dialect, search_cap=search_cap + 1, search_ids=candidates
     )
-    keys = _sort_keys(sort, descending)
-    page_ids = (
-        select(Client.id)
-        .where(*conditions)
-        .order_by(*keys)
-        .limit(bindparam("page_limit", page_size + 1))
-        .offset(bindparam("page_offset", page * page_size))
+    keys = sort_keys(sort, descending)
+    if plan == "walk":
+        ordered = walked_ids(flt, conditions, sort, descending)
+    elif plan == "filter":
+        ordered = filtered_ids(flt, conditions, sort, descending)
+    else:
+        ordered = select(Client.id).where(*conditions).order_by(*keys)
+    page_ids = ordered.limit(bindparam("page_limit", page_size + 1)).offset(
+        bindparam("page_offset", page * page_size)
     )
     # With a search, its counts ride along: how many candidates it found and, with other
     # filters too, how many of them pass those (a window count over the candidates).
@@ -341,6 +327,7 @@ async def list_clients(
     *,
     count_cap: int = COUNT_CAP,
     search_cap: int = SEARCH_CAP,
+    with_total: bool = True,
 ) -> Page[ClientRow]:
     """One page of the client table. `Page.total` is exact up to `count_cap`; above it,
     None with `extra["total_at_least"]`. A search broader than `search_cap` candidates
@@ -349,6 +336,11 @@ async def list_clients(
     With a search, the page and its counts come in one statement: the candidates are few
     (at most `search_cap` + 1), so counting them beside the page is cheap, and a search
     with no other filter is counted by the search index alone.
+
+    Without a search the count is a statement of its own, which can cost several pages
+    (up to `count_cap` clients visited): with `with_total=False` it is left out (`total`
+    None, no `total_at_least`), for a caller that asks `count_clients` once per filter
+    rather than once per page.
     """
     if page < 0 or page_size <= 0:
         raise ValueError("page must be >= 0 and page_size > 0")
@@ -367,15 +359,20 @@ async def list_clients(
         None if flt.activity is None else Activity(flt.activity), flt.has_unpaid_debts,
         None if plan is None else plan.shape, bool(search),
     )  # fmt: skip
-    cached = _PAGES.get(shape)
-    if cached is None:
-        if len(_PAGES) >= _PAGES_MAX:
-            _PAGES.clear()
-        cached = _PAGES[shape] = _page_statement(
-            flt, now, dialect, sort, descending, page, page_size, search_cap
-        )
-    stmt, counted, filtered = cached
-    _, rows = await fetch_rows(session, stmt, values)
+    filtered_only = not search and (len(values) > 2 or flt.has_unpaid_debts is not None)
+    ways = ("walk", "filter") if filtered_only else ("plain",)
+    for way in ways:
+        cached = _PAGES.get((*shape, way))
+        if cached is None:
+            if len(_PAGES) >= _PAGES_MAX:
+                _PAGES.clear()
+            cached = _PAGES[(*shape, way)] = _page_statement(
+                flt, now, dialect, sort, descending, page, page_size, search_cap, way
+            )
+        stmt, counted, filtered = cached
+        _, rows = await fetch_rows(session, stmt, {**values, "walk_limit": WALK_LIMIT})
+        if len(rows) > page_size:
+            break  # a full page (and one more): the walk found it, no need to read further
     # A search shows its first `search_cap` clients, as its total says; the candidates go
     # one further only to tell whether it was capped.
     shown = page * page_size
@@ -392,22 +389,10 @@ async def list_clients(
         total, capped = 0, False  # the search found nobody
     elif search and plan is None:
         total, capped = 0, False  # nothing a search could match (punctuation, …)
+    elif not with_total:
+        return Page(rows=result, page=page, page_size=page_size, has_next=has_next)
     else:
-        values["count_limit"] = count_cap + 1
-        cached_count = _PAGES.get((*shape, "count"))
-        if cached_count is None:
-            cached_count = _PAGES[(*shape, "count")] = (
-                _count_statement(flt, now, dialect, search_cap, count_cap),
-                counted,
-                filtered,
-            )
-        _, counts = await fetch_rows(session, cached_count[0], values)
-        total = int(counts[0][0])
-        if counted:
-            total = min(total, search_cap)
-            capped = int(counts[0][-1]) > search_cap
-        else:
-            capped = None
+        total, capped = await _run_count(session, flt, now, shape, values, count_cap, search_cap)
     if total > count_cap:
         extra["total_at_least"] = count_cap
     if capped is not None:
@@ -420,6 +405,72 @@ async def list_clients(
         has_next=has_next,
         extra=extra,
     )
+
+
+async def _run_count(
+    session: AsyncSession,
+    flt: ClientFilter,
+    now: datetime,
+    shape: tuple[Any, ...],
+    values: dict[str, Any],
+    count_cap: int,
+    search_cap: int,
+) -> tuple[int, bool | None]:
+    """(matching clients counted up to `count_cap` + 1, whether a search was capped)."""
+    dialect = session.get_bind().dialect.name
+    searched = bool(flt.search.strip())
+    values = {**values, "count_limit": count_cap + 1}
+    stmt = _PAGES.get((*shape, "count"))
+    if stmt is None:
+        stmt = _PAGES[(*shape, "count")] = (
+            _count_statement(flt, now, dialect, search_cap, count_cap),
+            searched,
+            False,
+        )
+    _, counts = await fetch_rows(session, stmt[0], values)
+    total = int(counts[0][0])
+    if searched:
+        return min(total, search_cap), int(counts[0][-1]) > search_cap
+    return total, None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCount:
+    """How many clients a filter selects: `total` exact up to the cap, else None and
+    `at_least` the cap; `search_capped` as on a page (None without a search)."""
+
+    total: int | None
+    at_least: int | None = None
+    search_capped: bool | None = None
+
+
+async def count_clients(
+    session: AsyncSession,
+    flt: ClientFilter,
+    today: date | None = None,
+    *,
+    count_cap: int = COUNT_CAP,
+    search_cap: int = SEARCH_CAP,
+) -> ClientCount:
+    """What `list_clients` counts for the filter, without a page: the table asks it once
+    per filter (a worker of its own) while its pages come `with_total=False`."""
+    if flt.search.strip():  # counted beside the page, from the few candidates
+        page = await list_clients(
+            session, flt, page_size=1, today=today, count_cap=count_cap, search_cap=search_cap
+        )
+        capped = page.extra.get("search_capped")
+        return ClientCount(page.total, search_capped=capped if isinstance(capped, bool) else None)
+    now = reference_time(today)
+    values = _filter_values(flt, now)
+    dialect = session.get_bind().dialect.name
+    shape = (
+        "count", dialect, tuple(sorted(values)),
+        None if flt.activity is None else Activity(flt.activity), flt.has_unpaid_debts,
+    )  # fmt: skip
+    total, _ = await _run_count(session, flt, now, shape, values, count_cap, search_cap)
+    if total > count_cap:
+        return ClientCount(None, at_least=count_cap)
+    return ClientCount(total)
 
 
 def _count_statement(

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
+from storage.list_indexes import LIST_INDEXES
 from storage.types import Money, UtcDateTime, utcnow
 
 NAMING_CONVENTION = {
@@ -110,14 +111,8 @@ class Client(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_values(ClientKind)})", name="kind"),
         CheckConstraint(f"status IN ({_values(ClientStatus)})", name="status"),
-        Index("ix_clients_name_key", "name_key"),
-        Index("ix_clients_city_name_key", "city", "name_key"),
-        Index("ix_clients_registered_at", "registered_at"),
-        Index("ix_clients_last_call_at", "last_call_at"),
-        Index("ix_clients_completed_orders", "completed_orders"),
-        Index("ix_clients_blacklisted", "blacklisted"),
-        Index("ix_clients_tariff_id", "tariff_id"),
-        Index("ix_clients_status_city", "status", "city"),  # migration 0003
+        # The client list's covering indexes (migration 0007).
+        *(Index(name, *columns) for name, columns in LIST_INDEXES.items()),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -210,7 +210,10 @@ async def clients_page_ready(pilot: Pilot[Any], screen: ClientsScreen) -> None:
 
     def ready() -> bool:
         asked = screen.query_state
-        return asked.filter == bar.current and screen.shown_query == asked
+        counted = asked.filter.search.strip() or (
+            screen.counted is not None and screen.counted[0] == asked.filter
+        )  # the total of a filter comes in a worker of its own
+        return asked.filter == bar.current and screen.shown_query == asked and bool(counted)
 
     await until(pilot, ready, "the client page")
     await pilot.pause()

@@ -1,7 +1,9 @@
 """The client base: search as you type, filters, sort, pages — over a million clients.
 
 The screen only holds what it shows: one page, fetched by `storage.client_list.list_clients`
-in an exclusive worker. Each keystroke starts a new worker that first sleeps the debounce
+in an exclusive worker. The filter's total comes from a worker of its own, once per filter
+(counting can cost several pages at 1,000,000 clients), so paging and sorting never wait
+for it. Each keystroke starts a new worker that first sleeps the debounce
 interval, so typing «Иван» runs one query, not four, and a slow query for «Ива» is cancelled
 the moment «Иван» arrives instead of overwriting the newer result when it finally returns.
 """
@@ -21,7 +23,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from console.config import Settings
-from console.data import ClientFilter, ClientRow, ClientSort, Page
+from console.data import ClientCount, ClientFilter, ClientRow, ClientSort, Page
 from console.i18n import fmt_number, tr
 from console.i18n.bindings import localize_bindings
 from console.key_layout import LettersSearch, is_russian_letter
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE_SECONDS: Final = 0.15
 QUERY_GROUP: Final = "clients-query"
+COUNT_GROUP: Final = "clients-count"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,14 @@ class ClientPageLoaded(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ClientPageLoaded)
+
+
+@dataclass
+class ClientCountLoaded(Message):
+    """How many clients `filter` selects (without a search: a search's page counts)."""
+
+    filter: ClientFilter
+    count: ClientCount
 
 
 @dataclass
@@ -183,6 +194,8 @@ class ClientsScreen(LettersSearch, Screen[None]):
         )
         self.shown: Page[ClientRow] | None = None
         self.shown_query: ClientQuery | None = None  # the query `shown` answers
+        self.counted: tuple[ClientFilter, ClientCount] | None = None
+        self._counting: ClientFilter | None = None  # the filter a count was asked for
         self._error: str = ""
 
     # --- layout ---------------------------------------------------------------------------
@@ -232,6 +245,20 @@ class ClientsScreen(LettersSearch, Screen[None]):
         self.query_state = query
         self.table.show_sort(query.sort, query.descending)
         self._fetch(query, delay)
+        if query.filter != self._counting:
+            self._recount(delay)
+
+    def _recount(self, delay: float) -> None:
+        self._counting = self.query_state.filter
+        if not self._counting.search.strip():
+            self._count(self._counting, delay)
+
+    @work(exclusive=True, group=COUNT_GROUP, exit_on_error=False, description="client count")
+    async def _count(self, flt: ClientFilter, delay: float) -> None:
+        if delay:
+            await cast("ConsoleApp", self.app).timers.sleep(delay)
+        count = await self._data.clients_count(flt, today=self._today())
+        self.post_message(ClientCountLoaded(flt, count))
 
     @work(exclusive=True, group=QUERY_GROUP, exit_on_error=False, description="client page")
     async def _fetch(self, query: ClientQuery, delay: float) -> None:
@@ -262,6 +289,28 @@ class ClientsScreen(LettersSearch, Screen[None]):
         self.table.show_rows(message.page.rows)
         self._update_page_line()
 
+    @on(ClientCountLoaded)
+    def _count_loaded(self, message: ClientCountLoaded) -> None:
+        if message.filter != self.query_state.filter:
+            return
+        self.counted = (message.filter, message.count)
+        self._update_page_line()
+
+    @property
+    def shown_total(self) -> int | None:
+        """The total the page line shows (None: unknown yet, or above the count's cap)."""
+        return self._total()[0]
+
+    def _total(self) -> tuple[int | None, object]:
+        """(the shown filter's total, or None with the count it is above if known)."""
+        page, q = self.shown, self.shown_query
+        if page is None or q is None or page.total is not None:
+            return (page.total if page is not None else None), None
+        if self.counted is not None and self.counted[0] == q.filter:
+            count = self.counted[1]
+            return count.total, count.at_least
+        return None, page.extra.get("total_at_least")
+
     @on(ClientChoicesLoaded)
     def _choices_loaded(self, message: ClientChoicesLoaded) -> None:
         self.query_one(ClientFilterBar).set_choices(message.cities, message.tariffs)
@@ -285,15 +334,15 @@ class ClientsScreen(LettersSearch, Screen[None]):
             line.update(tr("clients.loading"))
             return
         parts = []
-        if page.total is not None:
-            pages = max(1, -(-page.total // page.page_size))
+        total, at_least = self._total()
+        if total is not None:
+            pages = max(1, -(-total // page.page_size))
             parts.append(
                 tr("clients.page_of", page=fmt_number(page.page + 1), pages=fmt_number(pages))
             )
-            parts.append(tr("clients.total", count=fmt_number(page.total)))
+            parts.append(tr("clients.total", count=fmt_number(total)))
         else:
             parts.append(tr("clients.page", page=fmt_number(page.page + 1)))
-            at_least = page.extra.get("total_at_least")
             if isinstance(at_least, int):
                 parts.append(tr("clients.total_at_least", count=fmt_number(at_least)))
         if page.rows:
@@ -421,6 +470,7 @@ class ClientsScreen(LettersSearch, Screen[None]):
     def _card_closed(self, _result: object) -> None:
         """The card may have changed the client (or created one): show the page afresh."""
         self._fetch(self.query_state, 0.0)
+        self._recount(0.0)
         self._load_choices()
 
     def action_new_client(self) -> None:
