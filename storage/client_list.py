@@ -288,7 +288,7 @@ def _page_statement(
     )
     keys = sort_keys(sort, descending)
     if plan == "walk":
-        ordered = walked_ids(flt, conditions, sort, descending)
+        ordered = walked_ids(flt, conditions, sort, descending, dialect)
     elif plan == "filter":
         ordered = filtered_ids(flt, conditions, sort, descending)
     else:
@@ -328,6 +328,7 @@ async def list_clients(
     count_cap: int = COUNT_CAP,
     search_cap: int = SEARCH_CAP,
     with_total: bool = True,
+    walk_limit: int = WALK_LIMIT,
 ) -> Page[ClientRow]:
     """One page of the client table. `Page.total` is exact up to `count_cap`; above it,
     None with `extra["total_at_least"]`. A search broader than `search_cap` candidates
@@ -341,6 +342,10 @@ async def list_clients(
     (up to `count_cap` clients visited): with `with_total=False` it is left out (`total`
     None, no `total_at_least`), for a caller that asks `count_clients` once per filter
     rather than once per page.
+
+    A filter without a search is found by a walk of the sort's index (at most
+    `walk_limit` entries), or, where that does not fill the page, from the filter's own
+    index (`storage.list_plans`); both give the same rows.
     """
     if page < 0 or page_size <= 0:
         raise ValueError("page must be >= 0 and page_size > 0")
@@ -370,7 +375,7 @@ async def list_clients(
                 flt, now, dialect, sort, descending, page, page_size, search_cap, way
             )
         stmt, counted, filtered = cached
-        _, rows = await fetch_rows(session, stmt, {**values, "walk_limit": WALK_LIMIT})
+        _, rows = await fetch_rows(session, stmt, {**values, "walk_limit": walk_limit})
         if len(rows) > page_size:
             break  # a full page (and one more): the walk found it, no need to read further
     # A search shows its first `search_cap` clients, as its total says; the candidates go

@@ -72,7 +72,11 @@ def sort_keys(sort: ClientSort, descending: bool, *, indexed: bool = True) -> li
 
 
 def walked_ids(
-    flt: ClientFilter, conditions: list[ColumnElement[bool]], sort: ClientSort, descending: bool
+    flt: ClientFilter,
+    conditions: list[ColumnElement[bool]],
+    sort: ClientSort,
+    descending: bool,
+    dialect: str,
 ) -> Select[Any]:
     """Ids of the clients passing `conditions` among the first `:walk_limit` of the sort
     (`keys`), in its order; the caller adds the page's limit and offset."""
@@ -84,11 +88,13 @@ def walked_ids(
         walk = walk.where(Client.city == bindparam("f_city", flt.city, type_=Client.city.type))
     walked = walk.order_by(*keys).limit(bindparam("walk_limit", WALK_LIMIT)).subquery("walked")
     adapter = ClauseAdapter(walked)
-    return (
-        select(walked.c.id)
-        .where(*(adapter.traverse(c) for c in conditions))
-        .order_by(*(adapter.traverse(k) for k in keys))
-    )
+    stmt = select(walked.c.id).where(*(adapter.traverse(c) for c in conditions))
+    if dialect == "sqlite":
+        # SQLite reads the walk as a co-routine, in its order, and stops it once the page
+        # is full; an ORDER BY here would make it walk every entry and sort them first
+        # (PostgreSQL knows the walk's order and stops it either way).
+        return stmt
+    return stmt.order_by(*(adapter.traverse(k) for k in keys))
 
 
 def filtered_ids(

@@ -62,6 +62,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from storage.addresses import search_key, street_key
 from storage.cards import fetch_rows
+from storage.list_indexes import PER_DIALECT
 from storage.models import Client, ClientAddress, ClientPhone
 from storage.phones import normalize_phone
 
@@ -672,12 +673,17 @@ def include_object(
     """Alembic filter: the search indexes are raw DDL in migrations 0002 and 0003, not
     models.
 
+    Also the client list's indexes that migration 0007 writes per dialect
+    (`storage.list_indexes.PER_DIALECT`).
+
     Without it autogenerate would propose dropping `client_search`, `client_search_words`
     and the FTS5 shadow tables (`client_search_data`, …). Used by
     `storage/migrations/env.py` and by the models-vs-migrations test.
     """
     if type_ == "table" and name is not None:
         return not _is_search_table(name)
+    if type_ == "index" and name in PER_DIALECT:
+        return False
     table_obj = getattr(obj, "table", None)
     table_name = getattr(table_obj, "name", None)
     return not (isinstance(table_name, str) and _is_search_table(table_name))

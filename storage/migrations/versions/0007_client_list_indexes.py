@@ -114,9 +114,21 @@ branch_labels = None
 depends_on = None
 
 
+# PostgreSQL puts NULLs last ascending: the last-call index keeps them first, as the list
+# sorts (never called = the oldest), so it serves both directions (DESC NULLS LAST is
+# this index read backwards). SQLite's own NULL order is that already.
+_NULLS_FIRST = {"ix_clients_list_last_call": "last_call_at"}
+
+
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     for name, columns in LIST_INDEXES.items():
-        op.create_index(name, "clients", list(columns))
+        first = _NULLS_FIRST.get(name)
+        if postgres and first is not None:
+            cols = ", ".join(f"{c} NULLS FIRST" if c == first else c for c in columns)
+            op.execute(f"CREATE INDEX {name} ON clients ({cols})")
+        else:
+            op.create_index(name, "clients", list(columns))
     for name in REPLACED:
         op.drop_index(name, table_name="clients")
     op.execute("ANALYZE clients")
