@@ -45,7 +45,11 @@ async def base(sessions: Sessions) -> Base:
         for i in range(60):
 
             def days(share: float) -> datetime | None:
-                return None if rng.random() < share else NOW - timedelta(days=rng.choice((1, 20, 50, 200)))
+                return (
+                    None
+                    if rng.random() < share
+                    else NOW - timedelta(days=rng.choice((1, 20, 50, 200)))
+                )
 
             client = Client(
                 last_name=f"Клиент{rng.randrange(20):02d}",  # repeated names: ties by id

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.client_list import _page_statement, list_clients
-from storage.list_indexes import BY_NAME
 from storage.filters import ClientFilter, ClientSort
+from storage.list_indexes import BY_NAME
 from storage.models import Base, Client, ClientKind, ClientPhone
 from storage.phones import format_national, phone_digits
 from storage.search import (
