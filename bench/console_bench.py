@@ -157,6 +157,7 @@ def prepare_database(clients: int, db_arg: str | None) -> tuple[Path, str]:
                     "seed",
                     "--clients",
                     str(clients),
+                    "--desk-extras",
                 ],
                 check=True,
                 cwd=REPO,

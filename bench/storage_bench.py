@@ -148,7 +148,7 @@ async def prepare_database(db: Path, clients: int, *, seed: int, reseed: bool) -
     try:
         await upgrade_database(engine)
         summary: SeedSummary = await seed_database(
-            engine, clients=clients, seed=seed, progress=_progress(clients)
+            engine, clients=clients, seed=seed, progress=_progress(clients), desk_extras=True
         )
     finally:
         await engine.dispose()

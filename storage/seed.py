@@ -118,12 +118,14 @@ async def seed_database(
     progress: Progress | None = None,
     now: datetime | None = None,
     batch_size: int = 10_000,
+    desk_extras: bool = False,
 ) -> SeedSummary:
     """Add exactly `clients` demo clients (plus tariffs, operators, debts, calls).
 
     Refuses a database that already has clients unless `append`: demo data must never be
     mixed into a real client base by accident. Everything is one transaction: on any error
-    nothing is left half-written.
+    nothing is left half-written. `desk_extras`: more addresses and companies' employees
+    for a share of the clients (`storage.seed_extras`), as the benchmarks' bases have.
     """
     if clients < 0:
         raise SeedError("negative", "the number of clients must be >= 0", clients=clients)
@@ -193,11 +195,12 @@ async def seed_database(
                 conn, first_id=first_id, last_id=first_id + clients - 1, operator="demo", at=now
             )
             await addresses_from_client_columns(conn, first_id=first_id, by="demo", at=now)
+        if first_id == 1 and clients >= 2:
+            await _demo_company(conn, now)
+        if clients and desk_extras:  # after the demo's companies: their staff stay theirs
             await seed_addresses_and_companies(
                 conn, first_id=first_id, seed=seed, by="demo", at=now
             )
-        if first_id == 1 and clients >= 2:
-            await _demo_company(conn, now)
         if sqlite:
             await conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default
         else:

@@ -39,6 +39,7 @@ async def seed_addresses_and_companies(
     clients = (
         await conn.execute(select(Client.id, Client.city, Client.kind).where(Client.id >= first_id))
     ).all()
+    employed = set((await conn.execute(select(CompanyEmployee.client_id))).scalars())
     addresses: list[dict[str, Any]] = []
     people: list[int] = []
     for cid, city, kind in clients:
@@ -60,7 +61,11 @@ async def seed_addresses_and_companies(
                         "use_count": rng.randrange(0, 20), "last_used_at": None, **stamp,
                     }
                 )  # fmt: skip
-        if kind == ClientKind.PERSONAL.value and rng.random() < EMPLOYEE_SHARE:
+        if (
+            kind == ClientKind.PERSONAL.value
+            and rng.random() < EMPLOYEE_SHARE
+            and cid not in employed
+        ):
             people.append(cid)
     for start in range(0, len(addresses), _CHUNK):
         await conn.execute(insert(ClientAddress), addresses[start : start + _CHUNK])

@@ -18,6 +18,7 @@ from storage import search
 from storage.client_list import list_clients
 from storage.db import create_engine
 from storage.filters import ClientFilter
+from storage.list_indexes import FILTER
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade_database
 from storage.models import Client
 from storage.search import matching_ids, parse_query, search_clients
@@ -299,6 +300,8 @@ async def test_migration_downgrades_and_upgrades_again(
     assert await current_revision(engine) == head_revision()
     async with engine.connect() as conn:
         tables, indexes = await conn.run_sync(schema)
-    assert "client_search_words" in tables and "ix_clients_status_city" in indexes
+    assert "client_search_words" in tables
+    # 0003's (status, city) index came back and went again with 0007's, which replace it.
+    assert "ix_clients_status_city" not in indexes and FILTER in indexes
     assert len(await both(sessions, "Петрова С")) == 2  # Светлана, the new Серафима
     assert people["sofia"] not in await both(sessions, "С Петрова")

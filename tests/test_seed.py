@@ -18,7 +18,16 @@ from storage import search
 from storage.accounts import operation_history, summed_totals
 from storage.cards import load_card_by_phone
 from storage.db import create_engine
-from storage.models import Call, Client, ClientKind, ClientPhone, Debt, Tariff
+from storage.models import (
+    Call,
+    Client,
+    ClientAddress,
+    ClientKind,
+    ClientPhone,
+    CompanyEmployee,
+    Debt,
+    Tariff,
+)
 from storage.search import MatchKind, search_clients
 from storage.seed import IVANOVA_PHONE, SeedError, SeedSummary, seed_database
 
@@ -335,3 +344,30 @@ async def test_demo_money_is_in_the_operations_too(sessions: Sessions, seeded: S
             assert (totals.balance, totals.bonus_balance) == (balance, bonus)
         history = await operation_history(s, with_money[0][0])
     assert {(o.operator, o.at) for o in history} == {("demo", NOW)}
+
+
+async def test_desk_extras_give_a_share_more_addresses_and_a_company(engine: AsyncEngine) -> None:
+    await seed_database(engine, clients=3000, desk_extras=True)
+    async with engine.connect() as conn:
+        per_client = (
+            await conn.execute(
+                select(
+                    ClientAddress.client_id,
+                    func.count(),
+                    func.count(func.distinct(ClientAddress.city_key)),
+                ).group_by(ClientAddress.client_id)
+            )
+        ).all()
+        staff = (
+            await conn.execute(
+                select(CompanyEmployee.client_id, Client.kind).join(
+                    Client, Client.id == CompanyEmployee.client_id
+                )
+            )
+        ).all()
+    more = [n for _cid, n, _cities in per_client if n > 1]
+    assert 0.25 < len(more) / 3000 < 0.35 and max(more) <= 3  # home, and one or two more
+    assert any(cities > 1 for _cid, _n, cities in per_client)  # now and then another city
+    assert 0.01 < len(staff) / 3000 < 0.03
+    assert all(kind == ClientKind.PERSONAL.value for _cid, kind in staff)
+    assert len({cid for cid, _kind in staff}) == len(staff)

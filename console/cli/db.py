@@ -30,6 +30,12 @@ def register(sub: Any) -> None:
     )
     seed.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     seed.add_argument(
+        "--desk-extras",
+        action="store_true",
+        help="also give 30%% of the clients more addresses and 2%% a company, as a real desk's "
+        "base has (the benchmarks' bases)",
+    )
+    seed.add_argument(
         "--append", action="store_true", help="add to a database that already has clients"
     )
     seed.set_defaults(handler=seed_command)
@@ -61,7 +67,12 @@ async def seed_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings) as (engine, _sessions):
         try:
             summary = await seed_database(
-                engine, clients=args.clients, seed=args.seed, append=args.append, progress=progress
+                engine,
+                clients=args.clients,
+                seed=args.seed,
+                append=args.append,
+                progress=progress,
+                desk_extras=args.desk_extras,
             )
         except SeedError as exc:
             raise CommandError(tr(f"cli.seed.{exc.code}", **exc.params)) from None
