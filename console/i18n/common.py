@@ -243,6 +243,7 @@ CATALOG: Catalog = {
     "worker.call_history": {"en": "call history", "ru": "история звонков"},
     "worker.call_back": {"en": "call back", "ru": "обратный звонок"},
     "worker.client_page": {"en": "client page", "ru": "страница клиентов"},
+    "worker.client_count": {"en": "client count", "ru": "число клиентов"},
     "worker.client_filter_lists": {"en": "client filter lists", "ru": "списки фильтров"},
     "worker.click_to_call": {"en": "click-to-call", "ru": "звонок клиенту"},
     "worker.desk_feed": {"en": "desk feed", "ru": "события АТС"},
