@@ -7,11 +7,10 @@ its columns, and two for narrow filters, each holding every column a filter test
 client list then reads no client row to find a page (at 1,000,000 clients a filtered,
 sorted page took up to seconds: docs/performance.md).
 
-Self-contained (it only touches indexes of `clients`); written after 0005 while 0006 was
-under way elsewhere: re-chain `down_revision` to whatever precedes it when merged.
+Self-contained: it only touches indexes of `clients`.
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0007_client_list_indexes
+Revises: 0006_call_backs
 Create Date: 2026-12-07 09:30:00
 """
 
@@ -108,8 +107,8 @@ REPLACED = {
     "ix_clients_status_city": ("status", "city"),
 }
 
-revision = "0007"
-down_revision = "0005"
+revision = "0007_client_list_indexes"
+down_revision = "0006_call_backs"
 branch_labels = None
 depends_on = None
 
