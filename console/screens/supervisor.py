@@ -54,7 +54,13 @@ from console.widgets.board.model import (
     OperatorQueues,
     QueueFigures,
 )
-from console.widgets.board.panels import OperatorPanel, QueuePanel, TotalsPanel, WaitingPanel
+from console.widgets.board.panels import (
+    OperatorPanel,
+    QueuePanel,
+    TotalsPanel,
+    WaitingPanel,
+    show_text,
+)
 from console.widgets.board.sources import (
     Clock,
     DeskFeed,
@@ -365,19 +371,21 @@ class SupervisorScreen(Screen[None]):
     def render_board(self, now: datetime | None = None) -> None:
         now = now or self._clock()
         period = period_words(now)
-        self.query_one("#board-title", Static).update(
-            tr("callbacks.board.heading", date=fmt_date(now), period=period)
+        show_text(
+            self.query_one("#board-title", Static),
+            tr("callbacks.board.heading", date=fmt_date(now), period=period),
         )
         to_call_back = unreturned(self.missed)
         if self.showing_missed:  # hidden, its ticking ages would cost every second for nothing
             self.query_one(MissedPanel).show_missed(self.missed, now)
-            self.query_one("#board-missed-title", Static).update(
+            show_text(
+                self.query_one("#board-missed-title", Static),
                 tr(
                     "callbacks.board.title",
                     waiting=fmt_number(to_call_back),
                     count=fmt_number(len(self.missed)),
                     period=period,
-                )
+                ),
             )
         waiting = self.live.waiting
         per_queue: dict[str, int] = {}
@@ -385,9 +393,10 @@ class SupervisorScreen(Screen[None]):
             label = call.queue or tr("board.waiting.direct")
             per_queue[label] = per_queue.get(label, 0) + 1
         summary = ", ".join(f"{q} {fmt_number(n)}" for q, n in sorted(per_queue.items()))
-        self.query_one("#board-waiting-title", Static).update(
+        show_text(
+            self.query_one("#board-waiting-title", Static),
             tr("board.waiting.title", count=fmt_number(len(waiting)))
-            + (f" — {summary}" if summary else "")
+            + (f" — {summary}" if summary else ""),
         )
         rules = self._settings.rules
         self.query_one(WaitingPanel).show_calls(waiting, now, rules.long_wait_seconds)
@@ -401,7 +410,7 @@ class SupervisorScreen(Screen[None]):
         )
         operators = [(o.extension, o.name) for o in self._settings.operators]
         self._read_queues()
-        self.query_one("#board-ops-title", Static).update(self._ops_title())
+        show_text(self.query_one("#board-ops-title", Static), self._ops_title())
         self.query_one(OperatorPanel).show_operators(
             operators, self.live.operators, self.figures, now, self.queues
         )

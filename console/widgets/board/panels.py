@@ -45,6 +45,13 @@ def service_level_text(pct: float | None) -> str:
     return f"{fmt_number(pct, places=0)}%" if pct is not None else "—"
 
 
+def show_text(static: Static, content: str | Text) -> None:
+    """Put `content` in `static` only when it differs: each update lays out the whole
+    screen, and the board's titles and tiles are the same most seconds."""
+    if static.content != content:
+        static.update(content)
+
+
 def _seconds(now: datetime, since: datetime) -> float:
     return max(0.0, (now - since).total_seconds())
 
@@ -273,6 +280,7 @@ class TotalsPanel(Grid):
         styles = {"service_level": service_level_style(totals.service_level_pct, goal)}
         for tile in self.TILES:
             label = self._label(tile)
-            self.query_one(f"#total-{tile}", Static).update(
-                Text.assemble((values[tile], styles.get(tile) or "bold"), "\n", (label, "dim"))
+            show_text(
+                self.query_one(f"#total-{tile}", Static),
+                Text.assemble((values[tile], styles.get(tile) or "bold"), "\n", (label, "dim")),
             )
