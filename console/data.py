@@ -604,11 +604,14 @@ class ConsoleData:
         return partial(export_debts, self._sessions, paid=paid)
 
     def audit_export(
-        self, flt: AuditFilter, describe: Callable[[AuditRow], tuple[str, str]]
+        self,
+        flt: AuditFilter,
+        describe: Callable[[AuditRow], tuple[str, str]],
+        client: Callable[[AuditRow], str] | None = None,
     ) -> Export:
         from storage.xlsx import export_audit
 
-        return partial(export_audit, self._sessions, flt=flt, describe=describe)
+        return partial(export_audit, self._sessions, flt=flt, describe=describe, client=client)
 
     async def import_clients(self, source: Path, **kwargs: Any) -> ImportReport:
         from storage.xlsx import import_clients

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
 from console.desk_call_backs import CallBackLogged, DeskCallBacks
-from console.desk_writes import REGISTER, DeskWrites, describe, journal_path
+from console.desk_writes import AUDIT, REGISTER, DeskWrites, describe, journal_path
 from console.journal import Journal
 from console.outbox import Backoff, Outbox, OutboxStatus
 from console.queue_control import ALL_QUEUES, QueueControl
@@ -146,18 +146,19 @@ class Desk:
         self._connections = {
             p.name: ConnectionStatus(p.name, "connecting", datetime.now(UTC)) for p in settings.pbx
         }
+        self._subscribers: set[asyncio.Queue[DeskEvent]] = set()
+        # Identification of each call's caller: its client id goes into the log entry.
+        self._callers: dict[tuple[str, str], asyncio.Task[int | None]] = {}
+        self._tasks = Tasks(log)
+        self._writes = DeskWrites(sessions, settings.phone.region)
         self.control = QueueControl(
             settings,
             self._trackers,
             self._members,
             self._clients,
             lambda server: self._connections[server].state == "up",
+            keeper=self._writes,  # each action taken, for the audit trail
         )
-        self._subscribers: set[asyncio.Queue[DeskEvent]] = set()
-        # Identification of each call's caller: its client id goes into the log entry.
-        self._callers: dict[tuple[str, str], asyncio.Task[int | None]] = {}
-        self._tasks = Tasks(log)
-        self._writes = DeskWrites(sessions, settings.phone.region)
         self.outbox = Outbox(
             journal or Journal(journal_path(settings.database.journal_dir, role)),
             apply=self._writes.apply,
@@ -170,6 +171,7 @@ class Desk:
             sleep=sleep,
             backoff=backoff,
             urgent={REGISTER},  # a new caller's card waits for it
+            uncounted={AUDIT},  # no call: not among the calls said to wait
         )
         self._writes.outbox = self.outbox
         self.call_backs = DeskCallBacks(lambda: self.outbox, self._tasks, self._publish)

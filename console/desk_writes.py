@@ -1,12 +1,15 @@
-"""What the desk writes on its own — first-call registrations and call log entries — as
-journal entries, and how each is applied to the database.
+"""What the desk writes on its own — first-call registrations, call log entries and the
+supervisor's actions on the PBX for the audit trail — as journal entries, and how each is
+applied to the database.
 
 Both are idempotent, as replaying the journal needs: a registration is get-or-create by
 number, a log entry an upsert by server and Linkedid. A call's entries share a group
 (`server/linkedid`), and the outbox applies entries oldest first, so a caller is
 registered before the call is logged: the log entry of a call whose caller was identified
 while the database was away carries no client id, and the upsert links it to the owner of
-its number when it is written.
+its number when it is written. A supervisor's action is written once the PBX took it: the
+trail gets it even when the database is away at that moment (`record_once` skips an entry
+applied before a crash).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from console.desk_call_backs import CALL_BACK, CALL_BACK_KINDS, apply_call_back
 from console.journal import JournalEntry, JournalError
 from console.outbox import EntryHeld, Outbox
 from console.tasks import one_line
+from storage.audit import record_once
 from storage.calls import CallLogEntry, upsert_call
 from storage.clients import get_or_create_client_for_call
 from storage.models import Call
@@ -32,6 +36,8 @@ log = logging.getLogger("opconsole.desk")
 
 REGISTER: Final = "register"
 CALL: Final = "call"
+AUDIT: Final = "audit"  # a supervisor's action taken (`console.queue_control`)
+AUDIT_GROUP: Final = "audit"  # written in the order taken, apart from every call
 _TIMES: Final = ("started_at", "answered_at", "ended_at")
 
 
@@ -67,6 +73,8 @@ def describe(entry: JournalEntry) -> str:
     if entry.kind in CALL_BACK_KINDS:
         what = "call-back attempt" if entry.kind == CALL_BACK else "call-back outcome"
         return f"{what} {entry.group}"
+    if entry.kind == AUDIT:
+        return f"audit entry {entry.payload.get('action')} by {entry.payload.get('actor')}"
     what = "registration of the caller" if entry.kind == REGISTER else "call log entry"
     return f"{what} of call {entry.group}"
 
@@ -111,6 +119,29 @@ class DeskWrites:
         call_id, client_id = result
         return int(call_id), client_id
 
+    async def keep_action(
+        self, *, actor: str, entity: str, action: str, changes: dict[str, Any], at: datetime
+    ) -> bool:
+        """Keep a supervisor's action for the trail: True once it is in the journal (it is
+        written to the database when that answers; nobody waits for it). False (and one
+        log line) when it could not be kept."""
+        assert self.outbox is not None
+        payload = {
+            "actor": actor,
+            "entity": entity,
+            "action": action,
+            "changes": changes,
+            "at": at.isoformat(),
+        }
+        try:
+            written = await self.outbox.submit(AUDIT, AUDIT_GROUP, payload)
+        except JournalError as exc:
+            log.error("%s by %s NOT kept for the audit trail: %s", action, actor, exc)
+            return False
+        # Nobody awaits it; a refusal for good is logged by the outbox, once.
+        written.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return True
+
     async def _submit(self, kind: str, group: str, payload: dict[str, Any]) -> Any:
         assert self.outbox is not None
         try:
@@ -145,6 +176,16 @@ class DeskWrites:
             return call_id, client_id
         if entry.kind in CALL_BACK_KINDS:
             return await apply_call_back(self.sessions, entry)
+        if entry.kind == AUDIT:
+            async with self.sessions.begin() as session:
+                return await record_once(
+                    session,
+                    actor=payload["actor"],
+                    entity=payload["entity"],
+                    action=payload["action"],
+                    changes=payload["changes"],
+                    at=datetime.fromisoformat(payload["at"]),
+                )
         raise ValueError(f"unknown journal entry kind {entry.kind!r}")
 
     async def ping(self) -> None:

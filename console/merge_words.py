@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from console.i18n import catalog, fmt_date, fmt_datetime, fmt_money, fmt_number, tr
 from storage.audit import CHANGE_KINDS, OTHER_KIND, AuditRow
+from storage.phones import format_display
 
 # What a merge moves, in the order a preview names it (other tables follow by name).
 MOVE_ORDER: Final = ("client_phones", "calls", "debts", "account_operations", "audit_log")
@@ -18,6 +19,7 @@ MONEY_FIELDS: Final = frozenset(
     {"balance", "bonus_balance", "credit_limit", "discount_percent", "rating"}
 )
 KINDS: Final = (*CHANGE_KINDS, OTHER_KIND)
+PHONE_FIELDS: Final = frozenset({"phone", "phones"})  # E.164 in the trail, shown as the card does
 SHOWN_TEXT: Final = 60
 
 
@@ -37,11 +39,20 @@ def _word(group: str, value: str) -> str | None:
 
 
 def merge_value(field: str, value: Any, tariffs: Mapping[int, str] | None = None) -> str:
-    """A value as the card shows it: «—» for none, a tariff by name, money with places."""
+    """A value as the card shows it: «—» for none, a tariff by name, money with places,
+    numbers as «+7 916 123-45-67»."""
+    if field == "queue" and value is None:  # a pause in every queue the operator is in
+        return tr("audit.queue.all")
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return tr("word.bool.yes" if value else "word.bool.no")
+    if field in PHONE_FIELDS and isinstance(value, str):
+        return format_display(value)
+    if field == "phone_labels" and isinstance(value, dict):
+        return ", ".join(
+            f"{format_display(k)}: {merge_value('label', v)}" for k, v in value.items()
+        )
     if field == "tariff_id" and isinstance(value, int):
         return (tariffs or {}).get(value, f"#{value}")
     if field in ("kind", "status") and isinstance(value, str):
@@ -107,6 +118,21 @@ def kind_word(kind: str) -> str:
 def action_word(action: str) -> str:
     key = f"audit.action.{action}"
     return tr(key) if key in catalog() else action
+
+
+def client_words(row: AuditRow) -> str:
+    """The client an entry concerns as the console names one: the name; a client without
+    a name by their number, as a call shows them (else as the card says, «(имя не
+    указано)»); a card gone since by its number; "" for an entry of no client."""
+    if row.client_id is None:
+        return ""
+    if row.client_name:
+        return row.client_name
+    if row.client_name is None:
+        return tr("audit.client.gone", id=row.client_id)
+    if row.client_phone:
+        return format_display(row.client_phone)
+    return tr("card.name.unnamed")
 
 
 def change_parts(row: AuditRow, tariffs: Mapping[int, str] | None = None) -> list[str]:

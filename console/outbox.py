@@ -100,7 +100,10 @@ class Outbox:
         write_timeout_s: float = WRITE_TIMEOUT_S,
         concurrency: int = CONCURRENCY,
         urgent: Collection[str] = (),
+        uncounted: Collection[str] = (),
     ) -> None:
+        """`urgent` kinds are written ahead of others; `uncounted` kinds are no calls (a
+        supervisor's action for the trail): not among the calls said to wait."""
         self.journal = journal
         self._apply = apply
         self._ping = ping
@@ -118,6 +121,7 @@ class Outbox:
         self._write_timeout_s = write_timeout_s
         self._concurrency = concurrency
         self._urgent = frozenset(urgent)
+        self._uncounted = frozenset(uncounted)
         self._queue: list[JournalEntry] = []  # by seq; [0] is being applied
         self._waiters: dict[int, asyncio.Future[Any]] = {}
         self._attempts: dict[int, int] = {}
@@ -150,7 +154,7 @@ class Outbox:
 
     def waiting(self) -> int:
         """Calls (groups) with an entry not yet in the database."""
-        return len({entry.group for entry in self._queue})
+        return len({entry.group for entry in self._queue if entry.kind not in self._uncounted})
 
     # --- the drainer ----------------------------------------------------------------------
 

@@ -8,17 +8,28 @@ PBX the operator is on, and what to send. Refusals come back as `SupervisorError
 desk's own reasons, with a code for the console to word) or as the typed PBX refusals of
 `pbx.errors` (`MemberNotDynamicError`, `PermissionDeniedError`, …), which
 `console.wording.supervisor_refusal` words. Each action taken is logged with who asked.
+
+Each action the PBX took goes to the audit trail with who (the person at this console,
+`[me]`, named as the card's edits name them) and when, through the desk's journal
+(`ActionKeeper`, `DeskWrites.keep_action`): on disk before the action returns, in the
+database when that answers, so a database outage neither blocks the board nor loses it.
+A refused action is not recorded: it changed nothing on the desk, the person who tried
+was told why on the spot, and the log has it; the trail says who *did* what.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Final, Literal
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
+from console.actors import seat_actor
 from pbx.errors import AmiError, OriginateOutcomeUnknownError
 from pbx.queue_actions import LogIn, LogOut, PauseMember, QueueActionDone, run_queue_action
 from pbx.supervise import ListenIn, Pickup, SpyMode
+from storage.audit import OPERATOR_ENTITY
 from storage.errors import NotAllowed
 from storage.models import OperatorRole
 from storage.roles import Actor, require_role
@@ -33,6 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("opconsole.supervisor")
 
 ALL_QUEUES: Final = None  # pause / unpause in every queue the operator is a member of
+KEEP_TIMEOUT_S: Final = 5.0  # the journal takes an entry in ms; never hold the board longer
 SupervisorErrorCode = Literal[
     "not_allowed", "no_me", "no_device", "no_pbx", "not_connected", "outcome_unknown"
 ]
@@ -58,8 +70,17 @@ class SupervisorError(Exception):
         self.params = params
 
 
+class ActionKeeper(Protocol):
+    """Where an action taken goes for the audit trail (`DeskWrites.keep_action`)."""
+
+    async def keep_action(
+        self, *, actor: str, entity: str, action: str, changes: dict[str, Any], at: datetime
+    ) -> bool: ...
+
+
 class QueueControl:
-    """The actions. `clients` and `connected` are the desk's live view of its links."""
+    """The actions. `clients` and `connected` are the desk's live view of its links;
+    `keeper` records each action taken (None: not recorded), dated by `clock`."""
 
     def __init__(
         self,
@@ -68,12 +89,17 @@ class QueueControl:
         members: Mapping[str, QueueMembers],
         clients: Mapping[str, AmiClient],
         connected: Callable[[str], bool],
+        *,
+        keeper: ActionKeeper | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._settings = settings
         self._trackers = trackers
         self._members = members
         self._clients = clients
         self._connected = connected
+        self._keeper = keeper
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     # --- who and where -----------------------------------------------------------------
 
@@ -135,12 +161,16 @@ class QueueControl:
         request = PauseMember(device, paused=True, reason=reason or None, queue=queue)
         done = await self._queue_action(device, request)
         log.info("%s paused %s in %s: %s", me.name, device, queue or "every queue", reason)
+        await self._keep(
+            "queue_pause", device, queue=queue, **({"reason": reason} if reason else {})
+        )
         return done
 
     async def unpause(self, device: str, queue: str | None = ALL_QUEUES) -> QueueActionDone:
         me = self.require_supervisor("unpause an operator")
         done = await self._queue_action(device, PauseMember(device, paused=False, queue=queue))
         log.info("%s unpaused %s in %s", me.name, device, queue or "every queue")
+        await self._keep("queue_unpause", device, queue=queue)
         return done
 
     async def log_in(self, device: str, queue: str) -> QueueActionDone:
@@ -154,6 +184,7 @@ class QueueControl:
         )
         done = await self._queue_action(device, request)
         log.info("%s logged %s in to %s", me.name, device, queue)
+        await self._keep("queue_login", device, queue=queue)
         return done
 
     async def log_out(self, device: str, queue: str) -> QueueActionDone:
@@ -165,6 +196,7 @@ class QueueControl:
                     interface = member.interface  # a Local member: the queue's own name
         done = await self._queue_action(device, LogOut(queue=queue, interface=interface))
         log.info("%s logged %s out of %s", me.name, device, queue)
+        await self._keep("queue_logout", device, queue=queue)
         return done
 
     async def _queue_action(
@@ -184,6 +216,7 @@ class QueueControl:
         tracker.expect_supervision(request.action_id, mode, me.extension, extension)
         action_id = await self._originate(server, request, tracker.forget_supervision)
         log.info("%s: %s on %s (%s)", me.name, mode, device, action_id)
+        await self._keep(f"spy_{mode}", device)
         return action_id
 
     async def pickup(self, device: str, label: str = "") -> str:
@@ -196,6 +229,7 @@ class QueueControl:
         tracker.expect_supervision(request.action_id, "pickup", me.extension, extension)
         action_id = await self._originate(server, request, tracker.forget_supervision)
         log.info("%s picks up the call ringing at %s (%s)", me.name, device, action_id)
+        await self._keep("call_pickup", device)
         return action_id
 
     def _server_on_call(self, extension: str) -> str:
@@ -219,6 +253,34 @@ class QueueControl:
         except AmiError:
             forget(request.action_id)
             raise
+
+    # --- the audit trail -----------------------------------------------------------------
+
+    async def _keep(self, action: str, device: str, **details: str | None) -> None:
+        """Record an action the PBX took: who (as the card's edits name them), on which
+        operator, the details; never fails the action itself (one log line instead)."""
+        if self._keeper is None:
+            return
+        changes: dict[str, Any] = {"operator": self._operator_label(device), **details}
+        try:
+            async with asyncio.timeout(KEEP_TIMEOUT_S):
+                await self._keeper.keep_action(
+                    actor=seat_actor(self._settings).name,
+                    entity=OPERATOR_ENTITY,
+                    action=action,
+                    changes=changes,
+                    at=self._clock(),
+                )
+        except Exception as exc:  # the action is done; only its record is missing
+            log.error("%s on %s NOT recorded in the audit trail: %r", action, device, exc)
+
+    def _operator_label(self, device: str) -> str:
+        """«Борис (102)», as the board names an operator; the device when unknown."""
+        wanted = device.lower()
+        for operator in self._settings.operators:
+            if operator.device.lower() == wanted:
+                return f"{operator.name} ({operator.extension})"
+        return device
 
     # --- reading -------------------------------------------------------------------------
 

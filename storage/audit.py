@@ -15,10 +15,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, Client
+from storage.models import AuditEntry, Client, ClientPhone
 from storage.types import utcnow
 
 Changes = dict[str, list[Any]]
@@ -72,6 +72,44 @@ def record(
     return entry
 
 
+# What a supervisor does to an operator from the board (queue control, listen-in, pickup):
+# the entry's entity; it concerns no client, and the operator is named in the changes.
+OPERATOR_ENTITY: Final = "operator"
+
+
+async def record_once(
+    session: AsyncSession,
+    *,
+    actor: str,
+    entity: str,
+    action: str,
+    changes: Mapping[str, Any],
+    at: datetime,
+    entity_id: int = 0,
+) -> bool:
+    """Add an entry unless the same one (who, what, when to the microsecond) is there:
+    an entry written from a journal may be applied again after a crash. True if added."""
+    same = select(AuditEntry.id).where(
+        AuditEntry.at == at,
+        AuditEntry.actor == actor,
+        AuditEntry.entity == entity,
+        AuditEntry.action == action,
+    )
+    if (await session.scalars(same.limit(1))).first() is not None:
+        return False
+    record(
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        client_id=None,
+        action=action,
+        changes=changes,
+        at=at,
+    )
+    return True
+
+
 async def client_history(
     session: AsyncSession, client_id: int, *, limit: int = 100
 ) -> list[AuditEntry]:
@@ -114,6 +152,8 @@ CHANGE_KINDS: Final[dict[str, tuple[str, ...]]] = {
     "companies": ("company_",),
     "merge": ("merge", "merged_into"),
     "tariffs": ("tariff_",),
+    "queues": ("queue_",),  # a supervisor paused or logged an operator in or out
+    "supervision": ("spy_", "call_pickup"),  # listened in, whispered, barged, picked up
 }
 OTHER_KIND: Final = "other"
 
@@ -170,6 +210,7 @@ class AuditRow:
     client_name: str | None
     action: str
     changes: dict[str, Any]
+    client_phone: str | None = None  # a nameless client's first number (E.164)
 
     @property
     def kind(self) -> str:
@@ -191,11 +232,23 @@ def _audit_conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _audit_rows() -> Select[AuditEntry, str]:
-    return select(AuditEntry, Client.name).outerjoin(Client, Client.id == AuditEntry.client_id)
+def _audit_rows() -> Select[AuditEntry, str, str]:
+    # A client without a name is named by a number (looked up only for those: an index
+    # range on client_phones.client_id per such row).
+    first_phone = (
+        select(ClientPhone.e164)
+        .where(ClientPhone.client_id == Client.id)
+        .order_by(ClientPhone.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    phone = case((Client.name == "", first_phone), else_=None)
+    return select(AuditEntry, Client.name, phone).outerjoin(
+        Client, Client.id == AuditEntry.client_id
+    )
 
 
-def _row(entry: AuditEntry, name: str | None) -> AuditRow:
+def _row(entry: AuditEntry, name: str | None, phone: str | None = None) -> AuditRow:
     return AuditRow(
         id=entry.id,
         at=entry.at,
@@ -206,6 +259,7 @@ def _row(entry: AuditEntry, name: str | None) -> AuditRow:
         client_name=name,
         action=entry.action,
         changes=dict(entry.changes or {}),
+        client_phone=phone,
     )
 
 
@@ -223,7 +277,7 @@ async def list_audit(
         .offset(offset)
     )
     rows = (await session.execute(stmt)).all()
-    return [_row(entry, name) for entry, name in rows]
+    return [_row(entry, name, phone) for entry, name, phone in rows]
 
 
 async def count_audit(session: AsyncSession, flt: AuditFilter) -> int:
@@ -246,7 +300,7 @@ async def iter_audit(
         rows = (await session.execute(stmt)).all()
         if not rows:
             return
-        batch = [_row(entry, name) for entry, name in rows]
+        batch = [_row(entry, name, phone) for entry, name, phone in rows]
         after = batch[-1].id
         yield batch
 

@@ -52,6 +52,7 @@ CATALOG: Catalog = {
     "audit.field.rating": {"en": "Rating", "ru": "Рейтинг"},
     "audit.field.phones": {"en": "Phones", "ru": "Телефоны"},
     "audit.field.label": {"en": "Label", "ru": "Подпись"},
+    "audit.field.phone_labels": {"en": "Phone labels", "ru": "Подписи телефонов"},
     "audit.field.blacklisted": {"en": "Blacklisted", "ru": "В чёрном списке"},
     "audit.field.blacklisted_at": {"en": "Blacklisted at", "ru": "Внесён в чёрный список"},
     "audit.field.blacklisted_by": {"en": "Blacklisted by", "ru": "Внёс в чёрный список"},
@@ -108,6 +109,34 @@ CATALOG: Catalog = {
     "audit.action.tariff_retire": {"en": "Tariff retired", "ru": "Тариф снят с продажи"},
     "audit.action.tariff_restore": {"en": "Tariff offered again", "ru": "Тариф возвращён"},
     "audit.from_import": {"en": "from an Excel import", "ru": "загрузка из Excel"},
+    # --- a supervisor's actions on the board (storage.audit OPERATOR_ENTITY)
+    "audit.kind.queues": {"en": "Queues", "ru": "Очереди"},
+    "audit.kind.supervision": {"en": "Calls", "ru": "Звонки"},  # listen-in, pickup
+    "audit.action.queue_pause": {"en": "Operator paused", "ru": "Оператор поставлен на паузу"},
+    "audit.action.queue_unpause": {
+        "en": "Operator back from pause",
+        "ru": "Оператор снят с паузы",
+    },
+    "audit.action.queue_login": {
+        "en": "Operator logged in to a queue",
+        "ru": "Оператор включён в очередь",
+    },
+    "audit.action.queue_logout": {
+        "en": "Operator logged out of a queue",
+        "ru": "Оператор выведен из очереди",
+    },
+    "audit.action.spy_listen": {"en": "Listened in on a call", "ru": "Прослушивание разговора"},
+    "audit.action.spy_whisper": {"en": "Whispered to an operator", "ru": "Подсказка оператору"},
+    "audit.action.spy_barge": {"en": "Barged in on a call", "ru": "Вмешательство в разговор"},
+    "audit.action.call_pickup": {
+        "en": "Call ringing at a colleague picked up",
+        "ru": "Перехват звонка у коллеги",
+    },
+    "audit.field.operator": {"en": "Operator", "ru": "Оператор"},
+    "audit.field.queue": {"en": "Queue", "ru": "Очередь"},
+    "audit.queue.all": {"en": "every queue", "ru": "все очереди"},
+    # a client the trail names: gone since (no card to open)
+    "audit.client.gone": {"en": "card #{id} (gone)", "ru": "карточка №{id} (удалена)"},
     # --- the trail as an Excel sheet
     "xlsx.audit.title": {"en": "Who did what", "ru": "Кто что менял"},
     "xlsx.audit.col.at": {"en": "When", "ru": "Когда"},

@@ -1,4 +1,5 @@
-"""Who did what at the desk: the audit trail of every client, tariff and merge, filtered by
+"""Who did what at the desk: the audit trail of every client, tariff and merge, and of the
+supervisor's actions on the board (pause, queue log in/out, listen-in, pickup), filtered by
 operator, date range and kind of change, a page at a time, newest first; exported to
 Excel with the same filters; Enter opens the client an entry concerns."""
 
@@ -24,7 +25,7 @@ from console.config import Settings
 from console.data import CHANGE_KINDS, OTHER_KIND, AuditFilter, AuditRow
 from console.i18n import fmt_datetime, fmt_number, tr
 from console.i18n.bindings import localize_bindings
-from console.merge_words import describe_entry, kind_word, refusal_line
+from console.merge_words import client_words, describe_entry, kind_word, refusal_line
 from console.typed_dates import parse_day
 from console.widgets.board.sources import DeskHost, local_midnight, utc_now
 from console.widgets.columns import ColumnSpec, FittedTable, grid_columns, page_rows, select_width
@@ -216,7 +217,7 @@ class AuditScreen(Screen[None]):
             shown[str(row.id)] = {
                 "at": Text(fmt_datetime(row.at)),
                 "who": Text(row.actor),
-                "client": Text(row.client_name or (f"#{row.client_id}" if row.client_id else "")),
+                "client": Text(client_words(row)),
                 "kind": Text(kind),
                 "change": Text(what),
             }
@@ -287,7 +288,9 @@ class AuditScreen(Screen[None]):
         kind = export_kind(
             "",
             "audit",
-            self._data.audit_export(self.query_now.filter, lambda r: describe_entry(r, tariffs)),
+            self._data.audit_export(
+                self.query_now.filter, lambda r: describe_entry(r, tariffs), client_words
+            ),
             "audit",
         )
         dialog = ExportDialog(

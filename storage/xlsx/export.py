@@ -321,18 +321,21 @@ async def export_audit(
     *,
     words: SheetWords,
     describe: Callable[[AuditRow], tuple[str, str]],
+    client: Callable[[AuditRow], str] | None = None,
     progress: Progress | None = None,
     cancel: asyncio.Event | None = None,
     tz: tzinfo | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ExportSummary:
     """The audit entries `flt` selects, oldest first. `describe(row)` gives the kind of
-    change and the change itself in the caller's words (storage spells none)."""
+    change and the change itself in the caller's words (storage spells none); `client(row)`
+    the client's column (default: the client's name as stored)."""
     target = Path(path)
 
     def cells(row: AuditRow) -> tuple[Any, ...]:
         kind, change = describe(row)
-        return (_local(row.at, tz), row.actor, row.client_name or "", row.client_id, kind, change)
+        who = client(row) if client is not None else row.client_name or ""
+        return (_local(row.at, tz), row.actor, who, row.client_id, kind, change)
 
     async with session_factory() as session:
         total = await count_audit(session, flt)
