@@ -89,6 +89,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.storage_bench
 	$(BIN)/python -m bench.xlsx_bench
 	$(BIN)/python -m bench.console_bench
+	$(BIN)/python -m bench.board_bench
 	@if [ -n "$$OPCONSOLE_TEST_PG_URL" ]; then $(BIN)/python -m bench.seats_bench; \
 	else echo "bench.seats_bench skipped: needs OPCONSOLE_TEST_PG_URL (PostgreSQL)"; fi
 

@@ -102,6 +102,9 @@ async def test_export_reads_back(sessions: Sessions, tmp_path: Path) -> None:
     assert rows[0] == ("Когда", "Кто", "Клиент", "Номер клиента", "Вид изменения", "Что изменено")
     assert [r[1] for r in rows[1:]] == ["Анна"] * 4
     assert rows[1][0] == datetime(2026, 12, 1, 9, 0)  # oldest first, wall-clock time
-    assert rows[1][4:] == ("Карточка", "Клиент создан: Телефон: +7 916 123-45-67; Имя: Иванова Мария")
+    assert rows[1][4:] == (
+        "Карточка",
+        "Клиент создан: Телефон: +7 916 123-45-67; Имя: Иванова Мария",
+    )
     assert rows[4][4] == "Чёрный список"
     assert "Причина чёрного списка: хамит" in rows[4][5]

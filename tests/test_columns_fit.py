@@ -4,8 +4,17 @@ columns go, least needed first, rather than every column losing its last letters
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import App, ComposeResult
 
-from console.widgets.columns import ColumnSpec, clip, fit_columns, fit_parts, page_rows
+from console.widgets.columns import (
+    ColumnSpec,
+    FittedTable,
+    clip,
+    fit_columns,
+    fit_parts,
+    page_rows,
+)
+from tests.screen_text import screen_lines
 
 COLUMNS = (
     ColumnSpec("name", "Имя", shrink_to=12),
@@ -57,3 +66,39 @@ def test_a_status_line_keeps_the_parts_that_fit_whole() -> None:
     parts = ["Страница 1 из 318", "клиентов: 5 085", "строки 1–16", "сортировка: Имя ▲"]
     assert fit_parts(parts, 200) == " · ".join(parts)
     assert fit_parts(parts, 50) == "Страница 1 из 318 · клиентов: 5 085 · строки 1–16"
+
+
+class OneTable(App[None]):
+    def compose(self) -> ComposeResult:
+        yield FittedTable(id="t")
+
+
+def rows(seconds: int) -> dict[str, dict[str, Text]]:
+    """Three callers waiting; the second's wait ticks."""
+    return {
+        f"c{n}": {"caller": Text(f"+7 916 000-00-0{n}"), "waiting": Text(f"0:{seconds + n:02d}")}
+        for n in range(3)
+    }
+
+
+async def test_a_ticking_cell_shows_its_new_value_on_both_paths(
+    library_shortcuts: bool,
+) -> None:
+    """The table puts a changed cell in by itself (DataTable's caches, `textual-cells`) or
+    through `update_cell` (switched off): the screen shows the same either way."""
+    app = OneTable()
+    async with app.run_test(size=(40, 6)) as pilot:
+        table = app.query_one(FittedTable)
+        assert table._own_cells is library_shortcuts
+        table.set_columns([ColumnSpec("caller", "Caller"), ColumnSpec("waiting", "Wait")])
+        table.show(rows(10))
+        await pilot.pause()
+        before = screen_lines(app.export_screenshot())
+        assert " +7 916 000-00-01  0:11" in before[2]
+        table.show(rows(20))
+        table.update_cell_of("c0", "caller", Text("+7 916 999-99-99"))
+        await pilot.pause()
+        after = screen_lines(app.export_screenshot())
+    assert after[1].startswith(" +7 916 999-99-99  0:20")
+    assert after[2].startswith(" +7 916 000-00-01  0:21")
+    assert after[3].startswith(" +7 916 000-00-02  0:22")

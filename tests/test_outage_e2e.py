@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from console.config import load_settings
 from console.demo_config import render_url
@@ -45,6 +45,20 @@ CUT_AT_S = 5.0
 TEMPLATES = ("direct_answered", "queue_answered", "direct_missed")
 Sessions = async_sessionmaker[AsyncSession]
 POSTGRES = [pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def short_busy_engine(db_url: str) -> AsyncEngine:
+    """A SQLite engine that gives up on a held write lock after 0.1 s, not 30 s."""
+    engine = create_engine(db_url)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def short_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+        # Registered after storage's pragmas, so it wins.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=100")
+        cursor.close()
+
+    return engine
 
 
 def fast_retry() -> Backoff:
@@ -229,15 +243,7 @@ async def test_a_write_lock_held_past_the_busy_timeout_delays_the_log_only(
 ) -> None:
     path = make_url(db_url).database
     assert path is not None
-    engine = create_engine(db_url)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def short_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
-        # Registered after storage's pragmas, so it wins: 0.1 s instead of 30 s.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=100")
-        cursor.close()
-
+    engine = short_busy_engine(db_url)
     locker = sqlite3.connect(path, isolation_level=None)
     async with AmiSimulator(port=0, username="console", secret=SECRET, call_speed=SPEED) as sim:
         settings = load_settings(str(write_config(tmp_path / "config.toml", db_url, sim.port)), {})

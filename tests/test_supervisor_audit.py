@@ -7,11 +7,13 @@ SQLite and PostgreSQL; then on the board and in the desk's trail (F9) by keys.""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from textual.widgets import Select
 
@@ -25,6 +27,7 @@ from console.screens.pause_dialog import PauseDialog
 from console.widgets.columns import FittedTable
 from pbx.errors import MemberNotDynamicError
 from storage.audit import OPERATOR_ENTITY, AuditFilter, AuditRow, list_audit
+from storage.db import make_sessionmaker
 from tests.console_support import until
 from tests.test_console_queue_control import (
     SECRET,
@@ -34,6 +37,7 @@ from tests.test_console_queue_control import (
     select_operator,
     state,
 )
+from tests.test_outage_e2e import eventually, fast_retry, running, short_busy_engine
 from tests.xlsx_support import speaking
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -185,3 +189,41 @@ def test_each_action_in_words() -> None:
             kind = "Очереди" if action.startswith("queue_") else "Звонки"
             entry = replace(row, action=action, changes={"operator": "Борис (102)"})
             assert describe_entry(entry) == (kind, f"{said}: Оператор: Борис (102)")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_an_action_while_the_database_is_locked_is_written_when_it_is_free(
+    sim: RecordingSimulator, db_url: str, sessions: Sessions
+) -> None:
+    """The pause is taken and said at once; its entry waits in the journal until the
+    database takes writes again (a lock held past the busy timeout), then lands."""
+    path = make_url(db_url).database
+    assert path is not None
+    engine = short_busy_engine(db_url)
+
+    settings = desk_settings(sim)
+    desk = Desk(settings, make_sessionmaker(engine), backoff=fast_retry())
+    locker = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with running(desk):
+            await sim.wait_for_login()
+            async with asyncio.timeout(GIVE_UP_S):
+                while len(desk.queue_members()) < 3:  # noqa: ASYNC110 - the desk's resync
+                    await asyncio.sleep(0.05)
+            locker.execute("BEGIN IMMEDIATE")
+            async with asyncio.timeout(GIVE_UP_S / 4):  # never waits for the database
+                await desk.pause("IAX2/op102", reason="Lunch")
+
+            async def held_back() -> bool:
+                return desk.database().state == "down"
+
+            await eventually(held_back)
+            assert desk.database().waiting == 0  # an audit entry is no call waiting
+            async with sessions() as session:  # WAL: reading while the lock is held
+                assert await list_audit(session, AuditFilter()) == []
+            locker.execute("COMMIT")
+            [row] = await trail(sessions, 1)
+    finally:
+        locker.close()
+        await engine.dispose()
+    assert (row.action, row.actor, row.changes["reason"]) == ("queue_pause", "Вера (103)", "Lunch")

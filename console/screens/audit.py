@@ -71,6 +71,13 @@ class ActorsLoaded(Message):
     tariffs: dict[int, str]
 
 
+def _unbroken(row: AuditRow) -> str:
+    """The client's column: a nameless client's number is cut at its end when narrow
+    («+7 916 555-00…»), never after its first group as words would be («+7 916…»)."""
+    words = client_words(row)
+    return words.replace(" ", "\u00a0") if not row.client_name and row.client_phone else words
+
+
 class AuditScreen(Screen[None]):
     """The desk's audit trail with filters."""
 
@@ -217,7 +224,7 @@ class AuditScreen(Screen[None]):
             shown[str(row.id)] = {
                 "at": Text(fmt_datetime(row.at)),
                 "who": Text(row.actor),
-                "client": Text(client_words(row)),
+                "client": Text(_unbroken(row)),
                 "kind": Text(kind),
                 "change": Text(what),
             }

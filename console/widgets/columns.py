@@ -14,25 +14,33 @@ ticks every second touches only the cells that changed, and the cursor stays on 
 A changed cell drops only its own cached render and is the only part repainted
 (`_put_cells`): `DataTable.update_cell` would drop every cached row and cell of the table,
 so that a second's tick of a board's time column rendered every cell of every row again.
+That reaches into DataTable's caches, so it is a shortcut as `storage.shortcuts` defines
+them (docs/performance.md, «Libraries' private APIs»): used on the Textual series it was
+written for only, switched off by `OPCONSOLE_SHORTCUTS_OFF` (`all` or `textual-cells`),
+and otherwise the table takes `update_cell`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import textual
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
-from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable, Select
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 K = TypeVar("K")
 ELLIPSIS = "…"
+CELLS_SHORTCUT = "textual-cells"  # the shortcut's name for OPCONSOLE_SHORTCUTS_OFF
+CELLS_WRITTEN_FOR = ("8", "2")  # Textual's release series whose DataTable it knows
 FALLBACK_PAGE_ROWS = 20  # a page before the table is laid out
 
 
@@ -168,6 +176,7 @@ class FittedTable(DataTable[Text]):
         self._specs: list[ColumnSpec] = []
         self._rows_shown: dict[str, dict[str, Text]] = {}  # every column, as given
         self._fitted: dict[str, int] = {}  # the columns on screen and their widths
+        self._own_cells = cells_shortcut_usable()
 
     # --- what the table holds ---------------------------------------------------------
 
@@ -217,7 +226,8 @@ class FittedTable(DataTable[Text]):
                 changed += [
                     (key, column)
                     for column in self._fitted
-                    if _signature(before[column]) != _signature(cells[column])
+                    if before[column] is not cells[column]  # kept as it was: unchanged
+                    and _signature(before[column]) != _signature(cells[column])
                 ]
             self._put_cells(changed)
 
@@ -239,8 +249,12 @@ class FittedTable(DataTable[Text]):
         renders are dropped and only they are repainted; every other cell keeps its own.
 
         (DataTable's caches are keyed by its update count, which `update_cell` bumps: the
-        next paint then renders every visible cell again, ~0.1 ms each.)"""
+        next paint then renders every visible cell again.)"""
         if not changed:
+            return
+        if not self._own_cells:
+            for key, column in changed:
+                self.update_cell(key, column, self._cell(self._rows_shown[key], column))
             return
         cells: set[tuple[RowKey, ColumnKey]] = set()
         for key, column in changed:
@@ -253,10 +267,25 @@ class FittedTable(DataTable[Text]):
         _forget(self._row_render_cache, lambda k: k[0] in rows)
         _forget(self._row_renderable_cache, lambda k: k[1] in indexes)
         self._line_cache.clear()  # lines by position: put together again from the rows
+        self._repaint(cells)
+
+    def _repaint(self, cells: set[tuple[RowKey, ColumnKey]]) -> None:
+        """Repaint these cells, in one refresh. (Every row is one line high: the table
+        adds them so; DataTable's own `refresh_coordinate` sums the rows above each cell.)"""
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        lefts = [self._row_label_column_width + sum(widths[:i]) for i in range(len(widths))]
+        top = self.header_height if self.show_header else 0
+        window = self.window_region
+        regions = []
         for row, col in cells:
             index, column_index = self._row_locations.get(row), self._column_locations.get(col)
-            if index is not None and column_index is not None:
-                self.refresh_coordinate(Coordinate(index, column_index))
+            if index is None or column_index is None:
+                continue
+            region = Region(lefts[column_index], top + index, widths[column_index], 1)
+            if window.overlaps(region):
+                regions.append(region.translate(-self.scroll_offset))
+        if regions:
+            self.refresh(*regions)
 
     @property
     def rows_that_fit(self) -> int:
@@ -342,6 +371,18 @@ class FittedTable(DataTable[Text]):
 
     def on_mount(self) -> None:
         self._lay_out()
+
+
+def cells_shortcut_usable() -> bool:
+    """Whether a table may put its changed cells in by itself (`_put_cells`): Textual is
+    of the series that shortcut was written for, and it is not switched off. (The rule of
+    `storage.shortcuts`, which this layer may not import.)"""
+    off = {
+        part.strip().lower() for part in os.environ.get("OPCONSOLE_SHORTCUTS_OFF", "").split(",")
+    }
+    return tuple(textual.__version__.split(".")[:2]) == CELLS_WRITTEN_FOR and not (
+        off & {"all", CELLS_SHORTCUT}
+    )
 
 
 def _forget(cache: LRUCache[K, Any], stale: Callable[[K], bool]) -> None:

@@ -7,7 +7,7 @@ drives every ticking column and a test can freeze time by passing a fixed `now`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -119,6 +119,25 @@ class OperatorPanel(LiveTable):
         "unavailable": "red",
     }
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Per operator: what the cells other than the times were made of, and those cells.
+        self._steady: dict[str, tuple[Hashable, dict[str, Text]]] = {}
+
+    def _steady_cells(
+        self, extension: str, name: str, kind: str, party: str, fig: OperatorFigures
+    ) -> dict[str, Text]:
+        avg = fig.talk_total_s / fig.answered if fig.answered else None
+        return {
+            "operator": Text(f"{name} ({extension})"),
+            "state": Text(tr(f"board.state.{kind}"), style=self.STATE_STYLE.get(kind, "")),
+            "party": Text(party),
+            "answered": Text(fmt_number(fig.answered), justify="right"),
+            "missed": Text(fmt_number(fig.missed), justify="right"),
+            "talk_total": Text(fmt_duration(fig.talk_total_s), justify="right"),
+            "talk_avg": Text(fmt_duration(avg) if avg is not None else "—", justify="right"),
+        }
+
     def selected(self) -> str | None:
         """The extension of the operator under the cursor."""
         return self.cursor_key
@@ -134,24 +153,26 @@ class OperatorPanel(LiveTable):
         """`operators` as (extension, name) in the configured order; `queues` each one's
         standing in the queues (none known: shown as before, by calls only)."""
         rows: dict[str, dict[str, Text]] = {}
+        steady: dict[str, tuple[Hashable, dict[str, Text]]] = {}
         for extension, name in operators:
             state = live.get(extension)
             standing = (queues or {}).get(extension)
             fig = figures.get(extension, OperatorFigures())
             kind, party, since = _state_of(state, standing)
-            avg = fig.talk_total_s / fig.answered if fig.answered else None
             paused_s = standing.paused_today_s if standing else 0.0
+            # Only the times move from one second to the next: the other cells are kept
+            # (the same Text objects, which the table's diff passes over at once).
+            key: Hashable = (name, kind, party, since, fig)
+            kept = self._steady.get(extension)
+            if kept is None or kept[0] != key:
+                kept = (key, self._steady_cells(extension, name, kind, party, fig))
+            steady[extension] = kept
             rows[extension] = {
-                "operator": Text(f"{name} ({extension})"),
-                "state": Text(tr(f"board.state.{kind}"), style=self.STATE_STYLE.get(kind, "")),
-                "party": Text(party),
+                **kept[1],
                 "for": Text(fmt_duration(_seconds(now, since)) if since else "", justify="right"),
-                "answered": Text(fmt_number(fig.answered), justify="right"),
-                "missed": Text(fmt_number(fig.missed), justify="right"),
-                "talk_total": Text(fmt_duration(fig.talk_total_s), justify="right"),
-                "talk_avg": Text(fmt_duration(avg) if avg is not None else "—", justify="right"),
                 "paused": Text(fmt_duration(paused_s) if paused_s >= 1 else "—", justify="right"),
             }
+        self._steady = steady
         self.show_keeping_cursor(rows)
 
 

@@ -18,6 +18,7 @@ from console.screens.call_picker import CallPickerScreen, PickScreen
 from console.screens.confirm import ConfirmScreen
 from console.widgets.card.dialogs import AddDebtDialog, MarkPaidDialog, Payment, TextPrompt
 from console.widgets.card.money import OperationsDialog
+from storage.phones import format_display
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
@@ -183,7 +184,9 @@ async def who_did_what(app: ConsoleApp, card: ClientCard) -> Change | None:
 
     rows = await app.data.audit_page(AuditFilter(client_id=card.id), AUDIT_ROWS)
     tariffs = await app.data.tariff_names()
-    title = tr("audit.dialog.title", name=card.name or "—")
+    # A client without a name as the trail names one: by their number.
+    name = card.name or (format_display(card.phones[0].e164) if card.phones else "")
+    title = tr("audit.dialog.title", name=name or tr("card.name.unnamed"))
     await app.push_screen_wait(AuditDialog(title, rows, tariffs))
     return None
 
