@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry, Client, ClientPhone
@@ -232,17 +232,21 @@ def _audit_conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _audit_rows() -> Select[AuditEntry, str, str]:
-    # A client without a name is named by a number (looked up only for those: an index
-    # range on client_phones.client_id per such row).
-    first_phone = (
+def first_phone() -> ScalarSelect[str]:
+    """A client's first number (E.164), correlated on `Client.id` of the enclosing select:
+    one index range on client_phones.client_id per row."""
+    return (
         select(ClientPhone.e164)
         .where(ClientPhone.client_id == Client.id)
         .order_by(ClientPhone.id)
         .limit(1)
         .scalar_subquery()
     )
-    phone = case((Client.name == "", first_phone), else_=None)
+
+
+def _audit_rows() -> Select[AuditEntry, str, str]:
+    # A client without a name is named by a number (looked up only for those).
+    phone = case((Client.name == "", first_phone()), else_=None)
     return select(AuditEntry, Client.name, phone).outerjoin(
         Client, Client.id == AuditEntry.client_id
     )

@@ -244,15 +244,8 @@ async def company_card(session: AsyncSession, company_id: int) -> CompanyCard:
     company = await session.get(Company, company_id, populate_existing=True)
     if company is None:
         raise NotFound("company", company_id)
-    first_phone = (
-        select(ClientPhone.e164)
-        .where(ClientPhone.client_id == Client.id)
-        .order_by(ClientPhone.id)
-        .limit(1)
-        .scalar_subquery()
-    )
     stmt = (
-        select(Client.id, Client.name, first_phone, CompanyEmployee.may_order_on_account)
+        select(Client.id, Client.name, audit.first_phone(), CompanyEmployee.may_order_on_account)
         .join(CompanyEmployee, CompanyEmployee.client_id == Client.id)
         .where(CompanyEmployee.company_id == company_id)
         .order_by(Client.name_key, Client.id)
