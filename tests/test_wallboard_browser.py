@@ -104,7 +104,7 @@ async def test_the_page_shows_how_many_callers_wait(
         assert url.startswith("http://127.0.0.1:")
         async with open_page(url, tmp_path / "chromium") as page:
             text = await _shown(page, "Waiting: 0")
-            assert "Desk today" in text and "Operators" in text
+            assert "today since 00:00" in text and "Operators" in text
 
             queue_callers(sim, ["+79161230001", "+79161230002", "+79161230003"])
             text = await _shown(page, "Waiting: 3")
@@ -180,7 +180,7 @@ async def test_without_the_token_every_request_is_refused(
             async with http.ws_connect(f"{base}/ws?width=100&height=30", headers=headers) as ws:
                 async with asyncio.timeout(GIVE_UP_S):
                     drawn = b""
-                    while b"Desk today" not in drawn:
+                    while b"today since" not in drawn:
                         message = await ws.receive()
                         assert message.type == aiohttp.WSMsgType.BINARY, message
                         drawn += message.data
