@@ -131,3 +131,25 @@ async def test_the_tab_line_stays_one_line_on_screen_however_many_calls(
         assert current is not None and current.key == "main/2.5"
         plain = line().plain  # calls counted on both sides of the current one
         assert plain.startswith("«+5 ") and " 6 Ringing Петров Пётр " in plain and "+5»" in plain
+
+
+async def test_a_burst_of_rings_never_stacks_cards_on_screen(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Four rings at once, before any card is revealed: the screen shows at most one card,
+    never the burst's new popups one under the other (each waits hidden, like a spare)."""
+    await seed_desk(sessions, DESK_NOW)
+    desk = FakeDesk()
+    app = make_app(sessions, desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = dispatcher(app)
+        for n, phone in enumerate([MARIA_PHONES[0], PETROV_PHONE, ROMASHKA_PHONE, "+79990001122"]):
+            desk.emit(ring(phone, linkedid=f"3.{n}"))
+        for _ in range(5):  # the console's timers stand still: nothing is revealed yet
+            await pilot.pause()
+        assert len(screen.popups) == 4
+        shown = [p for p in screen.popups.values() if p.display]
+        assert len(shown) <= 1
+        await settle(app, pilot)
+        assert [p for p in screen.popups.values() if p.display] == [screen.current_popup()]

@@ -324,7 +324,8 @@ class DispatcherScreen(CardActions, Screen[None]):
 
     def _add_popup(self, popup: CallPopup, *, reveal: bool = True) -> None:
         self._popups[popup.key] = popup
-        if popup.parent is None:
+        if popup.parent is None:  # a burst's new popup: hidden like a spare until revealed
+            popup.display = False  # (the switcher hides only what it had when it switched)
             self.query_one(ContentSwitcher).mount(popup)
         if reveal:
             self._reveal(popup)
