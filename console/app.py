@@ -35,7 +35,7 @@ from console.followers import Followers
 from console.i18n import set_language, to_local, tr
 from console.i18n.bindings import ConsolePalette, localize_bindings, system_commands
 from console.idle_gc import IdleCollector
-from console.key_layout import latin_twin
+from console.key_layout import TWIN_PAUSE_SECONDS, latin_twin
 from console.keyboard import STALL_SECONDS, Keyboard, KeyHandled
 from console.messages import (
     CallBacksChanged,
@@ -338,7 +338,12 @@ class ConsoleApp(App[None]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self.idle_gc is not None:
                 self.idle_gc.busy()  # no full collection while someone types
+            # A key on the Russian layout acts as its Latin twin only when pressed on its
+            # own, never as a letter of prose typed where no field has the focus.
+            on_its_own = not self.keyboard.typed_within(TWIN_PAUSE_SECONDS)
             self.keyboard.typed()
+            if on_its_own:
+                event = latin_twin(event, self.focused, self.screen) or event
             if self.keyboard.hold(event):
                 self._watch_key_stall()
                 return
@@ -359,7 +364,6 @@ class ConsoleApp(App[None]):
             if self.keyboard.fenced(key, self.focused, self.screen):
                 key = self.keyboard.done()  # typed before that form was on screen: not its
                 continue
-            key = latin_twin(key, self.focused, self.screen) or key  # «ц» on a Russian layout
             target = self.focused or self.screen  # where Textual forwards it
             await super().on_event(key)
             if key.is_forwarded and target.post_message(KeyHandled(self.keyboard.sent())):

@@ -8,7 +8,10 @@ keyboard, but only when it would otherwise be lost: the focus is not in a field 
 text (there «ф» is a letter of a name), the screen does not take typed letters as a
 search (`LettersSearch`: the client base, where «Сидоров» typed over the list must find
 Сидоров, not call the selected client on «с» = `c`), and the Latin key is bound right now
-on the screen while the Cyrillic one is not.
+on the screen while the Cyrillic one is not. And only a key pressed on its own, at least
+`TWIN_PAUSE_SECONDS` after the one before: Russian prose typed where the dispatcher thinks a
+field has the focus (it has not) stays ignored, as before, instead of becoming a string of
+commands («с» = `c` calls, «ч» = `x` dismisses). A command key is pressed deliberately.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ _LATIN_SHIFTED: Final = 'QWERTYUIOP{}ASDFGHJKL:"ZXCVBNM<>~'
 TWINS: Final[dict[str, str]] = dict(
     zip(_RUSSIAN + _RUSSIAN_SHIFTED, _LATIN + _LATIN_SHIFTED, strict=True)
 )
+
+# A typist's keys come 0.1–0.3 s apart; a key pressed after a look at the screen, later.
+TWIN_PAUSE_SECONDS: Final = 0.5
 
 # Widgets where a typed character is text, whatever a binding elsewhere says.
 TEXT_FIELDS: Final = (Input, TextArea)

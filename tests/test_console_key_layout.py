@@ -1,5 +1,6 @@
-"""One-letter keys pressed on the Russian layout: «ф» on a caller's card opens the address
-form as `a` does, while in a field it is the letter «ф» a name needs (Pilot, real SQLite)."""
+"""One-letter keys pressed on the Russian layout: «ф» pressed on its own on a caller's card
+opens the address form as `a` does; in a field it is the letter «ф» a name needs, and
+within prose typed where no field has the focus it stays ignored (Pilot, real SQLite)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from textual.widgets import Input
 
 from console.key_layout import TWINS, key_name
 from console.widgets.card.places import AddressDialog
-from tests.console_support import FakeDesk, make_app, until
+from tests.console_support import FakeDesk, ManualClock, make_app, until
 from tests.test_console_first_call import pop
 from tests.test_console_places import PHONE, a_client, dialog
 
@@ -23,10 +24,16 @@ async def test_a_card_key_on_the_russian_layout_acts_and_a_field_keeps_the_lette
 ) -> None:
     await a_client(sessions)
     desk = FakeDesk()
-    app = make_app(sessions, desk)
+    keys = ManualClock()
+    app = make_app(sessions, desk, keys_clock=keys)
     async with app.run_test(size=(120, 40)) as pilot:
         await pop(app, pilot, desk, PHONE)
-        await pilot.press("ф")  # `a` on the Russian layout: add an address
+        card = app.screen
+        await pilot.press("я", "ф")  # prose: «ф» right after another key is no command
+        await pilot.pause()
+        assert app.screen is card
+        keys.advance(1.0)
+        await pilot.press("ф")  # `a` on the Russian layout, pressed on its own: an address
         form = await dialog(pilot, AddressDialog)
         street = form.query_one("#address-street", Input)
         street.focus()
