@@ -294,6 +294,11 @@ class QueueStats:
         return 100.0 * self.answered_within_sl / self.inbound if self.inbound else None
 
 
+def count_if(condition: ColumnElement[bool]) -> Any:
+    """How many rows meet `condition` (0, not NULL, over none): one column of a tally."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 @dataclass(frozen=True, slots=True)
 class DeskStats:
     """The desk's inbound totals over [since, until) from the call log."""
@@ -331,9 +336,6 @@ async def desk_stats(
     window = and_(CALLS.c.started_at >= since, CALLS.c.started_at < until)
     inbound = and_(window, CALLS.c.direction == CallDirection.INBOUND)
     answered = CALLS.c.disposition == Disposition.ANSWERED
-
-    def count_if(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     totals = (
         await session.execute(

@@ -14,10 +14,10 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.calls import CALLS
+from storage.calls import CALLS, count_if
 from storage.models import CallDirection, Disposition
 
 MAX_HOURS: Final = 25  # a day on which the clock goes back has 25 hours
@@ -42,9 +42,6 @@ async def calls_per_hour(session: AsyncSession, bounds: Sequence[datetime]) -> l
         raise ValueError(f"at most {MAX_HOURS} hours, not {len(bounds) - 1}")
     if any(later <= earlier for earlier, later in pairwise(bounds)):
         raise ValueError("hour bounds must ascend")
-
-    def count_if(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     started = CALLS.c.started_at
     unanswered = CALLS.c.disposition != Disposition.ANSWERED

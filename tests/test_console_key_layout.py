@@ -42,20 +42,6 @@ async def test_a_card_key_on_the_russian_layout_acts_and_a_field_keeps_the_lette
         assert app.screen is form
 
 
-@ON_SQLITE
-async def test_an_unbound_key_stays_what_it_was(sessions: Sessions) -> None:
-    """«я» (`z`) is bound nowhere on the card: nothing happens, nothing is rewritten."""
-    await a_client(sessions)
-    desk = FakeDesk()
-    app = make_app(sessions, desk)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pop(app, pilot, desk, PHONE)
-        screen = app.screen
-        await pilot.press("я")
-        await pilot.pause()
-        assert app.screen is screen
-
-
 def test_every_russian_key_has_its_twin_in_place() -> None:
     assert TWINS["ц"] == "w" and TWINS["Ч"] == "X" and TWINS["ъ"] == "]" and TWINS["х"] == "["
     assert len(TWINS) == 66

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.cli.actor import add_actor_argument, cli_actor, refusal
 from console.cli.common import CommandError, open_database, print_json
@@ -11,6 +11,11 @@ from console.config import Settings
 from console.i18n import fmt_money, tr
 from storage.errors import DomainError, NotFound
 from storage.phones import classify_number
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.clients import PhoneOwner
 
 
 def register(sub: Any) -> None:
@@ -173,8 +178,17 @@ def _e164(raw: str, settings: Settings) -> str:
     return number.e164
 
 
-async def link_command(args: argparse.Namespace, settings: Settings) -> int:
+async def _owner(session: AsyncSession, e164: str) -> PhoneOwner:
+    """The client who owns `e164`; a one-line error when nobody does."""
     from storage.clients import phone_owner
+
+    owner = await phone_owner(session, e164)
+    if owner is None:
+        raise CommandError(tr("cli.companies.no_client", phone=e164))
+    return owner
+
+
+async def link_command(args: argparse.Namespace, settings: Settings) -> int:
     from storage.companies import find_company, link_employee
 
     actor = cli_actor(args, settings)
@@ -182,9 +196,7 @@ async def link_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings) as (_engine, sessions):
         try:
             async with sessions.begin() as session:
-                owner = await phone_owner(session, e164)
-                if owner is None:
-                    raise CommandError(tr("cli.companies.no_client", phone=e164))
+                owner = await _owner(session, e164)
                 company = await find_company(session, args.company)
                 allowed = await link_employee(
                     session,
@@ -202,7 +214,6 @@ async def link_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def unlink_command(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.clients import phone_owner
     from storage.companies import unlink_employee
 
     actor = cli_actor(args, settings)
@@ -210,9 +221,7 @@ async def unlink_command(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings) as (_engine, sessions):
         try:
             async with sessions.begin() as session:
-                owner = await phone_owner(session, e164)
-                if owner is None:
-                    raise CommandError(tr("cli.companies.no_client", phone=e164))
+                owner = await _owner(session, e164)
                 left = await unlink_employee(session, owner.client_id, actor=actor)
         except DomainError as exc:
             raise refusal(exc) from None

@@ -122,11 +122,10 @@ class HourlyChart(Widget):
                     line.append(" ")
             lines.append(line)
         axis = Text(" " * margin)
-        for i, hour in enumerate(hours):
-            text = f"{to_local(hour.start).hour}" if i % AXIS_EVERY == 0 else ""
-            cell = text.ljust(width * AXIS_EVERY)[: width * AXIS_EVERY] if text else ""
-            if i % AXIS_EVERY == 0:
-                here = current is not None and i <= current < i + AXIS_EVERY
-                axis.append(cell, style=NOW_STYLE if here else "dim")
+        span = width * AXIS_EVERY
+        for i in range(0, len(hours), AXIS_EVERY):
+            label = str(to_local(hours[i].start).hour).ljust(span)[:span]
+            here = current is not None and i <= current < i + AXIS_EVERY
+            axis.append(label, style=NOW_STYLE if here else "dim")
         lines.append(axis)
         return Text("\n").join(lines)
