@@ -30,25 +30,28 @@ class ListQuery:
     page_size: int = PAGE_SIZE
 
 
+# (largest and smallest city, most and least common tariff) of the seeded base: the
+# first and last rows of these (any database).
+CITIES_BY_SIZE = "SELECT city FROM clients GROUP BY city ORDER BY count(*) DESC, city"
+TARIFFS_BY_USE = (
+    "SELECT tariff_id FROM clients WHERE tariff_id IS NOT NULL"
+    " GROUP BY tariff_id ORDER BY count(*) DESC, tariff_id"
+)
+
+
 def _choices(conn: sqlite3.Connection) -> tuple[list[str], list[int]]:
-    """(largest and smallest city, most and least common tariff) of the seeded base."""
-    cities = [
-        str(r[0])
-        for r in conn.execute("SELECT city FROM clients GROUP BY city ORDER BY count(*) DESC")
-    ]
-    tariffs = [
-        int(r[0])
-        for r in conn.execute(
-            "SELECT tariff_id FROM clients WHERE tariff_id IS NOT NULL"
-            " GROUP BY tariff_id ORDER BY count(*) DESC"
-        )
-    ]
+    cities = [str(r[0]) for r in conn.execute(CITIES_BY_SIZE)]
+    tariffs = [int(r[0]) for r in conn.execute(TARIFFS_BY_USE)]
     return [cities[0], cities[-1]], [tariffs[0], tariffs[-1]]
 
 
 def filters(conn: sqlite3.Connection) -> dict[str, list[ClientFilter]]:
     """Each kind of filter the screen can set, with the values it is timed with."""
-    cities, tariffs = _choices(conn)
+    return filters_for(*_choices(conn))
+
+
+def filters_for(cities: Sequence[str], tariffs: Sequence[int]) -> dict[str, list[ClientFilter]]:
+    """`filters` for the given (largest, smallest) cities and (most, least used) tariffs."""
     by_city = {
         "city": [ClientFilter(city=c) for c in cities],
         "city+vip": [ClientFilter(city=c, status="vip") for c in cities],
@@ -82,8 +85,12 @@ def filters(conn: sqlite3.Connection) -> dict[str, list[ClientFilter]]:
 
 def queries(conn: sqlite3.Connection) -> dict[str, list[ListQuery]]:
     """Every filter kind × sort × direction × (first, deep) page."""
+    return queries_for(filters(conn))
+
+
+def queries_for(shaped: dict[str, list[ClientFilter]]) -> dict[str, list[ListQuery]]:
     grid: dict[str, list[ListQuery]] = {}
-    for shape, flts in filters(conn).items():
+    for shape, flts in shaped.items():
         grid[shape] = [
             ListQuery(shape, flt, sort, descending, page)
             for flt in flts

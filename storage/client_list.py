@@ -45,7 +45,15 @@ from sqlalchemy.sql.elements import BindParameter
 
 from storage.cards import fetch_rows
 from storage.filters import Activity, ClientFilter, ClientSort, Page
-from storage.list_plans import WALK_LIMIT, filtered_ids, sort_keys, walked_ids
+from storage.list_plans import (
+    SEEN_AFTER_CALL,
+    WALK_LIMIT,
+    ShortWalks,
+    filtered_ids,
+    sort_keys,
+    walk_kind,
+    walked_ids,
+)
 from storage.models import Client, ClientPhone, Debt, Tariff
 from storage.search import matching_ids, matching_plan, matching_window
 from storage.types import Money, to_money
@@ -118,6 +126,11 @@ def _activity_values(activity: Activity, now: datetime) -> dict[str, Any]:
         values["f_active_since"] = now - timedelta(days=ACTIVE_DAYS)
     if activity in (Activity.RECENT, Activity.INACTIVE):
         values["f_recent_since"] = now - timedelta(days=RECENT_DAYS)
+    # Where the last-call index may hold the activity's clients (`list_plans`).
+    if activity is Activity.ACTIVE:
+        values["f_active_calls_since"] = values["f_active_since"] - SEEN_AFTER_CALL
+    if activity is Activity.RECENT:
+        values["f_recent_calls_since"] = values["f_recent_since"] - SEEN_AFTER_CALL
     return values
 
 
@@ -258,6 +271,7 @@ _PAGE_WIDTH = len(_PAGE_COLUMNS)
 
 _PAGES: dict[tuple[Any, ...], tuple[Select[Any], bool, bool]] = {}
 _PAGES_MAX = 256
+_SHORT_WALKS = ShortWalks()
 
 
 def _page_statement(
@@ -366,6 +380,10 @@ async def list_clients(
     )  # fmt: skip
     filtered_only = not search and (len(values) > 2 or flt.has_unpaid_debts is not None)
     ways = ("walk", "filter") if filtered_only else ("plain",)
+    walk = (dialect, flt, walk_kind(flt, sort, descending), walk_limit)
+    needed = page * page_size + page_size + 1
+    if filtered_only and (_SHORT_WALKS.found(walk) or needed) < needed:
+        ways = ("filter",)  # a walk of this filter came back short of this page before
     for way in ways:
         cached = _PAGES.get((*shape, way))
         if cached is None:
@@ -378,6 +396,8 @@ async def list_clients(
         _, rows = await fetch_rows(session, stmt, {**values, "walk_limit": walk_limit})
         if len(rows) > page_size:
             break  # a full page (and one more): the walk found it, no need to read further
+        if way == "walk":
+            _SHORT_WALKS.note(walk, page * page_size + len(rows))
     # A search shows its first `search_cap` clients, as its total says; the candidates go
     # one further only to tell whether it was capped.
     shown = page * page_size

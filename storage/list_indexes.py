@@ -67,7 +67,34 @@ REPLACED: Final[dict[str, tuple[str, ...]]] = {
     "ix_clients_tariff_id": ("tariff_id",),
     "ix_clients_status_city": ("status", "city"),
 }
-# Written per dialect by migration 0007 (on PostgreSQL its NULLs come first, as the list
-# sorts them), so left out of the models-vs-migrations comparison (`storage.search.
-# include_object`): the models hold the SQLite form.
-PER_DIALECT: Final = frozenset({BY_LAST_CALL})
+
+# Migration 0008: the clients last seen through an order placed long after their last
+# call (booked days ahead, or entered without a call), flagged by the generated column
+# `clients.late_order` and listed by a partial index in last-call order. Every other
+# client was last seen at most `LATE_ORDER_DAYS` after its last call, so an activity
+# filter ("seen since") becomes a range of the last-call index plus these few
+# (`storage.list_plans`): without it, "active, oldest call first" walked the whole index.
+LATE_ORDER_DAYS: Final = 1
+LATE_ORDERS: Final = "ix_clients_list_late_orders"
+# The partial index's condition, as each dialect's compiler writes `late_order == true()`,
+# which a query must repeat word for word for SQLite to use the index.
+LATE_ORDERS_WHERE: Final = {"sqlite": "late_order = 1", "postgresql": "late_order = true"}
+
+
+def late_order_sql(dialect: str) -> str:
+    """`clients.late_order`'s expression: the last order came over `LATE_ORDER_DAYS`
+    after the last call, or there is an order and no call. Immutable, as a generated
+    column needs (PostgreSQL: a timestamptz difference; SQLite: julianday of the stored
+    text)."""
+    if dialect == "postgresql":
+        gap = f"last_order_at - last_call_at > interval '{LATE_ORDER_DAYS} day'"
+    else:
+        gap = f"julianday(last_order_at) - julianday(last_call_at) > {LATE_ORDER_DAYS}"
+    return f"last_order_at IS NOT NULL AND (last_call_at IS NULL OR {gap})"
+
+
+# Written per dialect by migrations 0007 and 0008 (on PostgreSQL last-call NULLs come
+# first, as the list sorts them; partial index conditions), so left out of the
+# models-vs-migrations comparison (`storage.search.include_object`): the models hold the
+# SQLite form.
+PER_DIALECT: Final = frozenset({BY_LAST_CALL, LATE_ORDERS})

@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -23,10 +24,20 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
-from storage.list_indexes import LIST_INDEXES
+from storage.list_indexes import (
+    BY_LAST_CALL,
+    LATE_ORDERS,
+    LATE_ORDERS_WHERE,
+    LIST_INDEXES,
+    late_order_sql,
+)
 from storage.types import Money, UtcDateTime, utcnow
 
 NAMING_CONVENTION = {
@@ -106,13 +117,32 @@ class Tariff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class _LateOrderSql(FunctionElement[bool]):
+    """`clients.late_order`'s expression in the dialect's own words (`late_order_sql`)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "late_order_sql"
+
+
+@compiles(_LateOrderSql)
+def _late_order_sql(element: _LateOrderSql, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({late_order_sql(compiler.dialect.name)})"
+
+
 class Client(Base):
     __tablename__ = "clients"
     __table_args__ = (
         CheckConstraint(f"kind IN ({_values(ClientKind)})", name="kind"),
         CheckConstraint(f"status IN ({_values(ClientStatus)})", name="status"),
-        # The client list's covering indexes (migration 0007).
+        # The client list's covering indexes (migrations 0007 and 0008).
         *(Index(name, *columns) for name, columns in LIST_INDEXES.items()),
+        Index(
+            LATE_ORDERS,
+            *LIST_INDEXES[BY_LAST_CALL],
+            sqlite_where=text(LATE_ORDERS_WHERE["sqlite"]),
+            postgresql_where=text(LATE_ORDERS_WHERE["postgresql"]),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +185,9 @@ class Client(Base):
     registered_by: Mapped[str] = mapped_column(String(200), default="")
     last_call_at: Mapped[datetime | None] = mapped_column(default=None)
     last_order_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Last seen through an order long after the last call (`storage.list_indexes`): the
+    # database computes it (migration 0008), no writer sets it.
+    late_order: Mapped[bool] = mapped_column(Boolean, Computed(_LateOrderSql()), deferred=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
     # Optimistic locking: a save based on a stale read fails instead of overwriting.
@@ -171,7 +204,9 @@ class Client(Base):
         back_populates="client", cascade="all, delete-orphan", lazy="raise", order_by="Debt.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    # `late_order` is the database's own: never read back after a write (an INSERT
+    # RETURNING it would fail on a schema before 0008, where migrations insert clients).
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": False}
 
     def refresh_name(self) -> None:
         self.name = display_name(

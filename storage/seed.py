@@ -630,10 +630,14 @@ class _Generator:
         orders = int(rng.expovariate(1 / (120 if corporate else 25)))
         last_order = None
         if orders:
-            last_order = min(
-                self.now - timedelta(minutes=1),
-                last_call + timedelta(minutes=rng.randrange(5, 60)),
+            # Most orders are done within the hour of the call that placed them; one in 200
+            # was booked days ahead, so its client was last seen by an order, not a call.
+            ahead = (
+                timedelta(days=rng.uniform(2, 20))
+                if rng.random() < 0.005
+                else timedelta(minutes=rng.randrange(5, 60))
             )
+            last_order = min(self.now - timedelta(minutes=1), last_call + ahead)
         return {
             "registered_at": registered,
             "updated_at": registered,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.client_list import activity_of, count_clients, list_clients
 from storage.filters import Activity, ClientFilter, ClientSort
+from storage.list_plans import ShortWalks
 from storage.models import Client, Debt, Tariff
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -69,6 +70,31 @@ async def base(sessions: Sessions) -> Base:
                 s.add(Debt(client_id=client.id, amount=Decimal("10.00")))
                 made.unpaid.add(client.id)
             made.clients.append(client)
+        # Around the activity bounds (30 and 90 days): last seen by an order a little or
+        # long after the last call, or by an order and no call at all. The last-call sort
+        # reads activity as ranges of the last-call index plus the late orders' index
+        # (`list_plans._activity_arms`), so these are the clients it could miss.
+        for bound in (30, 90):
+            for call_days, order_days in (
+                (bound + 0.05, bound - 0.05),  # 2.4 h apart: not late, seen by the order
+                (bound + 1.5, bound - 0.1),  # 1.6 days apart: late, called near the bound
+                (bound + 2.5, bound - 0.5),  # 3 days apart: late, called before the range
+                (bound + 400, bound - 1),  # booked long ahead
+                (None, bound - 1),  # an order and no call
+                (bound + 0.5, None),  # a call only, just before the bound
+                (bound - 0.5, bound + 3),  # the order before the call
+            ):
+                client = Client(
+                    last_name=f"Граница{bound}",
+                    city=CITIES[len(made.clients) % 3],
+                    registered_at=NOW - timedelta(days=1000),
+                    last_call_at=None if call_days is None else NOW - timedelta(days=call_days),
+                    last_order_at=None if order_days is None else NOW - timedelta(days=order_days),
+                )
+                client.refresh_name()
+                s.add(client)
+                await s.flush()
+                made.clients.append(client)
     return made
 
 
@@ -98,7 +124,9 @@ def filters(base: Base) -> list[ClientFilter]:
         ClientFilter(has_unpaid_debts=True),
         ClientFilter(has_unpaid_debts=False, blacklisted=False),
         ClientFilter(tariff_id=base.tariffs[1], has_unpaid_debts=True),
-        ClientFilter(activity=Activity.ACTIVE),
+        *(ClientFilter(activity=a) for a in Activity),
+        ClientFilter(city="Москва", activity=Activity.ACTIVE),
+        ClientFilter(blacklisted=False, activity=Activity.RECENT),
         ClientFilter(status="vip", activity=Activity.INACTIVE, tariff_id=base.tariffs[0]),
     ]
 
@@ -157,3 +185,31 @@ async def test_the_total_counted_on_its_own_is_the_filters(sessions: Sessions, b
         page = await list_clients(s, ClientFilter(blacklisted=False), today=TODAY, with_total=False)
     assert capped.total is None and capped.at_least == 5
     assert page.total is None and "total_at_least" not in page.extra  # left to the count
+
+
+def test_a_short_walk_is_remembered_for_deeper_pages_then_forgotten() -> None:
+    """What a short walk found decides the next pages' plan (never their rows): a page
+    needing more clients than that skips the walk; after `uses` reads the note is gone,
+    so a filter that has since grown broad is walked again."""
+    walks = ShortWalks(size=2, uses=3)
+    vip_debts = ("sqlite", ClientFilter(status="vip", has_unpaid_debts=True), ("index",), 60_000)
+    assert walks.found(vip_debts) is None
+    walks.note(vip_debts, 150)
+    assert [walks.found(vip_debts) for _ in range(4)] == [150, 150, 150, None]
+    walks.note(vip_debts, 150)
+    walks.note(("a",), 1)
+    walks.note(("b",), 2)  # full: the notes so far are dropped, the newest kept
+    assert walks.found(vip_debts) is None and walks.found(("b",)) == 2
+
+
+async def test_paging_past_a_short_walk_shows_the_same_clients(
+    sessions: Sessions, base: Base
+) -> None:
+    """A narrow filter paged with a walk too short for it: every page after the first
+    short walk comes from the filter's index at once, and the pages are those a walk
+    long enough gives."""
+    flt = ClientFilter(city="Уфа", has_unpaid_debts=True)
+    for sort in (ClientSort.NAME, ClientSort.LAST_CALL):
+        assert await every_page(sessions, flt, sort, True, 12) == await every_page(
+            sessions, flt, sort, True, 1_000_000
+        )

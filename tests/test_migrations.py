@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import Table, insert, inspect, select, update
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -159,3 +160,61 @@ def test_0005_folds_streets_as_storage_does() -> None:
     spec.loader.exec_module(module)
     for street in ("ул. Ленина", "Набережная ул.", "Комсомольский пр-т", "улица", "Ёлочная"):
         assert module._fold_street(street) == addresses.street_key(street)
+
+
+async def test_0008_flags_the_clients_last_seen_by_a_late_order(empty_url: str) -> None:
+    """The flag the client list's activity filters rely on (`clients.late_order`) is the
+    database's: set for the clients already there when the desk upgrades, and kept right
+    by every later write, whoever makes it."""
+    engine = create_engine(empty_url)
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    ago = {
+        "Заказ позже на 3 дня": (now - timedelta(days=10), now - timedelta(days=7)),
+        "Заказ через час": (now - timedelta(days=10), now - timedelta(days=10, hours=-1)),
+        "Заказ без звонка": (None, now - timedelta(days=2)),
+        "Только звонок": (now - timedelta(days=2), None),
+        "Никогда": (None, None),
+    }
+    clients = cast(Table, Client.__table__)
+    try:
+        await upgrade_database(engine, "0007_client_list_indexes")
+        async with engine.begin() as conn:
+            for name, (call, order) in ago.items():
+                await conn.execute(
+                    insert(clients).values(
+                        last_name=name,
+                        name=name,
+                        name_key=name.casefold(),
+                        last_call_at=call,
+                        last_order_at=order,
+                    )
+                )
+        await upgrade_database(engine)
+
+        async def flags() -> dict[str, bool]:
+            async with engine.connect() as conn:
+                rows = await conn.execute(select(clients.c.last_name, clients.c.late_order))
+                return {name: bool(flag) for name, flag in rows}
+
+        assert await flags() == {
+            "Заказ позже на 3 дня": True,
+            "Заказ через час": False,
+            "Заказ без звонка": True,
+            "Только звонок": False,
+            "Никогда": False,
+        }
+        async with engine.begin() as conn:  # a call after the order; an order long after
+            await conn.execute(
+                update(clients)
+                .where(clients.c.last_name == "Заказ позже на 3 дня")
+                .values(last_call_at=now)
+            )
+            await conn.execute(
+                update(clients)
+                .where(clients.c.last_name == "Только звонок")
+                .values(last_order_at=now)
+            )
+        changed = await flags()
+        assert changed["Заказ позже на 3 дня"] is False and changed["Только звонок"] is True
+    finally:
+        await engine.dispose()
