@@ -154,6 +154,7 @@ CHANGE_KINDS: Final[dict[str, tuple[str, ...]]] = {
     "tariffs": ("tariff_",),
     "queues": ("queue_",),  # a supervisor paused or logged an operator in or out
     "supervision": ("spy_", "call_pickup"),  # listened in, whispered, barged, picked up
+    "call_backs": ("missed_",),  # a missed number closed without a call-back, or reopened
 }
 OTHER_KIND: Final = "other"
 

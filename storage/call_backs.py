@@ -6,6 +6,10 @@ outbound call in the call log) or the client calling again and getting through. 
 alone returns nothing. One number missed three times is one line to call back, with the
 count; its age is that of the oldest missed call not yet followed by an answer.
 
+A supervisor may also close a number without calling back (spam, a wrong number; see
+`storage.missed_closings`): the closing returns it like an answer, shown as closed with
+who, when and why, and a later miss opens it again. An undone closing counts for nothing.
+
 Attempts are rows of `call_backs`, written by the desk that dialled (through its outbox,
 so a database outage delays them but loses nothing): `record_attempt` when a
 click-to-call to a number with an open missed call starts, `record_outcome` when the PBX
@@ -31,15 +35,18 @@ from storage.models import (
     Client,
     ClientPhone,
     Disposition,
+    MissedClosing,
 )
 
 CALLS = cast(Table, Call.__table__)
 CALL_BACKS = cast(Table, CallBack.__table__)
 CLIENTS = cast(Table, Client.__table__)
+CLOSINGS = cast(Table, MissedClosing.__table__)
 PHONES = cast(Table, ClientPhone.__table__)
 MISSED: Final = (Disposition.MISSED, Disposition.ABANDONED)
 RETURNED_BY_CALL_BACK: Final = "called_back"
 RETURNED_BY_CLIENT: Final = "called_in"
+RETURNED_BY_CLOSING: Final = "closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +67,9 @@ class MissedNumber:
 
     While unreturned, `first_at`/`last_at`/`missed` are those of the missed calls since its
     last answered call (the age is `first_at`'s); once returned, of every missed call of the
-    period, with when and how it was returned (`called_back` or `called_in`). `attempts`
-    are the call-backs dialled after `first_at`, `last_outcome` the newest one's (None
-    while dialling, or never told)."""
+    period, with when and how it was returned (`called_back`, `called_in`, or `closed`
+    with `closed_by` and `close_reason`). `attempts` are the call-backs dialled after
+    `first_at`, `last_outcome` the newest one's (None while dialling, or never told)."""
 
     number: str
     number_raw: str
@@ -81,18 +88,25 @@ class MissedNumber:
     returned_how: str | None
     server: str
     linkedid: str  # the newest missed call's
+    closed_by: str | None = None  # who closed it without a call-back (returned_how "closed")
+    close_reason: str | None = None  # why: a code of OFFERED_REASONS or the typed words
 
     @property
     def returned(self) -> bool:
         return self.returned_at is not None
 
+    @property
+    def closed(self) -> bool:
+        return self.returned_how == RETURNED_BY_CLOSING
+
 
 # ------------------------------------------------------------------------ writing
 
 
-async def _latest_answer(session: AsyncSession, number: str, before: datetime) -> datetime | None:
+async def latest_answer(session: AsyncSession, number: str, before: datetime) -> datetime | None:
     """When a call with `number` was last answered before `before` (a call of the log or
-    a call-back): an attempt written late, after its own answered call, still counts."""
+    a call-back), or the number closed without one: an attempt written late, after its own
+    answered call, still counts."""
     in_log = await session.scalar(
         select(func.max(CALLS.c.started_at)).where(
             CALLS.c.number == number,
@@ -107,8 +121,44 @@ async def _latest_answer(session: AsyncSession, number: str, before: datetime) -
             CALL_BACKS.c.started_at < before,
         )
     )
-    answers = [at for at in (in_log, called_back) if at is not None]
+    closed = await session.scalar(
+        select(func.max(CLOSINGS.c.closed_at)).where(
+            CLOSINGS.c.number == number,
+            CLOSINGS.c.reopened_at.is_(None),
+            CLOSINGS.c.closed_at < before,
+        )
+    )
+    answers = [at for at in (in_log, called_back, closed) if at is not None]
     return max(answers) if answers else None
+
+
+async def open_missed_call(
+    session: AsyncSession, number: str, at: datetime
+) -> tuple[int, int | None] | None:
+    """The oldest call of `number` missed by `at` and not yet followed by an answer (or a
+    closing), with the client who owns the number: (call id, client id); None when the
+    number waits for no call-back at `at`."""
+    answered = await latest_answer(session, number, at)
+    open_missed = (
+        select(CALLS.c.id, CALLS.c.client_id)
+        .where(
+            CALLS.c.number == number,
+            CALLS.c.direction == CallDirection.INBOUND,
+            CALLS.c.disposition.in_(MISSED),
+            CALLS.c.started_at <= at,
+        )
+        .order_by(CALLS.c.started_at, CALLS.c.id)
+        .limit(1)
+    )
+    if answered is not None:
+        open_missed = open_missed.where(CALLS.c.started_at >= answered)
+    missed = (await session.execute(open_missed)).first()
+    if missed is None:
+        return None
+    missed_id, client_id = missed
+    if client_id is None:
+        client_id = await session.scalar(select(PHONES.c.client_id).where(PHONES.c.e164 == number))
+    return int(missed_id), client_id
 
 
 async def record_attempt(session: AsyncSession, attempt: CallBackAttempt) -> int | None:
@@ -123,28 +173,10 @@ async def record_attempt(session: AsyncSession, attempt: CallBackAttempt) -> int
     )
     if existing is not None:
         return int(existing)
-    answered = await _latest_answer(session, attempt.number, attempt.started_at)
-    open_missed = (
-        select(CALLS.c.id, CALLS.c.client_id)
-        .where(
-            CALLS.c.number == attempt.number,
-            CALLS.c.direction == CallDirection.INBOUND,
-            CALLS.c.disposition.in_(MISSED),
-            CALLS.c.started_at <= attempt.started_at,
-        )
-        .order_by(CALLS.c.started_at, CALLS.c.id)
-        .limit(1)
-    )
-    if answered is not None:
-        open_missed = open_missed.where(CALLS.c.started_at >= answered)
-    missed = (await session.execute(open_missed)).first()
+    missed = await open_missed_call(session, attempt.number, attempt.started_at)
     if missed is None:
         return None
     missed_id, client_id = missed
-    if client_id is None:
-        client_id = await session.scalar(
-            select(PHONES.c.client_id).where(PHONES.c.e164 == attempt.number)
-        )
     stmt = (
         dialect_insert(session, CALL_BACKS)
         .values(
@@ -214,7 +246,7 @@ async def missed_numbers(
     """Every number missed (missed or abandoned inbound calls) since `since`, one entry
     each: the unreturned first, oldest first (the longest wait on top), then the returned
     ones, most recently missed first. Withheld numbers cannot be called back: left out.
-    Four statements whatever the number of lines."""
+    Five statements whatever the number of lines."""
     stmt = (
         select(
             CALLS.c.number,
@@ -245,13 +277,14 @@ async def missed_numbers(
     if not by_number:
         return []
     numbers = list(by_number)
-    # Answers after the first missed call of the period: calls of the log, and call-backs
-    # answered (known as soon as the client picks up, before the call is over and logged).
-    answers: dict[str, tuple[datetime, str]] = {}
+    # Answers after the first missed call of the period: calls of the log, call-backs
+    # answered (known as soon as the client picks up, before the call is over and logged)
+    # and closings not undone.
+    answers: dict[str, _Answer] = {}
 
-    def answer(number: str, at: datetime, how: str) -> None:
-        if number not in answers or at > answers[number][0]:
-            answers[number] = (at, how)
+    def answer(number: str, found: _Answer) -> None:
+        if number not in answers or found.at > answers[number].at:
+            answers[number] = found
 
     answered_calls = select(CALLS.c.number, CALLS.c.started_at, CALLS.c.direction).where(
         CALLS.c.number.in_(numbers),
@@ -260,7 +293,7 @@ async def missed_numbers(
     )
     for number, at, direction in await session.execute(answered_calls):
         how = RETURNED_BY_CLIENT if direction == CallDirection.INBOUND else RETURNED_BY_CALL_BACK
-        answer(number, at, how)
+        answer(number, _Answer(at, how))
     attempts: dict[str, list[tuple[datetime, str | None]]] = {}
     dialled = (
         select(CALL_BACKS.c.number, CALL_BACKS.c.started_at, CALL_BACKS.c.outcome)
@@ -270,7 +303,16 @@ async def missed_numbers(
     for number, at, outcome in await session.execute(dialled):
         attempts.setdefault(number, []).append((at, outcome))
         if outcome == CallBackOutcome.ANSWERED:
-            answer(number, at, RETURNED_BY_CALL_BACK)
+            answer(number, _Answer(at, RETURNED_BY_CALL_BACK))
+    closings = select(
+        CLOSINGS.c.number, CLOSINGS.c.closed_at, CLOSINGS.c.closed_by, CLOSINGS.c.reason
+    ).where(
+        CLOSINGS.c.number.in_(numbers),
+        CLOSINGS.c.closed_at >= since,
+        CLOSINGS.c.reopened_at.is_(None),
+    )
+    for number, at, by, reason in await session.execute(closings):
+        answer(number, _Answer(at, RETURNED_BY_CLOSING, by, reason))
     lines = [
         _line(calls, answers.get(number), attempts.get(number, []))
         for number, calls in by_number.items()
@@ -280,15 +322,25 @@ async def missed_numbers(
     return [*waiting, *returned][:limit]
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What returned a number: when, how, and for a closing who and why."""
+
+    at: datetime
+    how: str
+    by: str | None = None
+    reason: str | None = None
+
+
 def _line(
     calls: list[_Missed],
-    answer: tuple[datetime, str] | None,
+    answer: _Answer | None,
     attempts: Iterable[tuple[datetime, str | None]],
 ) -> MissedNumber:
     """One number's line from its missed calls (oldest first), its latest answer and its
     call-backs."""
     # An answer returns the calls missed before it; one at the same moment is no later.
-    open_calls = [c for c in calls if answer is None or c.started_at >= answer[0]]
+    open_calls = [c for c in calls if answer is None or c.started_at >= answer.at]
     shown = open_calls or calls
     first, last = shown[0], shown[-1]
     after = [(at, outcome) for at, outcome in attempts if at > first.started_at]
@@ -307,8 +359,10 @@ def _line(
         missed=len(shown),
         attempts=len(after),
         last_outcome=after[-1][1] if after else None,
-        returned_at=returned[0] if returned else None,
-        returned_how=returned[1] if returned else None,
+        returned_at=returned.at if returned else None,
+        returned_how=returned.how if returned else None,
         server=last.server,
         linkedid=last.linkedid,
+        closed_by=returned.by if returned else None,
+        close_reason=returned.reason if returned else None,
     )

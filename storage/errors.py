@@ -78,6 +78,7 @@ class InvalidChange(DomainError, ValueError):
         "not_number": "not a number: {value}",
         "two_places": "at most two decimal places",
         "reason_required": "a reason is required to blacklist",
+        "close_reason_required": "a reason is required to close a missed number",
         "nothing_to_add": "nothing to add",
         "below_zero": "a counter would go below zero",
         "currency": "a three-letter code such as RUB",
@@ -146,6 +147,18 @@ class DebtAlreadyPaid(DomainError):
         self.debt_id = debt_id
         self.paid_at = paid_at
         self.paid_by = paid_by
+
+
+class NotWaiting(DomainError):
+    """A missed number is closed or reopened only while that makes a difference: closing
+    one that waits for no call-back (answered or closed meanwhile, perhaps at another
+    console), or reopening one that is not closed, is refused and writes nothing."""
+
+    def __init__(self, number: str, *, closed: bool) -> None:
+        what = "is not closed" if closed else "waits for no call-back"
+        super().__init__(f"{number} {what}")
+        self.number = number
+        self.closed = closed  # True: a reopening was refused
 
 
 class NotAllowed(DomainError):

@@ -514,3 +514,21 @@ class CallBack(Base):
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
     linkedid: Mapped[str | None] = mapped_column(String(100), default=None)
     reason: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class MissedClosing(Base):
+    """A missed number closed without a call-back (spam, a wrong number, a caller already
+    helped another way): who closed it, when and why. It returns the calls missed before
+    `closed_at` as an answered call would; a later miss opens the number again. Undone
+    (`reopened_at`), it returns nothing, and stays for the record (`storage.missed_closings`)."""
+
+    __tablename__ = "missed_closings"
+    __table_args__ = (Index("ix_missed_closings_number_closed", "number", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20))
+    closed_at: Mapped[datetime]
+    closed_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(200))
+    reopened_at: Mapped[datetime | None] = mapped_column(default=None)
+    reopened_by: Mapped[str | None] = mapped_column(String(200), default=None)

@@ -14,8 +14,8 @@ from typing import Final
 from storage.errors import NotAllowed
 from storage.models import OperatorRole
 
-# Money, the credit limit, lifting a blacklist, closing a debt, merging, importing and
-# tariffs: not a dispatcher's.
+# Money, the credit limit, lifting a blacklist, closing a debt, merging, importing,
+# tariffs, and closing a missed number without calling back: not a dispatcher's.
 SUPERVISORS: Final = (OperatorRole.SUPERVISOR, OperatorRole.ADMIN)
 
 # What `require_role` refuses, as `NotAllowed.action` says it (English, for logs and as
@@ -26,6 +26,10 @@ LIFT_BLACKLIST: Final = "lift a blacklist"
 CLOSE_DEBT: Final = "close a debt"
 IMPORT_CLIENTS: Final = "import clients"
 MANAGE_TARIFFS: Final = "manage tariffs"
+# Like closing a debt, it writes off what the desk owes without it being done, and it
+# empties the «to call back» tile a supervisor watches the dispatchers' backlog by:
+# the dispatchers call back, a supervisor decides a number needs no call.
+CLOSE_MISSED: Final = "close a missed number"
 
 
 @dataclass(frozen=True, slots=True)
