@@ -35,6 +35,7 @@ from storage.audit import (
     audit_actors,
     list_audit,
 )
+from storage.availability import is_unavailable
 from storage.call_backs import MissedNumber, missed_numbers
 from storage.calls import DeskStats, desk_stats, list_calls
 from storage.cards import CardCompany, ClientCard, load_card_by_phone, load_client_card
@@ -86,10 +87,12 @@ from storage.errors import (
     LastPhone,
     NotAllowed,
     NotFound,
+    NotWaiting,
 )
 from storage.filters import Activity, CallFilter, ClientFilter, ClientSort, Page
 from storage.hourly import HourCount, calls_per_hour
 from storage.merge import MergePreview, Side, merge_clients, preview_merge
+from storage.missed_closings import OFFERED_REASONS, Closing, close_missed, reopen_missed
 from storage.models import (
     Call,
     ClientKind,
@@ -114,6 +117,7 @@ __all__ = [
     "CHANGE_KINDS",
     "COMPANY_ACCOUNT",
     "COMPANY_MONEY",
+    "OFFERED_REASONS",
     "OTHER_KIND",
     "Activity",
     "Actor",
@@ -130,6 +134,7 @@ __all__ = [
     "ClientRow",
     "ClientSort",
     "ClientStatus",
+    "Closing",
     "CompanyCard",
     "CompanyOperationKind",
     "CompanyOperationRow",
@@ -151,6 +156,7 @@ __all__ = [
     "MissedNumber",
     "NotAllowed",
     "NotFound",
+    "NotWaiting",
     "OperationFilter",
     "OperationKind",
     "OperationRow",
@@ -161,6 +167,7 @@ __all__ = [
     "StorageError",
     "TariffRow",
     "first_call_fields",
+    "is_unavailable",
     "require_role",
     "validate_changes",
 ]
@@ -503,6 +510,19 @@ class ConsoleData:
         first: the board's and History's missed list (`storage.call_backs`)."""
         async with self._sessions() as session:
             return await missed_numbers(session, since)
+
+    async def close_missed(self, number: str, reason: str) -> Closing:
+        """Close a missed number without calling back (a code of OFFERED_REASONS or typed
+        words), as the person at this seat, now: one transaction with its audit entry.
+        Storage refuses a dispatcher (NotAllowed) and a number that waits for no call-back
+        any more (NotWaiting)."""
+        async with self._sessions.begin() as session:
+            return await close_missed(session, number, reason, actor=self._seat(), at=self._now())
+
+    async def reopen_missed(self, number: str) -> Closing:
+        """Undo the closing of a missed number: it waits for a call-back again."""
+        async with self._sessions.begin() as session:
+            return await reopen_missed(session, number, actor=self._seat(), at=self._now())
 
     async def desk_stats(self, since: datetime, until: datetime, service_level: int) -> DeskStats:
         async with self._sessions() as session:

@@ -57,9 +57,11 @@ def merge_value(field: str, value: Any, tariffs: Mapping[int, str] | None = None
         return (tariffs or {}).get(value, f"#{value}")
     if field in ("kind", "status") and isinstance(value, str):
         return _word(field, value) or value
-    if field == "reason" and isinstance(value, str):  # a debt's
-        key = f"card.debt.reason.{value}"
-        return tr(key) if key in catalog() else value
+    if field == "reason" and isinstance(value, str):  # a debt's, or a missed number's closing
+        for key in (f"card.debt.reason.{value}", f"callbacks.reason.{value}"):
+            if key in catalog():
+                return tr(key)
+        return value
     if field == "amount" and not isinstance(value, bool | list | dict):
         try:
             return fmt_money(Decimal(str(value)))

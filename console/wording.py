@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from console.i18n import catalog, fmt_money, fmt_number, fmt_time, tr
 from storage.errors import InvalidChange, NotAllowed
+from storage.missed_closings import OFFERED_REASONS
 from storage.phones import NumberKind, classify_number, format_display
 
 if TYPE_CHECKING:
@@ -266,3 +267,26 @@ def not_allowed(exc: NotAllowed) -> str:
         action=word(f"cli.action.{exc.action}", exc.action),
         allowed=", ".join(word(f"cli.role.{r}", r) for r in exc.allowed),
     )
+
+
+# --- a missed number closed without a call-back ---------------------------------------------
+
+
+def close_reason(reason: str) -> str:
+    """Why a number was closed, in this console's language: an offered reason is stored as
+    its code («spam» reads «спам» on a Russian console), a typed one as typed."""
+    key = f"callbacks.reason.{reason}"
+    return tr(key) if key in catalog() else reason
+
+
+def close_reason_code(typed: str) -> str:
+    """What a typed reason is stored as: the words of an offered reason, in either language
+    («Спам», "wrong number"), are its code, so every console words it in its own; any
+    other as typed, spaces collapsed."""
+    cleaned = " ".join(typed.split())
+    folded = cleaned.casefold()
+    for code in OFFERED_REASONS:
+        words = {code, *(w.casefold() for w in catalog()[f"callbacks.reason.{code}"].values())}
+        if folded in words:
+            return code
+    return cleaned

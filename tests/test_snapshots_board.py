@@ -28,7 +28,9 @@ from console.screens.supervisor import SupervisorScreen
 from pbx.call_events import LiveCall
 from storage.call_backs import CallBackAttempt, record_attempt, record_outcome
 from storage.calls import CallLogEntry, upsert_call
-from storage.models import CallBackOutcome
+from storage.missed_closings import close_missed
+from storage.models import CallBackOutcome, OperatorRole
+from storage.roles import Actor
 from tests.console_support import console_data, fill, sessions_for_snapshot, until
 from tests.test_calls_log import entry
 
@@ -246,8 +248,8 @@ def _missed(linkedid: str, number: str, minutes_ago: int, name: str | None) -> C
 
 
 async def _missed_day(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Three numbers missed today: one twice and tried once (busy), one never tried, one
-    called back and answered."""
+    """Four numbers missed today: one twice and tried once (busy), one never tried, one
+    called back and answered, one closed without a call-back (spam)."""
     await _log(
         sessions,
         [
@@ -255,6 +257,7 @@ async def _missed_day(sessions: async_sessionmaker[AsyncSession]) -> None:
             _missed("m2", "+79161234567", 95, "Иванова Мария"),
             _missed("m3", "+74957654321", 41, None),
             _missed("m4", "+79035556677", 150, "ООО Ромашка"),
+            _missed("m5", "+79260001122", 60, None),
         ],
     )
     async with sessions.begin() as session:
@@ -268,6 +271,10 @@ async def _missed_day(sessions: async_sessionmaker[AsyncSession]) -> None:
             await record_outcome(
                 session, server="main", action_id=action_id, outcome=outcome, at=at
             )
+        vera = Actor("Вера (103)", OperatorRole.SUPERVISOR)
+        await close_missed(
+            session, "+79260001122", "spam", actor=vera, at=NOW - timedelta(minutes=30)
+        )
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["150x34", "80x24"])
@@ -280,7 +287,7 @@ def test_missed_callers_on_the_board(
     async def opened(pilot: Pilot[None]) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, SupervisorScreen)
-        await until(pilot, lambda: len(screen.missed) == 3, "today's missed numbers")
+        await until(pilot, lambda: len(screen.missed) == 4, "today's missed numbers")
         await pilot.press("m")
         await pilot.pause()
 

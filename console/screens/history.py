@@ -1,4 +1,5 @@
-"""Missed and abandoned callers with one-key call-back, and the call history with filters.
+"""Missed and abandoned callers with one-key call-back (`c`) and closing without one (`x`,
+`console.screens.close_missed`), and the call history with filters.
 
 Both read the database, never the live desk: a missed number must still be on the list
 after the console restarts, and be returned on every console once someone got through
@@ -153,6 +154,13 @@ class HistoryScreen(Screen[None]):
             id="history.call_back",
         ),
         Binding(
+            "x",
+            "close_missed",
+            "callbacks.key.close",
+            tooltip="callbacks.tip.close",
+            id="history.close_missed",
+        ),
+        Binding(
             "enter", "open_card", "history.key.open", tooltip="history.tip.open", id="history.open"
         ),
         Binding(
@@ -270,9 +278,12 @@ class HistoryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return self._client is not None  # only over the card it was opened from
-        if action == "call_back":  # a missed number is called back from its own tab
+        if action in ("call_back", "close_missed"):  # on the missed tab only
             tabs = self.query(TabbedContent)
-            return bool(tabs) and tabs.first().active == "missed"
+            missed_tab = bool(tabs) and tabs.first().active == "missed"
+            if action == "close_missed" and missed_tab and not self._data.may():
+                return None  # shown dimmed to a dispatcher: storage refuses them
+            return missed_tab
         return True
 
     @on(TabbedContent.TabActivated)
@@ -381,6 +392,15 @@ class HistoryScreen(Screen[None]):
             exit_on_error=False,
             description="call back",
         )
+
+    def action_close_missed(self) -> None:
+        """Close the selected number without calling back, or reopen it if closed."""
+        row = self._selected_missed()
+        if row is None:
+            return
+        from console.screens.close_missed import MissedCloser
+
+        MissedCloser(self, self._data, self.reload_missed).start(row)
 
     # --- history -----------------------------------------------------------------------------
 

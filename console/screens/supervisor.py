@@ -1,8 +1,10 @@
 """The supervisor's live board: who waits, what each operator is doing, and today's figures.
 
 `m` swaps the live half for today's missed callers (`console.widgets.board.missed`), the
-unreturned first, and `c` calls the selected number back from the supervisor's own phone;
-the totals' «to call back» tile is the count still unreturned. «Today» is the desk's day
+unreturned first, `c` calls the selected number back from the supervisor's own phone, and
+`x` closes it without a call-back (spam, a wrong number) or reopens a closed one
+(`console.screens.close_missed`); the totals' «to call back» tile is the count still
+unreturned. «Today» is the desk's day
 (`console.desk_day`), and the heading says so.
 
 *Now* comes from the desk's live calls (re-read on every desk event, collapsed by
@@ -145,6 +147,13 @@ class SupervisorScreen(Screen[None]):
             "callbacks.key.call_back",
             tooltip="callbacks.tip.call_back",
             id="board.call_back",
+        ),
+        Binding(
+            "x",
+            "close_missed",
+            "callbacks.key.close",
+            tooltip="callbacks.tip.close",
+            id="board.close_missed",
         ),
         Binding("p", "pause", "board.key.pause", tooltip="board.tip.pause", id="board.pause"),
         Binding(
@@ -446,9 +455,12 @@ class SupervisorScreen(Screen[None]):
     # --- the supervisor's keys --------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The call-back key over the missed list only; the operators' keys over theirs."""
+        """The call-back and close keys over the missed list only; the operators' keys over
+        theirs."""
         if action == "call_back":
             return self.showing_missed
+        if action == "close_missed":  # shown dimmed to a dispatcher: storage refuses them
+            return self.showing_missed and (True if self._data.may() else None)
         if action in OPERATOR_ACTIONS:
             return not self.showing_missed
         return True
@@ -482,6 +494,16 @@ class SupervisorScreen(Screen[None]):
             exit_on_error=False,
             description="call back",
         )
+
+    def action_close_missed(self) -> None:
+        """Close the selected number without calling back, or reopen it if closed."""
+        row = self.query_one(MissedPanel).selected()
+        if row is None:
+            self.notify(tr("callbacks.none", period=period_words(self._clock())))
+            return
+        from console.screens.close_missed import MissedCloser
+
+        MissedCloser(self, self._data, self.refresh_figures).start(row)
 
     def _selected(self) -> tuple[str, str, str] | None:
         """(extension, device, how the board names the operator) under the cursor."""

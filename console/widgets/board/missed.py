@@ -4,9 +4,10 @@ History's missed tab are this one table.
 Each line says who called (number, client or caller ID name, queue), how many times and
 when (first and last), how many call-backs were dialled since and how the last one ended,
 and how long the number has waited to be returned; a returned number says when and how
-(«✓ called back 10:32», or the client got through on their own) and is dimmed below the
-unreturned ones. The state is the database's (`storage.call_backs`), so every console
-shows the same and a restart changes nothing.
+(«✓ called back 10:32», or the client got through on their own), a number closed without
+a call-back says when, why and by whom («✕ closed 10:40 — spam (Вера (103))»); both are
+dimmed below the unreturned ones. The state is the database's (`storage.call_backs`), so
+every console shows the same and a restart changes nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from console.data import MissedNumber
 from console.i18n import fmt_duration, fmt_number, fmt_time, tr
 from console.widgets.board.live_table import LiveTable
 from console.widgets.columns import ColumnSpec
-from console.wording import caller_number
+from console.wording import caller_number, close_reason
 
 RETURNED_STYLE = "dim"
 TICK_STYLE = "green"
+CLOSED_STYLE = "yellow"
 
 
 def unreturned(rows: Iterable[MissedNumber]) -> int:
@@ -42,7 +44,18 @@ def who_called(row: MissedNumber) -> str:
 def missed_cells(row: MissedNumber, now: datetime) -> dict[str, Text]:
     """The cells of one missed number at `now` (the «unreturned» column ticks)."""
     style = RETURNED_STYLE if row.returned else ""
-    if row.returned_at is not None:
+    if row.closed and row.returned_at is not None:
+        status = Text(
+            tr(
+                "callbacks.status.closed",
+                time=fmt_time(row.returned_at),
+                reason=close_reason(row.close_reason or ""),
+                who=row.closed_by or "",
+            ),
+            style=CLOSED_STYLE,
+        )
+        waiting = Text("")
+    elif row.returned_at is not None:
         status = Text(
             tr(f"callbacks.status.{row.returned_how}", time=fmt_time(row.returned_at)),
             style=TICK_STYLE,
