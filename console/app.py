@@ -295,6 +295,11 @@ class ConsoleApp(App[None]):
     def unfollow_desk(self, node: MessagePump) -> None:
         self._followers.remove(node)
 
+    def call_backs_changed(self) -> None:
+        """A missed number was closed or reopened here: every screen that follows the desk
+        reads its missed list again, as after a call-back written."""
+        self._broadcast([CallBacksChanged()])
+
     def _dispatcher_screen(self) -> Screen[Any]:
         """The dispatcher's screen, also the base of `CALL_MODE` (see console.ringing)."""
         self.ringing.dispatcher = DispatcherScreen()

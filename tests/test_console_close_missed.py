@@ -83,6 +83,10 @@ async def test_the_board_closes_a_number_with_a_reason_and_reopens_it(
     notes = Notes()
     async with app.run_test(size=(160, 48), message_hook=notes) as pilot:
         await sim.wait_for_login()
+        await app.switch_mode("history")  # open in the background: it follows the closing
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await until(pilot, lambda: len(history.missed) == 2, "History's missed numbers")
         board = await open_missed_on_board(app, pilot)
         panel = board.query_one(MissedPanel)
         assert tile(board) == "2" and panel.cursor_key == CLIENT  # the longest wait on top
@@ -106,6 +110,7 @@ async def test_the_board_closes_a_number_with_a_reason_and_reopens_it(
         line = (await lines(sessions))[CLIENT]
         assert (line.closed_by, line.close_reason) == ("Вера (103)", "wrong_number")
         assert "+7 903 111-22-33 closed without a call-back: wrong number" in notes.texts
+        await until(pilot, lambda: history.missed[-1].closed, "History read again, no F5")
 
         # A reason typed: the cursor is on the office's line now (still waiting, on top).
         assert panel.cursor_key == OFFICE

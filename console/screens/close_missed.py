@@ -93,7 +93,7 @@ class CloseMissedDialog(ModalScreen[str | None]):
 
 class MissedCloser:
     """The close / reopen flow of one screen's missed list; `reread` reads the list again
-    once the database has the change."""
+    when the change may have been made elsewhere, or (outside a ConsoleApp) was made."""
 
     def __init__(self, screen: Screen[Any], data: ConsoleData, reread: Callable[[], None]) -> None:
         self._screen = screen
@@ -176,4 +176,8 @@ class MissedCloser:
             screen.notify(outage, severity="error", timeout=15)
             return
         screen.notify(done)
-        self._reread()
+        announce = getattr(screen.app, "call_backs_changed", None)
+        if callable(announce):
+            announce()  # the board and History of this console read again, not only this one
+        else:
+            self._reread()
