@@ -26,7 +26,7 @@ from typing import TypeAlias
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from console.config import PbxSettings, Settings
-from console.desk_call_backs import CallBackLogged, DeskCallBacks
+from console.desk_call_backs import CALL_BACK_KINDS, CallBackLogged, DeskCallBacks
 from console.desk_writes import AUDIT, REGISTER, DeskWrites, describe, journal_path
 from console.journal import Journal
 from console.outbox import Backoff, Outbox, OutboxStatus
@@ -171,7 +171,9 @@ class Desk:
             sleep=sleep,
             backoff=backoff,
             urgent={REGISTER},  # a new caller's card waits for it
-            uncounted={AUDIT},  # no call: not among the calls said to wait
+            # No call of their own, so not among the calls said to wait: a supervisor's
+            # action, and a call-back's marks (the call it dialled is logged as a call).
+            uncounted={AUDIT, *CALL_BACK_KINDS},
         )
         self._writes.outbox = self.outbox
         self.call_backs = DeskCallBacks(lambda: self.outbox, self._tasks, self._publish)
@@ -355,11 +357,13 @@ class Desk:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout_s):
                 await self._tasks.wait()
-        waiting = self.outbox.waiting()
-        if waiting:
+        entries = self.outbox.entries_waiting()
+        if entries:
             log.warning(
-                "%d calls not yet in the database stay in journal %s: written at the next start",
-                waiting,
+                "%d calls (%d entries) not yet in the database stay in journal %s: written at"
+                " the next start",
+                self.outbox.waiting(),
+                entries,
                 self.outbox.journal.path,
             )
 

@@ -102,8 +102,9 @@ class Outbox:
         urgent: Collection[str] = (),
         uncounted: Collection[str] = (),
     ) -> None:
-        """`urgent` kinds are written ahead of others; `uncounted` kinds are no calls (a
-        supervisor's action for the trail): not among the calls said to wait."""
+        """`urgent` kinds are written ahead of others; `uncounted` kinds are no call of
+        their own (a supervisor's action for the trail, a call-back's marks): not among
+        the calls said to wait, only among the entries the log names."""
         self.journal = journal
         self._apply = apply
         self._ping = ping
@@ -155,6 +156,10 @@ class Outbox:
     def waiting(self) -> int:
         """Calls (groups) with an entry not yet in the database."""
         return len({entry.group for entry in self._queue if entry.kind not in self._uncounted})
+
+    def entries_waiting(self) -> int:
+        """Entries not yet in the database, calls' and others' (not those held aside)."""
+        return len(self._queue)
 
     # --- the drainer ----------------------------------------------------------------------
 
@@ -328,14 +333,19 @@ class Outbox:
         recovered = state == "up" and old.state == "down"
         if state == "down":
             log.warning(
-                "database unreachable (%s): %d calls wait in journal %s",
+                "database unreachable (%s): %d calls (%d entries) wait in journal %s",
                 detail,
                 self.waiting(),
+                len(self._queue),
                 self.journal.path,
             )
             self._written_in_outage = 0
         elif recovered:
-            log.info("database answering again: writing %d waiting calls", self.waiting())
+            log.info(
+                "database answering again: writing %d waiting calls (%d entries)",
+                self.waiting(),
+                len(self._queue),
+            )
         self.status = OutboxStatus(state, now, self.waiting(), detail, self._held, recovered)
         self._notify()
 

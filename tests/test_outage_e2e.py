@@ -30,6 +30,7 @@ from console.config import load_settings
 from console.demo_config import render_url
 from console.desk import Desk
 from console.outbox import Backoff
+from console.widgets.database_state import describe_database
 from pbx.simulator import AmiSimulator
 from storage.db import create_engine, make_sessionmaker
 from storage.models import Call, ClientPhone
@@ -42,6 +43,7 @@ SPEED = 8.0  # simulator seconds per real second
 CALLS = 20
 EVERY_S = 0.5  # simulator seconds between two calls of the burst
 CUT_AT_S = 5.0
+MISSED = "+79165550077"
 TEMPLATES = ("direct_answered", "queue_answered", "direct_missed")
 Sessions = async_sessionmaker[AsyncSession]
 POSTGRES = [pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -321,3 +323,62 @@ async def test_record_starts_while_the_database_is_away_and_migrates_it_when_bac
         assert SECRET not in "".join(output)
     finally:
         await pg_admin.drop_database(url)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.usefixtures("russian")
+async def test_a_call_back_during_an_outage_is_one_call_waiting(
+    db_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    """A missed caller called back while the database is locked: the call's log entry and
+    its call-back attempt and outcome wait in the journal, and the status bar counts one
+    call waiting, not two (the call-back's marks are no call of their own)."""
+    path = make_url(db_url).database
+    assert path is not None
+    engine = short_busy_engine(db_url)
+    locker = sqlite3.connect(path, isolation_level=None)
+    async with AmiSimulator(port=0, username="console", secret=SECRET, call_speed=SPEED) as sim:
+        settings = load_settings(str(write_config(tmp_path / "config.toml", db_url, sim.port)), {})
+        desk = Desk(settings, make_sessionmaker(engine), backoff=fast_retry())
+        try:
+            async with running(desk):
+                await sim.wait_for_login()
+
+                async def connected() -> bool:
+                    return desk.connections()["main"].state == "up"
+
+                await eventually(connected)
+                sim.start_call("direct_missed", number=MISSED, caller_name="")
+                await sim.wait_calls()
+
+                async def missed() -> bool:
+                    return len(await logged(sessions)) == 1
+
+                await eventually(missed)
+                locker.execute("BEGIN IMMEDIATE")
+                await desk.click_to_call(phone_e164=MISSED, client_name="")  # calls them back
+                entries = desk.outbox.journal.entries
+
+                async def kept() -> bool:  # the attempt, its outcome and the call's entry
+                    kept = await entries()  # on disk, and then queued by the outbox
+                    kinds = {entry.kind for entry in kept}
+                    queued = desk.outbox.entries_waiting() == len(kept)
+                    return queued and {"call", "call_back", "call_back_outcome"} <= kinds
+
+                await eventually(kept)
+                status = desk.database()
+                assert (status.state, status.waiting) == ("down", 1)
+                said, _state = describe_database(status)  # the status bar's words
+                assert said.endswith(" — 1 звонок ждёт записи")
+                locker.execute("COMMIT")
+
+                async def written() -> bool:
+                    return not await entries()
+
+                await eventually(written)
+                status = desk.database()
+                assert (status.state, status.recovered, status.waiting) == ("up", True, 0)
+        finally:
+            locker.close()
+            await engine.dispose()
+    assert len(await logged(sessions)) == 2  # the missed call and the call back
