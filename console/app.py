@@ -56,6 +56,7 @@ from console.screens.dispatcher import DispatcherScreen
 from console.screens.history import HistoryScreen
 from console.screens.supervisor import SupervisorScreen
 from console.screens.tariffs import TariffsScreen
+from console.tasks import one_line
 from console.timers import TEXTUAL_TIMERS, ConsoleTimers, Stoppable
 from console.wording import connection_news, worker_words
 from pbx.call_events import (
@@ -553,12 +554,19 @@ class ConsoleApp(App[None]):
             return
         error = worker.error
         what = worker_words(worker.description) if worker.description else worker.name
+        from storage.availability import is_unavailable
+
+        away = error is not None and is_unavailable(error)
+        log.log(  # the console's log (console.session_log), once, in one line
+            logging.WARNING if away else logging.ERROR,
+            "%s failed: %s",
+            worker.description or worker.name,
+            one_line(error) if error is not None else "no reason given",
+        )
         if worker.group == "desk" or worker.group == "desk-feed":
             self.notify(tr("error.desk", what=what, error=str(error)), severity="error", timeout=30)
             return
-        from storage.availability import is_unavailable
-
-        if error is not None and is_unavailable(error) and self._database_unreachable(worker):
+        if away and self._database_unreachable(worker):
             return
         self.notify(
             tr("error.worker", what=what, error=str(error) or type(error).__name__),

@@ -73,6 +73,11 @@ def default_journal_dir() -> Path:
     return default_data_dir() / "journal"
 
 
+def default_log_dir() -> Path:
+    """Where the console keeps its log (the platform's convention: ~/.local/state on Linux)."""
+    return Path(os.path.abspath(Path(platformdirs.user_log_dir(APP_NAME)).expanduser()))
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
     url: str = field(default_factory=default_database_url)

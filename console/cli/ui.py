@@ -8,15 +8,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 from console.cli.common import CommandError, open_database, open_desk_database, open_journal
-from console.config import Settings
+from console.config import Settings, default_log_dir
 from console.i18n import tr
+from console.session_log import SessionLog, log_path
 from console.terminal_watch import exit_when_terminal_closes
+from storage.db import safe_url
+
+log = logging.getLogger("opconsole.console")
 
 # Textual draws at most TEXTUAL_FPS screen updates a second and a change waits for the next
 # one: at a desk a ringing caller's card should not wait for Textual's default 60 (see
@@ -62,6 +67,21 @@ def register(sub: Any) -> None:
 
 async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     use_desk_frame_rate()
+    path = log_path(default_log_dir())
+    try:
+        logged = SessionLog(path).start()
+    except OSError as exc:
+        raise CommandError(tr("cli.console.no_log", path=path, error=exc.strerror)) from None
+    try:
+        code = await _run_console(settings)
+    finally:
+        logged.stop()
+    if logged.warnings:  # the screen is gone: say where what went wrong is written
+        print(f"opconsole: {tr('cli.console.log_warnings', path=path)}", file=sys.stderr)
+    return code
+
+
+async def _run_console(settings: Settings) -> int:
     from console.app import ConsoleApp
     from console.desk import Desk
     from console.idle_gc import IdleCollector
@@ -69,6 +89,12 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     async with open_desk_database(settings) as database:
         desk = Desk(settings, database.sessions, prepare_database=database.prepare)
         await open_journal(desk)
+        log.info(
+            "console of %s started: database %s, journal %s",
+            settings.me.extension,
+            safe_url(settings.database.url),
+            desk.outbox.journal.path,
+        )
         app = ConsoleApp.at_desk(settings, database.sessions, desk, idle_gc=IdleCollector())
         watch = asyncio.create_task(exit_when_terminal_closes(sys.stdin.fileno(), app.exit))
         try:
@@ -76,6 +102,7 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
                 await app.run_async()
         finally:
             watch.cancel()
+    log.info("console stopped")
     return app.return_code or 0
 
 

@@ -95,6 +95,15 @@ CATALOG: Final[Catalog] = {
         "ru": "в конфигурации нет [[pbx]]: записывать нечего",
     },
     "cli.sim.no_capture": {"en": "{file}: no such capture file", "ru": "{file}: нет такой записи"},
+    # the console's log file (console/session_log.py)
+    "cli.console.log_warnings": {
+        "en": "this session's warnings and errors are in {path}",
+        "ru": "предупреждения и ошибки этого сеанса — в {path}",
+    },
+    "cli.console.no_log": {
+        "en": "cannot write the console's log {path}: {error}",
+        "ru": "не удаётся писать лог консоли {path}: {error}",
+    },
     "cli.demo.no_pbx": {
         "en": "demo needs a [[pbx]] table for the simulator to listen on",
         "ru": "для демо нужна таблица [[pbx]]: на её адресе слушает симулятор",
