@@ -9,11 +9,13 @@ import logging
 import os
 import pty
 import select
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy.exc import OperationalError
 
 from console.config import default_log_dir
@@ -70,19 +72,29 @@ def read_until_exit(fd: int, process: subprocess.Popen[bytes], timeout_s: float)
     return out.decode("utf-8", "replace")
 
 
-def test_the_console_logs_to_a_file_and_says_where_on_exit(tmp_path: Path) -> None:
-    """A real console on a terminal, its database away at start: the warning is in its
-    log, and on quitting it says where that log is (in the desk's language)."""
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("command", [[], ["demo", "--rate", "0"]], ids=["console", "demo"])
+def test_the_console_logs_to_a_file_and_says_where_on_exit(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A real console (and the demo: the console on its simulator) on a terminal, its
+    database away at start: it starts anyway, the warning is in its log, and on quitting
+    it says where that log is (in the desk's language)."""
     config = tmp_path / "config.toml"
     config.write_text(
         '[database]\nurl = "postgresql+asyncpg://desk:secret-Zq8@127.0.0.1:1/desk"\n\n'
-        '[[pbx]]\nname = "main"\nhost = "127.0.0.1"\nport = 1\nusername = "console"\n'
-        'secret = "ami-secret-Xv3"\n\n[ui]\nlanguage = "ru"\n',
+        f'[[pbx]]\nname = "main"\nhost = "127.0.0.1"\nport = {free_port()}\n'
+        'username = "console"\nsecret = "ami-secret-Xv3"\n\n[ui]\nlanguage = "ru"\n',
         encoding="utf-8",
     )
     master, slave = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "console", "--config", str(config)],
+        [sys.executable, "-m", "console", "--config", str(config), *command],
         cwd=ROOT,
         stdin=slave,
         stdout=slave,

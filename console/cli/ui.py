@@ -14,12 +14,18 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from console.cli.common import CommandError, open_database, open_desk_database, open_journal
+from console.cli.common import (
+    START_CHECK_S,
+    CommandError,
+    open_database,
+    open_desk_database,
+    open_journal,
+)
 from console.config import Settings, default_log_dir
 from console.i18n import tr
 from console.session_log import SessionLog, log_path
 from console.terminal_watch import exit_when_terminal_closes
-from storage.db import safe_url
+from storage.db import StorageError, safe_url
 
 log = logging.getLogger("opconsole.console")
 
@@ -113,8 +119,7 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.pbx:
         raise CommandError(tr("cli.demo.no_pbx"))
     server = settings.pbx[0]
-    async with open_database(settings) as (_engine, sessions):
-        known = await _known_numbers(sessions)
+    known = await _known_numbers(settings)
     simulator, _port = await start_simulator(
         host=server.host,
         port=server.port,
@@ -135,12 +140,22 @@ async def run_demo(args: argparse.Namespace, settings: Settings) -> int:
             await simulator
 
 
-async def _known_numbers(sessions: Any, limit: int = 200) -> list[str]:
-    """Numbers of existing clients, so the simulated traffic pops known cards too."""
+async def _known_numbers(settings: Settings, limit: int = 200) -> list[str]:
+    """Numbers of existing clients, so the simulated traffic pops known cards too. None
+    when the database cannot tell within a second (away, locked, not created yet): the
+    demo starts anyway, as the console does, and its calls wait in the journal."""
     from sqlalchemy import select
 
     from storage.models import ClientPhone
 
-    async with sessions() as session:
-        rows = await session.scalars(select(ClientPhone.e164).order_by(ClientPhone.id).limit(limit))
-        return list(rows)
+    try:
+        async with (
+            asyncio.timeout(START_CHECK_S),
+            open_database(settings, migrate=False) as (_engine, sessions),
+            sessions() as session,
+        ):
+            stmt = select(ClientPhone.e164).order_by(ClientPhone.id).limit(limit)
+            return list(await session.scalars(stmt))
+    except (StorageError, TimeoutError) as exc:
+        log.debug("demo: no known numbers for the simulator (%s)", exc)
+        return []
