@@ -168,3 +168,31 @@ async def test_on_exit_a_session_that_logged_a_warning_says_where(
     path = log_path(default_log_dir())
     assert capsys.readouterr().err == said.format(path=path)
     assert ("WARNING opconsole.desk: journal holds 10 entries" in path.read_text("utf-8")) is warned
+
+
+async def test_a_console_that_cannot_write_its_log_says_so_and_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The log's folder cannot be made (here a file stands where it would be): one line
+    says so, and the console runs all the same: a desk needs its console more than its
+    log."""
+    blocker = tmp_path / "state"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    ran: list[bool] = []
+
+    async def session(_settings: Settings) -> int:  # the console's run, without Textual
+        ran.append(True)
+        logging.getLogger("opconsole.desk").warning("nowhere to write this")
+        return 0
+
+    monkeypatch.setattr(ui, "_run_console", session)
+    set_language("en")
+    try:
+        assert await ui.run_console(argparse.Namespace(), Settings()) == 0
+    finally:
+        set_language("ru")
+    err = capsys.readouterr().err
+    assert ran == [True]
+    assert err.startswith("opconsole: cannot write the console's log ")
+    assert err.endswith("; starting without it\n") and err.count("\n") == 1

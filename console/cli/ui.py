@@ -75,14 +75,19 @@ async def run_console(args: argparse.Namespace, settings: Settings) -> int:
     use_desk_frame_rate()
     path = log_path(default_log_dir())
     try:
-        logged = SessionLog(path).start()
+        logged: SessionLog | None = SessionLog(path).start()
     except OSError as exc:
-        raise CommandError(tr("cli.console.no_log", path=path, error=exc.strerror)) from None
+        # A desk needs its console more than the console's log: said, and started anyway.
+        print(
+            f"opconsole: {tr('cli.console.no_log', path=path, error=exc.strerror)}", file=sys.stderr
+        )
+        logged = None
     try:
         code = await _run_console(settings)
     finally:
-        logged.stop()
-    if logged.warnings:  # the screen is gone: say where what went wrong is written
+        if logged is not None:
+            logged.stop()
+    if logged is not None and logged.warnings:  # the screen is gone: say where they are
         print(f"opconsole: {tr('cli.console.log_warnings', path=path)}", file=sys.stderr)
     return code
 

@@ -101,8 +101,8 @@ CATALOG: Final[Catalog] = {
         "ru": "предупреждения и ошибки этого сеанса — в {path}",
     },
     "cli.console.no_log": {
-        "en": "cannot write the console's log {path}: {error}",
-        "ru": "не удаётся писать лог консоли {path}: {error}",
+        "en": "cannot write the console's log {path}: {error}; starting without it",
+        "ru": "не удаётся писать лог консоли {path}: {error}; консоль запускается без него",
     },
     "cli.demo.no_pbx": {
         "en": "demo needs a [[pbx]] table for the simulator to listen on",
