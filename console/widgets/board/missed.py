@@ -54,13 +54,15 @@ def missed_cells(row: MissedNumber, now: datetime) -> dict[str, Text]:
             ),
             style=CLOSED_STYLE,
         )
-        waiting = Text("")
+        # The mark stays where the status column is dropped (80 columns): the line still
+        # tells closed from returned, and from a number still waiting.
+        waiting = Text("✕", style=CLOSED_STYLE, justify="right")
     elif row.returned_at is not None:
         status = Text(
             tr(f"callbacks.status.{row.returned_how}", time=fmt_time(row.returned_at)),
             style=TICK_STYLE,
         )
-        waiting = Text("")
+        waiting = Text("✓", style=TICK_STYLE, justify="right")
     else:
         outcome = row.last_outcome or "dialling"
         status = Text(tr(f"callbacks.outcome.{outcome}") if row.attempts else "")
