@@ -33,10 +33,13 @@ class StorageError(Exception):
     The message is English (the command line, logs); `kind` (see `error_kind`) and
     `detail` (the driver's own line) are the same as data, for a screen to word."""
 
-    def __init__(self, message: str, *, kind: str = "error", detail: str = "") -> None:
+    def __init__(
+        self, message: str, *, kind: str = "error", detail: str = "", where: str = ""
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.detail = detail
+        self.where = where  # the database, its URL without the password ("" if none)
 
 
 def parse_url(url: str) -> URL:
@@ -178,8 +181,15 @@ async def translate_errors(url: str | URL | None = None) -> AsyncIterator[None]:
     except StorageError:
         raise
     except CAUGHT_ERRORS as exc:
-        kind, detail = error_kind(exc)
-        raise StorageError(describe_error(exc, url), kind=kind, detail=detail) from None
+        raise storage_error(exc, url) from None
+
+
+def storage_error(exc: BaseException, url: str | URL | None = None) -> StorageError:
+    """`StorageError` for whatever the driver raised: the English line, and its kind,
+    the driver's line and the database as data, for a screen to word."""
+    kind, detail = error_kind(exc)
+    where = safe_url(url) if url is not None else ""
+    return StorageError(describe_error(exc, url), kind=kind, detail=detail, where=where)
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:

@@ -66,6 +66,19 @@ def test_unreachable_postgresql_is_one_line_without_password(
     assert "cannot reach the database server" in err
 
 
+def test_a_russian_desk_reads_the_database_failure_in_russian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql+asyncpg://u:pa55word@127.0.0.1:1/none"
+    path = config(tmp_path, url)
+    path.write_text(path.read_text(encoding="utf-8").replace('"en"', '"ru"'), encoding="utf-8")
+    assert main(["--config", str(path), "db", "upgrade"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("opconsole: сервер базы данных недоступен (postgresql+asyncpg://u:")
+    assert "@127.0.0.1:1/none): " in err and err.count("\n") == 1
+    assert "pa55word" not in err and "cannot reach" not in err
+
+
 def test_corrupt_sqlite_file_is_refused_and_left_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -60,12 +60,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"opconsole: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, ConfigError) else exc.exit_code
     except StorageError as exc:
-        print(f"opconsole: {exc}", file=sys.stderr)
+        print(f"opconsole: {storage_words(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `opconsole calls list | head`
         return 0
+
+
+def storage_words(exc: StorageError) -> str:
+    """The database's failure in the desk's language: storage words it in English (for
+    logs), a Russian desk reads «сервер базы данных недоступен (…): …»."""
+    from console.data import database_error
+    from console.i18n import language
+
+    if language() == "en" or not exc.detail:
+        return str(exc)
+    words = database_error(exc)
+    if exc.where:
+        head, _, tail = words.partition(": ")
+        words = f"{head} ({exc.where}): {tail}" if tail else f"{words} ({exc.where})"
+    return words
 
 
 def run() -> None:

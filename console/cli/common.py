@@ -20,11 +20,11 @@ from console.config import Settings
 from storage.availability import is_unavailable
 from storage.db import (
     CAUGHT_ERRORS,
-    StorageError,
     create_engine,
     describe_error,
     make_sessionmaker,
     safe_url,
+    storage_error,
     translate_errors,
 )
 from storage.migrate import upgrade_database
@@ -82,7 +82,7 @@ async def open_desk_database(settings: Settings) -> AsyncIterator[DeskDatabase]:
                 await _answers(engine)
         except _START_ERRORS as exc:
             if not is_unavailable(exc):
-                raise StorageError(describe_error(exc, url)) from None
+                raise storage_error(exc, url) from None
             if isinstance(exc, TimeoutError):
                 why = f"the database ({safe_url(url)}) did not answer in {START_CHECK_S:g} s"
             else:
