@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, null, or_, select, true, union_all
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import Subquery
 from sqlalchemy.sql.util import ClauseAdapter
 
 from storage.filters import Activity, ClientFilter, ClientSort
@@ -154,18 +155,7 @@ def walked_ids(
     limit: BindParameter[int] = bindparam("walk_limit", WALK_LIMIT)
     arms = _activity_arms(flt) if sort is ClientSort.LAST_CALL else None
     if arms:
-        # Only the ranges that can hold the activity's clients, merged in the sort's order.
-        if dialect == "sqlite":  # a compound's ORDER BY: SQLite merges the arms' index orders
-            merged = union_all(*(walk.where(*arm) for arm in arms))
-            ordered = sort_keys(sort, descending, of=dict(merged.selected_columns.items()))
-            walked = merged.order_by(*ordered).limit(limit).subquery("walked")
-        else:
-            # PostgreSQL merges (Merge Append) only arms that are ordered themselves: each
-            # its first `walk_limit` entries, which hold the merged walk's first as well.
-            each = (walk.where(*arm).order_by(*keys).limit(limit) for arm in arms)
-            merged_arms = union_all(*each).subquery("arms")
-            ordered = sort_keys(sort, descending, of=dict(merged_arms.c.items()))
-            walked = select(merged_arms).order_by(*ordered).limit(limit).subquery("walked")
+        walked = _merged_walk(walk, arms, sort, descending, limit, dialect)
     else:
         walked = walk.order_by(*keys).limit(limit).subquery("walked")
     adapter = ClauseAdapter(walked)
@@ -176,6 +166,29 @@ def walked_ids(
         # (PostgreSQL knows the walk's order and stops it either way).
         return stmt
     return stmt.order_by(*(adapter.traverse(k) for k in keys))
+
+
+def _merged_walk(
+    walk: Select[Any],
+    arms: list[tuple[ColumnElement[bool], ...]],
+    sort: ClientSort,
+    descending: bool,
+    limit: BindParameter[int],
+    dialect: str,
+) -> Subquery:
+    """The walk over only the ranges that can hold an activity's clients (`arms`), merged
+    in the sort's order: the first `limit` entries of them all."""
+    if dialect == "sqlite":  # a compound's ORDER BY: SQLite merges the arms' index orders
+        merged = union_all(*(walk.where(*arm) for arm in arms))
+        ordered = sort_keys(sort, descending, of=dict(merged.selected_columns.items()))
+        return merged.order_by(*ordered).limit(limit).subquery("walked")
+    # PostgreSQL merges (Merge Append) only arms that are ordered themselves: each its
+    # first `limit` entries, which hold the merged walk's first as well.
+    keys = sort_keys(sort, descending)
+    each = (walk.where(*arm).order_by(*keys).limit(limit) for arm in arms)
+    merged_arms = union_all(*each).subquery("arms")
+    ordered = sort_keys(sort, descending, of=dict(merged_arms.c.items()))
+    return select(merged_arms).order_by(*ordered).limit(limit).subquery("walked")
 
 
 def _activity_arms(flt: ClientFilter) -> list[tuple[ColumnElement[bool], ...]] | None:
