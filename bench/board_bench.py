@@ -46,7 +46,7 @@ from pathlib import Path
 
 from bench._proc import cpu_seconds, memory
 from bench._stats import table
-from bench.console_bench import Child, spawn_console
+from bench.console_bench import Child, console_running
 from pbx.simulator import AmiSimulator
 from pbx.simulator.templates import Step
 
@@ -268,8 +268,7 @@ async def run(args: argparse.Namespace) -> Results:
                 encoding="utf-8",
             )
             print("starting the console …", file=sys.stderr, flush=True)
-            child = await spawn_console(config, args.size, False, tmp / "console.log")
-            try:
+            async with console_running(config, args.size, False, tmp / "console.log") as child:
                 await child.expect("ready", 120)
                 fill_desk(sim, layout, args.waiting, args.operators)
                 await asyncio.sleep(args.settle)  # calls played, names looked up
@@ -284,14 +283,6 @@ async def run(args: argparse.Namespace) -> Results:
                 board = await passes(child, "board", args.passes, args.window)
                 rss = memory(child.pid).rss_mb
                 os.write(child.master, F1)
-            except BaseException:
-                print(child.screen()[-4000:], file=sys.stderr)
-                raise
-            finally:
-                await child.stop()
-                log = (tmp / "console.log").read_text(errors="replace").strip()
-                if log:
-                    print(f"console log (last lines):\n{log[-3000:]}", file=sys.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Results(dispatcher, board, layout, rss, load_before, os.getloadavg())

@@ -67,7 +67,7 @@ import sys
 import tempfile
 import termios
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -370,6 +370,29 @@ async def spawn_console(config: Path, size: str, headless: bool, log: Path) -> C
     return child
 
 
+@contextlib.asynccontextmanager
+async def console_running(
+    config: Path, size: str, headless: bool, log: Path
+) -> AsyncIterator[Child]:
+    """The console on its pty (`spawn_console`) for the block: when the block fails, its
+    screen is printed; on the way out it is stopped and the last lines of its log shown."""
+    child = await spawn_console(config, size, headless, log)
+    try:
+        yield child
+    except BaseException:
+        print(child.screen(), file=sys.stderr)
+        raise
+    finally:
+        await child.stop()
+        _show_log_tail(log)
+
+
+def _show_log_tail(log: Path) -> None:
+    text = log.read_text(errors="replace").strip() if log.exists() else ""
+    if text:
+        print(f"console log (last lines):\n{text[-3000:]}", file=sys.stderr)
+
+
 # --------------------------------------------------------------------------- measuring
 
 
@@ -476,8 +499,8 @@ async def run(args: argparse.Namespace) -> Results:
             config = tmp / "config.toml"
             config.write_text(render_config(db, sim.port, args.language), encoding="utf-8")
             print("starting the console …", file=sys.stderr, flush=True)
-            child = await spawn_console(config, args.size, args.headless, tmp / "console.log")
-            try:
+            log = tmp / "console.log"
+            async with console_running(config, args.size, args.headless, log) as child:
                 ready = await child.expect("ready", 120)
                 startup_s = ready["t"] - child.spawned_at
                 await asyncio.sleep(2.0)
@@ -507,14 +530,6 @@ async def run(args: argparse.Namespace) -> Results:
                     pop_cpu, pop_wall = float("nan"), time.monotonic() - wall0
                     crashed = crash_reason(child.screen())
                     print(child.screen(), file=sys.stderr)
-            except BaseException:
-                print(child.screen(), file=sys.stderr)
-                raise
-            finally:
-                await child.stop()
-                log = (tmp / "console.log").read_text(errors="replace").strip()
-                if log:
-                    print(f"console log (last lines):\n{log[-3000:]}", file=sys.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Results(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import App
+from textual.widget import Widget
 
 from console.i18n import tr
 from console.screens.call_picker import CallPickerScreen
@@ -22,6 +23,7 @@ from storage.phones import format_display
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
+    from console.data import MissedNumber
 
 # Why a click-to-call failed, in the interface language. The tracker states it in English
 # words from two tables (pbx.tracker_state): OriginateResponse's Reason, which is about the
@@ -102,8 +104,15 @@ def describe_target(e164: str, name: str) -> str:
     return f"{name} ({format_display(e164)})" if name else format_display(e164)
 
 
-async def call_back_number(app: App[Any], e164: str, name: str) -> None:
-    """Call back a missed number — the number that called, whoever owns it: the operator's
-    own phone rings first, then that number. Whether it was a call-back, and how it ended,
-    the desk records (`console.desk_call_backs`)."""
-    await cast("ConsoleApp", app).place_call(e164, name)
+def call_back(node: Widget, row: MissedNumber) -> None:
+    """Call back a missed number — the number that called, whoever owns it — in a worker
+    of `node` (the board, History): the operator's own phone rings first, then that
+    number. Whether it was a call-back, and how it ended, the desk records
+    (`console.desk_call_backs`)."""
+    app = cast("ConsoleApp", node.app)
+    node.run_worker(
+        app.place_call(row.number, row.client_name or row.name or ""),
+        group="click-to-call",
+        exit_on_error=False,
+        description="call back",
+    )

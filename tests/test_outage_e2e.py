@@ -239,10 +239,12 @@ async def test_a_recorder_killed_during_the_outage_writes_its_calls_after_restar
     assert SECRET not in "".join(output)
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_a_write_lock_held_past_the_busy_timeout_delays_the_log_only(
-    db_url: str, sessions: Sessions, tmp_path: Path
-) -> None:
+@contextlib.asynccontextmanager
+async def desk_beside_a_lock(
+    db_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[AmiSimulator, Desk, sqlite3.Connection]]:
+    """A desk running on the SQLite database `db_url` (a short busy timeout), logged in
+    to the simulator, and a second connection to take the write lock with."""
     path = make_url(db_url).database
     assert path is not None
     engine = short_busy_engine(db_url)
@@ -253,25 +255,33 @@ async def test_a_write_lock_held_past_the_busy_timeout_delays_the_log_only(
         try:
             async with running(desk):
                 await sim.wait_for_login()
-                # An import takes the write lock at the 2nd second and keeps it to the end.
-                linkedids = await burst(sim, {2.0: lambda: locker.execute("BEGIN IMMEDIATE")})
-                await sim.wait_calls()
-
-                async def held_back() -> bool:
-                    return desk.database().waiting > 0 and desk.database().state == "down"
-
-                await eventually(held_back)
-                assert "locked" in desk.database().detail
-                locker.execute("COMMIT")
-
-                async def all_logged() -> bool:
-                    return len(await logged(sessions)) >= CALLS
-
-                await eventually(all_logged)
-                await desk.flush()
+                yield sim, desk, locker
         finally:
             locker.close()
             await engine.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_write_lock_held_past_the_busy_timeout_delays_the_log_only(
+    db_url: str, sessions: Sessions, tmp_path: Path
+) -> None:
+    async with desk_beside_a_lock(db_url, tmp_path) as (sim, desk, locker):
+        # An import takes the write lock at the 2nd second and keeps it to the end.
+        linkedids = await burst(sim, {2.0: lambda: locker.execute("BEGIN IMMEDIATE")})
+        await sim.wait_calls()
+
+        async def held_back() -> bool:
+            return desk.database().waiting > 0 and desk.database().state == "down"
+
+        await eventually(held_back)
+        assert "locked" in desk.database().detail
+        locker.execute("COMMIT")
+
+        async def all_logged() -> bool:
+            return len(await logged(sessions)) >= CALLS
+
+        await eventually(all_logged)
+        await desk.flush()
     assert sorted(await logged(sessions)) == sorted(linkedids)
     assert await clients_of_burst(sessions) == CALLS
 
@@ -333,52 +343,40 @@ async def test_a_call_back_during_an_outage_is_one_call_waiting(
     """A missed caller called back while the database is locked: the call's log entry and
     its call-back attempt and outcome wait in the journal, and the status bar counts one
     call waiting, not two (the call-back's marks are no call of their own)."""
-    path = make_url(db_url).database
-    assert path is not None
-    engine = short_busy_engine(db_url)
-    locker = sqlite3.connect(path, isolation_level=None)
-    async with AmiSimulator(port=0, username="console", secret=SECRET, call_speed=SPEED) as sim:
-        settings = load_settings(str(write_config(tmp_path / "config.toml", db_url, sim.port)), {})
-        desk = Desk(settings, make_sessionmaker(engine), backoff=fast_retry())
-        try:
-            async with running(desk):
-                await sim.wait_for_login()
+    async with desk_beside_a_lock(db_url, tmp_path) as (sim, desk, locker):
 
-                async def connected() -> bool:
-                    return desk.connections()["main"].state == "up"
+        async def connected() -> bool:
+            return desk.connections()["main"].state == "up"
 
-                await eventually(connected)
-                sim.start_call("direct_missed", number=MISSED, caller_name="")
-                await sim.wait_calls()
+        await eventually(connected)
+        sim.start_call("direct_missed", number=MISSED, caller_name="")
+        await sim.wait_calls()
 
-                async def missed() -> bool:
-                    return len(await logged(sessions)) == 1
+        async def missed() -> bool:
+            return len(await logged(sessions)) == 1
 
-                await eventually(missed)
-                locker.execute("BEGIN IMMEDIATE")
-                await desk.click_to_call(phone_e164=MISSED, client_name="")  # calls them back
-                entries = desk.outbox.journal.entries
+        await eventually(missed)
+        locker.execute("BEGIN IMMEDIATE")
+        await desk.click_to_call(phone_e164=MISSED, client_name="")  # calls them back
+        entries = desk.outbox.journal.entries
 
-                async def kept() -> bool:  # the attempt, its outcome and the call's entry
-                    kept = await entries()  # on disk, and then queued by the outbox
-                    kinds = {entry.kind for entry in kept}
-                    queued = desk.outbox.entries_waiting() == len(kept)
-                    return queued and {"call", "call_back", "call_back_outcome"} <= kinds
+        async def kept() -> bool:  # the attempt, its outcome and the call's entry
+            kept = await entries()  # on disk, and then queued by the outbox
+            kinds = {entry.kind for entry in kept}
+            queued = desk.outbox.entries_waiting() == len(kept)
+            return queued and {"call", "call_back", "call_back_outcome"} <= kinds
 
-                await eventually(kept)
-                status = desk.database()
-                assert (status.state, status.waiting) == ("down", 1)
-                said, _state = describe_database(status)  # the status bar's words
-                assert said.endswith(" — 1 звонок ждёт записи")
-                locker.execute("COMMIT")
+        await eventually(kept)
+        status = desk.database()
+        assert (status.state, status.waiting) == ("down", 1)
+        said, _state = describe_database(status)  # the status bar's words
+        assert said.endswith(" — 1 звонок ждёт записи")
+        locker.execute("COMMIT")
 
-                async def written() -> bool:
-                    return not await entries()
+        async def written() -> bool:
+            return not await entries()
 
-                await eventually(written)
-                status = desk.database()
-                assert (status.state, status.recovered, status.waiting) == ("up", True, 0)
-        finally:
-            locker.close()
-            await engine.dispose()
+        await eventually(written)
+        status = desk.database()
+        assert (status.state, status.recovered, status.waiting) == ("up", True, 0)
     assert len(await logged(sessions)) == 2  # the missed call and the call back

@@ -384,14 +384,9 @@ class HistoryScreen(Screen[None]):
         row = self._selected_missed()
         if row is None:
             return
-        from console.click_to_call import call_back_number
+        from console.click_to_call import call_back
 
-        self.run_worker(
-            call_back_number(self.app, row.number, row.client_name or row.name or ""),
-            group="click-to-call",
-            exit_on_error=False,
-            description="call back",
-        )
+        call_back(self, row)
 
     def action_close_missed(self) -> None:
         """Close the selected number without calling back, or reopen it if closed."""

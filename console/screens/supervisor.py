@@ -484,16 +484,11 @@ class SupervisorScreen(Screen[None]):
         if row is None:
             self.notify(tr("callbacks.none", period=period_words(self._clock())))
             return
-        from console.click_to_call import call_back_number
+        from console.click_to_call import call_back
 
         if row.returned:
             self.notify(tr("callbacks.already", number=row.number))
-        self.run_worker(
-            call_back_number(self.app, row.number, row.client_name or row.name or ""),
-            group="click-to-call",
-            exit_on_error=False,
-            description="call back",
-        )
+        call_back(self, row)
 
     def action_close_missed(self) -> None:
         """Close the selected number without calling back, or reopen it if closed."""
